@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ExitCode, UserError } from '../errors.js';
+import type { Vars } from '../inventory/inventory.js';
+import { parseYaml } from '../yaml/source.js';
+
+/**
+ * -e values as ansible-playbook takes them: 'k=v k2=v2' (strings), '@file.yaml', or inline
+ * YAML/JSON ('{"replicas": 3}'). Later -e options win.
+ */
+export async function parseExtraVars(values: string[], cwd: string): Promise<Vars> {
+  const vars: Vars = {};
+  for (const value of values) Object.assign(vars, await parseOne(value, cwd));
+  return vars;
+}
+
+async function parseOne(value: string, cwd: string): Promise<Vars> {
+  if (value.startsWith('@')) {
+    const file = value.slice(1);
+    const text = await readFile(resolve(cwd, file), 'utf8').catch(() => {
+      throw new UserError(`-e ${value}: the file ${file} cannot be read.`, undefined, 'Check the path after @.', ExitCode.BadOptions);
+    });
+    return mapping(parseYaml(text, file).value, `-e ${value}`);
+  }
+  if (/^\s*[{[]/.test(value)) return mapping(parseYaml(value, '-e').value, `-e ${value}`);
+  const vars: Vars = {};
+  for (const pair of value.split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair.trim());
+    if (!match) throw new UserError(`-e '${value}' is not 'name=value', '@file.yaml' or a YAML mapping.`, undefined, 'Write -e name=value.', ExitCode.BadOptions);
+    vars[match[1]] = match[2];
+  }
+  return vars;
+}
+
+function mapping(value: unknown, what: string): Vars {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(`${what} must hold a mapping of variables.`, undefined, 'Write "name: value" lines.', ExitCode.BadOptions);
+  }
+  return value as Vars;
+}

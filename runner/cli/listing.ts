@@ -1,0 +1,30 @@
+import type { Inventory } from '../inventory/inventory.js';
+import { matchHosts } from '../inventory/patterns.js';
+import { allTasks, type Playbook } from '../playbook/model.js';
+import { TaskSelection, type SelectionOptions } from '../executor/selection.js';
+import { taskTitle } from '../reporters/format.js';
+
+/** --list-hosts: the hosts each play would run on, as ansible-playbook prints them. */
+export function listHosts(playbook: Playbook, inventory: Inventory, limit: string | undefined): string[] {
+  const limited = limit ? new Set(matchHosts(inventory, limit).hosts) : undefined;
+  const lines = [`playbook: ${playbook.file}`];
+  playbook.plays.forEach((play, index) => {
+    const hosts = matchHosts(inventory, play.hosts).hosts.filter((host) => !limited || limited.has(host));
+    lines.push('', `  play #${index + 1} (${play.hosts.join(',')}): ${play.name}`, `    pattern: ${JSON.stringify(play.hosts)}`, `    hosts (${hosts.length}):`);
+    hosts.forEach((host) => lines.push(`      ${host}`));
+  });
+  return lines;
+}
+
+/** --list-tasks: the tasks each play would run, after tag, --role and --start-at-task selection. */
+export function listTasks(playbook: Playbook, selectionOptions: SelectionOptions): string[] {
+  const selection = new TaskSelection(selectionOptions);
+  const lines = [`playbook: ${playbook.file}`];
+  playbook.plays.forEach((play, index) => {
+    lines.push('', `  play #${index + 1} (${play.hosts.join(',')}): ${play.name}`, '    tasks:');
+    for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks])) {
+      if (selection.selects(task)) lines.push(`      ${taskTitle(task.name, task.role?.name)}\tTAGS: [${task.tags.join(', ')}]`);
+    }
+  });
+  return lines;
+}

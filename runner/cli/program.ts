@@ -1,0 +1,55 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+export interface CliOptions {
+  inventory: string;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  check: boolean;
+  diff: boolean;
+  extraVars: string[];
+  forks: number;
+  verbose: number;
+  listHosts: boolean;
+  listTasks: boolean;
+  syntaxCheck: boolean;
+  startAtTask?: string;
+  role?: string;
+  json: boolean;
+  acceptNewHostKeys: boolean;
+  askBecomePass: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const collectCsv = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of 1 or more.');
+  return n;
+};
+
+/** The command line, with ansible-playbook's option names. */
+export function buildProgram(): Command {
+  return new Command('run-playbook')
+    .description('Run an Ansible-style playbook against the hosts of a YAML inventory (K3s roles included).')
+    .argument('<playbook>', 'playbook file (looked up in playbooks/ too, e.g. site.yaml)')
+    .option('-i, --inventory <path>', 'inventory file or directory', 'inventory.yaml')
+    .option('-l, --limit <pattern>', "only these hosts (patterns as in Ansible: 'worker', 'a:b', 'all:!m1')")
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated, repeatable)', collectCsv, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', collectCsv, [])
+    .option('-C, --check', "don't change anything; report what would change", false)
+    .option('-D, --diff', 'show the differences in files and settings', false)
+    .option('-e, --extra-vars <vars>', "variables that win over all others: 'k=v', '@file.yaml' or YAML (repeatable)", collect, [])
+    .option('-f, --forks <n>', 'hosts worked on at once', positiveInt, 10)
+    .option('-v, --verbose', 'show each result (repeatable)', (_v: string, previous: number) => previous + 1, 0)
+    .option('--list-hosts', 'list the hosts each play would run on, then stop', false)
+    .option('--list-tasks', 'list the tasks each play would run, then stop', false)
+    .option('--syntax-check', 'check the playbook, roles, templates and inventory, then stop', false)
+    .option('--start-at-task <name>', 'start at the task with this name')
+    .option('--role <name>', 'run only this role of the playbook (it reads what it needs from the hosts)')
+    .option('--json', 'print newline-delimited JSON events instead of text', false)
+    .option('--accept-new-host-keys', "trust and record SSH host keys not seen before (OpenSSH's accept-new)", false)
+    .addOption(new Option('-K, --ask-become-pass', 'ask for the sudo password').default(false))
+    .showHelpAfterError('(run with --help for the options)')
+    .exitOverride();
+}

@@ -1,0 +1,93 @@
+import { stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { CommanderError } from 'commander';
+import { connectionFactory } from '../connection/factory.js';
+import { ExitCode, formatUserError, UserError, type ExitCodeValue } from '../errors.js';
+import type { Reporter } from '../executor/events.js';
+import { runPlaybook, validatePlan } from '../executor/run.js';
+import { loadInventory } from '../inventory/inventory.js';
+import { loadPlaybook } from '../playbook/load.js';
+import { JsonReporter } from '../reporters/json.js';
+import { ListrReporter } from '../reporters/listr.js';
+import { PlainReporter } from '../reporters/plain.js';
+import { parseExtraVars } from './extra-vars.js';
+import { listHosts, listTasks } from './listing.js';
+import { buildProgram, type CliOptions } from './program.js';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  isTTY: boolean;
+  /** Relative paths on the command line are taken from here. */
+  cwd: string;
+}
+
+const defaultIo: Io = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`), isTTY: Boolean(process.stdout.isTTY) && !process.env.CI, cwd: process.cwd() };
+
+/** The whole command: options, loading and validation, then the run. Returns the exit code. */
+export async function runCommand(argv: string[], io: Io = defaultIo): Promise<ExitCodeValue> {
+  const program = buildProgram().configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.BadOptions;
+    throw error;
+  }
+  const options = program.opts<CliOptions>();
+  try {
+    return await execute(program.args[0], options, io);
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.err(formatUserError(error));
+      return error.exitCode;
+    }
+    io.err(`ERROR! unexpected error: ${(error as Error).message}`);
+    if (options.verbose > 0) io.err((error as Error).stack ?? '');
+    return ExitCode.Unexpected;
+  }
+}
+
+async function execute(playbookArg: string, options: CliOptions, io: Io): Promise<ExitCodeValue> {
+  const selection = { tags: options.tags, skipTags: options.skipTags, role: options.role, startAtTask: options.startAtTask };
+  const [playbook, inventory, extraVars] = await Promise.all([
+    loadPlaybook(await findPlaybook(io.cwd, playbookArg), io.cwd),
+    loadInventory(resolve(io.cwd, options.inventory)),
+    parseExtraVars(options.extraVars, io.cwd),
+  ]);
+  validatePlan({ inventory, playbook, limit: options.limit, selection });
+  if (options.syntaxCheck) {
+    io.out(`playbook: ${playbook.file}\nNo issues encountered.`);
+    return ExitCode.Ok;
+  }
+  if (options.listHosts || options.listTasks) {
+    if (options.listHosts) listHosts(playbook, inventory, options.limit).forEach((line) => io.out(line));
+    if (options.listTasks) listTasks(playbook, selection).forEach((line) => io.out(line));
+    return ExitCode.Ok;
+  }
+  const reporter: Reporter = options.json
+    ? new JsonReporter(io.out)
+    : io.isTTY
+      ? new ListrReporter(io.out, { diff: options.diff })
+      : new PlainReporter(io.out, { diff: options.diff, verbosity: options.verbose });
+  const result = await runPlaybook({
+    inventory,
+    playbook,
+    limit: options.limit,
+    check: options.check,
+    diff: options.diff,
+    forks: options.forks,
+    extraVars,
+    selection,
+    reporters: [reporter],
+    createConnection: connectionFactory(inventory, { acceptNewHostKeys: options.acceptNewHostKeys }),
+  });
+  return result.exitCode;
+}
+
+/** 'site.yaml' is found in the current directory or in playbooks/. */
+async function findPlaybook(cwd: string, path: string): Promise<string> {
+  for (const candidate of [resolve(cwd, path), resolve(cwd, 'playbooks', path)]) {
+    if ((await stat(candidate).catch(() => undefined))?.isFile()) return relative(cwd, candidate) || candidate;
+  }
+  throw new UserError(`the playbook ${path} does not exist (looked in . and playbooks/).`, undefined, 'Check the file name.', ExitCode.BadOptions);
+}

@@ -1,0 +1,39 @@
+/** Run as another user through sudo (Ansible's become). */
+export interface Become {
+  user: string;
+  /** For sudo that asks for a password; sent on stdin, never on a command line. */
+  password?: string;
+}
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  become?: Become;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * How the engine reaches a host: one command at a time, each a POSIX shell command line.
+ * Files travel as stdin of a command, so every transfer works the same with and without become.
+ */
+export interface Connection {
+  readonly host: string;
+  /** Opens the connection; throws UnreachableError when the host cannot be reached. */
+  connect(): Promise<void>;
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+/** The host could not be reached or authenticated: the run goes on without it. */
+export class UnreachableError extends Error {
+  constructor(readonly host: string, message: string) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}

@@ -1,0 +1,45 @@
+/** Where something came from in a user's file: shown in every error about it. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Exit codes: ansible-playbook's, except that invalid input gets its own (3, reserved by Ansible). */
+export const ExitCode = {
+  Ok: 0,
+  Error: 1,
+  HostsFailed: 2,
+  InvalidInput: 3,
+  HostsUnreachable: 4,
+  BadOptions: 5,
+  Interrupted: 99,
+  Unexpected: 250,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * A mistake in the user's input (inventory, playbook, role, template, options).
+ * Printed as one paragraph naming the place and what to fix; never with a stack trace.
+ */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly loc?: SourceLocation,
+    readonly hint?: string,
+    readonly exitCode: ExitCodeValue = ExitCode.InvalidInput,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export function formatLocation(loc: SourceLocation | undefined): string {
+  return loc ? `${loc.file}:${loc.line}:${loc.column}` : '';
+}
+
+export function formatUserError(error: UserError): string {
+  const where = error.loc ? `${formatLocation(error.loc)}: ` : '';
+  const hint = error.hint ? ` ${error.hint}` : '';
+  return `ERROR! ${where}${error.message}${hint}`;
+}

@@ -1,0 +1,284 @@
+import { readFile, stat } from 'node:fs/promises';
+import test from 'ava';
+import { debugMessages, localInventory, recapOf, runJson, workspace } from '../../test/support/workspace.js';
+
+test('variable precedence: defaults < inventory < play < vars_files < role vars < task vars < set_fact < role params < extra vars', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1'], '    v_inv: group\n    v_play: group\n'),
+    'host_vars/m1.yaml': 'v_inv: host\n',
+    'vars.yaml': 'v_file: file\nv_rolevars: file\n',
+    'roles/r/defaults/main.yaml': 'v_default: default\nv_inv: default\nv_play: default\nv_file: default\nv_rolevars: default\nv_task: default\nv_fact: default\nv_param: default\nv_extra: default\n',
+    'roles/r/vars/main.yaml': 'v_rolevars: rolevars\nv_task: rolevars\n',
+    'roles/r/tasks/main.yaml': `- set_fact: { v_fact: fact, v_param: fact }
+- debug: { msg: "{{v_default}} {{v_inv}} {{v_play}} {{v_file}} {{v_rolevars}} {{v_task}} {{v_fact}} {{v_param}} {{v_extra}}" }
+  vars: { v_task: task, v_fact: task }
+`,
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  vars: { v_play: play, v_file: play }
+  vars_files: [vars.yaml]
+  roles:
+    - role: r
+      vars: { v_param: param, v_extra: param }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml', '-e', 'v_extra=extra']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['default host play file rolevars task fact param extra']);
+});
+
+test('loops, registers and per-item conditions', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  vars: { items: [1, 2, 3] }
+  tasks:
+    - name: echo items
+      command: echo n{{ item }}
+      loop: "{{ items }}"
+      when: item != 2
+      register: echoed
+      changed_when: false
+    - debug: { msg: "{{ echoed.results.length }} {{ echoed.results.[0].stdout }} {{ echoed.results.[1].skipped }} {{ echoed.results.[2].stdout }}" }
+    - name: index var
+      debug: { msg: "{{ idx }}={{ x.name }}" }
+      loop: [{ name: a }, { name: b }]
+      loop_control: { loop_var: x, index_var: idx, label: "{{ x.name }}" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1').slice(0, 1), ['3 n1 true n3']);
+  const looped = run.events.find((e) => e.type === 'host.result' && e.task === 'index var');
+  t.deepEqual(looped.items.map((i: { label: string }) => i.label), ['a', 'b']);
+  t.deepEqual(looped.result.results.map((r: { msg: string }) => r.msg), ['0=a', '1=b']);
+});
+
+test('handlers run once, at the end of the section, in their written order, only after a change', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "${'{{ playbook_dir }}'}/out-{{ inventory_hostname }}", content: "v1" }
+      notify: [second, first]
+    - copy: { dest: "${'{{ playbook_dir }}'}/out2-{{ inventory_hostname }}", content: "v1" }
+      notify: second
+      when: inventory_hostname == 'm1'
+    - name: mid
+      debug: { msg: mid }
+    - meta: flush_handlers
+    - name: after flush
+      debug: { msg: after }
+  handlers:
+    - name: first
+      debug: { msg: "first handler" }
+    - name: second
+      debug: { msg: "second handler" }
+    - name: never notified
+      debug: { msg: never }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const first = await runJson(ws.dir, ['site.yaml']);
+  t.is(first.code, 0, first.err);
+  t.deepEqual(debugMessages(first.events, 'm1'), ['mid', 'first handler', 'second handler', 'after']);
+  t.deepEqual(debugMessages(first.events, 'w1'), ['mid', 'first handler', 'second handler', 'after']);
+  const second = await runJson(ws.dir, ['site.yaml']);
+  t.deepEqual(debugMessages(second.events, 'm1'), ['mid', 'after'], 'no change, no handler');
+  t.is(recapOf(second.events).m1.changed, 0);
+});
+
+test('block, rescue and always: rescue only for the failed hosts, counted as rescued', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - command: /bin/false
+          when: inventory_hostname == 'w1'
+        - debug: { msg: "block went on" }
+      rescue:
+        - debug: { msg: "rescued" }
+      always:
+        - debug: { msg: "always" }
+    - block:
+        - fail: { msg: "unrescued" }
+          when: inventory_hostname == 'm1'
+      always:
+        - debug: { msg: "always again" }
+    - debug: { msg: "after" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 2, 'a failure nothing rescued fails the run');
+  t.deepEqual(debugMessages(run.events, 'm1'), ['block went on', 'always', 'always again']);
+  t.deepEqual(debugMessages(run.events, 'w1'), ['rescued', 'always', 'always again', 'after']);
+  const recap = recapOf(run.events);
+  t.like(recap.w1, { failed: 0, rescued: 1 });
+  t.like(recap.m1, { failed: 1, rescued: 0 });
+});
+
+test('check mode changes nothing and says what would change', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'existing': 'old\n',
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ playbook_dir }}/new-file", content: "x" }
+    - copy: { dest: "{{ playbook_dir }}/existing", content: "new\\n" }
+    - file: { path: "{{ playbook_dir }}/dir", state: directory }
+    - lineinfile: { path: "{{ playbook_dir }}/existing", line: added }
+    - command: touch {{ playbook_dir }}/by-command
+    - name: read-only command runs in check mode when asked
+      command: cat {{ playbook_dir }}/existing
+      check_mode: false
+      register: current
+      changed_when: false
+    - debug: { msg: "{{ current.stdout }}" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml', '--check', '--diff']);
+  t.is(run.code, 0, run.err);
+  t.like(recapOf(run.events).m1, { changed: 4, skipped: 1 });
+  t.is(await readFile(ws.path('existing'), 'utf8'), 'old\n');
+  for (const path of ['new-file', 'dir', 'by-command']) t.is(await stat(ws.path(path)).catch(() => undefined), undefined, `${path} must not exist`);
+  const diff = run.events.find((e) => e.type === 'host.result' && e.diff?.[0]?.before === 'old\n');
+  t.is(diff.diff[0].after, 'new\n');
+  t.deepEqual(debugMessages(run.events, 'm1'), ['old']);
+});
+
+test('exit codes: failed host 2, ignored failure 0, until retries then fails', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1']),
+    'fail.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - fail: { msg: nope }
+      when: inventory_hostname == 'w1'
+    - debug: { msg: "still here" }
+`,
+    'ignore.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: /bin/false
+      ignore_errors: true
+    - shell: n=$(( $(cat {{ playbook_dir }}/n-{{ inventory_hostname }} 2>/dev/null || echo 0) + 1 )); echo $n > {{ playbook_dir }}/n-{{ inventory_hostname }}; echo $n
+      register: counter
+      until: counter.stdout == "3"
+      retries: 5
+      delay: 0
+    - debug: { msg: "{{ counter.attempts }}" }
+    - command: /bin/false
+      until: false
+      retries: 1
+      delay: 0
+`,
+  });
+  t.teardown(ws.cleanup);
+  const failed = await runJson(ws.dir, ['fail.yaml']);
+  t.is(failed.code, 2);
+  t.deepEqual(debugMessages(failed.events, 'm1'), ['still here']);
+  t.deepEqual(debugMessages(failed.events, 'w1'), [], 'a failed host drops out');
+  const ignored = await runJson(ws.dir, ['ignore.yaml']);
+  t.is(ignored.code, 2);
+  t.deepEqual(debugMessages(ignored.events, 'm1'), ['3']);
+  t.like(recapOf(ignored.events).m1, { ignored: 1, failed: 1 });
+  const last = ignored.events.filter((e) => e.type === 'host.result' && e.host === 'm1').at(-1);
+  t.regex(last.msg, /still false after 2 attempts/);
+});
+
+test('run_once, delegate_to localhost, any_errors_fatal and serial batches', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1', 'w2']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  serial: [1, 2]
+  tasks:
+    - command: echo {{ inventory_hostname }}
+      register: who
+      run_once: true
+      changed_when: false
+    - debug: { msg: "{{ who.stdout }} {{ play_hosts.length }}" }
+    - command: hostname
+      delegate_to: localhost
+      changed_when: false
+- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - fail: {}
+      when: inventory_hostname == 'w2'
+    - debug: { msg: "not reached" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 2);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['m1 1'], 'first batch is one host');
+  t.deepEqual(debugMessages(run.events, 'w1'), ['w1 2'], 'second batch: run_once ran on w1 and is shared');
+  t.deepEqual(debugMessages(run.events, 'w2'), ['w1 2']);
+  t.is(run.events.filter((e) => e.type === 'play.start').length, 3, 'two batches, then the second play');
+  const delegated = run.events.find((e) => e.type === 'host.result' && e.delegatedTo === 'localhost');
+  t.truthy(delegated);
+});
+
+test('tags, skip-tags, --role, --start-at-task and --list-tasks select the same tasks', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'roles/a/tasks/main.yaml': '- name: a1\n  debug: { msg: a1 }\n  tags: [x]\n',
+    'roles/b/tasks/main.yaml': '- name: b1\n  debug: { msg: b1 }\n- name: b2\n  debug: { msg: b2 }\n  tags: [never, debugonly]\n',
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  roles: [a, b]
+  tasks:
+    - name: t1
+      debug: { msg: t1 }
+      tags: [always]
+`,
+  });
+  t.teardown(ws.cleanup);
+  const msgs = async (...args: string[]) => debugMessages((await runJson(ws.dir, ['site.yaml', ...args])).events, 'm1');
+  t.deepEqual(await msgs(), ['a1', 'b1', 't1']);
+  t.deepEqual(await msgs('--tags', 'x'), ['a1', 't1']);
+  t.deepEqual(await msgs('--skip-tags', 'x'), ['b1', 't1']);
+  t.deepEqual(await msgs('--tags', 'debugonly'), ['b2', 't1']);
+  t.deepEqual(await msgs('--role', 'b'), ['b1']);
+  t.deepEqual(await msgs('--start-at-task', 'b1'), ['b1', 't1']);
+  const listed = await runJson(ws.dir, ['site.yaml', '--list-tasks', '--role', 'a']);
+  t.regex(listed.out, /a : a1\tTAGS: \[x\]/);
+  t.notRegex(listed.out, /b1/);
+});
+
+test('secrets: no_log results and secret-named variables never appear in output or events', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1'], '    k3s_token: K10abcdef::server:verysecret\n'),
+    'secret.txt': 'slurped-secret-value\n',
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: cat {{ playbook_dir }}/secret.txt
+      register: node_secret
+      no_log: true
+      changed_when: false
+    - debug: { msg: "token is {{ k3s_token }} and file is {{ node_secret.stdout }}" }
+    - command: echo {{ node_secret.stdout }}
+      changed_when: false
+`,
+  });
+  t.teardown(ws.cleanup);
+  for (const format of [['--json'], ['-v']]) {
+    const run = await runJson(ws.dir, ['site.yaml', ...format]);
+    t.is(run.code, 0, run.err);
+    const everything = run.out + run.err;
+    t.notRegex(everything, /verysecret|slurped-secret-value/);
+    t.regex(everything, /token is \*{8} and file is \*{8}/);
+  }
+});

@@ -1,0 +1,25 @@
+import type { Vars } from '../inventory/inventory.js';
+import type { HostStats } from './events.js';
+
+/** One host during a run: what it learned (facts, registered results) and how it is doing. */
+export class HostState {
+  facts: Vars = {};
+  /** Registered results and set_fact values: one precedence layer. */
+  registered: Vars = {};
+  failed = false;
+  unreachable = false;
+  /** Stopped by meta: end_host or end_play. */
+  ended = false;
+  readonly notified = new Set<string>();
+  readonly stats: HostStats = { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+
+  constructor(
+    readonly name: string,
+    /** Inventory vars (group vars < host vars), already merged. */
+    readonly inventoryVars: Vars,
+  ) {}
+
+  get active(): boolean {
+    return !this.failed && !this.unreachable && !this.ended;
+  }
+}

@@ -1,0 +1,271 @@
+import pLimit from 'p-limit';
+import { conditionsHold } from '../conditions/expression.js';
+import { isTruthy } from '../conditions/values.js';
+import { UnreachableError } from '../connection/connection.js';
+import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { Item, Play, Task } from '../playbook/model.js';
+import { renderString } from '../template/render.js';
+import type { RunEvent } from './events.js';
+import type { HostState } from './host.js';
+import type { Redactor } from './redaction.js';
+import type { TaskSelection } from './selection.js';
+import { runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
+import { taskScope, type VarsContext } from './variables.js';
+
+export interface RunState {
+  inventory: Inventory;
+  hosts: ReadonlyMap<string, HostState>;
+  extraVars: Record<string, unknown>;
+  playbookDir: string;
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  becomePassword?: string;
+  selection: TaskSelection;
+  redactor: Redactor;
+  connect: TaskRunContext['connect'];
+  emit(event: RunEvent): Promise<void>;
+}
+
+/**
+ * Ansible's linear strategy: each task runs on every host of the batch (up to --forks at once)
+ * before the next task starts; a failed or unreachable host drops out of the rest of the play.
+ */
+export class PlayRunner {
+  private aborted = false;
+  private batch: HostState[] = [];
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly vars: VarsContext;
+
+  constructor(
+    private readonly state: RunState,
+    private readonly play: Play,
+  ) {
+    this.limit = pLimit(Math.max(1, state.forks));
+    this.vars = {
+      inventory: state.inventory,
+      hosts: state.hosts,
+      play,
+      playHosts: () => this.batch.filter((host) => host.active).map((host) => host.name),
+      extraVars: state.extraVars,
+      playbookDir: state.playbookDir,
+      check: state.check,
+      diff: state.diff,
+    };
+  }
+
+  async run(hostNames: string[]): Promise<void> {
+    const hosts = hostNames.map((name) => this.state.hosts.get(name)!).filter((host) => host.active);
+    for (const batch of batches(hosts, this.play.serial)) {
+      this.batch = batch;
+      this.aborted = false;
+      await this.state.emit({ type: 'play.start', name: this.play.name, hosts: batch.map((host) => host.name) });
+      await this.gatherFacts();
+      for (const section of [this.play.preTasks, this.play.tasks, this.play.postTasks]) {
+        await this.runItems(section, this.batch);
+        await this.flushHandlers();
+      }
+      await this.state.emit({ type: 'play.end', name: this.play.name });
+      batch.forEach((host) => (host.ended = false));
+      // As in Ansible: when every host of a batch failed, the later batches do not start.
+      if (batch.every((host) => !host.active)) break;
+    }
+  }
+
+  /** The hosts of a set that still run tasks. */
+  private active(hosts: HostState[] = this.batch): HostState[] {
+    return this.aborted ? [] : hosts.filter((host) => host.active);
+  }
+
+  private wants(task: Task): boolean {
+    return this.state.selection.selects(task);
+  }
+
+  private async gatherFacts(): Promise<void> {
+    const wanted = isTruthy(renderString(String(this.play.gatherFacts), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'gather_facts'"), { loc: this.play.loc, what: "'gather_facts'" }));
+    const hosts = this.active();
+    if (!wanted || hosts.length === 0) return;
+    const id = 0;
+    await this.state.emit({ type: 'task.start', id, name: 'Gathering Facts', hosts: hosts.map((h) => h.name), handler: false });
+    await Promise.all(
+      hosts.map((host) =>
+        this.limit(async () => {
+          const started = Date.now();
+          let outcome: HostOutcome;
+          try {
+            const connection = await this.state.connect(host.name);
+            const result = await connection.exec(systemFactsCommand);
+            const facts = parseSystemFacts(result.stdout);
+            host.facts = { ...facts, ansible_facts: Object.fromEntries(Object.entries(facts).map(([key, value]) => [key.replace(/^ansible_/, ''), value])) };
+            outcome = { status: 'ok', ignored: false, result: {}, noLog: false };
+          } catch (error) {
+            if (!(error instanceof UnreachableError)) throw error;
+            outcome = { status: 'unreachable', ignored: false, result: {}, msg: error.message, noLog: false };
+          }
+          await this.report(id, 'Gathering Facts', 'setup', host, outcome, started);
+        }),
+      ),
+    );
+    await this.state.emit({ type: 'task.end', id });
+  }
+
+  private async runItems(items: Item[], hosts: HostState[]): Promise<void> {
+    for (const item of items) {
+      if (this.active(hosts).length === 0) return;
+      if (item.kind === 'task') {
+        if (this.wants(item)) await this.runTask(item, this.active(hosts));
+      } else {
+        await this.runBlock(item, hosts);
+      }
+    }
+  }
+
+  /** block, then rescue for the hosts that failed in it, then always for every host that entered. */
+  private async runBlock(block: Extract<Item, { kind: 'block' }>, hosts: HostState[]): Promise<void> {
+    const entered = this.active(hosts);
+    await this.runItems(block.block, entered);
+    const failed = entered.filter((host) => host.failed && !host.unreachable);
+    if (block.rescue.length > 0 && failed.length > 0) {
+      for (const host of failed) {
+        host.failed = false;
+        host.stats.failed--;
+        host.stats.rescued++;
+      }
+      await this.runItems(block.rescue, failed);
+    }
+    if (block.always.length > 0) {
+      const wasFailed = entered.filter((host) => host.failed);
+      wasFailed.forEach((host) => (host.failed = false));
+      await this.runItems(block.always, entered);
+      wasFailed.forEach((host) => (host.failed = true));
+    }
+  }
+
+  private async runTask(task: Task, hosts: HostState[], handler = false): Promise<void> {
+    if (hosts.length === 0) return;
+    if (task.module === 'meta') return this.runMeta(task, hosts);
+    await this.state.emit({ type: 'task.start', id: task.id, name: task.name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler });
+    const context: TaskRunContext = { vars: this.vars, connect: this.state.connect, becomePassword: this.state.becomePassword, redactor: this.state.redactor };
+    const runOnce = task.runOnce !== undefined && isTruthy(renderString(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
+    const targets = runOnce ? hosts.slice(0, 1) : hosts;
+    let anyFailed = false;
+    await Promise.all(
+      targets.map((host) =>
+        this.limit(async () => {
+          const started = Date.now();
+          const outcome = await runTaskOnHost(task, host, context);
+          if (outcome.status === 'failed' && !outcome.ignored) anyFailed = true;
+          if (outcome.status === 'changed') this.notify(task, host);
+          await this.report(task.id, task.name, task.module, host, outcome, started);
+        }),
+      ),
+    );
+    if (runOnce) this.shareRunOnce(task, hosts);
+    await this.state.emit({ type: 'task.end', id: task.id });
+    const fatal = task.anyErrorsFatal ?? this.play.anyErrorsFatal;
+    if (anyFailed && isTruthy(fatal)) this.aborted = true;
+  }
+
+  /** run_once: the first host's registered result and facts hold for the whole batch. */
+  private shareRunOnce(task: Task, hosts: HostState[]): void {
+    const [first, ...others] = hosts;
+    for (const host of others) {
+      if (task.register && task.register in first.registered) host.registered[task.register] = first.registered[task.register];
+      if (task.module === 'set_fact') Object.assign(host.registered, first.registered);
+      if (first.notified.size) first.notified.forEach((name) => host.notified.add(name));
+    }
+  }
+
+  private notify(task: Task, host: HostState): void {
+    const scope = taskScope(this.vars, host, task, task.loc, "'notify'");
+    for (const name of task.notify) host.notified.add(String(renderString(name, scope, { loc: task.loc, what: "'notify'" })));
+  }
+
+  /** Handlers run once per notified host, in the order they are written, not the order notified. */
+  private async flushHandlers(): Promise<void> {
+    for (const handler of this.play.handlers) {
+      const hosts = this.active().filter((host) => host.notified.has(handler.name) || handler.listen.some((topic) => host.notified.has(topic)));
+      if (hosts.length === 0) continue;
+      hosts.forEach((host) => [handler.name, ...handler.listen].forEach((name) => host.notified.delete(name)));
+      await this.runTask(handler, hosts, true);
+    }
+    this.batch.forEach((host) => host.notified.clear());
+  }
+
+  private async runMeta(task: Task, hosts: HostState[]): Promise<void> {
+    const action = (task.args as { action: string }).action;
+    if (action === 'flush_handlers') return this.flushHandlers();
+    for (const host of hosts) {
+      if (!conditionsHold(task.when, taskScope(this.vars, host, task, task.loc, `task '${task.name}'`), { loc: task.loc, what: "'when'" })) continue;
+      if (action === 'end_host') host.ended = true;
+      if (action === 'end_play') this.batch.forEach((h) => (h.ended = true));
+    }
+  }
+
+  private async report(taskId: number, taskName: string, module: string, host: HostState, outcome: HostOutcome, started: number): Promise<void> {
+    countOutcome(host, outcome);
+    const censored = outcome.noLog ? { censored: "the output has been hidden due to 'no_log: true'" } : undefined;
+    await this.state.emit({
+      type: 'host.result',
+      taskId,
+      task: taskName,
+      module,
+      host: host.name,
+      status: outcome.status,
+      ignored: outcome.ignored || undefined,
+      delegatedTo: outcome.delegatedTo,
+      msg: censored ? censored.censored : outcome.msg,
+      items: censored ? undefined : outcome.items,
+      diff: censored ? undefined : (outcome.result.diff as never) ?? collectItemDiffs(outcome.result),
+      result: censored ?? outcome.result,
+      durationMs: Date.now() - started,
+    });
+  }
+}
+
+function collectItemDiffs(result: Record<string, unknown>): never | undefined {
+  const diffs = ((result.results as Array<Record<string, unknown>>) ?? []).flatMap((r) => (r.diff as unknown[]) ?? []);
+  return (diffs.length ? diffs : undefined) as never;
+}
+
+function countOutcome(host: HostState, outcome: HostOutcome): void {
+  switch (outcome.status) {
+    case 'ok':
+      host.stats.ok++;
+      break;
+    case 'changed':
+      host.stats.ok++;
+      host.stats.changed++;
+      break;
+    case 'skipped':
+      host.stats.skipped++;
+      break;
+    case 'unreachable':
+      host.stats.unreachable++;
+      host.unreachable = true;
+      break;
+    case 'failed':
+      if (outcome.ignored) {
+        host.stats.ok++;
+        host.stats.ignored++;
+      } else {
+        host.stats.failed++;
+        host.failed = true;
+      }
+  }
+}
+
+/** serial: a size, a percentage or a list of them (the last one repeats), as in Ansible. */
+export function batches<T>(hosts: T[], serial: Array<number | string> | undefined): T[][] {
+  if (!serial || hosts.length === 0) return [hosts];
+  const sizes = serial.map((size) => (typeof size === 'string' && size.endsWith('%') ? Math.max(1, Math.floor((hosts.length * Number(size.slice(0, -1))) / 100)) : Math.max(1, Number(size))));
+  const result: T[][] = [];
+  let index = 0;
+  for (let i = 0; index < hosts.length; i++) {
+    const size = sizes[Math.min(i, sizes.length - 1)];
+    result.push(hosts.slice(index, index + size));
+    index += size;
+  }
+  return result;
+}

@@ -1,0 +1,111 @@
+import type { Connection } from '../connection/connection.js';
+import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
+import type { Inventory, Vars } from '../inventory/inventory.js';
+import { matchHosts } from '../inventory/patterns.js';
+import { allTasks, playTasks, type Playbook } from '../playbook/model.js';
+import { didYouMean } from '../schema/validate.js';
+import { ConnectionPool } from './connections.js';
+import type { HostStats, Reporter, RunEvent } from './events.js';
+import { HostState } from './host.js';
+import { PlayRunner } from './play-runner.js';
+import { Redactor } from './redaction.js';
+import { TaskSelection, type SelectionOptions } from './selection.js';
+
+export interface RunOptions {
+  inventory: Inventory;
+  playbook: Playbook;
+  limit?: string;
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  extraVars: Vars;
+  selection: SelectionOptions;
+  becomePassword?: string;
+  reporters: Reporter[];
+  createConnection(host: string): Connection;
+}
+
+export interface RunResult {
+  exitCode: ExitCodeValue;
+  stats: Record<string, HostStats>;
+}
+
+/** Checks that need both the playbook and the inventory; all before the first connection. */
+export function validatePlan(options: Pick<RunOptions, 'inventory' | 'playbook' | 'limit' | 'selection'>): void {
+  const { inventory, playbook, limit, selection } = options;
+  const names = [...inventory.groups.keys(), ...inventory.hosts.keys()];
+  for (const play of playbook.plays) {
+    const { unmatched } = matchHosts(inventory, play.hosts);
+    if (unmatched.length) {
+      throw new UserError(`play '${play.name}' targets '${unmatched[0]}', which is neither a group nor a host in ${inventory.file}.`, play.loc, `Fix 'hosts:' or the inventory.${didYouMean(unmatched[0], names)}`);
+    }
+  }
+  if (limit !== undefined && matchHosts(inventory, limit).hosts.length === 0) {
+    throw new UserError(`--limit '${limit}' matches no host in ${inventory.file}.`, undefined, `Known groups and hosts: ${names.filter((n) => n !== 'ungrouped').join(', ')}.`, ExitCode.BadOptions);
+  }
+  const tasks = playbook.plays.flatMap((play) => [...playTasks(play)]);
+  if (selection.startAtTask !== undefined && !tasks.some((task) => task.name === selection.startAtTask)) {
+    throw new UserError(`--start-at-task '${selection.startAtTask}' names no task in ${playbook.file}.`, undefined, `Use a task's exact name.${didYouMean(selection.startAtTask, tasks.map((t) => t.name))}`, ExitCode.BadOptions);
+  }
+  const roles = [...new Set(playbook.plays.flatMap((play) => play.roles.map((role) => role.name)))];
+  if (selection.role !== undefined && !roles.includes(selection.role)) {
+    throw new UserError(`--role '${selection.role}' is not a role of ${playbook.file}.`, undefined, `Its roles: ${roles.join(', ') || 'none'}.${didYouMean(selection.role, roles)}`, ExitCode.BadOptions);
+  }
+}
+
+export async function runPlaybook(options: RunOptions): Promise<RunResult> {
+  validatePlan(options);
+  const { inventory, playbook } = options;
+  const started = Date.now();
+  const hosts = new Map([...inventory.hosts.keys()].map((name) => [name, new HostState(name, inventory.hostVars(name))]));
+  const redactor = new Redactor();
+  learnDeclaredSecrets(redactor, options);
+  const emit = async (event: RunEvent) => {
+    const safe = redactor.redact(event);
+    for (const reporter of options.reporters) await reporter.handle(safe);
+  };
+  const pool = new ConnectionPool(options.createConnection);
+  const selection = new TaskSelection(options.selection);
+  const limited = options.limit !== undefined ? new Set(matchHosts(inventory, options.limit).hosts) : undefined;
+  try {
+    await emit({ type: 'playbook.start', file: playbook.file, check: options.check });
+    for (const play of playbook.plays) {
+      if (options.selection.role !== undefined && !play.roles.some((role) => role.name === options.selection.role)) continue;
+      const targets = matchHosts(inventory, play.hosts).hosts.filter((host) => !limited || limited.has(host));
+      if (targets.length === 0) {
+        await emit({ type: 'warning', message: `play '${play.name}': no hosts matched, skipping` });
+        continue;
+      }
+      await new PlayRunner(
+        { inventory, hosts, extraVars: options.extraVars, playbookDir: playbook.dir, check: options.check, diff: options.diff, forks: options.forks, becomePassword: options.becomePassword, selection, redactor, connect: (host) => pool.get(host), emit },
+        play,
+      ).run(targets);
+    }
+  } finally {
+    await pool.closeAll();
+  }
+  const stats = Object.fromEntries([...hosts.values()].filter((host) => Object.values(host.stats).some((n) => n > 0)).map((host) => [host.name, host.stats]));
+  const exitCode = exitCodeFor(Object.values(stats));
+  await emit({ type: 'recap', hosts: stats });
+  await emit({ type: 'playbook.end', exitCode, durationMs: Date.now() - started });
+  return { exitCode, stats };
+}
+
+/** Unreachable wins over failed, as in ansible-playbook. */
+export function exitCodeFor(stats: HostStats[]): ExitCodeValue {
+  if (stats.some((s) => s.unreachable > 0)) return ExitCode.HostsUnreachable;
+  if (stats.some((s) => s.failed > 0)) return ExitCode.HostsFailed;
+  return ExitCode.Ok;
+}
+
+/** Values under secret-looking names anywhere in the inputs are masked in every event. */
+function learnDeclaredSecrets(redactor: Redactor, options: RunOptions): void {
+  redactor.learnFromVars(options.extraVars);
+  for (const group of options.inventory.groups.values()) redactor.learnFromVars(group.vars);
+  for (const host of options.inventory.hosts.values()) redactor.learnFromVars(host.vars);
+  for (const play of options.playbook.plays) {
+    redactor.learnFromVars([play.vars, play.varsFiles]);
+    for (const role of play.roles) redactor.learnFromVars([role.defaults, role.vars, role.params]);
+    for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks])) redactor.learnFromVars(task.vars);
+  }
+}

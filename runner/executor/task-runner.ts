@@ -1,0 +1,180 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { conditionsHold } from '../conditions/expression.js';
+import { isTruthy } from '../conditions/values.js';
+import { UnreachableError, type Become, type Connection } from '../connection/connection.js';
+import { formatLocation, UserError } from '../errors.js';
+import type { Vars } from '../inventory/inventory.js';
+import type { ModuleContext, ModuleResult } from '../modules/module.js';
+import { modules } from '../modules/registry.js';
+import type { Task } from '../playbook/model.js';
+import { argumentProblem } from '../playbook/task.js';
+import { renderDeep, renderString, renderText } from '../template/render.js';
+import { toPlain } from '../vars/scope.js';
+import type { HostStatus, ItemOutcome } from './events.js';
+import type { HostState } from './host.js';
+import type { Redactor } from './redaction.js';
+import { taskScope, type VarsContext } from './variables.js';
+
+/** Ansible's defaults for until: 3 retries, 5 seconds apart. */
+const DEFAULT_RETRIES = 3;
+const DEFAULT_DELAY_S = 5;
+
+export interface TaskRunContext {
+  vars: VarsContext;
+  connect(host: string): Promise<Connection>;
+  becomePassword?: string;
+  redactor: Redactor;
+}
+
+/** The outcome of one task on one host, before it becomes an event. */
+export interface HostOutcome {
+  status: HostStatus;
+  ignored: boolean;
+  result: Record<string, unknown>;
+  msg?: string;
+  items?: ItemOutcome[];
+  delegatedTo?: string;
+  noLog: boolean;
+}
+
+export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunContext): Promise<HostOutcome> {
+  const scope = (extra: Vars = {}) => taskScope(ctx.vars, host, task, task.loc, `task '${task.name}'`, extra);
+  const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
+  let noLog = false;
+  let delegatedTo: string | undefined;
+  try {
+    const base = scope();
+    noLog = task.noLog !== undefined && isTruthy(renderString(String(task.noLog), base, what('no_log')));
+    delegatedTo = task.delegateTo !== undefined ? String(renderString(task.delegateTo, base, what('delegate_to'))) : undefined;
+    let result: ModuleResult;
+    let items: ItemOutcome[] | undefined;
+    if (task.loop === undefined) {
+      result = conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
+    } else {
+      const loop = renderDeep(task.loop, base, what('loop'));
+      if (!Array.isArray(loop)) throw new UserError(`'loop' of task '${task.name}' must be a list, not ${typeof loop}.`, task.loc, 'Give a YAML list or a variable holding one.');
+      const results: ModuleResult[] = [];
+      items = [];
+      for (const [index, rawItem] of loop.entries()) {
+        const item = toPlain(rawItem);
+        const loopVars = { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
+        const itemScope = scope(loopVars);
+        const itemResult = conditionsHold(task.when, itemScope, what('when'))
+          ? await runModule(task, host, itemScope, (extra) => scope({ ...loopVars, ...extra }), ctx, delegatedTo)
+          : skippedResult(task);
+        const label = task.loopLabel ? String(renderString(task.loopLabel, itemScope, what('loop_control.label'))) : typeof item === 'string' ? item : JSON.stringify(item);
+        results.push({ ...itemResult, [task.loopVar]: item });
+        items.push({ label, status: statusOf(itemResult), msg: itemResult.failed ? itemResult.msg : undefined });
+      }
+      result = {
+        changed: results.some((r) => r.changed),
+        failed: results.some((r) => r.failed),
+        skipped: results.length > 0 && results.every((r) => r.skipped),
+        msg: results.find((r) => r.failed)?.msg ?? (results.length === 0 ? 'no items' : 'All items completed'),
+        results,
+      };
+      if (results.length === 0) result.skipped = true;
+    }
+    record(task, host, result, ctx, noLog);
+    const ignored = result.failed === true && task.ignoreErrors !== undefined && isTruthy(renderString(String(task.ignoreErrors), base, what('ignore_errors')));
+    return { status: statusOf(result), ignored, result: toPlain(result) as Record<string, unknown>, msg: result.msg, items, delegatedTo, noLog };
+  } catch (error) {
+    if (error instanceof UnreachableError) return { status: 'unreachable', ignored: false, result: {}, msg: error.message, delegatedTo, noLog };
+    if (error instanceof UserError) {
+      const msg = `${formatLocation(error.loc)}: ${error.message} ${error.hint ?? ''}`.trim();
+      return { status: 'failed', ignored: false, result: { failed: true, msg }, msg, delegatedTo, noLog };
+    }
+    throw error;
+  }
+}
+
+const skippedResult = (task: Task): ModuleResult => ({ changed: false, skipped: true, msg: `skipped: condition false (${task.when.map(String).join(' and ')})` });
+
+function statusOf(result: ModuleResult): HostStatus {
+  if (result.failed) return 'failed';
+  if (result.skipped) return 'skipped';
+  return result.changed ? 'changed' : 'ok';
+}
+
+/** Register the result and set facts; a secret result is remembered so it never shows up later. */
+function record(task: Task, host: HostState, result: ModuleResult, ctx: TaskRunContext, noLog: boolean): void {
+  if (noLog) ctx.redactor.learnAll(result);
+  const facts = result.facts ?? (result.results as ModuleResult[] | undefined)?.reduce<Vars>((all, r) => Object.assign(all, r.facts ?? {}), {});
+  if (facts && Object.keys(facts).length) {
+    Object.assign(host.registered, facts);
+    ctx.redactor.learnFromVars(facts);
+  }
+  if (task.register) {
+    const { facts: _facts, ...registered } = result;
+    host.registered[task.register] = toPlain(registered);
+    ctx.redactor.learnFromVars({ [task.register]: registered });
+  }
+}
+
+/** One module call (with until/retries), then changed_when and failed_when. */
+async function runModule(task: Task, host: HostState, scope: Vars, scopeWith: (extra: Vars) => Vars, ctx: TaskRunContext, delegatedTo: string | undefined): Promise<ModuleResult> {
+  const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
+  const args = toPlain(renderDeep(task.args, scope, what(`${task.module}`))) as Record<string, unknown>;
+  const problem = argumentProblem(task.module, args);
+  if (problem) throw new UserError(problem.message, task.loc, 'Fix the task arguments (after templating).');
+  const module = modules.get(task.module)!;
+  const check = task.checkMode !== undefined ? isTruthy(renderString(String(task.checkMode), scope, what('check_mode'))) : ctx.vars.check;
+  const become = resolveBecome(task, host, scope, ctx);
+  const env = Object.fromEntries(Object.entries(renderDeep(task.environment, scope, what('environment')) as Vars).map(([k, v]) => [k, String(v)]));
+  const connection = await ctx.connect(delegatedTo ?? host.name);
+  const moduleContext: ModuleContext = {
+    host: host.name,
+    check,
+    diff: ctx.vars.diff,
+    run: (command, options = {}) => connection.exec(command, { ...options, become, env }),
+    findLocalFile: (kind, path) => findLocalFile(task, ctx.vars.playbookDir, kind, path),
+    renderTemplateFile: async (file) => renderText(await readFile(file, 'utf8'), scope, { loc: { file, line: 1, column: 1 }, what: `template ${basename(file)}`, isFile: true }),
+    scope,
+    conditionsHold: (conditions) => conditionsHold(conditions, scope, what(task.module)),
+  };
+  const untilHolds = (result: ModuleResult) => task.until.length === 0 || conditionsHold(task.until, withResult(result), what('until'));
+  const withResult = (result: ModuleResult) => (task.register ? scopeWith({ [task.register]: result }) : scopeWith({}));
+  const attempts = task.until.length ? Number(renderString(String(task.retries ?? DEFAULT_RETRIES), scope, what('retries'))) + 1 : 1;
+  const delay = Number(renderString(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay')));
+  let result: ModuleResult = { changed: false };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    result = await callModule(module.run.bind(module), args, moduleContext);
+    if (task.until.length) result.attempts = attempt;
+    if (untilHolds(result)) break;
+    if (attempt === attempts) {
+      result = { ...result, failed: true, msg: `${result.msg ? `${result.msg}; ` : ''}'until' still false after ${attempts} attempts` };
+    } else if (delay > 0) {
+      await sleep(delay * 1000);
+    }
+  }
+  if (task.changedWhen) result.changed = conditionsHold(task.changedWhen, withResult(result), what('changed_when'));
+  if (task.failedWhen) result.failed = conditionsHold(task.failedWhen, withResult(result), what('failed_when'));
+  return result;
+}
+
+async function callModule(run: (args: Record<string, unknown>, ctx: ModuleContext) => Promise<ModuleResult>, args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult> {
+  try {
+    return await run(args, ctx);
+  } catch (error) {
+    if (error instanceof UnreachableError || error instanceof UserError) throw error;
+    return { changed: false, failed: true, msg: (error as Error).message };
+  }
+}
+
+function resolveBecome(task: Task, host: HostState, scope: Vars, ctx: TaskRunContext): Become | undefined {
+  const origin = { loc: task.loc, what: `'become' of task '${task.name}'` };
+  const flag = task.become ?? host.inventoryVars.ansible_become;
+  if (flag === undefined || !isTruthy(renderString(String(flag), scope, origin))) return undefined;
+  const user = String(renderString(String(task.becomeUser ?? host.inventoryVars.ansible_become_user ?? 'root'), scope, origin));
+  return { user, password: ctx.becomePassword };
+}
+
+async function findLocalFile(task: Task, playbookDir: string, kind: 'files' | 'templates', path: string): Promise<string> {
+  const candidates = isAbsolute(path) ? [path] : [...(task.role ? [join(task.role.path, kind, path)] : []), join(playbookDir, kind, path), join(playbookDir, path)];
+  for (const candidate of candidates) {
+    if ((await stat(candidate).catch(() => undefined))?.isFile()) return candidate;
+  }
+  throw new UserError(`'${path}' was not found.`, task.loc, `Looked in: ${candidates.join(', ')}.`);
+}

@@ -1,0 +1,81 @@
+import type { SourceLocation } from '../errors.js';
+import type { Inventory, Vars } from '../inventory/inventory.js';
+import type { Block, Play, Task } from '../playbook/model.js';
+import { mergeLayers } from '../vars/precedence.js';
+import { createScope, Lazy } from '../vars/scope.js';
+import type { HostState } from './host.js';
+
+/** What variable scopes are built from during one play. */
+export interface VarsContext {
+  inventory: Inventory;
+  hosts: ReadonlyMap<string, HostState>;
+  play: Play;
+  playHosts: () => string[];
+  extraVars: Vars;
+  playbookDir: string;
+  check: boolean;
+  diff: boolean;
+}
+
+/**
+ * The variables a task sees on a host, layered by precedence (runner/vars/precedence.ts), with
+ * Ansible's magic variables and two of our own:
+ *   first_in.GROUP  the variables of GROUP's first host (first_in.master.ansible_host).
+ *   (loop vars and a task's own register are added on top by the task runner.)
+ */
+export function taskScope(ctx: VarsContext, host: HostState, item: Task | Block | undefined, loc: SourceLocation, what: string, extra: Vars = {}): Vars {
+  const role = item?.role;
+  const vars = mergeLayers({
+    'role defaults': role?.defaults,
+    'inventory group vars': host.inventoryVars,
+    facts: host.facts,
+    'play vars': ctx.play.vars,
+    'play vars_files': ctx.play.varsFiles,
+    'role vars': role?.vars,
+    'block and task vars': item?.vars,
+    'registered and set_fact': host.registered,
+    'role params': role?.params,
+    'extra vars': ctx.extraVars,
+  });
+  Object.assign(vars, magicVars(ctx, host), role ? { role_name: role.name, role_path: role.path } : {}, extra);
+  return createScope(vars, { loc, what });
+}
+
+function magicVars(ctx: VarsContext, host: HostState): Vars {
+  return {
+    inventory_hostname: host.name,
+    inventory_hostname_short: host.name.split('.')[0],
+    groups: new Lazy(() => ctx.inventory.groupsVar()),
+    group_names: [...ctx.inventory.hosts.get(host.name)?.groups ?? []].filter((g) => g !== 'all' && g !== 'ungrouped'),
+    hostvars: new Lazy(() => hostvarsView(ctx)),
+    first_in: new Lazy(() => firstInView(ctx)),
+    play_hosts: new Lazy(() => ctx.playHosts()),
+    ansible_play_hosts: new Lazy(() => ctx.playHosts()),
+    ansible_check_mode: ctx.check,
+    ansible_diff_mode: ctx.diff,
+    playbook_dir: ctx.playbookDir,
+  };
+}
+
+/** hostvars.NAME: another host's variables (inventory, facts, registered, play and extra vars). */
+function hostvarsView(ctx: VarsContext): Vars {
+  const cache = new Map<string, Vars>();
+  const scopeOf = (name: string) => {
+    if (!cache.has(name)) cache.set(name, taskScope(ctx, ctx.hosts.get(name)!, undefined, ctx.play.loc, `hostvars.${name}`));
+    return cache.get(name)!;
+  };
+  return lazyMap([...ctx.hosts.keys()], scopeOf);
+}
+
+function firstInView(ctx: VarsContext): Vars {
+  const hostvars = hostvarsView(ctx);
+  const groups = [...ctx.inventory.groups.keys()].filter((group) => ctx.inventory.members(group).length > 0);
+  return lazyMap(groups, (group) => hostvars[ctx.inventory.members(group)[0]]);
+}
+
+/** A mapping whose values are computed when read. */
+function lazyMap(keys: string[], compute: (key: string) => unknown): Vars {
+  const view: Vars = {};
+  for (const key of keys) Object.defineProperty(view, key, { get: () => compute(key), enumerable: true });
+  return view;
+}

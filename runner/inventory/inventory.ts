@@ -1,0 +1,171 @@
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { UserError, type SourceLocation } from '../errors.js';
+import { validateAgainstSchema } from '../schema/validate.js';
+import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
+import { expandHostRange } from './host-range.js';
+
+export type Vars = Record<string, unknown>;
+
+export interface InventoryHost {
+  name: string;
+  /** Vars written on the host itself (inventory file, then host_vars/). */
+  vars: Vars;
+  /** Every group the host is in, including 'all'. */
+  groups: Set<string>;
+  loc: SourceLocation;
+}
+
+export interface InventoryGroup {
+  name: string;
+  vars: Vars;
+  hosts: string[];
+  children: string[];
+  parents: Set<string>;
+  loc?: SourceLocation;
+}
+
+/** Ansible's YAML inventory: groups with hosts, vars and children, read unchanged. */
+export class Inventory {
+  readonly hosts = new Map<string, InventoryHost>();
+  readonly groups = new Map<string, InventoryGroup>();
+
+  constructor(readonly file: string) {
+    this.group('all');
+    this.group('ungrouped').parents.add('all');
+    this.groups.get('all')!.children.push('ungrouped');
+  }
+
+  group(name: string, loc?: SourceLocation): InventoryGroup {
+    let group = this.groups.get(name);
+    if (!group) {
+      group = { name, vars: {}, hosts: [], children: [], parents: new Set(), loc };
+      this.groups.set(name, group);
+    }
+    return group;
+  }
+
+  /** Hosts of a group and of its descendants, in inventory order. */
+  members(groupName: string): string[] {
+    const found = new Set<string>();
+    const visit = (name: string, seen: Set<string>) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const group = this.groups.get(name);
+      if (!group) return;
+      group.hosts.forEach((host) => found.add(host));
+      group.children.forEach((child) => visit(child, seen));
+    };
+    if (groupName === 'all') return [...this.hosts.keys()];
+    visit(groupName, new Set());
+    return [...this.hosts.keys()].filter((host) => found.has(host));
+  }
+
+  /** Ancestors' depth from 'all': Ansible merges group vars shallow to deep, then by name. */
+  private depth(name: string, seen = new Set<string>()): number {
+    const group = this.groups.get(name);
+    if (!group || group.parents.size === 0 || seen.has(name)) return 0;
+    seen.add(name);
+    return 1 + Math.max(...[...group.parents].map((parent) => this.depth(parent, seen)));
+  }
+
+  /** Inventory vars of one host: group vars ('all' < parents < children, same depth by name) < host vars. */
+  hostVars(hostName: string): Vars {
+    const host = this.hosts.get(hostName);
+    if (!host) throw new Error(`unknown host ${hostName}`);
+    const ordered = [...host.groups].sort((a, b) => this.depth(a) - this.depth(b) || a.localeCompare(b));
+    return Object.assign({}, ...ordered.map((name) => this.groups.get(name)!.vars), host.vars);
+  }
+
+  /** The 'groups' magic variable: every group name to its hosts. */
+  groupsVar(): Record<string, string[]> {
+    return Object.fromEntries([...this.groups.keys()].map((name) => [name, this.members(name)]));
+  }
+}
+
+export async function loadInventory(path: string): Promise<Inventory> {
+  const file = await inventoryFile(path);
+  const source = await loadYamlFile(file, 'inventory');
+  if (source.value === null || source.value === undefined) {
+    throw new UserError('the inventory is empty.', source.locate([]), "Add an 'all:' group with 'children: { master: { hosts: ... } }'.");
+  }
+  validateAgainstSchema('inventory', source, 'inventory');
+  const inventory = new Inventory(file);
+  for (const [name, body] of Object.entries(source.value as Record<string, unknown>)) {
+    addGroup(inventory, source, name, body as GroupBody, [name], undefined);
+  }
+  for (const host of inventory.hosts.values()) {
+    if (host.groups.size === 1) inventory.groups.get('ungrouped')!.hosts.push(host.name);
+  }
+  fillMembership(inventory);
+  await addVarsDirectories(inventory, dirname(file));
+  return inventory;
+}
+
+/** A directory inventory holds inventory.yaml (or hosts.yaml) and its group_vars/ and host_vars/. */
+async function inventoryFile(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) return path;
+  for (const name of ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml']) {
+    if (await stat(join(path, name)).catch(() => undefined)) return join(path, name);
+  }
+  throw new UserError(`the inventory directory ${path} has no inventory.yaml or hosts.yaml.`, undefined, 'Point -i at the inventory file.');
+}
+
+interface GroupBody {
+  hosts?: Record<string, Vars | null> | null;
+  vars?: Vars | null;
+  children?: Record<string, GroupBody | null> | null;
+}
+
+function addGroup(inventory: Inventory, source: SourceDoc, name: string, body: GroupBody | null, path: PathSegment[], parent: string | undefined): void {
+  const group = inventory.group(name, source.locate(path));
+  if (parent && parent !== name) {
+    group.parents.add(parent);
+    const parentGroup = inventory.groups.get(parent)!;
+    if (!parentGroup.children.includes(name)) parentGroup.children.push(name);
+  } else if (name !== 'all') {
+    group.parents.add('all');
+    if (!inventory.groups.get('all')!.children.includes(name)) inventory.groups.get('all')!.children.push(name);
+  }
+  Object.assign(group.vars, body?.vars ?? {});
+  for (const [pattern, vars] of Object.entries(body?.hosts ?? {})) {
+    const loc = source.locate([...path, 'hosts', pattern]);
+    for (const hostName of expandHostRange(pattern, loc)) {
+      const host = inventory.hosts.get(hostName) ?? { name: hostName, vars: {}, groups: new Set(['all']), loc };
+      Object.assign(host.vars, vars ?? {});
+      inventory.hosts.set(hostName, host);
+      if (name !== 'all' && !group.hosts.includes(hostName)) group.hosts.push(hostName);
+    }
+  }
+  for (const [child, childBody] of Object.entries(body?.children ?? {})) {
+    if (child === name || child === 'all') {
+      throw new UserError(`group '${name}' lists '${child}' as its own child.`, source.locate([...path, 'children', child]), 'Remove that child entry.');
+    }
+    addGroup(inventory, source, child, childBody, [...path, 'children', child], name);
+  }
+}
+
+/** Record on each host every group it belongs to, directly or through children. */
+function fillMembership(inventory: Inventory): void {
+  for (const group of inventory.groups.values()) {
+    for (const host of inventory.members(group.name)) inventory.hosts.get(host)!.groups.add(group.name);
+  }
+}
+
+async function addVarsDirectories(inventory: Inventory, dir: string): Promise<void> {
+  for (const [folder, apply] of [
+    ['group_vars', (name: string, vars: Vars) => inventory.groups.get(name) && Object.assign(inventory.groups.get(name)!.vars, vars)],
+    ['host_vars', (name: string, vars: Vars) => inventory.hosts.get(name) && Object.assign(inventory.hosts.get(name)!.vars, vars)],
+  ] as const) {
+    const entries = await readdir(join(dir, folder)).catch(() => [] as string[]);
+    for (const entry of entries.filter((e) => /\.ya?ml$/.test(e)).sort()) {
+      const source = await loadYamlFile(join(dir, folder, entry), folder);
+      if (source.value === null) continue;
+      if (typeof source.value !== 'object' || Array.isArray(source.value)) {
+        throw new UserError(`${folder} files must hold a mapping of variables.`, source.locate([]), 'Write "name: value" lines.');
+      }
+      apply(entry.replace(/\.ya?ml$/, ''), source.value as Vars);
+    }
+  }
+}

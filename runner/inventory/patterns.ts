@@ -1,0 +1,42 @@
+import type { Inventory } from './inventory.js';
+
+/**
+ * Ansible host patterns: 'all', '*', a group, a host, globs ('web*'), joined by ':' or ','.
+ * Unions first, then '&' intersections, then '!' exclusions, whatever their order.
+ * Returns hosts in inventory order and the words that matched nothing.
+ */
+export function matchHosts(inventory: Inventory, pattern: string | string[]): { hosts: string[]; unmatched: string[] } {
+  const words = (Array.isArray(pattern) ? pattern : [pattern]).flatMap((p) => p.split(/[:,]/)).map((w) => w.trim()).filter(Boolean);
+  const unmatched: string[] = [];
+  const resolve = (word: string): Set<string> => {
+    const found = new Set(matchWord(inventory, word));
+    if (found.size === 0 && !inventory.groups.has(word)) unmatched.push(word);
+    return found;
+  };
+  const union = new Set<string>();
+  for (const word of words.filter((w) => !w.startsWith('&') && !w.startsWith('!'))) resolve(word).forEach((h) => union.add(h));
+  let selected = [...union];
+  for (const word of words.filter((w) => w.startsWith('&'))) {
+    const keep = resolve(word.slice(1));
+    selected = selected.filter((h) => keep.has(h));
+  }
+  for (const word of words.filter((w) => w.startsWith('!'))) {
+    const drop = resolve(word.slice(1));
+    selected = selected.filter((h) => !drop.has(h));
+  }
+  const order = [...inventory.hosts.keys()];
+  return { hosts: selected.sort((a, b) => order.indexOf(a) - order.indexOf(b)), unmatched };
+}
+
+function matchWord(inventory: Inventory, word: string): string[] {
+  if (word === 'all' || word === '*') return [...inventory.hosts.keys()];
+  if (inventory.groups.has(word)) return inventory.members(word);
+  if (inventory.hosts.has(word)) return [word];
+  if (word.includes('*') || word.includes('?')) {
+    const glob = new RegExp(`^${word.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const groups = [...inventory.groups.keys()].filter((g) => glob.test(g)).flatMap((g) => inventory.members(g));
+    const hosts = [...inventory.hosts.keys()].filter((h) => glob.test(h));
+    return [...new Set([...groups, ...hosts])];
+  }
+  return [];
+}

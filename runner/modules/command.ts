@@ -1,0 +1,85 @@
+import { parse, quote } from 'shell-quote';
+import { shellQuote } from '../connection/command-line.js';
+import { defineModule, type ModuleContext, type ModuleResult } from './module.js';
+
+export interface CommandArgs {
+  cmd?: string;
+  argv?: string[];
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  stdin?: string;
+}
+
+export const commandArgsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    cmd: { type: 'string' },
+    argv: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1 },
+    creates: { type: 'string' },
+    removes: { type: 'string' },
+    chdir: { type: 'string' },
+    stdin: { type: 'string' },
+  },
+};
+
+/** Whether creates/removes say the command is not needed: read with one 'test -e'. */
+export async function alreadyDone(args: CommandArgs, ctx: ModuleContext): Promise<string | undefined> {
+  if (args.creates !== undefined) {
+    const exists = await ctx.run(`test -e ${shellQuote(args.creates)}`);
+    if (exists.rc === 0) return `${args.creates} exists`;
+  }
+  if (args.removes !== undefined) {
+    const exists = await ctx.run(`test -e ${shellQuote(args.removes)}`);
+    if (exists.rc !== 0) return `${args.removes} does not exist`;
+  }
+  return undefined;
+}
+
+/** Runs a command line and reports it as Ansible does: changed, rc, stdout, stderr; failed on rc != 0. */
+export async function runCommandLine(line: string, args: CommandArgs, ctx: ModuleContext): Promise<ModuleResult> {
+  const done = await alreadyDone(args, ctx);
+  if (done) return { changed: false, rc: 0, stdout: '', stderr: '', msg: `skipped, since ${done}` };
+  if (ctx.check) return { changed: false, skipped: true, msg: 'skipped in check mode: a command cannot be predicted' };
+  const started = Date.now();
+  const result = await ctx.run(line, { stdin: args.stdin, cwd: args.chdir });
+  const stdout = result.stdout.replace(/\n$/, '');
+  const stderr = result.stderr.replace(/\n$/, '');
+  return {
+    changed: true,
+    failed: result.rc !== 0,
+    rc: result.rc,
+    stdout,
+    stderr,
+    stdout_lines: stdout === '' ? [] : stdout.split('\n'),
+    stderr_lines: stderr === '' ? [] : stderr.split('\n'),
+    delta_ms: Date.now() - started,
+    msg: result.rc !== 0 ? `non-zero return code ${result.rc}` : undefined,
+  };
+}
+
+/** argv from 'cmd' (split as a shell would, but never interpreted by one) or from 'argv'. */
+export function commandWords(args: CommandArgs): string[] | Error {
+  if (args.argv) return args.argv.map(String);
+  if (args.cmd === undefined) return new Error("command needs 'cmd' (or a free-form string) or 'argv'");
+  const words = parse(args.cmd);
+  const operator = words.find((word) => typeof word !== 'string');
+  if (operator) {
+    return new Error(`command does not run a shell, so '${(operator as { op?: string }).op ?? 'this operator'}' would not work; use the shell module`);
+  }
+  return words as string[];
+}
+
+export default defineModule<CommandArgs>({
+  name: 'command',
+  description: 'Runs a program with arguments, without a shell: $(...), pipes and variables in the text stay literal.',
+  args: commandArgsSchema,
+  freeForm: 'cmd',
+  checkMode: 'partial',
+  async run(args, ctx) {
+    const words = commandWords(args);
+    if (words instanceof Error) return { changed: false, failed: true, msg: words.message };
+    return runCommandLine(quote(words), args, ctx);
+  },
+});

@@ -1,0 +1,100 @@
+import type { SourceLocation } from '../errors.js';
+import type { Vars } from '../inventory/inventory.js';
+
+export type Condition = string | boolean;
+
+/** Keywords a task inherits from its block, role and play (when and tags add up; the rest: nearest wins). */
+export interface Inherited {
+  when: Condition[];
+  tags: string[];
+  become?: boolean | string;
+  becomeUser?: string;
+  environment: Record<string, unknown>;
+  vars: Vars;
+  noLog?: boolean | string;
+  ignoreErrors?: boolean | string;
+  anyErrorsFatal?: boolean | string;
+  role?: Role;
+}
+
+export interface Task extends Inherited {
+  kind: 'task';
+  id: number;
+  name: string;
+  module: string;
+  args: Record<string, unknown> | string;
+  loop?: unknown;
+  loopVar: string;
+  indexVar?: string;
+  loopLabel?: string;
+  register?: string;
+  until: Condition[];
+  retries?: number | string;
+  delay?: number | string;
+  changedWhen?: Condition[];
+  failedWhen?: Condition[];
+  notify: string[];
+  listen: string[];
+  delegateTo?: string;
+  runOnce?: boolean | string;
+  checkMode?: boolean | string;
+  loc: SourceLocation;
+}
+
+export interface Block extends Inherited {
+  kind: 'block';
+  name?: string;
+  block: Item[];
+  rescue: Item[];
+  always: Item[];
+  loc: SourceLocation;
+}
+
+export type Item = Task | Block;
+
+export interface Role {
+  name: string;
+  path: string;
+  defaults: Vars;
+  vars: Vars;
+  params: Vars;
+  tasks: Item[];
+  handlers: Task[];
+}
+
+export interface Play {
+  name: string;
+  hosts: string[];
+  become?: boolean | string;
+  becomeUser?: string;
+  vars: Vars;
+  varsFiles: Vars;
+  gatherFacts: boolean | string;
+  roles: Role[];
+  preTasks: Item[];
+  /** Roles' tasks (dependencies first) then the play's tasks, as Ansible orders them. */
+  tasks: Item[];
+  postTasks: Item[];
+  handlers: Task[];
+  serial?: Array<number | string>;
+  anyErrorsFatal: boolean | string;
+  loc: SourceLocation;
+}
+
+export interface Playbook {
+  file: string;
+  dir: string;
+  plays: Play[];
+}
+
+/** Every task inside a list of items, blocks opened, in order. */
+export function* allTasks(items: Item[]): Generator<Task> {
+  for (const item of items) {
+    if (item.kind === 'task') yield item;
+    else yield* allTasks([...item.block, ...item.rescue, ...item.always]);
+  }
+}
+
+export function* playTasks(play: Play): Generator<Task> {
+  yield* allTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
+}

@@ -1,0 +1,198 @@
+import { parse as parseWords } from 'shell-quote';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parseExpression } from '../conditions/expression.js';
+import { UserError } from '../errors.js';
+import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
+import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
+import { didYouMean } from '../schema/validate.js';
+import { checkTemplateSyntax, hasTemplate } from '../template/render.js';
+import type { PathSegment, SourceDoc } from '../yaml/source.js';
+import type { Block, Condition, Inherited, Item, Task } from './model.js';
+
+const KEYWORDS = new Set(Object.keys(playbookSchema.$defs.task.properties));
+const MODULE_NAMES = [...modules.keys(), ...ENGINE_ACTIONS];
+const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'];
+
+const argValidators = new Map<string, ValidateFunction>();
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+let nextId = 1;
+
+/** Where task items are read from: a file and the path of the list inside it. */
+export interface TaskSource {
+  source: SourceDoc;
+  path: PathSegment[];
+}
+
+export const list = <T>(value: T | T[] | undefined | null): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+
+/** Normalize a YAML task list into plan items, each carrying what it inherits and where it was written. */
+export function loadItems(raw: unknown, from: TaskSource, inherited: Inherited): Item[] {
+  return list(raw as unknown[]).map((entry, index) => loadItem(entry as Record<string, unknown>, { source: from.source, path: [...from.path, index] }, inherited));
+}
+
+function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
+  return {
+    when: [...parent.when, ...list(raw.when as Condition | Condition[])],
+    tags: [...new Set([...parent.tags, ...list(raw.tags as string | string[]).map(String)])],
+    become: (raw.become as boolean | string | undefined) ?? parent.become,
+    becomeUser: (raw.become_user as string | undefined) ?? parent.becomeUser,
+    environment: { ...parent.environment, ...((raw.environment as object) ?? {}) },
+    vars: { ...parent.vars, ...((raw.vars as object) ?? {}) },
+    noLog: (raw.no_log as boolean | string | undefined) ?? parent.noLog,
+    ignoreErrors: (raw.ignore_errors as boolean | string | undefined) ?? parent.ignoreErrors,
+    anyErrorsFatal: (raw.any_errors_fatal as boolean | string | undefined) ?? parent.anyErrorsFatal,
+    role: parent.role,
+  };
+}
+
+function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherited): Item {
+  const loc = at.source.locate(at.path);
+  const inherited = inherit(parent, raw);
+  const origin = (key: string) => ({ loc: at.source.locate([...at.path, key]), what: `'${key}'` });
+  for (const key of ['when', 'changed_when', 'failed_when', 'until']) {
+    for (const condition of list(raw[key] as Condition | Condition[])) {
+      if (typeof condition !== 'string') continue;
+      if (hasTemplate(condition)) checkTemplateSyntax(condition, origin(key));
+      else parseExpression(condition, origin(key));
+    }
+  }
+  if ('block' in raw) {
+    const extra = Object.keys(raw).filter((key) => !KEYWORDS.has(key));
+    if (extra.length) throw new UserError(`a block cannot also run the module '${extra[0]}'.`, at.source.locate([...at.path, extra[0]]), 'Move the module into a task inside the block.');
+    const child = (key: string) => loadItems(raw[key], { source: at.source, path: [...at.path, key] }, inherited);
+    const block: Block = { ...inherited, kind: 'block', name: raw.name as string | undefined, block: child('block'), rescue: child('rescue'), always: child('always'), loc };
+    return block;
+  }
+  for (const key of ['rescue', 'always']) {
+    if (key in raw) throw new UserError(`'${key}' belongs to a block, and this task has no 'block:'.`, at.source.locate([...at.path, key]), "Put the tasks under 'block:' or remove it.");
+  }
+  const moduleKeys = Object.keys(raw).filter((key) => !KEYWORDS.has(key));
+  if (moduleKeys.length === 0) {
+    throw new UserError('this task names no module.', loc, `Add one module key, for example 'command:' or 'copy:' (known: ${MODULE_NAMES.join(', ')}).`);
+  }
+  if (moduleKeys.length > 1) {
+    const unknown = moduleKeys.find((key) => !MODULE_NAMES.includes(resolveModuleName(key))) ?? moduleKeys[1];
+    const known = MODULE_NAMES.includes(resolveModuleName(unknown));
+    throw new UserError(
+      known ? `this task names two modules, '${moduleKeys[0]}' and '${moduleKeys[1]}'.` : `'${unknown}' is neither a task keyword nor a module.`,
+      at.source.locate([...at.path, unknown]),
+      known ? 'Split it into two tasks.' : `Fix its spelling or remove it.${didYouMean(unknown, [...KEYWORDS, ...MODULE_NAMES])}`,
+    );
+  }
+  const moduleKey = moduleKeys[0];
+  const module = resolveModuleName(moduleKey);
+  if (!MODULE_NAMES.includes(module)) {
+    throw new UserError(`unknown module '${moduleKey}'.`, at.source.locate([...at.path, moduleKey]), `Fix its name.${didYouMean(module, MODULE_NAMES)} Known modules: ${MODULE_NAMES.join(', ')}.`);
+  }
+  const args = moduleArgs(module, raw[moduleKey], raw.args as Record<string, unknown> | undefined, { source: at.source, path: [...at.path, moduleKey] });
+  const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
+  const task: Task = {
+    ...inherited,
+    kind: 'task',
+    id: nextId++,
+    name: (raw.name as string | undefined) ?? module,
+    module,
+    args,
+    loop: raw.loop ?? raw.with_items,
+    loopVar: loopControl.loop_var ?? 'item',
+    indexVar: loopControl.index_var,
+    loopLabel: loopControl.label,
+    register: raw.register as string | undefined,
+    until: list(raw.until as Condition | Condition[]),
+    retries: raw.retries as number | string | undefined,
+    delay: raw.delay as number | string | undefined,
+    changedWhen: 'changed_when' in raw ? list(raw.changed_when as Condition | Condition[]) : undefined,
+    failedWhen: 'failed_when' in raw ? list(raw.failed_when as Condition | Condition[]) : undefined,
+    notify: list(raw.notify as string | string[]),
+    listen: list(raw.listen as string | string[]),
+    delegateTo: raw.delegate_to as string | undefined,
+    runOnce: raw.run_once as boolean | string | undefined,
+    checkMode: raw.check_mode as boolean | string | undefined,
+    loc,
+  };
+  checkTemplates(task, at);
+  return task;
+}
+
+/** Module arguments as a mapping: free-form strings and Ansible's 'k=v' strings are accepted. */
+function moduleArgs(module: string, value: unknown, extra: Record<string, unknown> | undefined, at: TaskSource): Record<string, unknown> {
+  const loc = at.source.locate(at.path);
+  if (module === 'meta') {
+    if (typeof value !== 'string' || !META_ACTIONS.includes(value)) {
+      throw new UserError(`meta: '${String(value)}' is not a meta action.`, loc, `Use one of: ${META_ACTIONS.join(', ')}.`);
+    }
+    return { action: value };
+  }
+  const definition = modules.get(module)!;
+  let args: Record<string, unknown>;
+  if (value === null || value === undefined) args = {};
+  else if (typeof value === 'string' && definition.freeForm) args = { [definition.freeForm]: value };
+  else if (typeof value === 'string') args = keyValueArgs(value, module, loc);
+  else if (typeof value === 'object' && !Array.isArray(value)) args = { ...(value as Record<string, unknown>) };
+  else throw new UserError(`the arguments of '${module}' must be a mapping, not ${Array.isArray(value) ? 'a list' : typeof value}.`, loc, `Write them as "${module}:" followed by indented "key: value" lines.`);
+  Object.assign(args, extra ?? {});
+  validateLiteralArgs(module, args, at);
+  return args;
+}
+
+function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['locate']>): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const word of parseWords(text)) {
+    const match = typeof word === 'string' ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word) : null;
+    if (!match) throw new UserError(`'${module}' takes "key=value" words or a mapping, and '${String(word)}' is neither.`, loc, 'Write the arguments as a mapping.');
+    args[match[1]] = match[2];
+  }
+  return args;
+}
+
+/** Arguments without templates are checked against the module's schema now; the others after rendering. */
+function validateLiteralArgs(module: string, args: Record<string, unknown>, at: TaskSource): void {
+  if (JSON.stringify(args).includes('{{')) {
+    for (const [key, value] of Object.entries(args)) if (!JSON.stringify(value).includes('{{')) checkArgs(module, { [key]: value }, at, true);
+    return;
+  }
+  checkArgs(module, args, at, false);
+}
+
+export function argumentProblem(module: string, args: Record<string, unknown>, partial = false): { key?: string; message: string } | undefined {
+  const definition = modules.get(module);
+  if (!definition) return undefined;
+  const cacheKey = `${module}${partial ? ':partial' : ''}`;
+  let validate = argValidators.get(cacheKey);
+  if (!validate) {
+    const schema = partial ? { ...definition.args, required: [] } : definition.args;
+    validate = ajv.compile(schema);
+    argValidators.set(cacheKey, validate);
+  }
+  if (validate(args)) return undefined;
+  // An unknown key is usually the misspelling of the missing one: report it first.
+  const error = validate.errors!.find((e) => e.keyword === 'additionalProperties') ?? validate.errors![0];
+  const known = Object.keys((definition.args as { properties?: object }).properties ?? {});
+  if (error.keyword === 'additionalProperties') {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    return { key: extra, message: `'${module}' has no argument '${extra}'.${didYouMean(extra, known)} Its arguments: ${known.join(', ')}.` };
+  }
+  if (error.keyword === 'required') return { message: `'${module}' needs the argument '${(error.params as { missingProperty: string }).missingProperty}'.` };
+  const key = error.instancePath.split('/')[1];
+  return { key, message: `'${module}' argument '${key ?? ''}' ${error.message}.` };
+}
+
+function checkArgs(module: string, args: Record<string, unknown>, at: TaskSource, partial: boolean): void {
+  const problem = argumentProblem(module, args, partial);
+  if (problem) throw new UserError(problem.message, at.source.locate(problem.key ? [...at.path, problem.key] : at.path), 'Fix the task arguments.');
+}
+
+/** Parse every template in the task now, so a broken one stops the run before any host is touched. */
+function checkTemplates(task: Task, at: TaskSource): void {
+  const visit = (value: unknown, path: PathSegment[], what: string) => {
+    if (typeof value === 'string' && hasTemplate(value)) checkTemplateSyntax(value, { loc: at.source.locate(path), what });
+    else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i], what));
+    else if (value && typeof value === 'object') Object.entries(value).forEach(([key, item]) => visit(item, [...path, key], `'${key}'`));
+  };
+  visit(task.args, [...at.path, task.module], `argument of '${task.module}'`);
+  visit(task.name, [...at.path, 'name'], 'the task name');
+  visit(task.loop, [...at.path, 'loop'], "'loop'");
+  visit(task.vars, [...at.path, 'vars'], "'vars'");
+  visit(task.environment, [...at.path, 'environment'], "'environment'");
+}

@@ -1,0 +1,24 @@
+import type { Vars } from '../inventory/inventory.js';
+
+/**
+ * Variable precedence, lowest first: a later layer wins over an earlier one.
+ * The same order as Ansible's for the levels this runner has; README's table is generated from it.
+ */
+export const PRECEDENCE = [
+  'role defaults',
+  'inventory group vars',
+  'inventory host vars',
+  'facts',
+  'play vars',
+  'play vars_files',
+  'role vars',
+  'block and task vars',
+  'registered and set_fact',
+  'role params',
+  'extra vars',
+] as const;
+export type Layer = (typeof PRECEDENCE)[number];
+
+export function mergeLayers(layers: Partial<Record<Layer, Vars>>): Vars {
+  return Object.assign({}, ...PRECEDENCE.map((layer) => layers[layer] ?? {}));
+}

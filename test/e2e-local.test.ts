@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'dist', 'runner', 'cli', 'main.js');
+const SITE = join(import.meta.dirname, 'fixtures', 'local-site');
+
+async function playbook(outDir: string, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, 'site.yaml', '-e', `out_dir=${outDir}`, ...args], { cwd: SITE, env: { ...process.env, CI: 'true' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const recap = (stdout: string) =>
+  Object.fromEntries(
+    [...stdout.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)/gm)].map((m) => [
+      m[1],
+      { ok: +m[2], changed: +m[3], unreachable: +m[4], failed: +m[5], skipped: +m[6], rescued: +m[7], ignored: +m[8] },
+    ]),
+  );
+
+test('the CLI runs roles, handlers, loops, registers and conditions, then converges to changed=0', async (t) => {
+  const out = await mkdtemp(join(tmpdir(), 'k3s-playbook-e2e-'));
+  t.teardown(() => rm(out, { recursive: true, force: true }));
+
+  const first = await playbook(out);
+  t.is(first.code, 0, first.stdout + first.stderr);
+  t.deepEqual(recap(first.stdout), {
+    m1: { ok: 10, changed: 6, unreachable: 0, failed: 0, skipped: 1, rescued: 0, ignored: 0 },
+    w1: { ok: 11, changed: 7, unreachable: 0, failed: 0, skipped: 0, rescued: 1, ignored: 0 },
+    w2: { ok: 9, changed: 5, unreachable: 0, failed: 0, skipped: 2, rescued: 0, ignored: 0 },
+  });
+  t.is(await readFile(join(out, 'm1', 'conf'), 'utf8'), 'greeting=hello host=m1 color=red\nmaster=m1\n');
+  t.is(await readFile(join(out, 'w2', 'lines'), 'utf8'), 'extra=a\nextra=b\n');
+  t.is(await readFile(join(out, 'm1', 'has-master'), 'utf8'), '2\n');
+  t.is(await stat(join(out, 'w2', 'has-master')).catch(() => undefined), undefined, 'the when excluded the green host');
+  t.is(await readFile(join(out, 'w1', 'rescued'), 'utf8'), 'yes\n');
+  t.is(await stat(join(out, 'm1', 'rescued')).catch(() => undefined), undefined);
+  t.is(((await stat(join(out, 'm1', 'conf'))).mode & 0o777).toString(8), '640');
+  t.is(((await stat(join(out, 'm1'))).mode & 0o777).toString(8), '750');
+  t.is(await readFile(join(out, 'w2', 'handler.log'), 'utf8'), 'restarted\n', 'the handler ran once');
+
+  const second = await playbook(out);
+  t.is(second.code, 0);
+  for (const [host, stats] of Object.entries(recap(second.stdout))) t.is(stats.changed, 0, `${host} changed nothing on the second run`);
+  t.is(await readFile(join(out, 'w2', 'handler.log'), 'utf8'), 'restarted\n', 'no change, so the handler did not run again');
+});
+
+test('--syntax-check, --list-hosts and --help exit 0 without touching anything', async (t) => {
+  const out = await mkdtemp(join(tmpdir(), 'k3s-playbook-e2e-'));
+  t.teardown(() => rm(out, { recursive: true, force: true }));
+  const syntax = await playbook(out, '--syntax-check');
+  t.is(syntax.code, 0);
+  t.regex(syntax.stdout, /No issues encountered/);
+  const hosts = await playbook(out, '--list-hosts', '--limit', 'worker');
+  t.regex(hosts.stdout, /hosts \(2\):\n\s+w1\n\s+w2/);
+  const help = await playbook(out, '--help');
+  t.regex(help.stdout, /--extra-vars/);
+  t.is(await stat(join(out, 'm1')).catch(() => undefined), undefined);
+});
+
+test('a bad option exits 5 and a broken playbook 3, with no stack trace', async (t) => {
+  const bad = await playbook('/tmp', '--no-such-option');
+  t.is(bad.code, 5);
+  t.regex(bad.stderr, /unknown option '--no-such-option'/);
+  const broken = await run('node', [BIN, 'missing.yaml'], { cwd: SITE }).catch((e) => e);
+  t.is(broken.code, 5);
+  t.notRegex(broken.stderr, /\n\s+at /);
+});

@@ -1,0 +1,48 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runCommand } from '../../runner/cli/run-command.js';
+
+/** A temporary project directory with the given files; removed by cleanup(). */
+export async function workspace(files: Record<string, string>): Promise<{ dir: string; path: (p: string) => string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-test-'));
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), content);
+  }
+  return { dir, path: (p) => join(dir, p), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the CLI in this process with captured output, as if started in dir. */
+export async function runCli(dir: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCommand(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, cwd: dir });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+export const localInventory = (hosts: string[], vars = '') => `all:
+  vars:
+    ansible_connection: local
+${vars}
+  children:
+    master:
+      hosts:
+        ${hosts[0]}:
+    worker:
+      hosts:
+${hosts.slice(1).map((h) => `        ${h}:`).join('\n') || '        {}'}
+`;
+
+/** Runs the CLI with --json and returns the events and exit code. */
+export async function runJson(dir: string, args: string[]): Promise<{ code: number; events: Array<Record<string, any>>; err: string; out: string }> {
+  const result = await runCli(dir, [...args, '--json']);
+  const events = result.out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  return { ...result, events };
+}
+
+/** The debug messages of a run, per host, in order. */
+export const debugMessages = (events: Array<Record<string, any>>, host: string) =>
+  events.filter((e) => e.type === 'host.result' && e.module === 'debug' && e.host === host && e.status === 'ok').map((e) => e.msg);
+
+export const recapOf = (events: Array<Record<string, any>>) => events.find((e) => e.type === 'recap')?.hosts;
