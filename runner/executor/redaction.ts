@@ -1,5 +1,5 @@
 /** Names that mark a variable (or result key) as secret, as the README documents. */
-export const SECRET_NAME = /token|password|passwd|secret|passphrase|private_key/i;
+export const SECRET_NAME = /token|password|passwd|secret|passphrase/i;
 export const MASK = '********';
 /** Shorter values would mask ordinary words; secrets that short are not worth the name. */
 const MIN_SECRET_LENGTH = 6;

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The lab: N test hosts on this Linux machine, for integration tests, benchmarks and rehearsals.
+# Each host has its own network namespace and address on a private bridge, its own hostname and
+# PID namespace, and its own filesystem: an overlay over this machine's root, private to the host
+# (what a host writes, no other host and not this machine sees). systemd boots as the host's PID 1
+# (so systemctl is real) into a minimal lab.target that runs Debian's real OpenSSH server with a
+# generated host key. Root logs in by key; 'deploy' has passwordless sudo; 'pwuser''s sudo asks
+# for a password. The hosts have no internet, so their apt sources are emptied.
+#
+#   lab.sh up N [NAME]   start N hosts (stops a lab of the same name first: safe to run twice)
+#   lab.sh down [NAME]   stop the hosts and remove everything the lab made
+#   lab.sh status [NAME] list the hosts and whether their sshd answers
+#   LAB=NAME lab.sh exec N CMD...   run a command inside host hN (its namespaces and filesystem)
+#
+# Files (in /run/k3s-playbook-lab/NAME): inventory.yaml, id_ed25519 (the controller's key),
+# known_hosts (every host's key, for strict host key checking), hN/ (each host's state).
+set -euo pipefail
+
+command=${1:-}
+case $command in
+  up) count=${2:?usage: lab.sh up N [NAME]}; name=${3:-lab} ;;
+  exec) name=${LAB:-lab}; target=${2:?usage: lab.sh exec N CMD...}; shift 2 ;;
+  *) name=${2:-lab} ;;
+esac
+[[ $name =~ ^[a-z0-9]{1,8}$ ]] || { echo "lab name must be 1-8 lowercase letters or digits" >&2; exit 2; }
+(( EUID == 0 )) || { echo "the lab needs root (network namespaces, mounts)" >&2; exit 2; }
+
+dir=/run/k3s-playbook-lab/$name
+bridge=kpl-$name
+# One /24 per lab name, in 10.250.0.0/16: several labs can run at once.
+subnet=10.250.$(( $(printf '%s' "$name" | cksum | cut -d' ' -f1) % 240 + 10 ))
+SUDO_PASSWORD=lab-sudo-pass
+
+host_ip() { echo "$subnet.$(( 10 + $1 ))"; }
+
+down() {
+  for pidfile in "$dir"/h*/pid; do
+    [[ -f $pidfile ]] || continue
+    kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  sleep 0.2
+  for cgroup in /sys/fs/cgroup/*/kpl-$name-h*; do
+    [[ -d $cgroup ]] && find "$cgroup" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  done
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^kpl-$name-h[0-9]+$" || true); do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+    ip netns del "$ns"
+  done
+  ip link del "$bridge" 2>/dev/null || true
+  rm -rf "$dir"
+}
+
+boot_script() { # the first process of host $1, inside its own mount, UTS and PID namespaces
+  local n=$1 root=$dir/h$1/root ip; ip=$(host_ip "$1")
+  cat <<BOOT
+set -e
+mount -t overlay overlay -o lowerdir=/,upperdir=$dir/h$n/upper,workdir=$dir/h$n/work $root
+mount --rbind /dev $root/dev
+mount -t proc proc $root/proc
+mount -t sysfs sysfs $root/sys
+# systemd needs cgroups: each host gets its own sub-group in every hierarchy, mounted as its root.
+mount -t tmpfs -o mode=0755 tmpfs $root/sys/fs/cgroup
+for hierarchy in /sys/fs/cgroup/*/; do
+  group=\$(basename \$hierarchy)
+  mkdir -p \$hierarchy/kpl-$name-h$n $root/sys/fs/cgroup/\$group
+  echo \$\$ > \$hierarchy/kpl-$name-h$n/cgroup.procs 2>/dev/null || true
+  mount --bind \$hierarchy/kpl-$name-h$n $root/sys/fs/cgroup/\$group
+done
+for d in run tmp root home var/tmp; do mount -t tmpfs -o mode=0755 tmpfs $root/\$d; done
+chmod 1777 $root/tmp $root/var/tmp; chmod 0700 $root/root
+hostname h$n
+echo h$n > $root/etc/hostname
+printf '127.0.0.1 localhost\n127.0.1.1 h$n\n' > $root/etc/hosts
+rm -f $root/etc/ssh/ssh_host_*
+install -m 600 $dir/h$n/ssh_host_ed25519_key $root/etc/ssh/ssh_host_ed25519_key
+install -m 644 $dir/h$n/ssh_host_ed25519_key.pub $root/etc/ssh/ssh_host_ed25519_key.pub
+install -d -m 700 $root/root/.ssh
+install -m 600 $dir/id_ed25519.pub $root/root/.ssh/authorized_keys
+cp $dir/sshd_config $root/etc/ssh/sshd_config
+sed -i "s/@ADDRESS@/$ip/" $root/etc/ssh/sshd_config
+rm -f $root/etc/apt/sources.list $root/etc/apt/sources.list.d/*
+cp $dir/lab.target $root/etc/systemd/system/lab.target
+chroot $root /bin/sh -c '
+  for user in deploy pwuser; do
+    id \$user >/dev/null 2>&1 || useradd -m -s /bin/bash \$user
+    install -d -m 700 -o \$user -g \$user /home/\$user/.ssh
+    install -m 600 -o \$user -g \$user /root/.ssh/authorized_keys /home/\$user/.ssh/authorized_keys
+  done
+  echo "pwuser:$SUDO_PASSWORD" | chpasswd
+  printf "deploy ALL=(ALL) NOPASSWD:ALL\npwuser ALL=(ALL) ALL\n" > /etc/sudoers.d/lab
+  chmod 440 /etc/sudoers.d/lab'
+exec chroot $root /usr/bin/env container=k3s-playbook-lab /lib/systemd/systemd --system --unit=lab.target
+BOOT
+}
+
+up() {
+  down
+  mkdir -p "$dir"
+  ssh-keygen -q -t ed25519 -N '' -C "k3s-playbook lab $name" -f "$dir/id_ed25519"
+  cat > "$dir/sshd_config" <<'CONF'
+ListenAddress @ADDRESS@
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+CONF
+  cat > "$dir/lab.target" <<'UNIT'
+[Unit]
+Description=k3s-playbook lab host (only what a bare host needs: sysinit and sshd)
+Requires=sysinit.target ssh.service
+After=sysinit.target ssh.service
+AllowIsolate=yes
+UNIT
+  ip link add "$bridge" type bridge
+  ip addr add "$subnet.1/24" dev "$bridge"
+  ip link set "$bridge" up
+  : > "$dir/known_hosts"
+  {
+    echo "# Lab '$name': $count test hosts (made by test/lab/lab.sh; a rehearsal, not real machines)."
+    echo "all:"
+    echo "  vars:"
+    echo "    ansible_user: root"
+    echo "    ansible_ssh_private_key_file: $dir/id_ed25519"
+    echo "    ansible_ssh_known_hosts_file: $dir/known_hosts"
+    echo "  children:"
+    echo "    master:"
+    echo "      hosts:"
+    echo "        h1: { ansible_host: $(host_ip 1) }"
+    echo "    worker:"
+    echo "      hosts:"
+    (( count > 1 )) || echo "        {}"
+    for (( n = 2; n <= count; n++ )); do echo "        h$n: { ansible_host: $(host_ip "$n") }"; done
+  } > "$dir/inventory.yaml"
+  for (( n = 1; n <= count; n++ )); do
+    local ns=kpl-$name-h$n ip; ip=$(host_ip "$n")
+    mkdir -p "$dir/h$n"/{upper,work,root}
+    ssh-keygen -q -t ed25519 -N '' -C "h$n" -f "$dir/h$n/ssh_host_ed25519_key"
+    echo "$ip $(cut -d' ' -f1,2 "$dir/h$n/ssh_host_ed25519_key.pub")" >> "$dir/known_hosts"
+    ip netns add "$ns"
+    ip link add "kv-$name-$n" type veth peer name eth0 netns "$ns"
+    ip link set "kv-$name-$n" master "$bridge" up
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" route add default via "$subnet.1"
+    boot_script "$n" > "$dir/h$n/boot.sh"
+    # nsenter, not 'ip netns exec': that remounts /sys and would hide the cgroup hierarchies.
+    setsid nsenter --net="/run/netns/$ns" unshare --mount --uts --pid --fork --kill-child sh "$dir/h$n/boot.sh" > "$dir/h$n/log" 2>&1 < /dev/null &
+    echo $! > "$dir/h$n/pid"
+  done
+  for (( n = 1; n <= count; n++ )); do wait_for_sshd "$n"; done
+  echo "$dir/inventory.yaml"
+}
+
+wait_for_sshd() { # sshd answers with its banner within 10 s, or the boot log is shown
+  local ip; ip=$(host_ip "$1")
+  for _ in $(seq 100); do
+    if timeout 1 bash -c "exec 3<>/dev/tcp/$ip/22 && head -c 4 <&3" 2>/dev/null | grep -q SSH; then return 0; fi
+    sleep 0.1
+  done
+  echo "host h$1 ($ip) did not start sshd:" >&2
+  cat "$dir/h$1/log" >&2
+  exit 1
+}
+
+status() {
+  [[ -f $dir/inventory.yaml ]] || { echo "lab '$name' is not running"; return 0; }
+  for hostdir in "$dir"/h*/; do
+    local n; n=$(basename "$hostdir"); n=${n#h}
+    local ip; ip=$(host_ip "$n")
+    if timeout 1 bash -c "exec 3<>/dev/tcp/$ip/22" 2>/dev/null; then echo "h$n $ip sshd up"; else echo "h$n $ip sshd down"; fi
+  done
+}
+
+exec_in() { # the host's first process is the child of the recorded unshare
+  local init; init=$(pgrep -P "$(cat "$dir/h$target/pid")")
+  exec nsenter -t "$init" -m -u -p -n -r -w "$@"
+}
+
+case $command in
+  up) up ;;
+  exec) exec_in "$@" ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: lab.sh up N [NAME] | down [NAME] | status [NAME] | exec N CMD..." >&2; exit 2 ;;
+esac
