@@ -12,6 +12,7 @@ import { ListrReporter } from '../reporters/listr.js';
 import { PlainReporter } from '../reporters/plain.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTasks } from './listing.js';
+import { readSecret } from './prompt.js';
 import { buildProgram, type CliOptions } from './program.js';
 
 export interface Io {
@@ -64,6 +65,7 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
     if (options.listTasks) listTasks(playbook, selection).forEach((line) => io.out(line));
     return ExitCode.Ok;
   }
+  const becomePassword = options.askBecomePass ? await readSecret('BECOME password: ') : undefined;
   const reporter: Reporter = options.json
     ? new JsonReporter(io.out)
     : io.isTTY
@@ -76,6 +78,7 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
     check: options.check,
     diff: options.diff,
     forks: options.forks,
+    becomePassword,
     extraVars,
     selection,
     reporters: [reporter],

@@ -1,7 +1,8 @@
-import { quote } from 'shell-quote';
+import { quote } from 'shlex';
 import type { ExecOptions } from './connection.js';
 
-export const shellQuote = (word: string) => quote([word]);
+/** One POSIX shell word (single-quoted where needed), whatever the text holds. */
+export const shellQuote = (word: string) => quote(word);
 
 /**
  * The one place a remote command line is assembled: environment, working directory and sudo.

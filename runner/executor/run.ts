@@ -60,6 +60,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
   const hosts = new Map([...inventory.hosts.keys()].map((name) => [name, new HostState(name, inventory.hostVars(name))]));
   const redactor = new Redactor();
   learnDeclaredSecrets(redactor, options);
+  if (options.becomePassword) redactor.learn(options.becomePassword);
   const emit = async (event: RunEvent) => {
     const safe = redactor.redact(event);
     for (const reporter of options.reporters) await reporter.handle(safe);

@@ -1,4 +1,4 @@
-import { parse, quote } from 'shell-quote';
+import { join, split } from 'shlex';
 import { shellQuote } from '../connection/command-line.js';
 import { defineModule, type ModuleContext, type ModuleResult } from './module.js';
 
@@ -59,16 +59,24 @@ export async function runCommandLine(line: string, args: CommandArgs, ctx: Modul
   };
 }
 
-/** argv from 'cmd' (split as a shell would, but never interpreted by one) or from 'argv'. */
+const SHELL_OPERATORS = new Set(['|', '||', '&&', ';', '>', '>>', '<', '&']);
+
+/**
+ * argv from 'cmd', split as Ansible splits it (Python's shlex: quotes and backslashes, no
+ * variables, no operators), or from 'argv'. A lone shell operator is refused: it would be an argument.
+ */
 export function commandWords(args: CommandArgs): string[] | Error {
   if (args.argv) return args.argv.map(String);
   if (args.cmd === undefined) return new Error("command needs 'cmd' (or a free-form string) or 'argv'");
-  const words = parse(args.cmd);
-  const operator = words.find((word) => typeof word !== 'string');
-  if (operator) {
-    return new Error(`command does not run a shell, so '${(operator as { op?: string }).op ?? 'this operator'}' would not work; use the shell module`);
+  let words: string[];
+  try {
+    words = split(args.cmd);
+  } catch (error) {
+    return new Error(`cannot split the command line: ${(error as Error).message}`);
   }
-  return words as string[];
+  const operator = words.find((word) => SHELL_OPERATORS.has(word));
+  if (operator) return new Error(`command does not run a shell, so '${operator}' would be passed as an argument; use the shell module`);
+  return words;
 }
 
 export default defineModule<CommandArgs>({
@@ -80,6 +88,6 @@ export default defineModule<CommandArgs>({
   async run(args, ctx) {
     const words = commandWords(args);
     if (words instanceof Error) return { changed: false, failed: true, msg: words.message };
-    return runCommandLine(quote(words), args, ctx);
+    return runCommandLine(join(words), args, ctx);
   },
 });

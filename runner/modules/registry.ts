@@ -1,20 +1,28 @@
+import apt from './apt.js';
 import assertModule from './assert.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
+import fetch from './fetch.js';
 import file from './file.js';
+import getUrl from './get_url.js';
 import lineinfile from './lineinfile.js';
 import type { ModuleDefinition } from './module.js';
+import service from './service.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
+import slurp from './slurp.js';
+import stat from './stat.js';
+import systemd from './systemd.js';
 import template from './template.js';
+import uri from './uri.js';
+import waitFor from './wait_for.js';
 
 /** Every module a task can name, by its short name ('ansible.builtin.X' resolves to 'X'). */
 export const modules: ReadonlyMap<string, ModuleDefinition> = new Map(
-  [assertModule, command, copy, debug, fail, file, lineinfile, setFact, shell, template].map((module) => [module.name, module]),
+  [apt, assertModule, command, copy, debug, fail, fetch, file, getUrl, lineinfile, service, setFact, shell, slurp, stat, systemd, template, uri, waitFor].map((module) => [module.name, module]),
 );
-
 /** Keys that name engine actions rather than modules. */
 export const ENGINE_ACTIONS = ['meta'] as const;
 

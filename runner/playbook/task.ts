@@ -1,4 +1,4 @@
-import { parse as parseWords } from 'shell-quote';
+import { split as splitWords } from 'shlex';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseExpression } from '../conditions/expression.js';
 import { UserError } from '../errors.js';
@@ -138,8 +138,8 @@ function moduleArgs(module: string, value: unknown, extra: Record<string, unknow
 
 function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['locate']>): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  for (const word of parseWords(text)) {
-    const match = typeof word === 'string' ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word) : null;
+  for (const word of splitWords(text)) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
     if (!match) throw new UserError(`'${module}' takes "key=value" words or a mapping, and '${String(word)}' is neither.`, loc, 'Write the arguments as a mapping.');
     args[match[1]] = match[2];
   }

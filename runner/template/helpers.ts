@@ -1,4 +1,4 @@
-import { quote } from 'shell-quote';
+import { quote } from 'shlex';
 import { stringify } from 'yaml';
 import type { HelperDelegate } from 'handlebars';
 
@@ -23,7 +23,7 @@ export const helpers: Record<string, HelperDelegate> = {
     return value === undefined || value === null ? fallback : value;
   },
   /** {{quote value}}: one POSIX shell word, whatever the value holds. */
-  quote: (...args: unknown[]) => quote([String(required('quote', values(args)[0]))]),
+  quote: (...args: unknown[]) => quote(String(required('quote', values(args)[0]))),
   json: (...args: unknown[]) => JSON.stringify(required('json', values(args)[0])),
   /** {{yaml value}}: a YAML document without the trailing newline, for embedding in templates. */
   yaml: (...args: unknown[]) => stringify(required('yaml', values(args)[0])).trimEnd(),

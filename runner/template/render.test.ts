@@ -40,7 +40,7 @@ test('helpers: default, quote, json, yaml, base64, join, first', (t) => {
   const s = scope({ evil: "$(touch /tmp/pwned)'; rm -rf /tmp/x #", list: ['a', 'b'], obj: { k: [1] }, none: null });
   t.is(renderString('{{ default none "d" }}', s, origin), 'd');
   t.is(renderString('{{ default unset "d" }}', s, origin), 'd');
-  t.is(renderString('echo {{ quote evil }}', s, origin), `echo "\\$(touch /tmp/pwned)'; rm -rf /tmp/x #"`);
+  t.is(renderString('echo {{ quote evil }}', s, origin), `echo '$(touch /tmp/pwned)'"'"'; rm -rf /tmp/x #'`);
   t.is(renderString('{{json obj}}', s, origin), '{"k":[1]}');
   t.is(renderString('{{yaml obj}}', s, origin), 'k:\n  - 1');
   t.is(renderString('{{b64decode (b64encode "héllo")}}', s, origin), 'héllo');

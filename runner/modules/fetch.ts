@@ -1,0 +1,36 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { shellQuote } from '../connection/command-line.js';
+import { defineModule } from './module.js';
+import { sha256 } from './support/file-content.js';
+
+interface FetchArgs {
+  src: string;
+  dest: string;
+  flat?: boolean;
+  mode?: string;
+}
+
+/** Where a fetched file lands: dest/HOST/SRC as in Ansible, or dest itself with flat. */
+export const fetchDestination = (args: FetchArgs, host: string) => (args.flat ? args.dest : join(args.dest, host, args.src));
+
+export default defineModule<FetchArgs>({
+  name: 'fetch',
+  description: 'Copies a remote file to the controller (written atomically, private to the user by default: fetched files are often secrets).',
+  args: { type: 'object', additionalProperties: false, required: ['src', 'dest'], properties: { src: { type: 'string' }, dest: { type: 'string' }, flat: { type: 'boolean' }, mode: { type: 'string', pattern: '^0?[0-7]{3}$' } } },
+  checkMode: 'full',
+  async run(args, ctx) {
+    const read = await ctx.run(`base64 -w0 -- ${shellQuote(args.src)}`);
+    if (read.rc !== 0) return { changed: false, failed: true, msg: `cannot read ${args.src}: ${read.stderr.trim()}` };
+    const content = Buffer.from(read.stdout.trim(), 'base64');
+    const dest = fetchDestination(args, ctx.host);
+    const current = await readFile(dest).catch(() => undefined);
+    const changed = current === undefined || sha256(current) !== sha256(content);
+    if (!changed || ctx.check) return { changed, dest, checksum: sha256(content) };
+    await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
+    const temp = `${dest}.tmp-${process.pid}`;
+    await writeFile(temp, content, { mode: parseInt(args.mode ?? '600', 8) });
+    await rename(temp, dest);
+    return { changed, dest, checksum: sha256(content) };
+  },
+});
