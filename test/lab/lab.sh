@@ -78,7 +78,7 @@ install -d -m 700 $root/root/.ssh
 install -m 600 $dir/id_ed25519.pub $root/root/.ssh/authorized_keys
 cp $dir/sshd_config $root/etc/ssh/sshd_config
 sed -i "s/@ADDRESS@/$ip/" $root/etc/ssh/sshd_config
-rm -f $root/etc/apt/sources.list $root/etc/apt/sources.list.d/*
+rm -rf $root/etc/apt/sources.list $root/etc/apt/sources.list.d/* $root/var/lib/apt/lists/* $root/var/lib/apt/periodic/update-success-stamp
 cp $dir/lab.target $root/etc/systemd/system/lab.target
 chroot $root /bin/sh -c '
   for user in deploy pwuser; do

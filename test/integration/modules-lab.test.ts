@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { buildAptRepo, serveDirectory } from '../support/http-fixture.js';
+import { startLab, type Lab } from '../support/lab.js';
+import { recapOf, runJson } from '../support/workspace.js';
+
+// Real SSH to real sshd (and real systemd, apt, sudo) on three lab hosts.
+const SITE = join(import.meta.dirname, '..', 'fixtures', 'modules-site');
+const TOKEN = 'K10e2a9fc3b7d::server:3f1c5b8e9d0a7c6b';
+let lab: Lab;
+let fixture: Awaited<ReturnType<typeof serveDirectory>>;
+let served: string;
+let fetchDir: string;
+let vars: string[];
+
+test.before(async () => {
+  lab = await startLab('itmod', 3);
+  served = await mkdtemp(join(tmpdir(), 'k3s-playbook-served-'));
+  const repo = await buildAptRepo(['1.0']);
+  await rm(join(served, 'repo'), { recursive: true, force: true });
+  await (await import('node:fs/promises')).rename(repo.dir, join(served, 'repo'));
+  const payload = Buffer.from('#!/bin/sh\necho payload\n');
+  await writeFile(join(served, 'payload.bin'), payload);
+  fixture = await serveDirectory(served, lab.controllerIp);
+  fetchDir = await mkdtemp(join(tmpdir(), 'k3s-playbook-fetched-'));
+  vars = ['-e', `fixture_url=${fixture.url}`, '-e', `file_sha256=${createHash('sha256').update(payload).digest('hex')}`, '-e', `fetch_dir=${fetchDir}`, '-e', `kp_token=${TOKEN}`];
+});
+
+test.after.always(async () => {
+  await fixture?.close();
+  await lab?.stop();
+  await rm(served, { recursive: true, force: true });
+  await rm(fetchDir, { recursive: true, force: true });
+});
+
+/** What a host's run changed: every file in its overlay's upper layer and its private tmpfs dirs. */
+async function hostChanges(n: number): Promise<string> {
+  const upper = await lab.exec(n, 'sh', '-c', 'find /tmp /root /home /var/tmp -xdev -printf "%p %s %m\\n" | sort');
+  const { execFile } = await import('node:child_process');
+  const layer = await new Promise<string>((resolve, reject) =>
+    execFile('sh', ['-c', `cd ${lab.dir}/h${n}/upper && find . -path ./var/log -prune -o -path ./var/lib/systemd -prune -o -path ./var/cache/ldconfig -prune -o -printf "%p %s %m\\n" | sort`], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  return upper + layer;
+}
+
+test.serial('check mode on fresh hosts reports changes and changes nothing', async (t) => {
+  const before = await Promise.all([1, 2, 3].map(hostChanges));
+  const run = await runJson(SITE, ['site.yaml', '-i', lab.inventory, '--check', '--diff', ...vars]);
+  const failures = run.events.filter((e) => e.type === 'host.result' && e.status === 'failed' && !e.ignored).map((e) => `${e.host}: ${e.task}: ${e.msg}`);
+  t.deepEqual(failures, []);
+  t.is(run.code, 0, run.err);
+  const recap = recapOf(run.events);
+  for (const host of ['h1', 'h2', 'h3']) {
+    t.true(recap[host].changed >= 10, `${host} would change things`);
+    t.is(recap[host].failed, 0);
+  }
+  t.deepEqual(await Promise.all([1, 2, 3].map(hostChanges)), before, 'no file on any host changed');
+  t.is(fixture.requests.filter((r) => r.includes('payload')).length, 0, 'nothing was downloaded');
+});
+
+test.serial('every module converges on the first run and reports changed=0 on the second', async (t) => {
+  const first = await runJson(SITE, ['site.yaml', '-i', lab.inventory, ...vars]);
+  t.is(first.code, 0, first.err + first.out.slice(-3000));
+  for (const stats of Object.values(recapOf(first.events)) as Array<{ changed: number; failed: number }>) {
+    t.true(stats.changed >= 15);
+    t.is(stats.failed, 0);
+  }
+  const second = await runJson(SITE, ['site.yaml', '-i', lab.inventory, ...vars]);
+  t.is(second.code, 0);
+  const changedTasks = second.events.filter((e) => e.type === 'host.result' && e.status === 'changed').map((e) => `${e.host}: ${e.task}`);
+  t.deepEqual(changedTasks, [], 'nothing changes on the second run');
+
+  // Effects, read inside each host.
+  for (const n of [1, 2, 3]) {
+    t.is(await lab.exec(n, 'cat', '/usr/share/k3s-playbook-probe/version'), '1.0\n', 'apt installed the package');
+    t.is(await lab.exec(n, 'systemctl', 'is-active', 'kp-test'), 'active\n');
+    t.is(await lab.exec(n, 'systemctl', 'is-enabled', 'kp-test'), 'enabled\n');
+    t.is(await lab.exec(n, 'stat', '-c', '%U:%G %a', '/opt/kp/config'), 'deploy:deploy 640\n');
+    t.is(await lab.exec(n, 'cat', '/opt/kp/config'), "a='; rm -rf /tmp/x #\nb=$(touch /tmp/pwned)\n");
+    t.is(await lab.exec(n, 'cat', '/opt/kp/lines'), 'b=$(touch /tmp/pwned)\n');
+    t.is(await lab.exec(n, 'grep', '^UMASK', '/etc/login.defs'), 'UMASK 027\n');
+    t.is(await lab.exec(n, 'cat', '/opt/kp/evil-literal'), "'; rm -rf /tmp/x #");
+    t.is(await lab.exec(n, 'readlink', '/opt/kp/link'), '/opt/kp/config\n');
+    t.is(await lab.exec(n, 'stat', '-c', '%a', '/opt/kp/payload.bin'), '755\n');
+    t.is(await lab.exec(n, 'sh', '-c', 'test -e /etc/motd && echo present || echo absent'), 'absent\n');
+    t.is(await lab.exec(n, 'cat', '/tmp/x/canary'), 'still here\n', 'the injection did not run');
+    t.is(await lab.exec(n, 'sh', '-c', 'ls /tmp/pwned 2>&1 || true'), 'ls: cannot access \'/tmp/pwned\': No such file or directory\n');
+    t.is(await lab.exec(n, 'stat', '-c', '%a %s', '/etc/kp-secret', '/etc/kp-secret-copy'), `600 ${TOKEN.length + 1}\n600 ${TOKEN.length + 1}\n`);
+  }
+  const fetched = await readFile(join(fetchDir, 'h2', 'opt', 'kp', 'app.conf'), 'utf8');
+  t.regex(fetched, new RegExp(`host=h2\\naddress=${lab.hostIp(2).replace(/\./g, '\\.')}\\nmaster=${lab.hostIp(1).replace(/\./g, '\\.')}\\nliteral='\\$\\(touch /tmp/pwned\\)'`));
+  t.is(fixture.requests.filter((r) => r.includes('payload.bin')).length, 3, 'downloaded once per host, not again on the second run');
+});
+
+test.serial('the secret appears in no output, no event, no command line and no stray file', async (t) => {
+  const run = await runJson(SITE, ['site.yaml', '-i', lab.inventory, '-vvv', ...vars.filter((v) => v !== '--json')]);
+  t.is(run.code, 0);
+  t.false((run.out + run.err).includes(TOKEN));
+  t.false((run.out + run.err).includes(Buffer.from(`${TOKEN}\n`).toString('base64')));
+  for (const n of [1, 2, 3]) {
+    const holders = await lab.exec(n, 'sh', '-c', `grep -rlF ${JSON.stringify(TOKEN)} /etc /opt /tmp /root /home /var/tmp /run 2>/dev/null | sort || true`);
+    t.is(holders, '/etc/kp-secret\n/etc/kp-secret-copy\n', 'only the files the playbook meant to write hold it');
+    const journal = await lab.exec(n, 'journalctl', '--no-pager', '-o', 'cat');
+    t.false(journal.includes(TOKEN), 'not in any command line sudo or sshd logged');
+  }
+});
