@@ -82,7 +82,7 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
     extraVars,
     selection,
     reporters: [reporter],
-    createConnection: connectionFactory(inventory, { acceptNewHostKeys: options.acceptNewHostKeys }),
+    createConnection: connectionFactory(inventory, extraVars, { acceptNewHostKeys: options.acceptNewHostKeys }),
   });
   return result.exitCode;
 }

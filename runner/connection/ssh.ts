@@ -48,6 +48,7 @@ export class SshConnection implements Connection {
         this.ssh.connection?.on('close', () => (this.closed = true));
         return;
       } catch (error) {
+        if (error instanceof UnreachableError) throw error;
         lastError = this.hostKeyProblem ? new Error(this.hostKeyProblem) : (error as Error);
         if (this.hostKeyProblem || !TRANSIENT.test(lastError.message)) break;
       }
@@ -60,7 +61,12 @@ export class SshConnection implements Connection {
     const jump = parseJump(target.proxyJump!);
     const jumpTarget = await resolveSshTarget(jump.host, { ansible_user: jump.user ?? target.user, ansible_port: jump.port, ansible_ssh_known_hosts_file: target.knownHostsFile });
     this.jump = new NodeSSH();
-    await this.jump.connect(await this.config(jumpTarget, jumpTarget.host, jumpTarget.port, jumpTarget.user));
+    try {
+      await this.jump.connect(await this.config(jumpTarget, jumpTarget.host, jumpTarget.port, jumpTarget.user));
+    } catch (error) {
+      const reason = this.hostKeyProblem ? new Error(this.hostKeyProblem) : (error as Error);
+      throw new UnreachableError(this.host, `ProxyJump host ${describeFailure(jumpTarget, reason)}`);
+    }
     return new Promise((resolve, reject) =>
       this.jump!.connection!.forwardOut('127.0.0.1', 0, target.host, target.port, (error: Error | undefined, stream: NodeJS.ReadWriteStream) => (error ? reject(error) : resolve(stream))),
     );

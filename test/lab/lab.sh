@@ -82,7 +82,7 @@ rm -rf $root/etc/apt/sources.list $root/etc/apt/sources.list.d/* $root/var/lib/a
 cp $dir/lab.target $root/etc/systemd/system/lab.target
 chroot $root /bin/sh -c '
   for user in deploy pwuser; do
-    id \$user >/dev/null 2>&1 || useradd -m -s /bin/bash \$user
+    id \$user >/dev/null 2>&1 || useradd -m -s /bin/bash -p "*" \$user
     install -d -m 700 -o \$user -g \$user /home/\$user/.ssh
     install -m 600 -o \$user -g \$user /root/.ssh/authorized_keys /home/\$user/.ssh/authorized_keys
   done

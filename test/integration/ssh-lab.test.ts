@@ -1,0 +1,141 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { startLab, type Lab } from '../support/lab.js';
+import { debugMessages, recapOf, runJson, workspace } from '../support/workspace.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'dist', 'runner', 'cli', 'main.js');
+const PLAY = `- hosts: all
+  tasks:
+${Array.from({ length: 12 }, (_, i) => `    - command: "true"\n      changed_when: false\n      name: step ${i}`).join('\n')}
+    - command: hostname
+      register: name
+      changed_when: false
+    - debug: { msg: "{{ name.stdout }}" }
+`;
+let lab: Lab;
+
+test.before(async () => {
+  lab = await startLab('itssh', 3);
+});
+test.after.always(async () => lab?.stop());
+
+/** The CLI as a user runs it: a child process, with its own HOME and stdin. */
+function cli(cwd: string, args: string[], options: { home?: string; stdin?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('node', [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', ...(options.home ? { HOME: options.home } : {}) } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+test.serial('one SSH connection per host carries every task', async (t) => {
+  const ws = await workspace({ 'site.yaml': PLAY });
+  t.teardown(ws.cleanup);
+  const since = (await lab.exec(1, 'date', '+%Y-%m-%d %H:%M:%S')).trim();
+  const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'h2'), ['h2']);
+  const accepted = await lab.exec(1, 'journalctl', '-u', 'ssh', '--since', since, '--no-pager', '-o', 'cat');
+  t.is(accepted.match(/Accepted publickey/g)?.length, 1, '14 tasks and the facts over one connection');
+});
+
+test.serial('a host whose sshd is down is unreachable; the others finish; exit code 4', async (t) => {
+  const ws = await workspace({ 'site.yaml': PLAY });
+  t.teardown(ws.cleanup);
+  await lab.exec(3, 'systemctl', 'stop', 'ssh');
+  t.teardown(() => lab.exec(3, 'systemctl', 'start', 'ssh').then(() => undefined));
+  const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
+  t.is(run.code, 4);
+  t.like(recapOf(run.events).h3, { unreachable: 1, ok: 0 });
+  t.deepEqual(debugMessages(run.events, 'h1'), ['h1']);
+  t.deepEqual(debugMessages(run.events, 'h2'), ['h2']);
+  const why = run.events.find((e) => e.type === 'host.result' && e.host === 'h3');
+  t.regex(why.msg, new RegExp(`root@${lab.hostIp(3).replace(/\./g, '\\.')}:22: connection refused`));
+});
+
+test.serial('an unknown host key is refused with its fingerprint; --accept-new-host-keys records it', async (t) => {
+  const ws = await workspace({ 'site.yaml': PLAY, 'known_hosts': '' });
+  t.teardown(ws.cleanup);
+  const args = ['site.yaml', '-i', lab.inventory, '-e', `ansible_ssh_known_hosts_file=${ws.path('known_hosts')}`, '--limit', 'h1'];
+  const refused = await runJson(ws.dir, args);
+  t.is(refused.code, 4);
+  const msg = refused.events.find((e) => e.type === 'host.result').msg;
+  t.regex(msg, /unknown host key for 10\.250\.\d+\.11: ssh-ed25519 SHA256:[A-Za-z0-9+/]{43} is not in .*known_hosts/);
+  t.regex(msg, /--accept-new-host-keys/);
+  t.is(await readFile(ws.path('known_hosts'), 'utf8'), '', 'nothing recorded without the option');
+  const accepted = await runJson(ws.dir, [...args, '--accept-new-host-keys']);
+  t.is(accepted.code, 0, accepted.err);
+  const recorded = await readFile(ws.path('known_hosts'), 'utf8');
+  const real = (await readFile(join(lab.dir, 'h1', 'ssh_host_ed25519_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
+  t.is(recorded, `${lab.hostIp(1)} ${real}\n`);
+  t.is((await runJson(ws.dir, args)).code, 0, 'strict checking passes once recorded');
+});
+
+test.serial('a changed host key always fails loudly, even with --accept-new-host-keys', async (t) => {
+  const ws = await workspace({ 'site.yaml': PLAY });
+  t.teardown(ws.cleanup);
+  const impostor = await new Promise<string>((resolve, reject) =>
+    execFile('sh', ['-c', `ssh-keygen -q -t ed25519 -N '' -f ${ws.path('other')} && cut -d' ' -f1,2 ${ws.path('other.pub')}`], (e, out) => (e ? reject(e) : resolve(out.trim()))),
+  );
+  await writeFile(ws.path('known_hosts'), `${lab.hostIp(1)} ${impostor}\n`);
+  const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory, '-e', `ansible_ssh_known_hosts_file=${ws.path('known_hosts')}`, '--limit', 'h1', '--accept-new-host-keys']);
+  t.is(run.code, 4);
+  t.regex(run.events.find((e) => e.type === 'host.result').msg, /HOST KEY CHANGED for 10\.250\.\d+\.11.*ssh-keygen -f .* -R/);
+  t.is(await readFile(ws.path('known_hosts'), 'utf8'), `${lab.hostIp(1)} ${impostor}\n`, 'the file is left alone');
+});
+
+test.serial('become with a sudo password (-K): it works, and the password is never shown', async (t) => {
+  const ws = await workspace({
+    'site.yaml': `- hosts: all
+  become: true
+  tasks:
+    - command: id -un
+      register: who
+      changed_when: false
+    - debug: { msg: "{{ who.stdout }}" }
+    - copy: { dest: /root/written-by-become, content: "ok\\n" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const args = ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '-e', 'ansible_user=pwuser', '-K', '-v'];
+  const run = await cli(ws.dir, args, { stdin: 'lab-sudo-pass\n' });
+  t.is(run.code, 0, run.stdout + run.stderr);
+  t.regex(run.stdout, /=> root/);
+  t.false((run.stdout + run.stderr).includes('lab-sudo-pass'));
+  t.is(await lab.exec(2, 'cat', '/root/written-by-become'), 'ok\n');
+  const wrong = await cli(ws.dir, args, { stdin: 'not-the-password\n' });
+  t.is(wrong.code, 2);
+  t.regex(wrong.stdout, /incorrect password|Sorry, try again/);
+});
+
+test.serial('~/.ssh/config is honoured: HostName, User, Port, IdentityFile and ProxyJump', async (t) => {
+  const home = await mkdtemp(join(tmpdir(), 'k3s-playbook-home-'));
+  t.teardown(() => rm(home, { recursive: true, force: true }));
+  await mkdir(join(home, '.ssh'), { mode: 0o700 });
+  await writeFile(
+    join(home, '.ssh', 'config'),
+    `Host ${lab.hostIp(1)}\n  User root\n  IdentityFile ${lab.dir}/id_ed25519\n\nHost inner\n  HostName ${lab.hostIp(2)}\n  User deploy\n  Port 22\n  IdentityFile ${lab.dir}/id_ed25519\n  ProxyJump root@${lab.hostIp(1)}\n`,
+  );
+  await writeFile(join(home, '.ssh', 'known_hosts'), await readFile(join(lab.dir, 'known_hosts')));
+  const ws = await workspace({
+    'inventory.yaml': `all:\n  vars:\n    ansible_ssh_private_key_file: ${lab.dir}/id_ed25519\n  hosts:\n    inner:\n`,
+    'site.yaml': `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: sh -c 'echo $(id -un)@$(hostname)'\n      register: where\n      changed_when: false\n    - debug: { msg: "{{ where.stdout }}" }\n`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await cli(ws.dir, ['site.yaml'], { home });
+  t.is(run.code, 0, run.stdout + run.stderr);
+  await writeFile(join(home, '.ssh', 'config'), (await readFile(join(home, '.ssh', 'config'), 'utf8')).replace(/  IdentityFile .*\n\nHost inner/, '\nHost inner'));
+  const noJumpKey = await cli(ws.dir, ['site.yaml'], { home });
+  t.is(noJumpKey.code, 4);
+  t.regex(noJumpKey.stdout, /ProxyJump host root@10\.250\.\d+\.11:22: authentication failed/);
+  t.regex(run.stdout, /=> deploy@h2/);
+  const since = await lab.exec(1, 'journalctl', '-u', 'ssh', '--no-pager', '-o', 'cat');
+  t.regex(since, new RegExp(`Accepted publickey for root from ${lab.controllerIp.replace(/\./g, '\\.')}`), 'the jump host was used');
+});
