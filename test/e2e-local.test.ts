@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import test from 'ava';
 
 const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'dist', 'runner', 'cli', 'main.js');
+const BIN = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const SITE = join(import.meta.dirname, 'fixtures', 'local-site');
 
 async function playbook(outDir: string, ...args: string[]) {

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { ExitCode } from '../errors.js';
 import { runCommand } from './run-command.js';
 

@@ -67,14 +67,23 @@ export const fingerprint = (key: Buffer) => `SHA256:${createHash('sha256').updat
 /** The key type inside an SSH public key blob (its first length-prefixed string). */
 export const keyTypeOf = (key: Buffer) => key.subarray(4, 4 + key.readUInt32BE(0)).toString('ascii');
 
-export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
-  return parseKnownHosts(await readFile(file, 'utf8').catch(() => ''));
+/** Parsed known_hosts files, shared by every connection of a run; a recorded key refreshes its file. */
+const cache = new Map<string, Promise<KnownHostEntry[]>>();
+
+export function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
+  let entries = cache.get(file);
+  if (!entries) {
+    entries = readFile(file, 'utf8').then(parseKnownHosts, () => []);
+    cache.set(file, entries);
+  }
+  return entries;
 }
 
 /** Record a newly trusted key (--accept-new-host-keys), creating the file private to the user. */
 export async function recordHostKey(file: string, name: string, key: Buffer): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await appendFile(file, `${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+  cache.delete(file);
 }
 
 /** Server host key algorithms that produce a key of a known_hosts key type. */

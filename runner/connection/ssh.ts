@@ -1,15 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeSSH, type Config } from 'node-ssh';
-import pLimit from 'p-limit';
-import { buildCommandLine, stdinFor } from './command-line.js';
+import { buildCommandLine, shellQuote } from './command-line.js';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult } from './connection.js';
 import { algorithmsFor, fingerprint, hostEntryName, keyTypeOf, knownKeyTypes, readKnownHosts, recordHostKey, verifyHostKey } from './known-hosts.js';
+import { RemoteShell, type ShellChannel } from './remote-shell.js';
 import { parseJump, resolveSshTarget, type SshTarget } from './ssh-target.js';
 
-/** sshd allows 10 sessions per connection (MaxSessions); stay under it and queue the rest. */
-const CHANNELS_PER_CONNECTION = 8;
 /** Errors worth another try: the host may still be booting or its sshd restarting. */
 const TRANSIENT = /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|Timed out while waiting for handshake/;
 
@@ -17,11 +15,15 @@ export interface SshSettings {
   acceptNewHostKeys: boolean;
 }
 
-/** One SSH connection per host (node-ssh over ssh2); every command is a channel on it. */
+/**
+ * One SSH connection per host (node-ssh over ssh2). Commands run in long-lived remote shells on
+ * it (runner/connection/remote-shell.ts): one for the login user and one per become user, so a
+ * host never holds more than a few of sshd's 10 sessions.
+ */
 export class SshConnection implements Connection {
   private readonly ssh = new NodeSSH();
   private jump?: NodeSSH;
-  private readonly channels = pLimit(CHANNELS_PER_CONNECTION);
+  private readonly shells = new Map<string, Promise<RemoteShell>>();
   private target?: SshTarget;
   private closed = false;
   /** Why the host key was refused; ssh2 itself only says that verification failed. */
@@ -43,7 +45,7 @@ export class SshConnection implements Connection {
     for (let attempt = 0; attempt <= target.retries; attempt++) {
       if (attempt > 0) await sleep(250 * 2 ** attempt);
       try {
-        const sock = target.proxyJump ? await this.openJump(target) : undefined;
+        const sock = target.proxyJump ? await this.openJump(target) : await openSocket(target.host, target.port, target.connectTimeoutMs);
         await this.ssh.connect(await this.config(target, target.host, target.port, target.user, sock));
         this.ssh.connection?.on('close', () => (this.closed = true));
         return;
@@ -119,30 +121,87 @@ export class SshConnection implements Connection {
     await recordHostKey(target.knownHostsFile, name, key);
   }
 
-  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.channels(async () => {
-      if (this.closed || !this.ssh.connection) throw new UnreachableError(this.host, `the SSH connection to ${this.target?.host ?? this.host} was lost`);
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      const input = stdinFor(options, this.target?.user);
-      try {
-        const result = await this.ssh.execCommand(buildCommandLine(command, options, this.target?.user), {
-          stdin: input === undefined ? undefined : Readable.from([Buffer.isBuffer(input) ? input : Buffer.from(input)]),
-          onStdout: (chunk) => stdout.push(chunk),
-          onStderr: (chunk) => stderr.push(chunk),
-          noTrim: true,
-        });
-        return { rc: result.code ?? (result.signal ? 128 : 255), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
-      } catch (error) {
-        throw new UnreachableError(this.host, `the SSH connection to ${this.target?.host ?? this.host} failed: ${(error as Error).message}`);
-      }
-    });
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const lost = () => new UnreachableError(this.host, `the SSH connection to ${this.target?.host ?? this.host} was lost`);
+    if (this.closed || !this.ssh.connection) throw lost();
+    const become = options.become && options.become.user !== this.target?.user ? options.become : undefined;
+    const shell = await this.shellFor(become);
+    try {
+      return await shell.run(buildCommandLine(command, { env: options.env, cwd: options.cwd }), options.stdin);
+    } catch (error) {
+      throw this.closed ? lost() : error;
+    }
+  }
+
+  private shellFor(become: ExecOptions['become']): Promise<RemoteShell> {
+    const key = become?.user ?? '';
+    let shell = this.shells.get(key);
+    if (!shell) {
+      shell = this.openShell(become);
+      this.shells.set(key, shell);
+    }
+    return shell;
+  }
+
+  /** A shell as the login user, or through sudo as the become user (its password checked first). */
+  private async openShell(become: ExecOptions['become']): Promise<RemoteShell> {
+    const user = become ? shellQuote(become.user) : '';
+    let command = '/bin/sh';
+    if (become && become.password === undefined) command = `sudo -n -H -u ${user} -- /bin/sh`;
+    if (become?.password !== undefined) {
+      // sudo -v on a channel whose stdin ends after one line: a wrong password fails at once, no retry.
+      const check = await this.channelExec(`sudo -k -S -p '' -v`, `${become.password}\n`);
+      if (check.rc !== 0) throw new Error(`sudo refused the become password for ${this.target?.user}@${this.host}: ${check.stderr.replace(/\n/g, ' ').trim()}`);
+      // Whichever of sudo (when it prompts) and 'read' does not take the password line takes the
+      // comment line: neither is ever run as a command.
+      command = `sudo -S -p '' -H -u ${user} -- /bin/sh -c 'IFS= read -r _; exec /bin/sh'`;
+    }
+    const channel = await new Promise<ShellChannel>((resolve, reject) =>
+      this.ssh.connection!.exec(command, (error: Error | undefined, stream: ShellChannel) => (error ? reject(error) : resolve(stream))),
+    );
+    const shell = new RemoteShell(channel);
+    if (!become) return shell;
+    if (become.password !== undefined) shell.writeRaw(`${become.password}\n# k3s-playbook session\n`);
+    // A sudo that refuses ends the session: find out now, with sudo's own words.
+    try {
+      await shell.run('true');
+    } catch (error) {
+      throw new Error(`cannot become ${become.user} with sudo on ${this.host}: ${(error as Error).message}`);
+    }
+    return shell;
+  }
+
+  /** A one-off command on its own channel, with stdin that ends. */
+  private async channelExec(command: string, stdin: string): Promise<ExecResult> {
+    const result = await this.ssh.execCommand(command, { stdin, noTrim: true });
+    return { rc: result.code ?? 255, stdout: result.stdout, stderr: result.stderr };
   }
 
   async close(): Promise<void> {
+    for (const shell of this.shells.values()) shell.then((s) => s.close(), () => undefined);
     this.ssh.dispose();
     this.jump?.dispose();
   }
+}
+
+/**
+ * A TCP socket with Nagle's algorithm off: every command is a small request waiting for a small
+ * answer, and with Nagle on each one stalls ~40 ms on the peer's delayed ACK.
+ */
+function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    socket.setNoDelay(true);
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`ETIMEDOUT connecting to ${host}:${port}`));
+    });
+    socket.once('error', reject);
+  });
 }
 
 async function firstExisting(files: string[]): Promise<string | undefined> {

@@ -60,6 +60,8 @@ export async function runCommandLine(line: string, args: CommandArgs, ctx: Modul
 }
 
 const SHELL_OPERATORS = new Set(['|', '||', '&&', ';', '>', '>>', '<', '&']);
+/** shlex is a character-by-character lexer; the same line usually runs on every host. */
+const splitCache = new Map<string, string[]>();
 
 /**
  * argv from 'cmd', split as Ansible splits it (Python's shlex: quotes and backslashes, no
@@ -68,15 +70,18 @@ const SHELL_OPERATORS = new Set(['|', '||', '&&', ';', '>', '>>', '<', '&']);
 export function commandWords(args: CommandArgs): string[] | Error {
   if (args.argv) return args.argv.map(String);
   if (args.cmd === undefined) return new Error("command needs 'cmd' (or a free-form string) or 'argv'");
-  let words: string[];
-  try {
-    words = split(args.cmd);
-  } catch (error) {
-    return new Error(`cannot split the command line: ${(error as Error).message}`);
+  let words = splitCache.get(args.cmd);
+  if (!words) {
+    try {
+      words = split(args.cmd);
+    } catch (error) {
+      return new Error(`cannot split the command line: ${(error as Error).message}`);
+    }
+    splitCache.set(args.cmd, words);
   }
   const operator = words.find((word) => SHELL_OPERATORS.has(word));
   if (operator) return new Error(`command does not run a shell, so '${operator}' would be passed as an argument; use the shell module`);
-  return words;
+  return [...words];
 }
 
 export default defineModule<CommandArgs>({

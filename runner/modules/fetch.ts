@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { shellQuote } from '../connection/command-line.js';
 import { defineModule } from './module.js';
-import { sha256 } from './support/file-content.js';
+import { sha256 } from '../facts/file.js';
 
 interface FetchArgs {
   src: string;

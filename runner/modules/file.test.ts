@@ -1,8 +1,8 @@
 import test from 'ava';
-import { parseFileState } from '../facts/file.js';
+import { parseFileState, sha256 } from '../facts/file.js';
 import { planFile } from './file.js';
 import { normalizeMode } from './support/file-attributes.js';
-import { planContent, sha256 } from './support/file-content.js';
+import { planContent } from './support/file-content.js';
 
 const file = parseFileState(`file\n644 root root 5\n${sha256('hello')}`);
 const dir = parseFileState('directory\n755 root root 4096');
@@ -54,4 +54,20 @@ test('paths with shell metacharacters are quoted in every command', (t) => {
   const plan = planFile({ path: "/tmp/a b/$(touch x)'", state: 'directory' }, absent);
   t.false(plan instanceof Error);
   t.is((plan as { commands: string[] }).commands[0], `mkdir -p '/tmp/a b/$(touch x)'"'"`);
+});
+
+test('state and text in one read: text keeps its exact bytes, trailing newline or not', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { fileWithContentCommand, parseFileWithContent } = await import('../facts/file.js');
+  const dir = mkdtempSync('/tmp/k3s-playbook-fact-');
+  for (const text of ['a\nb\n', 'no newline', '', '\n\nblank lines\n\n']) {
+    writeFileSync(join(dir, 'f'), text);
+    const parsed = parseFileWithContent(execFileSync('/bin/sh', ['-c', fileWithContentCommand(join(dir, 'f'))]).toString());
+    t.is(parsed.content, text);
+    t.is(parsed.state.sha256, sha256(text));
+  }
+  t.deepEqual(parseFileWithContent(execFileSync('/bin/sh', ['-c', fileWithContentCommand(join(dir, 'missing'))]).toString()), { state: { type: 'absent' }, content: '' });
+  execFileSync('rm', ['-rf', dir]);
 });

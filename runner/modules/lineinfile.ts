@@ -1,6 +1,7 @@
 import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { ensureContent, readFileState, readRemoteText } from './support/file-content.js';
+import { fileWithContentCommand, parseFileWithContent } from '../facts/file.js';
+import { ensureContent } from './support/file-content.js';
 
 export interface LineArgs {
   path: string;
@@ -63,14 +64,15 @@ export default defineModule<LineArgs>({
   checkMode: 'full',
   async run(args, ctx) {
     if ((args.state ?? 'present') === 'present' && args.line === undefined) return { changed: false, failed: true, msg: "state: present needs 'line'" };
-    const state = await readFileState(ctx, args.path);
+    const read = await ctx.run(fileWithContentCommand(args.path));
+    if (read.rc !== 0) return { changed: false, failed: true, msg: `cannot read ${args.path}: ${read.stderr.trim()}` };
+    const { state, content: before } = parseFileWithContent(read.stdout);
     if (state.type === 'absent' && !args.create) {
       if (args.state === 'absent') return { changed: false, path: args.path };
       return { changed: false, failed: true, msg: `${args.path} does not exist; set create: true to create it` };
     }
     if (state.type !== 'file' && state.type !== 'absent') return { changed: false, failed: true, msg: `${args.path} is a ${state.type}, not a file` };
-    const before = state.type === 'file' ? await readRemoteText(ctx, args.path) : '';
     const after = editLines(before, args);
-    return ensureContent(ctx, args.path, after, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) });
+    return ensureContent(ctx, args.path, after, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) }, { state, text: before });
   },
 });

@@ -1,10 +1,10 @@
 import { split as splitWords } from 'shlex';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { parseExpression } from '../conditions/expression.js';
 import { UserError } from '../errors.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean } from '../schema/validate.js';
+import { getValidator } from '../schema/validators.js';
 import { checkTemplateSyntax, hasTemplate } from '../template/render.js';
 import type { PathSegment, SourceDoc } from '../yaml/source.js';
 import type { Block, Condition, Inherited, Item, Task } from './model.js';
@@ -12,9 +12,6 @@ import type { Block, Condition, Inherited, Item, Task } from './model.js';
 const KEYWORDS = new Set(Object.keys(playbookSchema.$defs.task.properties));
 const MODULE_NAMES = [...modules.keys(), ...ENGINE_ACTIONS];
 const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'];
-
-const argValidators = new Map<string, ValidateFunction>();
-const ajv = new Ajv({ allErrors: true, strict: false });
 
 let nextId = 1;
 
@@ -158,13 +155,7 @@ function validateLiteralArgs(module: string, args: Record<string, unknown>, at: 
 export function argumentProblem(module: string, args: Record<string, unknown>, partial = false): { key?: string; message: string } | undefined {
   const definition = modules.get(module);
   if (!definition) return undefined;
-  const cacheKey = `${module}${partial ? ':partial' : ''}`;
-  let validate = argValidators.get(cacheKey);
-  if (!validate) {
-    const schema = partial ? { ...definition.args, required: [] } : definition.args;
-    validate = ajv.compile(schema);
-    argValidators.set(cacheKey, validate);
-  }
+  const validate = getValidator(`module_${module}${partial ? '_partial' : ''}`);
   if (validate(args)) return undefined;
   // An unknown key is usually the misspelling of the missing one: report it first.
   const error = validate.errors!.find((e) => e.keyword === 'additionalProperties') ?? validate.errors![0];

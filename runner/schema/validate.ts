@@ -1,20 +1,10 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { UserError } from '../errors.js';
 import type { PathSegment, SourceDoc } from '../yaml/source.js';
-import inventorySchema from './inventory.schema.json' with { type: 'json' };
-import playbookSchema from './playbook.schema.json' with { type: 'json' };
-import tasksSchema from './tasks.schema.json' with { type: 'json' };
+import { getValidator } from './validators.js';
 
-const ajv = new Ajv({ allErrors: false, strict: false, verbose: true });
-ajv.addSchema(playbookSchema);
-
-const validators = {
-  inventory: ajv.compile(inventorySchema),
-  playbook: ajv.getSchema(playbookSchema.$id) as ValidateFunction,
-  tasks: ajv.compile(tasksSchema),
-};
-export type SchemaName = keyof typeof validators;
+export type SchemaName = 'inventory' | 'playbook' | 'tasks';
 
 /** Suggest the closest known word, or nothing when none is close. */
 export function didYouMean(word: string, known: readonly string[]): string {
@@ -26,13 +16,13 @@ export function didYouMean(word: string, known: readonly string[]): string {
 
 /** Validate a parsed file against one of the shipped schemas; the first problem becomes a UserError at its place. */
 export function validateAgainstSchema(name: SchemaName, source: SourceDoc, what: string): void {
-  const validate = validators[name];
+  const validate = getValidator(name);
   if (validate(source.value)) return;
   const error = pickError(validate.errors ?? []);
   throw schemaError(error, source, what);
 }
 
-/** The most specific error: the deepest path, preferring a missing key or unknown key over a failed alternative. */
+/** The most specific error: the deepest path; at equal depth, the first Ajv reported. */
 function pickError(errors: ErrorObject[]): ErrorObject {
   return [...errors].sort((a, b) => depth(b) - depth(a))[0];
 }

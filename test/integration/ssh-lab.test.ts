@@ -6,7 +6,7 @@ import test from 'ava';
 import { startLab, type Lab } from '../support/lab.js';
 import { debugMessages, recapOf, runJson, workspace } from '../support/workspace.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'dist', 'runner', 'cli', 'main.js');
+const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const PLAY = `- hosts: all
   tasks:
 ${Array.from({ length: 12 }, (_, i) => `    - command: "true"\n      changed_when: false\n      name: step ${i}`).join('\n')}

@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import { shellQuote } from '../../connection/command-line.js';
-import { fileStateCommand, parseFileState, type FileState } from '../../facts/file.js';
+import { fileStateCommand, parseFileState, sha256, type FileState } from '../../facts/file.js';
 import type { Diff, ModuleContext, ModuleResult } from '../module.js';
 import { attributeChanges, attributeCommands, describeAttributes, type Attributes } from './file-attributes.js';
 
 /** Larger files are compared by checksum only; their text is not shown in diffs. */
 const DIFF_LIMIT = 256 * 1024;
-
-export const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
 
 export async function readFileState(ctx: ModuleContext, path: string): Promise<FileState> {
   const result = await ctx.run(fileStateCommand(path));
@@ -51,14 +48,14 @@ export function atomicWriteCommand(path: string, attributes: Attributes, exists:
   ].join('; ');
 }
 
-/** Ensure a file holds exactly this content with these attributes: the copy and template modules. */
-export async function ensureContent(ctx: ModuleContext, path: string, content: string | Buffer, wanted: Attributes): Promise<ModuleResult> {
-  const state = await readFileState(ctx, path);
+/** Ensure a file holds exactly this content with these attributes (copy, template, lineinfile). */
+export async function ensureContent(ctx: ModuleContext, path: string, content: string | Buffer, wanted: Attributes, known?: { state: FileState; text: string }): Promise<ModuleResult> {
+  const state = known?.state ?? (await readFileState(ctx, path));
   const plan = planContent(content, wanted, state);
   if (plan instanceof Error) return { changed: false, failed: true, msg: `${path}: ${plan.message}` };
   const changed = plan.writeContent || Object.keys(plan.attributes).length > 0;
   const result: ModuleResult = { changed, path, checksum: sha256(content) };
-  if (changed && ctx.diff) result.diff = await contentDiff(ctx, path, state, content, plan);
+  if (changed && ctx.diff) result.diff = await contentDiff(ctx, path, state, content, plan, known?.text);
   if (!changed || ctx.check) return result;
   const command = plan.writeContent ? atomicWriteCommand(path, plan.attributes, state.type === 'file') : attributeCommands(shellQuote(path), plan.attributes).join(' && ');
   const written = await ctx.run(command, plan.writeContent ? { stdin: content } : {});
@@ -66,11 +63,11 @@ export async function ensureContent(ctx: ModuleContext, path: string, content: s
   return result;
 }
 
-async function contentDiff(ctx: ModuleContext, path: string, state: FileState, content: string | Buffer, plan: ContentPlan): Promise<Diff[]> {
+async function contentDiff(ctx: ModuleContext, path: string, state: FileState, content: string | Buffer, plan: ContentPlan, knownText?: string): Promise<Diff[]> {
   const diffs: Diff[] = [];
   if (plan.writeContent) {
     const tooBig = content.length > DIFF_LIMIT || (state.size ?? 0) > DIFF_LIMIT;
-    const before = state.type === 'file' && !tooBig ? await readRemoteText(ctx, path) : '';
+    const before = state.type === 'file' && !tooBig ? (knownText ?? (await readRemoteText(ctx, path))) : '';
     const after = tooBig ? `(content of ${content.length} bytes, sha256 ${sha256(content)})\n` : content.toString();
     diffs.push({ path, before, after });
   }

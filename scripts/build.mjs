@@ -1,0 +1,44 @@
+// The build after tsc: JSON Schema validators generated ahead of time by Ajv, and the CLI bundled
+// into one file (dist/cli.js). Both only make startup faster: loading ~400 module files and
+// compiling the schemas took 0.2 s of every run.
+import { chmod, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const schemaDir = join(root, 'dist', 'runner', 'schema');
+const { createAjv, schemaCatalog } = await import(join(schemaDir, 'validators.js'));
+
+const names = Object.keys(schemaCatalog());
+const ajv = createAjv({ code: { source: true, esm: true } });
+const code = standaloneCode(ajv, Object.fromEntries(names.map((name) => [name, name])));
+await writeFile(
+  join(schemaDir, 'validators.standalone.js'),
+  `${code}\nconst all = { ${names.join(', ')} };\nexport function getValidator(name) {\n  const validate = all[name];\n  if (!validate) throw new Error('no schema named ' + name);\n  return validate;\n}\n`,
+);
+
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup(plugin) {
+    plugin.onResolve({ filter: /validators\.js$/ }, (args) =>
+      resolve(args.resolveDir, args.path) === join(schemaDir, 'validators.js') ? { path: join(schemaDir, 'validators.standalone.js') } : undefined,
+    );
+  },
+};
+
+await build({
+  entryPoints: [join(root, 'dist', 'runner', 'cli', 'main.js')],
+  outfile: join(root, 'dist', 'cli.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // ssh2 loads its optional native crypto binding with require(); keep it a real package.
+  external: ['ssh2', 'cpu-features'],
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  plugins: [precompiledValidators],
+  logLevel: 'warning',
+});
+await chmod(join(root, 'dist', 'cli.js'), 0o755);
