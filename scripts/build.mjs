@@ -28,6 +28,8 @@ const precompiledValidators = {
   },
 };
 
+const requireBanner = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+
 await build({
   entryPoints: [join(root, 'dist', 'runner', 'cli', 'main.js')],
   outfile: join(root, 'dist', 'cli.js'),
@@ -37,8 +39,21 @@ await build({
   target: 'node20',
   // ssh2 loads its optional native crypto binding with require(); keep it a real package.
   external: ['ssh2', 'cpu-features'],
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  banner: { js: `#!/usr/bin/env node\n${requireBanner}` },
   plugins: [precompiledValidators],
+  logLevel: 'warning',
+});
+
+// The stress service as one file: all the container image needs besides Node.js.
+await build({
+  entryPoints: [join(root, 'dist', 'service', 'main.js')],
+  outfile: join(root, 'dist', 'service.js'),
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  banner: { js: requireBanner },
   logLevel: 'warning',
 });
 await chmod(join(root, 'dist', 'cli.js'), 0o755);

@@ -3,8 +3,9 @@
 # README, .ci/run and developers install the same things.
 set -euo pipefail
 # The lab (test/lab/lab.sh): sshd, sudo, systemd and iproute2 for the test hosts; apt-utils builds the
-# apt module's test repository; curl is what get_url and uri run on the hosts.
-packages=(git openssh-server openssh-client sudo systemd iproute2 util-linux procps curl apt-utils)
+# apt module's test repository; curl is what get_url and uri run on the hosts; chromium is the
+# browser of the service's browser test.
+packages=(git chromium openssh-server openssh-client sudo systemd iproute2 util-linux procps curl apt-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

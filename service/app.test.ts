@@ -1,0 +1,154 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import test from 'ava';
+import { createService, type Service } from './app.js';
+import type { ServiceConfig } from './config.js';
+
+/** A service on a free loopback port, with a cgroup limit the test chooses. */
+async function start(cpuMax: string, extra: Partial<ServiceConfig> = {}): Promise<{ service: Service; url: string; logs: unknown[] }> {
+  const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
+  writeFileSync(join(cgroupRoot, 'cpu.max'), cpuMax);
+  const logs: unknown[] = [];
+  const service = createService({ port: 0, nodeName: 'node-a', podName: 'pod-1', maxLoadSeconds: 300, cgroupRoot, logRequests: true, ...extra }, (level, msg, fields) => logs.push({ level, msg, ...fields }));
+  await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
+  const { port } = service.server.address() as { port: number };
+  return { service, url: `http://127.0.0.1:${port}`, logs };
+}
+
+const form = (url: string, body: string) => fetch(`${url}/load`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+const alive = (pid: number) => {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].startsWith('Z');
+  } catch {
+    return false;
+  }
+};
+/** CPU seconds a process has used (utime + stime). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+test('GET / shows node, pod and a visitor number that rises; values are escaped', async (t) => {
+  const { service, url } = await start('100000 100000', { nodeName: '<script>alert(1)</script>', podName: 'pod-"x"' });
+  t.teardown(() => service.close());
+  const first = await (await fetch(url)).text();
+  const second = await (await fetch(url)).text();
+  t.regex(first, /<dd id="node">&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/dd>/);
+  t.notRegex(first, /<script>alert/);
+  t.regex(first, /<dd id="pod">pod-&quot;x&quot;<\/dd>/);
+  t.regex(first, /<dd id="visitor">1<\/dd>/);
+  t.regex(second, /<dd id="visitor">2<\/dd>/);
+  t.regex(first, /<input type="number" id="duration" name="duration" min="1" max="300"/);
+});
+
+test('invalid durations get 400 with what is allowed, and start nothing', async (t) => {
+  const { service, url } = await start('100000 100000');
+  t.teardown(() => service.close());
+  for (const body of ['duration=-5', 'duration=0', 'duration=301', 'duration=100000', 'duration=abc', 'duration=2.5', '', 'duration=', 'duration=%3Cb%3E']) {
+    const response = await form(url, body);
+    t.is(response.status, 400, body);
+    const page = await response.text();
+    t.regex(page, /whole number of seconds from 1 to 300/);
+    t.notRegex(page, /<b>/);
+  }
+  t.is(service.context.load.status().workers, 0);
+});
+
+test('a 10 MB body gets 413 and starts nothing', async (t) => {
+  const { service, url } = await start('100000 100000');
+  t.teardown(() => service.close());
+  const response = await form(url, `duration=5&pad=${'a'.repeat(10 * 1024 * 1024)}`);
+  t.is(response.status, 413);
+  t.regex(await response.text(), /too large/);
+  t.is(service.context.load.status().workers, 0);
+});
+
+test('a load uses as many workers as the cgroup allows, really burns CPU, then stops by itself', async (t) => {
+  const { service, url } = await start('200000 100000');
+  t.teardown(() => service.close());
+  const page = await (await form(url, 'duration=2')).text();
+  t.regex(page, /Started CPU load on 2 CPU\(s\) of this pod for 2 seconds/);
+  const pids = service.context.load.pids();
+  t.is(pids.length, 2);
+  const before = pids.map(cpuSeconds);
+  await sleep(1000);
+  const used = pids.map((pid, i) => cpuSeconds(pid) - before[i]);
+  // Idle workers would use ~0; the bound is low because the workers are niced and the test suite runs in parallel.
+  t.true(used.reduce((a, b) => a + b) > 0.4, `workers used ${used} CPU seconds in 1 s`);
+  const home = await fetch(url);
+  t.is(home.status, 200, 'the server answers during the load');
+  await sleep(1500);
+  t.deepEqual(pids.filter(alive), [], 'the workers ended on time and were reaped');
+  t.false(service.context.load.status().running);
+});
+
+test('requests during a load extend or report it; workers never exceed the limit', async (t) => {
+  const { service, url } = await start('200000 100000');
+  t.teardown(() => service.close());
+  const responses = await Promise.all(Array.from({ length: 20 }, () => form(url, 'duration=3')));
+  t.true(responses.every((r) => r.status === 200));
+  t.is(service.context.load.pids().length, 2);
+  const longer = await (await form(url, 'duration=30')).text();
+  t.regex(longer, /already running; it now runs on 2 CPU\(s\) for 30 more seconds/);
+  const shorter = await (await form(url, 'duration=1')).text();
+  t.regex(shorter, /already running on 2 CPU\(s\) for (29|30) more seconds, longer than the 1 seconds/);
+  t.is(service.context.load.pids().length, 2);
+});
+
+test('the load page embeds the configured Grafana panel, escaped, and says so when there is none', async (t) => {
+  const { service, url } = await start('100000 100000', { grafanaPanelUrl: 'http://m1:30090/d-solo/abc/app?orgId=1&panelId=2&refresh=10s"onload="x' });
+  t.teardown(() => service.close());
+  const page = await (await form(url, 'duration=1')).text();
+  // Handlebars escapes '=' too (&#x3D;): a browser reads the same URL, and the quote cannot end the attribute.
+  t.regex(page, /<iframe id="grafana" title="CPU usage per pod \(Grafana\)" src="http:\/\/m1:30090\/d-solo\/abc\/app\?orgId&#x3D;1&amp;panelId&#x3D;2&amp;refresh&#x3D;10s&quot;onload&#x3D;&quot;x">/);
+  const bare = await start('100000 100000');
+  t.teardown(() => bare.service.close());
+  t.regex(await (await form(bare.url, 'duration=1')).text(), /id="no-grafana".*GRAFANA_PANEL_URL is not set/);
+});
+
+test('probes, metrics and structured logs', async (t) => {
+  const { service, url, logs } = await start('100000 100000');
+  t.teardown(() => service.close());
+  t.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
+  t.is((await fetch(`${url}/readyz`)).status, 200);
+  await fetch(url);
+  await form(url, 'duration=1');
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  t.regex(metrics, /stress_visitors_total 1/);
+  t.regex(metrics, /stress_load_seconds_total 1/);
+  t.regex(metrics, /stress_load_workers 1/);
+  t.regex(metrics, /stress_http_requests_total\{method="GET",route="\/",status="200"\} 1/);
+  t.like(logs.find((l) => (l as { msg: string }).msg === 'request'), { level: 'info', method: 'GET', path: '/healthz', status: 200 });
+});
+
+test('shutdown: a request in flight finishes, readiness fails, loads stop, no process is left', async (t) => {
+  const { service, url } = await start('200000 100000');
+  await form(url, 'duration=60');
+  const pids = service.context.load.pids();
+  t.is(pids.length, 2);
+  const { port } = new URL(url);
+  // A request whose body is still arriving when shutdown starts.
+  const inFlight = new Promise<{ status: number; body: string }>((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', method: 'GET', headers: { 'content-length': '4' } }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.write('ab');
+    setTimeout(() => req.end('cd'), 300);
+  });
+  await sleep(100);
+  const closeStarted = Date.now();
+  const closing = service.close();
+  t.true(service.context.shuttingDown());
+  const finished = await inFlight;
+  t.is(finished.status, 200);
+  await closing;
+  t.true(Date.now() - closeStarted < 2000, `closing took ${Date.now() - closeStarted} ms`);
+  t.deepEqual(pids.filter(alive), [], 'no worker is left, not even as a zombie');
+  await t.throwsAsync(fetch(url));
+});

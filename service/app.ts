@@ -1,0 +1,69 @@
+import { createServer, type Server } from 'node:http';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { koaBody } from 'koa-body';
+import type { ServiceConfig } from './config.js';
+import { detectCpuLimit, workersFor, type CpuLimit } from './load/cpu-limit.js';
+import { LoadManager } from './load/load-manager.js';
+import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { errorPages } from './middleware/errors.js';
+import { observeRequests } from './middleware/observe.js';
+import { healthRoutes } from './routes/health.js';
+import { homeRoute } from './routes/home.js';
+import { loadRoute } from './routes/load.js';
+import { metricsRoute } from './routes/metrics.js';
+
+/** What the routes share. */
+export interface ServiceContext {
+  config: ServiceConfig;
+  cpuLimit: CpuLimit;
+  load: LoadManager;
+  metrics: Metrics;
+  log: Logger;
+  shuttingDown(): boolean;
+}
+
+export interface Service {
+  server: Server;
+  context: ServiceContext;
+  /** Stop accepting, finish the requests in flight, stop every load worker. */
+  close(): Promise<void>;
+}
+
+/** The form is one small field: anything much larger is refused with 413 before it is parsed. */
+const BODY_LIMIT = '16kb';
+
+export function createService(config: ServiceConfig, log: Logger): Service {
+  let closing = false;
+  const cpuLimit = detectCpuLimit(config.cgroupRoot);
+  const context: ServiceContext = { config, cpuLimit, load: new LoadManager(workersFor(cpuLimit)), metrics: createMetrics(), log, shuttingDown: () => closing };
+  const router = new Router();
+  for (const register of [homeRoute, loadRoute, healthRoutes, metricsRoute]) register(router, context);
+  const app = new Koa();
+  app.use(observeRequests(config.logRequests ? log : undefined, context.metrics));
+  // During shutdown, a response closes its connection: a kept-alive socket would hold exit back for
+  // the whole keep-alive timeout.
+  app.use(async (ctx, next) => {
+    await next();
+    if (closing) ctx.set('Connection', 'close');
+  });
+  app.use(errorPages(log));
+  app.use(koaBody({ urlencoded: true, json: false, text: false, multipart: false, formLimit: BODY_LIMIT }));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  const server = createServer(app.callback());
+  return {
+    server,
+    context,
+    async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections that finish their request after this point become idle later: close those too.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections();
+      await Promise.all([closed, context.load.stopAll()]);
+      clearInterval(sweep);
+    },
+  };
+}

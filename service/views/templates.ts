@@ -1,0 +1,72 @@
+import Handlebars from 'handlebars';
+
+/** Views are Handlebars with its default HTML escaping: every value placed in a page is escaped. */
+const views = Handlebars.create();
+
+views.registerPartial(
+  'layout-start',
+  `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{title}}</title>
+<style>
+  body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #1d2430; }
+  h1 { font-size: 1.6rem; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; }
+  dt { color: #5b6575; } dd { margin: 0; font-weight: 600; }
+  form { margin: 1.5rem 0; display: flex; gap: .6rem; align-items: center; }
+  input[type=number] { width: 6rem; padding: .3rem; }
+  button { padding: .35rem 1rem; }
+  .note { color: #5b6575; }
+  .error { color: #a4161a; }
+  iframe { width: 100%; height: 22rem; border: 1px solid #d0d6e0; }
+</style>
+</head>
+<body>`,
+);
+views.registerPartial('layout-end', '</body>\n</html>\n');
+
+/** Only our helpers and partials are used, so Handlebars can generate simpler, faster code. */
+const options = { knownHelpers: { concat: true }, knownHelpersOnly: false, data: false } as const;
+
+export const homePage = views.compile(`{{> layout-start title=(concat "Hello from " nodeName)}}
+<h1>Hello from the k3s-playbook stress service</h1>
+<dl>
+  <dt>Node</dt><dd id="node">{{nodeName}}</dd>
+  <dt>Pod</dt><dd id="pod">{{podName}}</dd>
+  <dt>Visitor number</dt><dd id="visitor">{{visitor}}</dd>
+  <dt>CPU load</dt><dd id="load">{{#if load.running}}running on {{load.workers}} CPU(s), {{load.secondsLeft}} s left{{else}}idle{{/if}}</dd>
+</dl>
+<form action="/load" method="post">
+  <label for="duration">CPU load for</label>
+  <input type="number" id="duration" name="duration" min="1" max="{{maxSeconds}}" step="1" value="60" required>
+  <span>seconds</span>
+  <button type="submit">Commit</button>
+</form>
+<p class="note">Each reload may land on another pod (NodePort round robin). The load uses the CPUs this pod may use ({{cpuLimit}} from {{cpuSource}}).</p>
+{{> layout-end}}`, options);
+
+export const loadPage = views.compile(`{{> layout-start title="CPU load"}}
+<h1>CPU load</h1>
+<p id="result">{{message}}</p>
+<dl>
+  <dt>Pod</dt><dd>{{podName}}</dd>
+  <dt>Node</dt><dd>{{nodeName}}</dd>
+</dl>
+{{#if panelUrl}}
+<iframe id="grafana" title="CPU usage per pod (Grafana)" src="{{panelUrl}}"></iframe>
+{{else}}
+<p id="no-grafana" class="note">No Grafana panel is configured for this service (GRAFANA_PANEL_URL is not set), so no live graph is shown here.</p>
+{{/if}}
+<p><a href="/" id="back">Back</a></p>
+{{> layout-end}}`, options);
+
+export const errorPage = views.compile(`{{> layout-start title=title}}
+<h1>{{title}}</h1>
+<p class="error" id="error">{{message}}</p>
+<p><a href="/">Back</a></p>
+{{> layout-end}}`, options);
+
+views.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
