@@ -26,6 +26,8 @@ export class SshConnection implements Connection {
   private readonly shells = new Map<string, Promise<RemoteShell>>();
   private target?: SshTarget;
   private closed = false;
+  /** Why an open connection was lost (keepalive timeout, reset), for the unreachable message. */
+  private lostReason?: string;
   /** Why the host key was refused; ssh2 itself only says that verification failed. */
   private hostKeyProblem?: string;
 
@@ -47,7 +49,7 @@ export class SshConnection implements Connection {
       try {
         const sock = target.proxyJump ? await this.openJump(target) : await openSocket(target.host, target.port, target.connectTimeoutMs);
         await this.ssh.connect(await this.config(target, target.host, target.port, target.user, sock));
-        this.ssh.connection?.on('close', () => (this.closed = true));
+        this.watch(this.ssh);
         return;
       } catch (error) {
         if (error instanceof UnreachableError) throw error;
@@ -58,6 +60,18 @@ export class SshConnection implements Connection {
     throw new UnreachableError(this.host, describeFailure(target, lastError!));
   }
 
+  /**
+   * After connecting, ssh2 reports a lost connection (keepalive timeout, reset) as an 'error' event;
+   * unheard, it would end the whole run. It makes this host unreachable instead.
+   */
+  private watch(ssh: NodeSSH): void {
+    ssh.connection?.on('error', (error: Error) => {
+      this.closed = true;
+      this.lostReason = error.message;
+    });
+    ssh.connection?.on('close', () => (this.closed = true));
+  }
+
   /** ProxyJump: connect to the jump host (its key verified too), then tunnel to the target through it. */
   private async openJump(target: SshTarget): Promise<NodeJS.ReadWriteStream> {
     const jump = parseJump(target.proxyJump!);
@@ -65,6 +79,7 @@ export class SshConnection implements Connection {
     this.jump = new NodeSSH();
     try {
       await this.jump.connect(await this.config(jumpTarget, jumpTarget.host, jumpTarget.port, jumpTarget.user));
+      this.watch(this.jump);
     } catch (error) {
       const reason = this.hostKeyProblem ? new Error(this.hostKeyProblem) : (error as Error);
       throw new UnreachableError(this.host, `ProxyJump host ${describeFailure(jumpTarget, reason)}`);
@@ -122,7 +137,7 @@ export class SshConnection implements Connection {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const lost = () => new UnreachableError(this.host, `the SSH connection to ${this.target?.host ?? this.host} was lost`);
+    const lost = () => new UnreachableError(this.host, `the SSH connection to ${this.target?.host ?? this.host} was lost${this.lostReason ? `: ${this.lostReason}` : ''}`);
     if (this.closed || !this.ssh.connection) throw lost();
     const become = options.become && options.become.user !== this.target?.user ? options.become : undefined;
     const shell = await this.shellFor(become);

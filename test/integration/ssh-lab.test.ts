@@ -60,6 +60,29 @@ test.serial('a host whose sshd is down is unreachable; the others finish; exit c
   t.regex(why.msg, new RegExp(`root@${lab.hostIp(3).replace(/\./g, '\\.')}:22: connection refused`));
 });
 
+test.serial('a connection lost in the middle of a run makes that host unreachable; the others finish', async (t) => {
+  const ws = await workspace({
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: h2 loses its SSH connection
+      shell: "systemctl stop ssh; pkill -KILL -f 'sshd: root'"
+      when: inventory_hostname == 'h2'
+    - command: hostname
+      register: name
+      changed_when: false
+    - debug: { msg: "{{ name.stdout }}" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  t.teardown(() => lab.exec(2, 'systemctl', 'start', 'ssh').then(() => undefined));
+  const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
+  t.is(run.code, 4, run.err);
+  t.like(recapOf(run.events).h2, { unreachable: 1 });
+  t.deepEqual(debugMessages(run.events, 'h1'), ['h1']);
+  t.deepEqual(debugMessages(run.events, 'h3'), ['h3']);
+});
+
 test.serial('an unknown host key is refused with its fingerprint; --accept-new-host-keys records it', async (t) => {
   const ws = await workspace({ 'site.yaml': PLAY, 'known_hosts': '' });
   t.teardown(ws.cleanup);

@@ -80,6 +80,10 @@ cp $dir/sshd_config $root/etc/ssh/sshd_config
 sed -i "s/@ADDRESS@/$ip/" $root/etc/ssh/sshd_config
 rm -rf $root/etc/apt/sources.list $root/etc/apt/sources.list.d/* $root/var/lib/apt/lists/* $root/var/lib/apt/periodic/update-success-stamp
 cp $dir/lab.target $root/etc/systemd/system/lab.target
+# No udev in a container: it would trigger this machine's real devices through the shared /dev.
+for unit in systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service systemd-udevd-control.socket systemd-udevd-kernel.socket; do
+  ln -sf /dev/null $root/etc/systemd/system/\$unit
+done
 chroot $root /bin/sh -c '
   for user in deploy pwuser; do
     id \$user >/dev/null 2>&1 || useradd -m -s /bin/bash -p "*" \$user
