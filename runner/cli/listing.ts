@@ -18,9 +18,10 @@ export function listHosts(playbook: Playbook, inventory: Inventory, limit: strin
 
 /** --list-tasks: the tasks each play would run, after tag, --role and --start-at-task selection. */
 export function listTasks(playbook: Playbook, selectionOptions: SelectionOptions): string[] {
-  const selection = new TaskSelection(selectionOptions);
+  const selection = new TaskSelection(selectionOptions, playbook);
   const lines = [`playbook: ${playbook.file}`];
   playbook.plays.forEach((play, index) => {
+    if (selectionOptions.role !== undefined && !play.roles.some((role) => role.name === selectionOptions.role)) return;
     lines.push('', `  play #${index + 1} (${play.hosts.join(',')}): ${play.name}`, '    tasks:');
     for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks])) {
       if (selection.selects(task)) lines.push(`      ${taskTitle(task.name, task.role?.name)}\tTAGS: [${task.tags.join(', ')}]`);

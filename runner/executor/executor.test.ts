@@ -282,3 +282,26 @@ test('secrets: no_log results and secret-named variables never appear in output 
     t.regex(everything, /token is \*{8} and file is \*{8}/);
   }
 });
+
+test('a play whose hosts all failed earlier is skipped, not a crash', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - fail: { msg: "m1 breaks" }
+      when: inventory_hostname == 'm1'
+- hosts: master
+  tasks:
+    - debug: { msg: never }
+- hosts: worker
+  tasks:
+    - debug: { msg: "w1 goes on" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 2, run.err);
+  t.deepEqual(debugMessages(run.events, 'w1'), ['w1 goes on']);
+  t.truthy(run.events.find((e) => e.type === 'warning' && /no hosts left/.test(e.message)));
+});

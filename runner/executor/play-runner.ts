@@ -57,6 +57,11 @@ export class PlayRunner {
 
   async run(hostNames: string[]): Promise<void> {
     const hosts = hostNames.map((name) => this.state.hosts.get(name)!).filter((host) => host.active);
+    // Every target failed or was unreachable in an earlier play: nothing left to run, as in Ansible.
+    if (hosts.length === 0) {
+      await this.state.emit({ type: 'warning', message: `play '${this.play.name}': no hosts left (all failed or unreachable earlier), skipping` });
+      return;
+    }
     for (const batch of batches(hosts, this.play.serial)) {
       this.batch = batch;
       this.aborted = false;
@@ -145,7 +150,8 @@ export class PlayRunner {
   private async runTask(task: Task, hosts: HostState[], handler = false): Promise<void> {
     if (hosts.length === 0) return;
     if (task.module === 'meta') return this.runMeta(task, hosts);
-    await this.state.emit({ type: 'task.start', id: task.id, name: task.name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler });
+    const name = this.displayName(task, hosts[0]);
+    await this.state.emit({ type: 'task.start', id: task.id, name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler });
     const context: TaskRunContext = { vars: this.vars, connect: this.state.connect, becomePassword: this.state.becomePassword, redactor: this.state.redactor };
     const runOnce = task.runOnce !== undefined && isTruthy(renderString(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
@@ -157,7 +163,7 @@ export class PlayRunner {
           const outcome = await runTaskOnHost(task, host, context);
           if (outcome.status === 'failed' && !outcome.ignored) anyFailed = true;
           if (outcome.status === 'changed') this.notify(task, host);
-          await this.report(task.id, task.name, task.module, host, outcome, started);
+          await this.report(task.id, name, task.module, host, outcome, started);
         }),
       ),
     );
@@ -165,6 +171,16 @@ export class PlayRunner {
     await this.state.emit({ type: 'task.end', id: task.id });
     const fatal = task.anyErrorsFatal ?? this.play.anyErrorsFatal;
     if (anyFailed && isTruthy(fatal)) this.aborted = true;
+  }
+
+  /** The task's name with its variables filled in (as the first host sees them), or as written when they cannot be. */
+  private displayName(task: Task, host: HostState): string {
+    if (!task.name.includes('{{')) return task.name;
+    try {
+      return String(renderString(task.name, taskScope(this.vars, host, task, task.loc, 'the task name'), { loc: task.loc, what: 'the task name' }));
+    } catch {
+      return task.name;
+    }
   }
 
   /** run_once: the first host's registered result and facts hold for the whole batch. */

@@ -66,7 +66,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
     for (const reporter of options.reporters) await reporter.handle(safe);
   };
   const pool = new ConnectionPool(options.createConnection);
-  const selection = new TaskSelection(options.selection);
+  const selection = new TaskSelection(options.selection, playbook);
   const limited = options.limit !== undefined ? new Set(matchHosts(inventory, options.limit).hosts) : undefined;
   try {
     await emit({ type: 'playbook.start', file: playbook.file, check: options.check });

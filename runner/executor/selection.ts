@@ -1,9 +1,9 @@
-import type { Task } from '../playbook/model.js';
+import type { Playbook, Task } from '../playbook/model.js';
 
 export interface SelectionOptions {
   tags: string[];
   skipTags: string[];
-  /** --role NAME: only that role's tasks (and its handlers). */
+  /** --role NAME: only that role's tasks, with the roles it depends on (and their handlers). */
   role?: string;
   startAtTask?: string;
 }
@@ -11,9 +11,18 @@ export interface SelectionOptions {
 /** Which tasks run: Ansible's tag rules ('always', 'never', 'tagged', 'untagged', 'all'), --role and --start-at-task. */
 export class TaskSelection {
   private started: boolean;
+  /** With --role: that role and the roles it depends on (its installer, its shared settings). */
+  private readonly roles?: Set<string>;
 
-  constructor(private readonly options: SelectionOptions) {
+  constructor(
+    private readonly options: SelectionOptions,
+    playbook?: Playbook,
+  ) {
     this.started = options.startAtTask === undefined;
+    if (options.role !== undefined) {
+      const named = (playbook?.plays ?? []).flatMap((play) => play.roles).filter((role) => role.name === options.role);
+      this.roles = new Set([options.role, ...named.flatMap((role) => role.dependencies)]);
+    }
   }
 
   selects(task: Task): boolean {
@@ -21,7 +30,7 @@ export class TaskSelection {
       if (task.name !== this.options.startAtTask) return false;
       this.started = true;
     }
-    if (this.options.role !== undefined && task.role?.name !== this.options.role) return false;
+    if (this.roles && !(task.role && this.roles.has(task.role.name))) return false;
     return tagsSelect(task.tags, this.options.tags, this.options.skipTags);
   }
 }

@@ -1,11 +1,13 @@
 import type { ExecResult } from '../connection/connection.js';
 import type { Vars } from '../inventory/inventory.js';
 
-/** A before/after pair shown with --diff. */
+/** A before/after pair shown with --diff, or a diff a tool already made (kubectl diff). */
 export interface Diff {
   path?: string;
   before: string;
   after: string;
+  /** A unified diff made by the tool that knows the state best; shown as it is. */
+  unified?: string;
 }
 
 /** What a module reports; the same vocabulary as Ansible's (changed, failed, msg, rc, stdout, diff). */

@@ -7,21 +7,27 @@ import fail from './fail.js';
 import fetch from './fetch.js';
 import file from './file.js';
 import getUrl from './get_url.js';
+import helmRelease from './helm_release.js';
+import k8sApply from './k8s_apply.js';
+import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
+import modprobe from './modprobe.js';
 import type { ModuleDefinition } from './module.js';
 import service from './service.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
 import slurp from './slurp.js';
 import stat from './stat.js';
+import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
+import ufw from './ufw.js';
 import uri from './uri.js';
 import waitFor from './wait_for.js';
 
 /** Every module a task can name, by its short name ('ansible.builtin.X' resolves to 'X'). */
 export const modules: ReadonlyMap<string, ModuleDefinition> = new Map(
-  [apt, assertModule, command, copy, debug, fail, fetch, file, getUrl, lineinfile, service, setFact, shell, slurp, stat, systemd, template, uri, waitFor].map((module) => [module.name, module]),
+  [apt, assertModule, command, copy, debug, fail, fetch, file, getUrl, helmRelease, k8sApply, kubeconfigMerge, lineinfile, modprobe, service, setFact, shell, slurp, stat, sysctl, systemd, template, ufw, uri, waitFor].map((module) => [module.name, module]),
 );
 /** Keys that name engine actions rather than modules. */
 export const ENGINE_ACTIONS = ['meta'] as const;

@@ -55,6 +55,8 @@ export type Item = Task | Block;
 export interface Role {
   name: string;
   path: string;
+  /** Names of the roles it depends on (meta dependencies, and theirs). */
+  dependencies: string[];
   defaults: Vars;
   vars: Vars;
   params: Vars;

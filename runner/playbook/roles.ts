@@ -45,12 +45,16 @@ export class RoleLoader {
       const depRef = typeof dependency === 'string' ? { role: dependency } : (dependency as RoleRef);
       roles.push(...(await this.load(depRef, parent, meta!.locate(['dependencies', index]), [...chain, ref.role])));
     }
+    // A role sees the defaults of the roles it depends on (a shared-settings role, for instance),
+    // under its own: as in Ansible, where a dependency's defaults are visible to the dependent role.
+    const dependencyDefaults = Object.assign({}, ...(await this.dependencyDefaults(dependencies)));
     const role: Role = {
       name: ref.role,
       path,
-      defaults: mapping(await optionalYaml(path, 'defaults')),
+      defaults: { ...dependencyDefaults, ...mapping(await optionalYaml(path, 'defaults')) },
       vars: mapping(await optionalYaml(path, 'vars')),
       params: ref.vars ?? {},
+      dependencies: [...new Set((await this.dependencyNames(dependencies)))],
       tasks: [],
       handlers: [],
     };
@@ -68,6 +72,33 @@ export class RoleLoader {
     await checkRoleTemplates(path);
     roles.push(role);
     return roles;
+  }
+
+  private async dependencyNames(dependencies: unknown[], seen = new Set<string>()): Promise<string[]> {
+    const names: string[] = [];
+    for (const dependency of dependencies) {
+      const name = typeof dependency === 'string' ? dependency : (dependency as RoleRef).role;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const meta = await optionalYaml(await this.find(name, { file: name, line: 1, column: 1 }), 'meta');
+      names.push(...(await this.dependencyNames((meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [], seen)), name);
+    }
+    return names;
+  }
+
+  /** The defaults of these dependencies and of theirs, read again (a role already loaded in the play is not loaded twice). */
+  private async dependencyDefaults(dependencies: unknown[], seen = new Set<string>()): Promise<Vars[]> {
+    const layers: Vars[] = [];
+    for (const dependency of dependencies) {
+      const name = typeof dependency === 'string' ? dependency : (dependency as RoleRef).role;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const path = await this.find(name, { file: name, line: 1, column: 1 });
+      const meta = await optionalYaml(path, 'meta');
+      layers.push(...(await this.dependencyDefaults((meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [], seen)));
+      layers.push(mapping(await optionalYaml(path, 'defaults')));
+    }
+    return layers;
   }
 
   private async find(name: string, loc: SourceLocation): Promise<string> {

@@ -24,6 +24,7 @@ export function recapLines(hosts: Record<string, HostStats>): string[] {
 }
 
 export function unifiedDiff(diff: Diff): string {
+  if (diff.unified !== undefined) return diff.unified.trimEnd();
   const path = diff.path ?? 'value';
   return createTwoFilesPatch(`before: ${path}`, `after: ${path}`, diff.before, diff.after, undefined, undefined, { context: 3 })
     .split('\n')

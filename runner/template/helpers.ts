@@ -39,6 +39,11 @@ export const helpers: Record<string, HelperDelegate> = {
   lower: (...args: unknown[]) => String(required('lower', values(args)[0])).toLowerCase(),
   upper: (...args: unknown[]) => String(required('upper', values(args)[0])).toUpperCase(),
   trim: (...args: unknown[]) => String(required('trim', values(args)[0])).trim(),
+  /** {{replace text "from" "to"}}: every occurrence replaced (plain text, not a pattern). */
+  replace: (...args: unknown[]) => {
+    const [text, from, to] = values(args);
+    return String(required('replace', text)).split(String(from)).join(String(to ?? ''));
+  },
   /** {{indent text 4}}: every line but the first indented, for nesting text in YAML templates. */
   indent: (...args: unknown[]) => {
     const [text, width] = values(args);

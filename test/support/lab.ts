@@ -16,6 +16,8 @@ export interface Lab {
   hostIp(n: number): string;
   /** Runs a command inside host hN; resolves with its output (rejects on a non-zero exit). */
   exec(n: number, ...command: string[]): Promise<string>;
+  /** Every file the host has written (its overlay's upper layer and private tmpfs dirs), logs aside. */
+  changes(n: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,11 @@ export async function startLab(name: string, hosts: number): Promise<Lab> {
     controllerIp: ips[0].replace(/\.\d+$/, '.1'),
     hostIp: (n) => ips[n - 1],
     exec: async (n, ...command) => (await run(LAB_SCRIPT, ['exec', String(n), ...command], { env: { ...process.env, LAB: name }, maxBuffer: 16 << 20 })).stdout,
+    changes: async (n) => {
+      const tmpfs = (await run(LAB_SCRIPT, ['exec', String(n), 'sh', '-c', 'find /tmp /root /home /var/tmp -xdev -printf "%p %s %m\\n" | sort'], { env: { ...process.env, LAB: name } })).stdout;
+      const upper = (await run('sh', ['-c', `cd ${dirname(inventory)}/h${n}/upper && find . -path ./var/log -prune -o -path ./var/lib/systemd -prune -o -path ./var/cache/ldconfig -prune -o -printf "%p %s %m\\n" | sort`])).stdout;
+      return tmpfs + upper;
+    },
     stop: async () => {
       await run(LAB_SCRIPT, ['down', name]);
     },

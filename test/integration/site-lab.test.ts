@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { parse } from 'yaml';
+import { serveDirectory } from '../support/http-fixture.js';
+import { startLab, type Lab } from '../support/lab.js';
+import { recapOf, runJson } from '../support/workspace.js';
+
+// site.yaml on the lab (h1 master, h2 and h3 workers) with TEST DOUBLES of K3s and Helm
+// (test/doubles), installed by the roles' own offline path. No real K3s runs here.
+const ROOT = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+let lab: Lab;
+let work: string;
+let fixture: Awaited<ReturnType<typeof serveDirectory>>;
+let vars: string[];
+
+test.before(async () => {
+  lab = await startLab('itsite', 3);
+  work = await mkdtemp(join(tmpdir(), 'k3s-playbook-site-'));
+  // The Helm "release" the helm role downloads: a tarball like get.helm.sh's, holding the double.
+  await mkdir(join(work, 'served', 'linux-amd64'), { recursive: true });
+  await copyFile(join(ROOT, 'test', 'doubles', 'k3s'), join(work, 'served', 'linux-amd64', 'helm'));
+  await run('tar', ['-czf', 'helm-v3.16.4-linux-amd64.tar.gz', 'linux-amd64'], { cwd: join(work, 'served') });
+  const sha = createHash('sha256').update(await readFile(join(work, 'served', 'helm-v3.16.4-linux-amd64.tar.gz'))).digest('hex');
+  fixture = await serveDirectory(join(work, 'served'), lab.controllerIp);
+  await writeFile(
+    join(work, 'lab-vars.yaml'),
+    [
+      'k3s_install_source: offline',
+      `k3s_offline_binary: ${ROOT}/test/doubles/k3s`,
+      `k3s_offline_installer: ${ROOT}/test/doubles/install.sh`,
+      `helm_download_url: ${fixture.url}`,
+      `helm_checksums: { amd64: ${sha} }`,
+      `kubeconfig_controller_path: ${work}/kubeconfig`,
+      '# The lab hosts share this machine\'s kernel: a test loads no modules into it.',
+      'os_prep_kernel_modules: []',
+      'k3s_join_retries: 10',
+    ].join('\n'),
+  );
+  vars = ['-i', lab.inventory, '-e', `@${join(work, 'lab-vars.yaml')}`];
+});
+
+test.after.always(async () => {
+  await fixture?.close();
+  await lab?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+const site = (...args: string[]) => runJson(ROOT, ['site.yaml', ...vars, ...args]);
+const changedTasks = (events: Array<Record<string, any>>) => events.filter((e) => e.type === 'host.result' && e.status === 'changed').map((e) => `${e.host}: ${e.task}`);
+
+test.serial('check mode on bare hosts reports what would change and changes nothing', async (t) => {
+  const before = await Promise.all([1, 2, 3].map(lab.changes));
+  const check = await site('--check');
+  const failures = check.events.filter((e) => e.type === 'host.result' && e.status === 'failed' && !e.ignored).map((e) => `${e.host}: ${e.task}: ${e.msg}`);
+  t.deepEqual(failures, []);
+  t.true(recapOf(check.events).h1.changed > 5);
+  t.deepEqual(await Promise.all([1, 2, 3].map(lab.changes)), before);
+});
+
+test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Prometheus, kubeconfigs', async (t) => {
+  const first = await site();
+  t.is(first.code, 0, first.events.filter((e) => e.status === 'failed').map((e) => `${e.host}: ${e.task}: ${e.msg}`).join('\n') + first.err);
+  for (const n of [1, 2, 3]) t.is(await lab.exec(n, 'stat', '-c', '%a', '/etc/rancher/k3s/config.yaml'), '600\n', 'the config (with the token on workers) is private');
+  t.is(await lab.exec(1, 'stat', '-c', '%a %U', '/root/.kube/config'), '600 root\n');
+  t.regex(await lab.exec(1, 'cat', '/root/.bashrc'), /^export KUBECONFIG=\$HOME\/\.kube\/config$/m);
+  const token = (await lab.exec(1, 'cat', '/var/lib/rancher/k3s/server/node-token')).trim();
+  t.true((await lab.exec(2, 'cat', '/etc/rancher/k3s/config.yaml')).includes(token), 'the worker joined with the master\'s token');
+  t.false(JSON.stringify(first.events).includes(token) || first.err.includes(token), 'the token appears in no output');
+  const kubeconfig = parse(await readFile(join(work, 'kubeconfig'), 'utf8'));
+  t.is(kubeconfig['current-context'], 'k3s-playbook');
+  t.is(kubeconfig.clusters[0].cluster.server, `https://${lab.hostIp(1)}:6443`);
+  t.is(((await stat(join(work, 'kubeconfig'))).mode & 0o777).toString(8), '600');
+  t.true(first.events.some((e) => e.type === 'host.result' && /every inventory host is a Ready node/.test(e.task) && e.status === 'ok'));
+});
+
+test.serial('the second run changes nothing and restarts nothing', async (t) => {
+  const started = (n: number, unit: string) => lab.exec(n, 'systemctl', 'show', '-p', 'ActiveEnterTimestampMonotonic', unit);
+  const before = [await started(1, 'k3s'), await started(2, 'k3s-agent')];
+  const second = await site();
+  t.is(second.code, 0, second.err);
+  t.deepEqual(changedTasks(second.events), []);
+  t.deepEqual([await started(1, 'k3s'), await started(2, 'k3s-agent')], before);
+});
+
+test.serial('--role app runs that role alone on a converged cluster', async (t) => {
+  const app = await site('--role', 'app');
+  t.is(app.code, 0, app.err);
+  const roles = new Set(app.events.filter((e) => e.type === 'task.start' && e.name !== 'Gathering Facts').map((e) => e.role));
+  t.deepEqual([...roles], ['app'], 'its dependency (cluster) holds settings only');
+  t.deepEqual(changedTasks(app.events), []);
+});
+
+test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails with a clear message', async (t) => {
+  const reset = await runJson(ROOT, ['reset.yaml', ...vars, '--limit', 'h3']);
+  t.is(reset.code, 0, reset.err);
+  t.is(await lab.exec(3, 'sh', '-c', 'ls /usr/local/bin/k3s /etc/rancher/k3s 2>&1 | wc -l'), '2\n');
+  await lab.exec(1, 'sh', '-c', "sed -i 's/server:.*/server:0000wrongtoken/' /var/lib/rancher/k3s/server/node-token");
+  // Let h3's old heartbeat go stale, as a node goes NotReady after its grace period.
+  await new Promise((resolve) => setTimeout(resolve, 21_000));
+  const join = await site('--role', 'k3s-agent', '--limit', 'h3');
+  t.is(join.code, 2);
+  const failure = join.events.find((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /master refused/.test(e.msg ?? ''));
+  t.truthy(failure, join.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
+  t.regex(failure.msg, /token mismatch/);
+  t.false(JSON.stringify(join.events).includes('0000wrongtoken'));
+});
