@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import { Namespace, ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { parse, parseAllDocuments } from 'yaml';
+import { renderText } from '../../runner/template/render.js';
+import { createScope, toPlain } from '../../runner/vars/scope.js';
+
+// The roles' data, checked without a cluster: manifests against the Kubernetes API schemas, the
+// monitoring values against the pinned chart's own values files.
+const ROOT = join(import.meta.dirname, '..', '..');
+const CHARTS = join(ROOT, '..', 'shared', 'charts');
+const defaults = (role: string) => parse(readFileSync(join(ROOT, 'roles', role, 'defaults', 'main.yaml'), 'utf8')) ?? {};
+const origin = { loc: { file: 'test', line: 1, column: 1 }, what: 'test' };
+
+/** The variables a role's template sees on the seed's master, from the roles' real defaults. */
+function scopeFor(role: string, extra: Record<string, unknown> = {}) {
+  const host = { ansible_host: '192.168.0.10', ansible_hostname: 'master1', inventory_hostname: 'master1', ansible_user: 'ubuntu' };
+  return createScope({ ...defaults('cluster'), ...defaults(role), ...host, first_in: { master: host }, playbook_dir: join(ROOT, 'playbooks'), ...extra }, origin);
+}
+
+const MODELS: Record<string, { new (data: unknown): { validate(): void } }> = { Deployment, Service, HorizontalPodAutoscaler, ServiceMonitor, ConfigMap, Namespace, Secret };
+
+function validateAll(text: string): string[] {
+  const kinds: string[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const object = doc.toJS();
+    if (!object) continue;
+    const Model = MODELS[object.kind];
+    if (!Model) throw new Error(`no schema for kind ${object.kind}`);
+    new Model(object).validate();
+    kinds.push(object.kind);
+  }
+  return kinds;
+}
+
+for (const [name, extra] of [['default delivery (ConfigMap bundle)', {}], ['a custom image', { app_image: 'registry.example/stress:1.0' }]] as const) {
+  test(`app manifests are valid Kubernetes objects: ${name}`, (t) => {
+    const text = renderText(readFileSync(join(ROOT, 'roles', 'app', 'templates', 'app.yaml.hbs'), 'utf8'), scopeFor('app', extra), origin);
+    t.deepEqual(validateAll(text), ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'ServiceMonitor']);
+    const [deployment, service, hpa] = parseAllDocuments(text).map((d) => d.toJS());
+    const container = deployment.spec.template.spec.containers[0];
+    t.is(deployment.spec.replicas, 2);
+    t.deepEqual(container.resources, { requests: { cpu: '1000m' }, limits: { cpu: '2000m' } });
+    t.deepEqual(container.env.find((e: { name: string }) => e.name === 'NODE_NAME').valueFrom, { fieldRef: { fieldPath: 'spec.nodeName' } });
+    t.regex(container.env.find((e: { name: string }) => e.name === 'GRAFANA_PANEL_URL').value, /^http:\/\/192\.168\.0\.10:30090\/d-solo\/k3s-playbook-stress\/stress\?orgId=1&panelId=2/);
+    t.truthy(container.readinessProbe && container.livenessProbe);
+    t.deepEqual(service.spec.ports[0], { name: 'http', port: 80, targetPort: 'http', nodePort: 30080 });
+    t.like(hpa.spec, { minReplicas: 2, maxReplicas: 4 });
+    t.is(hpa.spec.metrics[0].resource.target.averageUtilization, 80);
+    t.deepEqual(hpa.spec.behavior.scaleUp, { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] });
+    t.deepEqual(hpa.spec.behavior.scaleDown, { stabilizationWindowSeconds: 120, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] });
+    t.is(container.image, 'app_image' in extra ? extra.app_image : 'node:20.19-alpine');
+  });
+}
+
+test('the Grafana dashboard is a valid ConfigMap holding valid dashboard JSON with the panel the app embeds', (t) => {
+  const text = renderText(readFileSync(join(ROOT, 'roles', 'monitoring', 'templates', 'dashboard.yaml.hbs'), 'utf8'), scopeFor('monitoring'), origin);
+  t.deepEqual(validateAll(text), ['ConfigMap']);
+  const configMap = parse(text);
+  t.is(configMap.metadata.labels.grafana_dashboard, '1');
+  const dashboard = JSON.parse(configMap.data['stress.json']);
+  t.is(dashboard.uid, 'k3s-playbook-stress');
+  t.is(dashboard.panels.find((p: { id: number }) => p.id === 2).title, 'CPU per pod (cores)');
+  t.is(dashboard.panels.find((p: { id: number }) => p.id === 2).targets[0].legendFormat, '{{pod}}');
+});
+
+test('the service bundle fits in a ConfigMap (1 MiB)', (t) => {
+  const bundle = join(ROOT, 'dist', 'service.js.gz');
+  t.true(existsSync(bundle), 'npm run build makes dist/service.js.gz');
+  t.true(readFileSync(bundle).length < 1024 * 1024 * 0.9);
+});
+
+/** Keys whose values are free-form maps in the charts: anything may stand below them. */
+const FREE_FORM = ['nodeSelector', 'env', 'grafana.ini', 'rules'];
+/** Keys the charts' templates read but their values files leave unset (grafana templates/service.yaml). */
+const DOCUMENTED_UNSET = ['grafana.service.nodePort'];
+
+function missingKeys(ours: unknown, chart: unknown, path: string[] = []): string[] {
+  if (ours === null || typeof ours !== 'object' || Array.isArray(ours)) return [];
+  const missing: string[] = [];
+  for (const [key, value] of Object.entries(ours)) {
+    const here = [...path, key];
+    if (DOCUMENTED_UNSET.includes(here.join('.'))) continue;
+    if (chart === null || typeof chart !== 'object' || !(key in (chart as object))) {
+      missing.push(here.join('.'));
+      continue;
+    }
+    if (!FREE_FORM.includes(key)) missing.push(...missingKeys(value, (chart as Record<string, unknown>)[key], here));
+  }
+  return missing;
+}
+
+test('every monitoring value key exists in the pinned charts (a misspelt key is silently ignored by Helm)', (t) => {
+  const kps = parse(readFileSync(join(CHARTS, 'kube-prometheus-stack', 'values.yaml'), 'utf8'));
+  const grafana = parse(readFileSync(join(CHARTS, 'grafana', 'values.yaml'), 'utf8'));
+  t.is(parse(readFileSync(join(CHARTS, 'kube-prometheus-stack', 'Chart.yaml'), 'utf8')).version, defaults('monitoring').kps_chart_version);
+  const { grafana: ourGrafana, ...ourKps } = defaults('monitoring').kps_values;
+  t.deepEqual(missingKeys(ourKps, kps), []);
+  t.deepEqual(missingKeys(ourGrafana, grafana, ['grafana']), []);
+  t.deepEqual(missingKeys({ globl: { nodeSelector: {} } }, kps), ['globl'], 'the check does catch a wrong key');
+});
+
+test('rendered monitoring values: NodePorts as numbers, none colliding with the app, components on the master', (t) => {
+  const values = toPlain(scopeFor('monitoring').kps_values) as Record<string, any>;
+  t.deepEqual(values.prometheus.service, { type: 'NodePort', nodePort: 30100 });
+  t.deepEqual(values.grafana.service, { type: 'NodePort', nodePort: 30090 });
+  const used = [values.prometheus.service.nodePort, values.grafana.service.nodePort, defaults('cluster').app_node_port];
+  t.is(new Set(used).size, 3);
+  for (const placed of [values.prometheus.prometheusSpec, values.alertmanager.alertmanagerSpec, values.prometheusOperator, values.grafana]) {
+    t.deepEqual(placed.nodeSelector, { 'kubernetes.io/hostname': 'master1' });
+  }
+  t.is(values.prometheus.prometheusSpec.scrapeInterval, '10s');
+  t.is(values.grafana.admin.existingSecret, 'grafana-admin', 'no password in the values');
+  t.false(JSON.stringify(values).includes('adminPassword'));
+});
