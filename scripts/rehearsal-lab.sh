@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The rehearsal: N local test hosts (test/lab/lab.sh) with TEST DOUBLES of K3s and Helm, so the
+# whole playbook can be run, re-run and checked on one Linux machine with root. Nothing real is
+# installed: no containers run, and the "cluster" only simulates what the roles talk to.
+#
+#   npm run lab -- up 3      then: npx run-playbook site.yaml -i lab
+#   npm run lab -- down
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+case ${1:-} in
+  up)
+    count=${2:-3}
+    bash "$root/scripts/install-lab-deps.sh"
+    inventory=$(bash "$root/test/lab/lab.sh" up "$count" rehearse | tail -1)
+    rm -rf "$root/lab"
+    mkdir -p "$root/lab/group_vars"
+    cp "$inventory" "$root/lab/inventory.yaml"
+    cat > "$root/lab/group_vars/all.yaml" <<VARS
+# A REHEARSAL: K3s and Helm are the test doubles of test/doubles, installed by the roles' offline path.
+k3s_install_source: offline
+k3s_offline_binary: $root/test/doubles/k3s
+k3s_offline_installer: $root/test/doubles/install.sh
+helm_offline_binary: $root/test/doubles/helm
+kubeconfig_controller_path: $root/lab/kubeconfig
+# The lab hosts share this machine's kernel: no kernel modules are loaded into it.
+os_prep_kernel_modules: []
+VARS
+    echo "Rehearsal lab with $count hosts (h1 is the master). Next: npx run-playbook site.yaml -i lab"
+    ;;
+  down)
+    bash "$root/test/lab/lab.sh" down rehearse
+    rm -rf "$root/lab"
+    ;;
+  *)
+    echo "usage: npm run lab -- up [N] | down" >&2
+    exit 2
+    ;;
+esac
