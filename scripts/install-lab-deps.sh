@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the lab needs (test/lab/lab.sh and the K3s/Helm test doubles); idempotent, needs root.
+# Debian packages the lab needs (test/lab/lab.sh and the K3s/Helm test doubles), and any others
+# named as arguments; idempotent, needs root.
 set -euo pipefail
-packages=(openssh-server openssh-client sudo systemd iproute2 util-linux procps curl python3-yaml)
+packages=(openssh-server openssh-client sudo systemd iproute2 util-linux procps curl python3-yaml "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -47,14 +47,15 @@ export class RoleLoader {
     }
     // A role sees the defaults of the roles it depends on (a shared-settings role, for instance),
     // under its own: as in Ansible, where a dependency's defaults are visible to the dependent role.
-    const dependencyDefaults = Object.assign({}, ...(await this.dependencyDefaults(dependencies)));
+    const closure = await this.dependencyClosure(dependencies);
+    const dependencyDefaults = Object.assign({}, ...(await Promise.all(closure.map(async (dep) => mapping(await optionalYaml(dep.path, 'defaults'))))));
     const role: Role = {
       name: ref.role,
       path,
       defaults: { ...dependencyDefaults, ...mapping(await optionalYaml(path, 'defaults')) },
       vars: mapping(await optionalYaml(path, 'vars')),
       params: ref.vars ?? {},
-      dependencies: [...new Set((await this.dependencyNames(dependencies)))],
+      dependencies: closure.map((dep) => dep.name),
       tasks: [],
       handlers: [],
     };
@@ -74,31 +75,18 @@ export class RoleLoader {
     return roles;
   }
 
-  private async dependencyNames(dependencies: unknown[], seen = new Set<string>()): Promise<string[]> {
-    const names: string[] = [];
-    for (const dependency of dependencies) {
-      const name = typeof dependency === 'string' ? dependency : (dependency as RoleRef).role;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const meta = await optionalYaml(await this.find(name, { file: name, line: 1, column: 1 }), 'meta');
-      names.push(...(await this.dependencyNames((meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [], seen)), name);
-    }
-    return names;
-  }
-
-  /** The defaults of these dependencies and of theirs, read again (a role already loaded in the play is not loaded twice). */
-  private async dependencyDefaults(dependencies: unknown[], seen = new Set<string>()): Promise<Vars[]> {
-    const layers: Vars[] = [];
+  /** The roles these dependencies name and, first, the ones they depend on: each once, in load order. */
+  private async dependencyClosure(dependencies: unknown[], seen = new Set<string>()): Promise<Array<{ name: string; path: string }>> {
+    const closure: Array<{ name: string; path: string }> = [];
     for (const dependency of dependencies) {
       const name = typeof dependency === 'string' ? dependency : (dependency as RoleRef).role;
       if (seen.has(name)) continue;
       seen.add(name);
       const path = await this.find(name, { file: name, line: 1, column: 1 });
       const meta = await optionalYaml(path, 'meta');
-      layers.push(...(await this.dependencyDefaults((meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [], seen)));
-      layers.push(mapping(await optionalYaml(path, 'defaults')));
+      closure.push(...(await this.dependencyClosure((meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [], seen)), { name, path });
     }
-    return layers;
+    return closure;
   }
 
   private async find(name: string, loc: SourceLocation): Promise<string> {

@@ -95,6 +95,7 @@ function missingKeys(ours: unknown, chart: unknown, path: string[] = []): string
 }
 
 test('every monitoring value key exists in the pinned charts (a misspelt key is silently ignored by Helm)', (t) => {
+  t.true(existsSync(CHARTS), `the pinned charts' values are read from shared/charts beside the repository (${CHARTS})`);
   const kps = parse(readFileSync(join(CHARTS, 'kube-prometheus-stack', 'values.yaml'), 'utf8'));
   const grafana = parse(readFileSync(join(CHARTS, 'grafana', 'values.yaml'), 'utf8'));
   t.is(parse(readFileSync(join(CHARTS, 'kube-prometheus-stack', 'Chart.yaml'), 'utf8')).version, defaults('monitoring').kps_chart_version);
