@@ -110,3 +110,26 @@ test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails
   t.regex(failure.msg, /token mismatch/);
   t.false(JSON.stringify(join.events).includes('0000wrongtoken'));
 });
+
+test.serial('an unreachable master fails the join with a message that says so', async (t) => {
+  await lab.exec(1, 'sh', '-c', "cp /var/lib/rancher/k3s/server/token /var/lib/rancher/k3s/server/node-token && systemctl stop k3s");
+  t.teardown(() => lab.exec(1, 'systemctl', 'start', 'k3s').then(() => undefined));
+  const join = await site('--role', 'k3s-agent', '--limit', 'h3');
+  t.is(join.code, 2);
+  const failure = join.events.find((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /could not reach the master/.test(e.msg ?? ''));
+  t.truthy(failure, join.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
+  t.regex(failure.msg, new RegExp(`https://${lab.hostIp(1).replace(/\./g, '\\.')}:6443.*6443/tcp is open`));
+});
+
+test.serial('reset.yaml removes K3s from every host and the context from your kubeconfig', async (t) => {
+  await writeFile(join(work, 'kubeconfig'), (await readFile(join(work, 'kubeconfig'), 'utf8')).replace('contexts:', 'contexts:\n  - name: mine\n    context: { cluster: k3s-playbook, user: k3s-playbook }'));
+  const reset = await runJson(ROOT, ['reset.yaml', ...vars]);
+  t.is(reset.code, 0, reset.err + reset.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
+  for (const n of [1, 2, 3]) t.is(await lab.exec(n, 'sh', '-c', 'ls -d /usr/local/bin/k3s /etc/rancher/k3s /var/lib/k3s-playbook /usr/local/bin/helm 2>/dev/null | wc -l'), '0\n');
+  t.is(await lab.exec(1, 'sh', '-c', 'ls /root/.kube/config 2>/dev/null | wc -l; grep -c KUBECONFIG /root/.bashrc || true'), '0\n0\n');
+  const kubeconfig = parse(await readFile(join(work, 'kubeconfig'), 'utf8'));
+  t.deepEqual(kubeconfig.contexts.map((c: { name: string }) => c.name), ['mine'], 'only the context this run added is gone');
+  t.deepEqual(kubeconfig.clusters, []);
+  const again = await runJson(ROOT, ['reset.yaml', ...vars]);
+  t.deepEqual(changedTasks(again.events), [], 'a second reset changes nothing');
+});
