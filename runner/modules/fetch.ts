@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { shellQuote } from '../connection/command-line.js';
 import { defineModule } from './module.js';
+import { readRemoteBytes } from './support/file-content.js';
 import { sha256 } from '../facts/file.js';
 
 interface FetchArgs {
@@ -20,9 +20,7 @@ export default defineModule<FetchArgs>({
   args: { type: 'object', additionalProperties: false, required: ['src', 'dest'], properties: { src: { type: 'string' }, dest: { type: 'string' }, flat: { type: 'boolean' }, mode: { type: 'string', pattern: '^0?[0-7]{3}$' } } },
   checkMode: 'full',
   async run(args, ctx) {
-    const read = await ctx.run(`base64 -w0 -- ${shellQuote(args.src)}`);
-    if (read.rc !== 0) return { changed: false, failed: true, msg: `cannot read ${args.src}: ${read.stderr.trim()}` };
-    const content = Buffer.from(read.stdout.trim(), 'base64');
+    const content = await readRemoteBytes(ctx, args.src);
     const dest = fetchDestination(args, ctx.host);
     const current = await readFile(dest).catch(() => undefined);
     const changed = current === undefined || sha256(current) !== sha256(content);

@@ -1,5 +1,5 @@
-import { shellQuote } from '../connection/command-line.js';
 import { defineModule } from './module.js';
+import { readRemoteBytes } from './support/file-content.js';
 
 export default defineModule<{ src: string }>({
   name: 'slurp',
@@ -7,8 +7,7 @@ export default defineModule<{ src: string }>({
   args: { type: 'object', additionalProperties: false, required: ['src'], properties: { src: { type: 'string' } } },
   checkMode: 'full',
   async run(args, ctx) {
-    const read = await ctx.run(`base64 -w0 -- ${shellQuote(args.src)}`);
-    if (read.rc !== 0) return { changed: false, failed: true, msg: `cannot read ${args.src}: ${read.stderr.trim()}` };
-    return { changed: false, content: read.stdout.trim(), encoding: 'base64', source: args.src };
+    const content = await readRemoteBytes(ctx, args.src);
+    return { changed: false, content: content.toString('base64'), encoding: 'base64', source: args.src };
   },
 });

@@ -18,6 +18,13 @@ export async function readRemoteText(ctx: ModuleContext, path: string): Promise<
   return result.stdout;
 }
 
+/** A remote file's bytes, whatever they are (base64 on the wire keeps binary intact). */
+export async function readRemoteBytes(ctx: ModuleContext, path: string): Promise<Buffer> {
+  const result = await ctx.run(`base64 -w0 -- ${shellQuote(path)}`);
+  if (result.rc !== 0) throw new Error(`cannot read ${path}: ${result.stderr.trim()}`);
+  return Buffer.from(result.stdout.trim(), 'base64');
+}
+
 /** What ensuring a file's content and attributes would do: a pure comparison. */
 export interface ContentPlan {
   writeContent: boolean;
