@@ -8,7 +8,6 @@ export interface SourceLocation {
 /** Exit codes: ansible-playbook's, except that invalid input gets its own (3, reserved by Ansible). */
 export const ExitCode = {
   Ok: 0,
-  Error: 1,
   HostsFailed: 2,
   InvalidInput: 3,
   HostsUnreachable: 4,
@@ -17,6 +16,17 @@ export const ExitCode = {
   Unexpected: 250,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What each exit code tells a script that runs us (shown by --help and in README). */
+export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
+  [ExitCode.Ok]: 'every host ok',
+  [ExitCode.HostsFailed]: 'one or more hosts failed (also when any_errors_fatal stopped a play)',
+  [ExitCode.InvalidInput]: 'invalid input: inventory, playbook, role or template (the message names file:line:column)',
+  [ExitCode.HostsUnreachable]: 'one or more hosts unreachable (wins over 2)',
+  [ExitCode.BadOptions]: 'bad command-line options',
+  [ExitCode.Interrupted]: 'interrupted (Ctrl-C)',
+  [ExitCode.Unexpected]: 'unexpected internal error',
+};
 
 /**
  * A mistake in the user's input (inventory, playbook, role, template, options).

@@ -1,15 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { chromium } from 'playwright-core';
+import { launchChromium, saveScreenshot } from '../test/support/browser.js';
 import { createService } from './app.js';
 
 // A person's visit in real headless Chromium (Debian's package), against the service on loopback.
-const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
-const README_SHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -24,12 +22,7 @@ const exists = (pid: number) => {
 };
 
 test('a visitor reads the page, reloads, starts a 2-second load, sees the graph frame and goes back', async (t) => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const shoot = async (page: import('playwright-core').Page, name: string) => {
-    const png = await page.screenshot({ fullPage: true });
-    writeFileSync(join(ARTIFACTS, name), png);
-    if (process.env.UPDATE_SCREENSHOTS) writeFileSync(join(README_SHOTS, name), png);
-  };
+  const shoot = async (page: import('playwright-core').Page, name: string) => saveScreenshot(name, await page.screenshot({ fullPage: true }));
   // A stand-in for the Grafana panel, on loopback, so the frame has something to show.
   const panel = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<body style="font:14px sans-serif;background:#181b1f;color:#ccc;margin:0;padding:1rem"><b>CPU usage per pod</b><svg width="600" height="200"><polyline fill="none" stroke="#73bf69" stroke-width="3" points="0,180 100,170 200,60 300,40 400,45 500,150 600,175"/></svg><p>stand-in for the Grafana panel (test)</p></body>'));
   await new Promise<void>((resolve) => panel.listen(0, '127.0.0.1', resolve));
@@ -41,7 +34,7 @@ test('a visitor reads the page, reloads, starts a 2-second load, sees the graph 
   );
   await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(service.server.address() as { port: number }).port}`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'] });
+  const browser = await launchChromium();
   t.teardown(async () => {
     await browser.close();
     await service.close();

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
+import { runInTerminal } from './support/terminal.js';
+import { localInventory, workspace } from './support/workspace.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'dist', 'cli.js');
@@ -74,4 +76,24 @@ test('a bad option exits 5 and a broken playbook 3, with no stack trace', async 
   const broken = await run('node', [BIN, 'missing.yaml'], { cwd: SITE }).catch((e) => e);
   t.is(broken.code, 5);
   t.notRegex(broken.stderr, /\n\s+at /);
+});
+
+test('in a terminal (listr2) a run with run_once and a delegated task finishes and shows the recap', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1', 'w2']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: echo shared
+      register: shared
+      run_once: true
+      delegate_to: m1
+      changed_when: false
+    - debug: { msg: "{{ shared.stdout }}" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runInTerminal(`timeout 60 node ${BIN} site.yaml`, { cwd: ws.dir, env: process.env, cols: 120, rows: 30 });
+  t.is(run.exitCode, 0, run.output);
+  for (const host of ['m1', 'w1', 'w2']) t.regex(run.output, new RegExp(`^${host}\\s+: ok=\\d+\\s+changed=0\\s+unreachable=0\\s+failed=0`, 'm'));
 });

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT_CODE_MEANINGS } from '../errors.js';
 
 export interface CliOptions {
   inventory: string;
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
     .option('--json', 'print newline-delimited JSON events instead of text', false)
     .option('--accept-new-host-keys', "trust and record SSH host keys not seen before (OpenSSH's accept-new)", false)
     .addOption(new Option('-K, --ask-become-pass', 'ask for the sudo password').default(false))
+    .addHelpText('after', `\nExit codes:\n${Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`).join('\n')}`)
     .showHelpAfterError('(run with --help for the options)')
     .exitOverride();
 }

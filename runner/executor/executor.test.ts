@@ -228,6 +228,13 @@ test('run_once, delegate_to localhost, any_errors_fatal and serial batches', asy
   t.is(run.events.filter((e) => e.type === 'play.start').length, 3, 'two batches, then the second play');
   const delegated = run.events.find((e) => e.type === 'host.result' && e.delegatedTo === 'localhost');
   t.truthy(delegated);
+  // The reporters' contract: a task's start names exactly the hosts that will report a result for it.
+  let open: { name: string; hosts: string[]; results: string[] } | undefined;
+  for (const event of run.events) {
+    if (event.type === 'task.start') open = { name: event.name, hosts: [...event.hosts].sort(), results: [] };
+    if (event.type === 'host.result') open?.results.push(event.host);
+    if (event.type === 'task.end') t.deepEqual(open?.results.sort(), open?.hosts, `task '${open?.name}'`);
+  }
 });
 
 test('tags, skip-tags, --role, --start-at-task and --list-tasks select the same tasks', async (t) => {

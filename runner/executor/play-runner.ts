@@ -151,10 +151,11 @@ export class PlayRunner {
     if (hosts.length === 0) return;
     if (task.module === 'meta') return this.runMeta(task, hosts);
     const name = this.displayName(task, hosts[0]);
-    await this.state.emit({ type: 'task.start', id: task.id, name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler });
-    const context: TaskRunContext = { vars: this.vars, connect: this.state.connect, becomePassword: this.state.becomePassword, redactor: this.state.redactor };
     const runOnce = task.runOnce !== undefined && isTruthy(renderString(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
+    // Every host named here gets a host.result: reporters wait for exactly these.
+    await this.state.emit({ type: 'task.start', id: task.id, name, role: task.role?.name, hosts: targets.map((h) => h.name), handler });
+    const context: TaskRunContext = { vars: this.vars, connect: this.state.connect, becomePassword: this.state.becomePassword, redactor: this.state.redactor };
     let anyFailed = false;
     await Promise.all(
       targets.map((host) =>

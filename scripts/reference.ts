@@ -1,0 +1,82 @@
+// README's reference sections, made from the code so they cannot drift: inventory keys (the
+// inventory schema), role variables (roles/*/defaults/main.yaml with the comment above each),
+// command-line options (the commander program) and exit codes (runner/errors.ts).
+// `npm run docs` rewrites them in README.md; test/docs.test.ts fails when README's copy differs.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMap, parseDocument } from 'yaml';
+import { buildProgram } from '../runner/cli/program.js';
+import { EXIT_CODE_MEANINGS } from '../runner/errors.js';
+import inventorySchema from '../runner/schema/inventory.schema.json' with { type: 'json' };
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+
+const cell = (text: string) => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+const code = (text: string) => `\`${cell(text)}\``;
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+function inventoryKeys(): string {
+  const keys = Object.entries(inventorySchema.$defs.hostVars.properties) as [string, { description: string }][];
+  return table(['key', 'what it is'], keys.map(([key, spec]) => [code(key), cell(spec.description)]));
+}
+
+function roleVariables(): string {
+  const rows: string[][] = [];
+  for (const role of readdirSync(join(root, 'roles')).sort()) {
+    const file = join(root, 'roles', role, 'defaults', 'main.yaml');
+    if (!existsSync(file)) continue;
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    if (!isMap(doc.contents)) continue;
+    const items = doc.contents.items;
+    for (const pair of items) {
+      const key = pair.key as { value: string; commentBefore?: string | null };
+      // The comment right above the key; a file's header (a paragraph before a blank line) is not about it.
+      const note = (key.commentBefore ?? (pair === items[0] ? doc.commentBefore : '') ?? '').split(/\n\s*\n/).pop() ?? '';
+      const value = JSON.stringify((pair.value as { toJSON(): unknown } | null)?.toJSON() ?? null);
+      rows.push([role, code(key.value), code(value.length > 60 ? `${value.slice(0, 57)}...` : value), cell(note)]);
+    }
+  }
+  return table(['role', 'variable', 'default', 'what it is'], rows);
+}
+
+function commandLine(): string {
+  const program = buildProgram();
+  const argument = program.registeredArguments.map((arg) => [code(`<${arg.name()}>`), cell(arg.description), '']);
+  const options = program.options.map((option) => {
+    const shown = option.defaultValue === undefined || option.defaultValue === false || Array.isArray(option.defaultValue) ? '' : code(String(option.defaultValue));
+    return [code(option.flags), cell(option.description), shown];
+  });
+  return table(['argument or option', 'what it does', 'default'], [...argument, ...options]);
+}
+
+function exitCodes(): string {
+  return table(['code', 'meaning'], Object.entries(EXIT_CODE_MEANINGS).map(([exit, meaning]) => [exit, cell(meaning)]));
+}
+
+const SECTIONS: Record<string, () => string> = {
+  'inventory-keys': inventoryKeys,
+  'role-variables': roleVariables,
+  'command-line': commandLine,
+  'exit-codes': exitCodes,
+};
+
+/** README with every generated section replaced by what the code says now. */
+export function readmeWithReference(readme: string): string {
+  let text = readme;
+  for (const [name, make] of Object.entries(SECTIONS)) {
+    const start = `<!-- reference:${name} (made by scripts/reference.ts) -->`;
+    const end = `<!-- /reference:${name} -->`;
+    const from = text.indexOf(start);
+    const to = text.indexOf(end);
+    if (from === -1 || to === -1) throw new Error(`README.md has no markers for the reference section '${name}': add ${start} ... ${end}`);
+    text = text.slice(0, from) + `${start}\n${make()}\n` + text.slice(to);
+  }
+  return text;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const path = join(root, 'README.md');
+  writeFileSync(path, readmeWithReference(readFileSync(path, 'utf8')));
+}

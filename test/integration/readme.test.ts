@@ -1,0 +1,246 @@
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { quote } from 'shlex';
+import { launchChromium, saveScreenshot } from '../support/browser.js';
+import { readmeCommands } from '../support/readme.js';
+import { renderTerminal, runInTerminal } from '../support/terminal.js';
+
+// README, followed word by word on a fresh copy of the project, as a newcomer would: every command
+// README gives is run here (or by .ci/run, which the last test checks), with a throwaway HOME.
+// The copy's lab is the rehearsal lab (three hosts with the K3s and Helm test doubles).
+const ROOT = join(import.meta.dirname, '..', '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const COMMANDS = readmeCommands(README);
+const TERMINAL = { cols: 120, rows: 40 };
+
+const work = mkdtempSync(join(tmpdir(), 'k3s-playbook-readme-'));
+const copy = join(work, 'k3s-playbook');
+const home = join(work, 'home');
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  HOME: home,
+  // npm's download cache stays the machine's: a fresh clone on this machine would use it too.
+  npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+};
+delete env.UPDATE_SCREENSHOTS;
+const ran = new Set<string>();
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The command as README writes it, run with sh in the copy (or on the rehearsal's master, h1), with
+ * placeholders like <worker> filled in.
+ */
+async function readme(command: string, options: { fill?: Record<string, string>; env?: NodeJS.ProcessEnv; onMaster?: boolean } = {}): Promise<Result> {
+  if (!COMMANDS.some((c) => c.command === command)) throw new Error(`README no longer says \`${command}\`: update this test`);
+  ran.add(command);
+  const filled = Object.entries(options.fill ?? {}).reduce((text, [from, to]) => text.replaceAll(from, to), command);
+  return sh(options.onMaster ? `LAB=rehearse bash test/lab/lab.sh exec 1 sh -c ${quote(filled)}` : filled, options.env);
+}
+
+function sh(command: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return promisify(execFile)('sh', ['-c', command], { cwd: copy, env: { ...env, CI: 'true', ...extraEnv }, maxBuffer: 64 << 20 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+  );
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+const recap = (host: string, counts: string) => new RegExp(`^${host}\\s+: ok=\\d+\\s+${counts}`, 'm');
+const labIps = () => [...readFileSync(join(copy, 'lab', 'inventory.yaml'), 'utf8').matchAll(/ansible_host: ([\d.]+)/g)].map((m) => m[1]);
+
+test.before(() => {
+  // A fresh clone: the project's files (tracked, or new and not ignored), none of its build output.
+  mkdirSync(home, { recursive: true });
+  mkdirSync(copy);
+  const files = promisify(execFile)('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, maxBuffer: 16 << 20 });
+  return files.then(({ stdout }) => {
+    for (const file of stdout.split('\0').filter(Boolean)) cpSync(join(ROOT, file), join(copy, file), { recursive: true });
+  });
+});
+
+test.after.always(async () => {
+  await sh('npm run lab -- down >/dev/null 2>&1; sudo test/lab/lab.sh down >/dev/null 2>&1');
+  rmSync(work, { recursive: true, force: true });
+});
+
+test.serial('set-up command 1, typed into a terminal: install, rehearsal lab, the whole playbook', async (t) => {
+  const command = 'npm ci && npm run lab -- up 3 && npx run-playbook site.yaml -i lab';
+  t.true(COMMANDS.some((c) => c.command === command), 'README gives this set-up command');
+  ran.add(command);
+  const run = await runInTerminal(command, { cwd: copy, env, ...TERMINAL });
+  const browser = await launchChromium();
+  try {
+    const screen = await renderTerminal(browser, run.output, TERMINAL);
+    saveScreenshot('run-recap.png', screen.png);
+    t.is(run.exitCode, 0, screen.text);
+    // What the person sees at the end: the recap, every host ok, nothing failed or unreachable.
+    for (const host of ['h1', 'h2', 'h3']) t.regex(screen.text, recap(host, 'changed=\\d+\\s+unreachable=0\\s+failed=0'));
+    t.regex(screen.text, /verify : /);
+  } finally {
+    await browser.close();
+  }
+});
+
+test.serial('the rehearsal again: changed=0 everywhere', async (t) => {
+  const again = await sh('npx run-playbook site.yaml -i lab');
+  t.is(again.code, 0, again.stdout);
+  for (const host of ['h1', 'h2', 'h3']) t.regex(again.stdout, recap(host, 'changed=0\\s+unreachable=0\\s+failed=0'));
+});
+
+test.serial('the shipped inventory.yaml, edited as README says, then every "Running and re-running" command and the troubleshooting ones', async (t) => {
+  const [master, worker, worker2] = labIps();
+  // The user's edit: addresses, SSH user and key; a third host added like the second.
+  const shipped = readFileSync(join(copy, 'inventory.yaml'), 'utf8');
+  writeFileSync(
+    join(copy, 'inventory.yaml'),
+    shipped
+      .replace('ansible_user: ubuntu', 'ansible_user: root')
+      .replace('# ansible_ssh_private_key_file: ~/.ssh/id_ed25519', `ansible_ssh_private_key_file: /run/k3s-playbook-lab/rehearse/id_ed25519`)
+      .replace('192.168.0.10', master)
+      .replace('192.168.0.11', `${worker}\n        worker2:\n          ansible_host: ${worker2}`),
+  );
+  cpSync(join(copy, 'lab', 'group_vars'), join(copy, 'group_vars'), { recursive: true });
+  // ~/.ssh/known_hosts as after "connect once with ssh", except that the master was "reinstalled".
+  const known = readFileSync('/run/k3s-playbook-lab/rehearse/known_hosts', 'utf8');
+  const keyOf = (ip: string) => known.split('\n').find((line) => line.startsWith(`${ip} `))!.slice(ip.length + 1);
+  const stale = known.replace(`${master} ${keyOf(master)}`, `${master} ${keyOf(worker)}`);
+  mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(home, '.ssh', 'known_hosts'), stale);
+
+  const changedKey = await readme('npx run-playbook site.yaml');
+  t.is(changedKey.code, 4, changedKey.stdout);
+  t.true(`${changedKey.stdout}${changedKey.stderr}`.includes(`HOST KEY CHANGED for ${master}`));
+  const forget = await readme("ssh-keygen -f ~/.ssh/known_hosts -R '<ip>'", { fill: { '<ip>': master } });
+  t.is(forget.code, 0, forget.stderr);
+  const unknown = await readme('npx run-playbook site.yaml');
+  t.is(unknown.code, 4);
+  t.regex(`${unknown.stdout}${unknown.stderr}`, new RegExp(`unknown host key for ${master.replaceAll('.', '\\.')}: ssh-ed25519 SHA256:`));
+  const accepted = await sh('npx run-playbook site.yaml --accept-new-host-keys');
+  t.is(accepted.code, 0, accepted.stdout);
+  for (const host of ['master1', 'worker1', 'worker2']) t.regex(accepted.stdout, recap(host, 'changed=0\\s+unreachable=0\\s+failed=0'));
+
+  const check = await readme('npx run-playbook site.yaml --check --diff');
+  t.is(check.code, 0, check.stdout);
+  t.regex(check.stdout, recap('master1', 'changed=0'));
+  const app = await readme('npx run-playbook site.yaml --role app');
+  t.is(app.code, 0, app.stdout);
+  t.regex(app.stdout, /TASK \[app : /);
+  t.notRegex(app.stdout, /TASK \[(?:os-prep|k3s-server|monitoring) : /);
+
+  // On the master, as README says: the Grafana password (which no run has printed) and metrics-server.
+  const password = await readme("kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d", { onMaster: true });
+  t.is(password.code, 0, password.stderr);
+  t.regex(password.stdout, /^\S{16,}$/);
+  for (const output of [changedKey, unknown, accepted, check, app]) t.false(output.stdout.includes(password.stdout));
+  const metrics = await readme('kubectl -n kube-system get deployment metrics-server', { onMaster: true });
+  t.is(metrics.code, 0, metrics.stderr);
+
+  const resetWorker = await readme('npx run-playbook reset.yaml --limit <worker>', { fill: { '<worker>': 'worker2' } });
+  t.is(resetWorker.code, 0, resetWorker.stdout);
+  t.regex(resetWorker.stdout, recap('worker2', 'changed=[1-9]'));
+  t.notRegex(resetWorker.stdout, /^master1 /m);
+  const rejoin = await readme('npx run-playbook site.yaml');
+  t.is(rejoin.code, 0, rejoin.stdout);
+  t.regex(rejoin.stdout, recap('worker2', 'changed=[1-9]\\d*\\s+unreachable=0\\s+failed=0'));
+  const reset = await readme('npx run-playbook reset.yaml');
+  t.is(reset.code, 0, reset.stdout);
+  for (const host of ['master1', 'worker1', 'worker2']) t.regex(reset.stdout, recap(host, 'changed=[1-9]'));
+});
+
+test.serial('npm run lab -- down removes the rehearsal', async (t) => {
+  const down = await readme('npm run lab -- down');
+  t.is(down.code, 0, down.stderr);
+  const status = await sh('bash test/lab/lab.sh status rehearse');
+  t.regex(status.stdout, /not running/);
+});
+
+test.serial('the test hosts section: a bare lab, site.yaml in check mode, down', async (t) => {
+  const up = await readme('sudo test/lab/lab.sh up 3');
+  t.is(up.code, 0, up.stderr);
+  t.regex(up.stdout, /\/run\/k3s-playbook-lab\/lab\/inventory\.yaml$/m);
+  const check = await readme('npx run-playbook site.yaml -i /run/k3s-playbook-lab/lab/inventory.yaml --check');
+  t.is(check.code, 0, check.stdout);
+  for (const host of ['h1', 'h2', 'h3']) t.regex(check.stdout, recap(host, 'changed=\\d+\\s+unreachable=0\\s+failed=0'));
+  const down = await readme('sudo test/lab/lab.sh down');
+  t.is(down.code, 0, down.stderr);
+});
+
+test.serial('npx run-playbook --help lists the options and exit codes', async (t) => {
+  const help = await readme('npx run-playbook --help');
+  t.is(help.code, 0);
+  t.regex(help.stdout, /--accept-new-host-keys/);
+  t.regex(help.stdout, /Exit codes:\n\s+0\s+every host ok/);
+});
+
+test.serial('npm start serves the stress page on PORT, and SIGTERM stops all of it', async (t) => {
+  ran.add('npm start');
+  t.true(COMMANDS.some((c) => c.command === 'npm start'));
+  const port = await freePort();
+  const server = spawn('npm', ['start'], { cwd: copy, env: { ...env, PORT: String(port), NODE_NAME: 'readme-node' }, stdio: 'ignore', detached: true });
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  try {
+    let page = '';
+    for (let attempt = 0; attempt < 50 && !page; attempt++) {
+      page = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => '');
+      if (!page) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    t.regex(page, /readme-node/);
+  } finally {
+    process.kill(-server.pid!, 'SIGTERM');
+  }
+  await exited;
+  // Nothing of it is left: the whole process group has ended and the port is free.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  t.throws(() => process.kill(-server.pid!, 0), { code: 'ESRCH' });
+  t.is(await fetch(`http://127.0.0.1:${port}/`).then(() => 'answered', () => 'closed'), 'closed');
+});
+
+test.serial('the browser test with UPDATE_SCREENSHOTS=1 writes the pictures README shows', async (t) => {
+  rmSync(join(copy, 'docs', 'screenshots', 'service-home.png'));
+  const browser = await readme('UPDATE_SCREENSHOTS=1 npx ava service/browser.test.ts');
+  t.is(browser.code, 0, browser.stdout + browser.stderr);
+  t.true(readFileSync(join(copy, 'docs', 'screenshots', 'service-home.png')).length > 1000);
+});
+
+test.serial('npm run docs leaves an up-to-date README as it is', async (t) => {
+  const docs = await readme('npm run docs');
+  t.is(docs.code, 0, docs.stderr);
+  t.is(readFileSync(join(copy, 'README.md'), 'utf8'), README);
+});
+
+test.serial('the benchmarks run (few hosts here: the figures in README come from full runs)', async (t) => {
+  const bench = await readme('npm run bench', { env: { BENCH_HOSTS: '1,2' } });
+  t.is(bench.code, 0, bench.stdout + bench.stderr);
+  t.regex(bench.stdout, /^2 \| \d+\.\d+ s \| \d+\.\d+ s \|/m);
+  const service = await readme('npm run bench:service');
+  t.is(service.code, 0, service.stdout + service.stderr);
+  t.regex(service.stdout, /stress service/);
+});
+
+test.serial('every command README gives has been run above, or is what .ci/run runs', (t) => {
+  const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n');
+  const covered = (command: string) =>
+    [...ran].some((done) => done === command || done.split(' && ').includes(command)) || command.split(' && ').every((part) => ci.includes(part));
+  const missing = COMMANDS.filter((c) => !covered(c.command)).map((c) => `README.md:${c.line}: ${c.command}`);
+  t.deepEqual(missing, []);
+  // .ci/run runs exactly README's test command, after the installs it needs.
+  t.deepEqual(ci.filter((line) => /^(?:bash|npm) /.test(line)), ['bash scripts/install-test-deps.sh', 'npm ci', 'npm test']);
+});
