@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the lab needs (test/lab/lab.sh and the K3s/Helm test doubles), and any others
-# named as arguments; idempotent, needs root.
+# named as arguments; idempotent, needs root. ufw is for the lab hosts (os-prep opens ports when it is
+# active); installing it leaves this machine's firewall off (Debian ships it disabled).
 set -euo pipefail
-packages=(openssh-server openssh-client sudo systemd iproute2 util-linux procps curl python3-yaml "$@")
+packages=(openssh-server openssh-client sudo systemd iproute2 util-linux procps curl python3-yaml ufw "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -278,6 +278,9 @@ test('secrets: no_log results and secret-named variables never appear in output 
     - debug: { msg: "token is {{ k3s_token }} and file is {{ node_secret.stdout }}" }
     - command: echo {{ node_secret.stdout }}
       changed_when: false
+    - slurp: { src: "{{ playbook_dir }}/secret.txt" }
+      register: slurped_token
+    - debug: { msg: "read {{ slurped_token.source }}: {{ slurped_token.content }}" }
 `,
   });
   t.teardown(ws.cleanup);
@@ -285,8 +288,9 @@ test('secrets: no_log results and secret-named variables never appear in output 
     const run = await runJson(ws.dir, ['site.yaml', ...format]);
     t.is(run.code, 0, run.err);
     const everything = run.out + run.err;
-    t.notRegex(everything, /verysecret|slurped-secret-value/);
+    t.notRegex(everything, /verysecret|slurped-secret-value|c2x1cnBlZC1zZWNyZXQtdmFsdWUK/);
     t.regex(everything, /token is \*{8} and file is \*{8}/);
+    t.true(everything.includes(`read ${ws.dir}/secret.txt: ********`), 'where the secret lives stays readable');
   }
 });
 

@@ -3,6 +3,8 @@ export const SECRET_NAME = /token|password|passwd|secret|passphrase/i;
 export const MASK = '********';
 /** Shorter values would mask ordinary words; secrets that short are not worth the name. */
 const MIN_SECRET_LENGTH = 6;
+/** Result keys that say where something is (slurp's source, copy's dest), not what it holds. */
+const LOCATION_KEYS = new Set(['path', 'src', 'source', 'dest', 'encoding']);
 
 /**
  * Keeps secrets out of every event: values under secret-looking names, and any text equal to a
@@ -22,9 +24,16 @@ export class Redactor {
     }
   }
 
-  /** Remember every string in a value: a no_log task's whole result is secret. */
-  learnAll(value: unknown): void {
-    this.learnFromVars(value, true);
+  /**
+   * Remember every string of a no_log task's result, except the locations it names (where the
+   * secret lives is not the secret, and masking it would hide a path from the user's error messages).
+   */
+  learnAll(result: unknown): void {
+    if (result && typeof result === 'object' && !Array.isArray(result)) {
+      for (const [key, value] of Object.entries(result)) if (!LOCATION_KEYS.has(key)) this.learnFromVars(value, true);
+    } else {
+      this.learnFromVars(result, true);
+    }
   }
 
   learn(value: string): void {

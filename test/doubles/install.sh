@@ -1,7 +1,7 @@
 #!/bin/sh
 # TEST DOUBLE of the K3s install script (get.k3s.io), for the lab. It keeps the real script's
 # contract for what the roles use: INSTALL_K3S_EXEC (server/agent), INSTALL_K3S_VERSION,
-# INSTALL_K3S_SKIP_DOWNLOAD (the binary must already be at /usr/local/bin/k3s), INSTALL_K3S_SKIP_START,
+# INSTALL_K3S_SKIP_DOWNLOAD (else the checksum-verified download, from a mirror: INSTALL_K3S_MIRROR(_URL)), INSTALL_K3S_SKIP_START,
 # K3S_URL without a token is an error; it writes the systemd unit (k3s or k3s-agent), its env file
 # (mode 0600), the kubectl link and the uninstall scripts, then enables (and maybe starts) the unit.
 set -e
@@ -13,11 +13,34 @@ if [ "$CMD" = agent ] && [ -n "${K3S_URL:-}" ] && [ -z "${K3S_TOKEN:-}${K3S_TOKE
   echo "[ERROR] Defaulted k3s exec command to 'agent' because K3S_URL is defined, but K3S_TOKEN or K3S_TOKEN_FILE is not defined." >&2
   exit 1
 fi
+fatal() { echo "[ERROR]  $*" >&2; exit 1; }
 if [ "${INSTALL_K3S_SKIP_DOWNLOAD:-}" != true ]; then
-  echo "[ERROR] (test double) the lab has no internet: install with INSTALL_K3S_SKIP_DOWNLOAD=true and the binary in place" >&2
-  exit 1
+  # As the real script: the checksum list, then the binary (unless the installed one matches),
+  # verified; from GitHub, or with INSTALL_K3S_MIRROR=cn from INSTALL_K3S_MIRROR_URL, where
+  # versions are written with '-' for '+'. The lab has no internet: only a mirror on the lab works.
+  [ -n "${INSTALL_K3S_VERSION:-}" ] || fatal "(test double) INSTALL_K3S_VERSION is required"
+  if [ "${INSTALL_K3S_MIRROR:-}" = cn ]; then
+    base=${INSTALL_K3S_MIRROR_URL:-rancher-mirror.rancher.cn}/k3s/$(echo "$INSTALL_K3S_VERSION" | sed 's/+/-/g')
+  else
+    base=https://github.com/k3s-io/k3s/releases/download/$INSTALL_K3S_VERSION
+  fi
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  echo "[INFO]  Downloading hash $base/sha256sum-amd64.txt"
+  curl -sfL --max-time 20 -o "$tmp/hash" "$base/sha256sum-amd64.txt" || fatal "Download failed"
+  expected=$(grep ' k3s$' "$tmp/hash" | cut -d' ' -f1)
+  if [ -x /usr/local/bin/k3s ] && [ "$(sha256sum /usr/local/bin/k3s | cut -d' ' -f1)" = "$expected" ]; then
+    echo "[INFO]  Skipping binary downloaded, installed k3s matches hash"
+  else
+    echo "[INFO]  Downloading binary $base/k3s"
+    curl -sfL --max-time 60 -o "$tmp/k3s" "$base/k3s" || fatal "Download failed"
+    got=$(sha256sum "$tmp/k3s" | cut -d' ' -f1)
+    [ "$got" = "$expected" ] || fatal "Download sha256 does not match $expected, got $got"
+    chmod 755 "$tmp/k3s"
+    mv -f "$tmp/k3s" /usr/local/bin/k3s
+  fi
 fi
-[ -x /usr/local/bin/k3s ] || { echo "[ERROR] Executable k3s binary not found at /usr/local/bin/k3s" >&2; exit 1; }
+[ -x /usr/local/bin/k3s ] || fatal "Executable k3s binary not found at /usr/local/bin/k3s"
 if [ -n "${INSTALL_K3S_VERSION:-}" ] && ! /usr/local/bin/k3s --version | grep -qF "$INSTALL_K3S_VERSION"; then
   echo "[ERROR] /usr/local/bin/k3s is not version $INSTALL_K3S_VERSION" >&2
   exit 1

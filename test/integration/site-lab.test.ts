@@ -21,6 +21,8 @@ let vars: string[];
 
 test.before(async () => {
   lab = await startLab('itsite', 3);
+  // Ubuntu hosts often run ufw: h1 and h2 do here (SSH allowed, all else dropped); h3 does not.
+  for (const n of [1, 2]) await lab.exec(n, 'sh', '-c', 'ufw allow 22/tcp >/dev/null && ufw --force enable >/dev/null');
   work = await mkdtemp(join(tmpdir(), 'k3s-playbook-site-'));
   // The Helm "release" the helm role downloads: a tarball like get.helm.sh's, holding the double.
   await mkdir(join(work, 'served', 'linux-amd64'), { recursive: true });
@@ -51,6 +53,11 @@ test.after.always(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+const ufwRules = async (n: number) =>
+  (await lab.exec(n, 'ufw', 'status'))
+    .split('\n')
+    .filter((line) => / ALLOW /.test(line) && !/\(v6\)/.test(line))
+    .map((line) => line.replace(/\s+ALLOW\s+Anywhere\s*/, ' ').trim());
 const site = (...args: string[]) => runJson(ROOT, ['site.yaml', ...vars, ...args]);
 const changedTasks = (events: Array<Record<string, any>>) => events.filter((e) => e.type === 'host.result' && e.status === 'changed').map((e) => `${e.host}: ${e.task}`);
 
@@ -77,6 +84,11 @@ test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Pr
   t.is(kubeconfig.clusters[0].cluster.server, `https://${lab.hostIp(1)}:6443`);
   t.is(((await stat(join(work, 'kubeconfig'))).mode & 0o777).toString(8), '600');
   t.true(first.events.some((e) => e.type === 'host.result' && /every inventory host is a Ready node/.test(e.task) && e.status === 'ok'));
+  // Through the active firewalls: h2 joined h1 on 6443/tcp and the app answered on h2's NodePort.
+  const nodePorts = ['8472/udp', '10250/tcp', '30080/tcp', '30090/tcp', '30100/tcp'];
+  t.deepEqual(await ufwRules(1), ['22/tcp', ...['6443/tcp', ...nodePorts].map((rule) => `${rule} # k3s-playbook`)]);
+  t.deepEqual(await ufwRules(2), ['22/tcp', ...nodePorts.map((rule) => `${rule} # k3s-playbook`)]);
+  t.regex(await lab.exec(3, 'ufw', 'status'), /^Status: inactive/, 'no firewall was turned on where there was none');
 });
 
 test.serial('the second run changes nothing and restarts nothing', async (t) => {
@@ -96,6 +108,20 @@ test.serial('--role app runs that role alone on a converged cluster', async (t) 
   t.deepEqual(changedTasks(app.events), []);
 });
 
+test.serial('a Grafana admin password you set goes into its Secret and nowhere else', async (t) => {
+  const chosen = 'Chosen-Grafana-Pass-4821';
+  const set = await site('--role', 'monitoring', '-e', `grafana_admin_password=${chosen}`);
+  t.is(set.code, 0, set.err);
+  t.is(await lab.exec(1, 'sh', '-c', "kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d"), chosen);
+  t.false(`${set.out}${set.err}`.includes(chosen), 'not in any output or event');
+  // Only the cluster's own datastore holds it: no file, log or journal on the master, no temp file.
+  const holders = await run('sh', ['-c', `grep -rl ${chosen} ${lab.dir}/h1/upper || true`]);
+  t.deepEqual(holders.stdout.split('\n').filter(Boolean).map((path) => path.slice(`${lab.dir}/h1/upper`.length)), ['/var/lib/rancher/k3s/server/db.json'], 'only the (simulated) cluster datastore holds it');
+  t.is(await lab.exec(1, 'sh', '-c', `grep -rl ${chosen} /tmp /root /home /var/tmp /run 2>/dev/null || true`), '');
+  const again = await site('--role', 'monitoring', '-e', `grafana_admin_password=${chosen}`);
+  t.deepEqual(changedTasks(again.events), []);
+});
+
 test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails with a clear message', async (t) => {
   const reset = await runJson(ROOT, ['reset.yaml', ...vars, '--limit', 'h3']);
   t.is(reset.code, 0, reset.err);
@@ -108,17 +134,44 @@ test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails
   const failure = join.events.find((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /master refused/.test(e.msg ?? ''));
   t.truthy(failure, join.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
   t.regex(failure.msg, /token mismatch/);
+  t.true(failure.msg.includes('from /var/lib/rancher/k3s/server/node-token on h1'), 'where the token lives is shown, not masked');
   t.false(JSON.stringify(join.events).includes('0000wrongtoken'));
 });
 
-test.serial('an unreachable master fails the join with a message that says so', async (t) => {
-  await lab.exec(1, 'sh', '-c', "cp /var/lib/rancher/k3s/server/token /var/lib/rancher/k3s/server/node-token && systemctl stop k3s");
-  t.teardown(() => lab.exec(1, 'systemctl', 'start', 'k3s').then(() => undefined));
+test.serial('a master behind its firewall (6443/tcp closed) fails the join with a message that says so', async (t) => {
+  await lab.exec(1, 'sh', '-c', 'cp /var/lib/rancher/k3s/server/token /var/lib/rancher/k3s/server/node-token && ufw delete allow 6443/tcp >/dev/null');
+  t.teardown(() => lab.exec(1, 'ufw', 'allow', '6443/tcp', 'comment', 'k3s-playbook').then(() => undefined));
   const join = await site('--role', 'k3s-agent', '--limit', 'h3');
   t.is(join.code, 2);
   const failure = join.events.find((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /could not reach the master/.test(e.msg ?? ''));
   t.truthy(failure, join.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
   t.regex(failure.msg, new RegExp(`https://${lab.hostIp(1).replace(/\./g, '\\.')}:6443.*6443/tcp is open`));
+});
+
+test.serial('the mirror source: the installer and a checksum-verified K3s from a mirror on the lab', async (t) => {
+  const mirror = join(work, 'served', 'mirror');
+  await mkdir(join(mirror, 'k3s', 'v1.31.4-k3s1'), { recursive: true });
+  await copyFile(join(ROOT, 'test', 'doubles', 'install.sh'), join(mirror, 'k3s-install.sh'));
+  const binary = await readFile(join(ROOT, 'test', 'doubles', 'k3s'));
+  await writeFile(join(mirror, 'k3s', 'v1.31.4-k3s1', 'k3s'), binary);
+  const sums = (sha: string) => writeFile(join(mirror, 'k3s', 'v1.31.4-k3s1', 'sha256sum-amd64.txt'), `${sha}  k3s\n`);
+  const fromMirror = ['-e', `{k3s_install_source: mirror, k3s_install_script_url: '${fixture.url}/mirror/k3s-install.sh', k3s_install_mirror_url: '${fixture.url}/mirror'}`];
+  await runJson(ROOT, ['reset.yaml', ...vars, '--limit', 'h3']);
+
+  await sums('0'.repeat(64));
+  const tampered = await site('--role', 'k3s-agent', '--limit', 'h3', ...fromMirror);
+  t.is(tampered.code, 2);
+  t.true(tampered.events.some((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /Download sha256 does not match/.test(JSON.stringify(e.result))));
+  t.is(await lab.exec(3, 'sh', '-c', 'ls /usr/local/bin/k3s 2>/dev/null | wc -l'), '0\n', 'a binary that fails its checksum is not installed');
+
+  await sums(createHash('sha256').update(binary).digest('hex'));
+  const joined = await site('--role', 'k3s-agent', '--limit', 'h3', ...fromMirror);
+  t.is(joined.code, 0, joined.events.filter((e) => e.status === 'failed').map((e) => `${e.task}: ${e.msg}`).join('\n'));
+  t.true(fixture.requests.includes('GET /mirror/k3s/v1.31.4-k3s1/k3s'), 'K3s came from the mirror');
+  t.true(fixture.requests.includes('GET /mirror/k3s-install.sh'));
+  t.is((await lab.exec(3, 'sha256sum', '/usr/local/bin/k3s')).split(' ')[0], createHash('sha256').update(binary).digest('hex'));
+  const again = await site('--role', 'k3s-agent', '--limit', 'h3', ...fromMirror);
+  t.deepEqual(changedTasks(again.events), []);
 });
 
 test.serial('reset.yaml removes K3s from every host and the context from your kubeconfig', async (t) => {
@@ -130,6 +183,8 @@ test.serial('reset.yaml removes K3s from every host and the context from your ku
   const kubeconfig = parse(await readFile(join(work, 'kubeconfig'), 'utf8'));
   t.deepEqual(kubeconfig.contexts.map((c: { name: string }) => c.name), ['mine'], 'only the context this run added is gone');
   t.deepEqual(kubeconfig.clusters, []);
+  t.deepEqual(await ufwRules(1), ['22/tcp'], 'the ports os-prep opened are closed again; the user\'s own rule stays');
+  t.deepEqual(await ufwRules(2), ['22/tcp']);
   const again = await runJson(ROOT, ['reset.yaml', ...vars]);
   t.deepEqual(changedTasks(again.events), [], 'a second reset changes nothing');
 });
