@@ -3,6 +3,7 @@
 // service's p99 while a CPU load runs.
 // Every run is bounded (fixed durations) and stops by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -21,10 +22,17 @@ async function startProcess(args: string[], env: Record<string, string>, url: st
   throw new Error(`${args.join(' ')} did not answer on ${url}`);
 }
 
-async function measure(url: string, label: string) {
+/** CPU seconds a process has used (user + system), from /proc: steadier than requests/s alone. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function measure(url: string, label: string, server: ChildProcess) {
+  const before = cpuSeconds(server.pid!);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
   if (result.non2xx || result.errors) throw new Error(`${label}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { label, rps: result.requests.average, p99: result.latency.p99 };
+  return { label, rps: result.requests.average, p99: result.latency.p99, cpuMicros: ((cpuSeconds(server.pid!) - before) / result.requests.total) * 1e6 };
 }
 
 const service = await startProcess([SERVICE], { PORT: '18110', NODE_NAME: 'bench-node' }, 'http://127.0.0.1:18110/healthz');
@@ -41,15 +49,16 @@ const koa = await startProcess(
   'http://127.0.0.1:18112/',
 );
 try {
-  const baseline = await measure('http://127.0.0.1:18111/', 'plain node:http');
-  const bareKoa = await measure('http://127.0.0.1:18112/', 'bare Koa, same page');
-  const idle = await measure('http://127.0.0.1:18110/', 'stress service');
+  const baseline = await measure('http://127.0.0.1:18111/', 'plain node:http', plain);
+  const bareKoa = await measure('http://127.0.0.1:18112/', 'bare Koa, same page', koa);
+  const idle = await measure('http://127.0.0.1:18110/', 'stress service', service);
   await fetch('http://127.0.0.1:18110/load', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `duration=${SECONDS + 4}` });
-  const loaded = await measure('http://127.0.0.1:18110/', 'stress service, CPU load running');
+  const loaded = await measure('http://127.0.0.1:18110/', 'stress service, CPU load running', service);
   console.log(`\nGET / on loopback, ${CONNECTIONS} connections, ${SECONDS} s each (page of ${page.length} bytes)`);
-  console.log('server | requests/s | p99 latency');
-  for (const row of [baseline, bareKoa, idle, loaded]) console.log(`${row.label} | ${Math.round(row.rps)} | ${row.p99} ms`);
+  console.log('server | requests/s | p99 latency | server CPU per request');
+  for (const row of [baseline, bareKoa, idle, loaded]) console.log(`${row.label} | ${Math.round(row.rps)} | ${row.p99} ms | ${row.cpuMicros.toFixed(0)} µs`);
   console.log(`service / plain requests/s: ${((idle.rps / baseline.rps) * 100).toFixed(0)} % (target: at least 70 %); bare Koa / plain: ${((bareKoa.rps / baseline.rps) * 100).toFixed(0)} %`);
+  console.log(`CPU per request, plain / service: ${((baseline.cpuMicros / idle.cpuMicros) * 100).toFixed(0)} %; plain / bare Koa: ${((baseline.cpuMicros / bareKoa.cpuMicros) * 100).toFixed(0)} %`);
   console.log(`p99 during a load / idle p99: ${(loaded.p99 / Math.max(idle.p99, 1)).toFixed(2)}x (target: under 3x)`);
 } finally {
   for (const child of [service, plain, koa]) child.kill('SIGTERM');

@@ -1,10 +1,11 @@
 import type Router from '@koa/router';
 import type { ServiceContext } from '../app.js';
-import { homePage } from '../views/templates.js';
+import { homePageCache } from '../views/templates.js';
 
 /** GET /: node, pod, this pod's visitor number and the load form. */
 export function homeRoute(router: Router, service: ServiceContext): void {
   let visitors = 0;
+  const homePage = homePageCache();
   router.get('home', '/', (ctx) => {
     visitors += 1;
     service.metrics.visitors.inc();
