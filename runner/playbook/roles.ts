@@ -43,7 +43,8 @@ export class RoleLoader {
     const dependencies = (meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [];
     for (const [index, dependency] of dependencies.entries()) {
       const depRef = typeof dependency === 'string' ? { role: dependency } : (dependency as RoleRef);
-      roles.push(...(await this.load(depRef, parent, meta!.locate(['dependencies', index]), [...chain, ref.role])));
+      // As in Ansible, a dependency runs under the tags, conditions and become of the role that needs it.
+      roles.push(...(await this.load(depRef, inherited, meta!.locate(['dependencies', index]), [...chain, ref.role])));
     }
     // A role sees the defaults of the roles it depends on (a shared-settings role, for instance),
     // under its own: as in Ansible, where a dependency's defaults are visible to the dependent role.

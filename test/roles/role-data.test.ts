@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import test from 'ava';
 import { Namespace, ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -117,4 +119,17 @@ test('rendered monitoring values: NodePorts as numbers, none colliding with the 
   t.is(values.prometheus.prometheusSpec.scrapeInterval, '10s');
   t.is(values.grafana.admin.existingSecret, 'grafana-admin', 'no password in the values');
   t.false(JSON.stringify(values).includes('adminPassword'));
+});
+
+test('--tags NAME selects the same tasks of site.yaml as --role NAME, dependencies included', async (t) => {
+  const listed = async (...args: string[]) => {
+    const { stdout } = await promisify(execFile)('node', [join(ROOT, 'dist', 'cli.js'), 'site.yaml', '--list-tasks', ...args], { cwd: ROOT });
+    return stdout.split('\n').filter((line) => line.startsWith('      ')).map((line) => line.trim().replace(/\tTAGS: .*$/, ''));
+  };
+  for (const role of ['os-prep', 'k3s-server', 'k3s-agent', 'kubeconfig', 'helm', 'monitoring', 'app', 'verify']) {
+    const byTag = await listed('--tags', role);
+    t.true(byTag.length > 0, role);
+    t.deepEqual(byTag, await listed('--role', role), role);
+  }
+  t.true((await listed('--tags', 'k3s-agent')).some((task) => task.startsWith('k3s-install : ')), 'the installer (a dependency) runs under the role\'s tag');
 });
