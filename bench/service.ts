@@ -3,9 +3,9 @@
 // service's p99 while a CPU load runs.
 // Every run is bounded (fixed durations) and stops by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { cpuSeconds } from '../test/support/proc.js';
 
 const SERVICE = join(import.meta.dirname, '..', 'dist', 'service.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -20,12 +20,6 @@ async function startProcess(args: string[], env: Record<string, string>, url: st
   }
   child.kill();
   throw new Error(`${args.join(' ')} did not answer on ${url}`);
-}
-
-/** CPU seconds a process has used (user + system), from /proc: steadier than requests/s alone. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function measure(url: string, label: string, server: ChildProcess) {

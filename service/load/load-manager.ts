@@ -19,6 +19,9 @@ process.on('disconnect', () => process.exit(0));
 })();
 `;
 
+/** How long after the deadline a worker may take to exit on its own. */
+const OVERTIME_MS = 250;
+
 export interface LoadStatus {
   running: boolean;
   workers: number;
@@ -31,11 +34,13 @@ export type LoadOutcome = { kind: 'started' | 'extended' | 'unchanged'; status: 
  * CPU load on at most `maxWorkers` child processes at the lowest priority (nice 19), so the web
  * server keeps answering. A request during a load moves the end later (never earlier); the worker
  * count never grows past the limit, however many requests arrive. Workers stop by themselves at
- * the deadline, and are killed and reaped when the server stops.
+ * the deadline; one starved of CPU (it is niced) is killed a moment later; all are killed and reaped
+ * when the server stops.
  */
 export class LoadManager {
   private readonly workers = new Set<ChildProcess>();
   private deadline = 0;
+  private overtime?: NodeJS.Timeout;
 
   constructor(
     private readonly maxWorkers: number,
@@ -48,11 +53,20 @@ export class LoadManager {
       if (until <= this.deadline) return { kind: 'unchanged', status: this.status() };
       this.deadline = until;
       for (const worker of this.workers) worker.send({ deadline: until });
+      this.killAfterDeadline();
       return { kind: 'extended', status: this.status() };
     }
     this.deadline = until;
     for (let i = 0; i < this.maxWorkers; i++) this.spawnWorker(until);
+    this.killAfterDeadline();
     return { kind: 'started', status: this.status() };
+  }
+
+  /** The server keeps the deadline too: a worker still there shortly after it is killed. */
+  private killAfterDeadline(): void {
+    clearTimeout(this.overtime);
+    this.overtime = setTimeout(() => this.workers.forEach((worker) => worker.kill('SIGKILL')), Math.max(0, this.deadline - this.now()) + OVERTIME_MS);
+    this.overtime.unref();
   }
 
   private spawnWorker(deadline: number): void {
@@ -77,6 +91,7 @@ export class LoadManager {
 
   /** Stop every worker and wait until each has exited (and been reaped). */
   async stopAll(): Promise<void> {
+    clearTimeout(this.overtime);
     const exits = [...this.workers].map((worker) => new Promise<void>((resolve) => (worker.exitCode !== null || worker.signalCode !== null ? resolve() : worker.once('exit', () => resolve()))));
     for (const worker of this.workers) worker.kill('SIGKILL');
     await Promise.all(exits);
