@@ -1,22 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { launchChromium, saveScreenshot } from '../test/support/browser.js';
-import { cpuSeconds, runnableSeconds } from '../test/support/proc.js';
+import { cpuSeconds, processExists, runnableSeconds } from '../test/support/proc.js';
 import { createService } from './app.js';
 
 // A person's visit in real headless Chromium (Debian's package), against the service on loopback.
-const exists = (pid: number) => {
-  try {
-    readFileSync(`/proc/${pid}/stat`);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('a visitor reads the page, reloads, starts a 2-second load, sees the graph frame and goes back', async (t) => {
   const shoot = async (page: import('playwright-core').Page, name: string) => saveScreenshot(name, await page.screenshot({ fullPage: true }));
@@ -62,7 +54,7 @@ test('a visitor reads the page, reloads, starts a 2-second load, sees the graph 
   t.true(runnableSeconds(pid) - before[1] > 0.4, 'the worker was busy during the load');
   t.true(cpuSeconds(pid) - before[0] > 0, 'and burned CPU');
   await sleep(2000);
-  t.false(exists(pid), 'and gone after it: nothing burns CPU any more');
+  t.false(processExists(pid), 'and gone after it: nothing burns CPU any more');
   t.false(service.context.load.status().running);
 
   await page.click('#back');

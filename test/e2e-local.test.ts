@@ -1,25 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import test from 'ava';
+import { runCaptured } from './support/proc.js';
 import { runInTerminal } from './support/terminal.js';
 import { localInventory, workspace } from './support/workspace.js';
 
-const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const SITE = join(import.meta.dirname, 'fixtures', 'local-site');
 
-async function playbook(outDir: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, 'site.yaml', '-e', `out_dir=${outDir}`, ...args], { cwd: SITE, env: { ...process.env, CI: 'true' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const playbook = (outDir: string, ...args: string[]) => runCaptured('node', [BIN, 'site.yaml', '-e', `out_dir=${outDir}`, ...args], { cwd: SITE, env: { ...process.env, CI: 'true' } });
 
 const recap = (stdout: string) =>
   Object.fromEntries(
@@ -73,7 +63,7 @@ test('a bad option exits 5 and a broken playbook 3, with no stack trace', async 
   const bad = await playbook('/tmp', '--no-such-option');
   t.is(bad.code, 5);
   t.regex(bad.stderr, /unknown option '--no-such-option'/);
-  const broken = await run('node', [BIN, 'missing.yaml'], { cwd: SITE }).catch((e) => e);
+  const broken = await runCaptured('node', [BIN, 'missing.yaml'], { cwd: SITE });
   t.is(broken.code, 5);
   t.notRegex(broken.stderr, /\n\s+at /);
 });

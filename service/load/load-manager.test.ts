@@ -1,15 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
+import { processExists } from '../../test/support/proc.js';
 import { LoadManager } from './load-manager.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('a worker that cannot stop by itself (stopped, or starved of CPU) is killed just after the deadline', async (t) => {
   const load = new LoadManager(1);
@@ -18,8 +10,8 @@ test('a worker that cannot stop by itself (stopped, or starved of CPU) is killed
   const [pid] = load.pids();
   process.kill(pid, 'SIGSTOP'); // it can no longer look at its own deadline
   await sleep(900);
-  t.true(alive(pid), 'still there before the deadline');
-  for (let waited = 0; waited < 3000 && alive(pid); waited += 50) await sleep(50);
-  t.false(alive(pid), 'killed and reaped after it');
+  t.true(processExists(pid), 'still there before the deadline');
+  for (let waited = 0; waited < 3000 && processExists(pid); waited += 50) await sleep(50);
+  t.false(processExists(pid), 'killed and reaped after it');
   t.false(load.status().running);
 });

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import { quote } from 'shlex';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
+import { processExists, runCaptured, type Captured } from '../support/proc.js';
 import { readmeCommands } from '../support/readme.js';
 import { renderTerminal, runInTerminal } from '../support/terminal.js';
 
@@ -32,28 +33,19 @@ const env: NodeJS.ProcessEnv = {
 delete env.UPDATE_SCREENSHOTS;
 const ran = new Set<string>();
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * The command as README writes it, run with sh in the copy (or on the rehearsal's master, h1), with
  * placeholders like <worker> filled in.
  */
-async function readme(command: string, options: { fill?: Record<string, string>; env?: NodeJS.ProcessEnv; onMaster?: boolean } = {}): Promise<Result> {
+async function readme(command: string, options: { fill?: Record<string, string>; env?: NodeJS.ProcessEnv; onMaster?: boolean } = {}): Promise<Captured> {
   if (!COMMANDS.some((c) => c.command === command)) throw new Error(`README no longer says \`${command}\`: update this test`);
   ran.add(command);
   const filled = Object.entries(options.fill ?? {}).reduce((text, [from, to]) => text.replaceAll(from, to), command);
   return sh(options.onMaster ? `LAB=rehearse bash test/lab/lab.sh exec 1 sh -c ${quote(filled)}` : filled, options.env);
 }
 
-function sh(command: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return promisify(execFile)('sh', ['-c', command], { cwd: copy, env: { ...env, CI: 'true', ...extraEnv }, maxBuffer: 64 << 20 }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
-  );
+function sh(command: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Captured> {
+  return runCaptured('sh', ['-c', command], { cwd: copy, env: { ...env, CI: 'true', ...extraEnv } });
 }
 
 const freePort = () =>
@@ -208,16 +200,8 @@ test.serial('npm start serves the stress page on PORT, and SIGTERM stops all of 
   }
   await exited;
   // Nothing of it is left: the whole process group ends (once reaped) and the port is free.
-  const groupAlive = () => {
-    try {
-      process.kill(-server.pid!, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  for (let waited = 0; waited < 5000 && groupAlive(); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-  t.false(groupAlive());
+  for (let waited = 0; waited < 5000 && processExists(-server.pid!); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  t.false(processExists(-server.pid!));
   t.is(await fetch(`http://127.0.0.1:${port}/`).then(() => 'answered', () => 'closed'), 'closed');
 });
 

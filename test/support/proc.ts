@@ -1,4 +1,6 @@
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 
 /** CPU seconds a process has used (user + system), from /proc/PID/stat. */
 export function cpuSeconds(pid: number): number {
@@ -14,4 +16,28 @@ export function cpuSeconds(pid: number): number {
 export function runnableSeconds(pid: number): number {
   const [onCpu, waiting] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
   return (onCpu + waiting) / 1e9;
+}
+
+/** Whether a process (or, given a negative number, a process group) still exists, zombies included. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program to its end and captures its output; a non-zero exit is a result, not an error. */
+export function runCaptured(file: string, args: string[], options: ExecFileOptions = {}): Promise<Captured> {
+  return promisify(execFile)(file, args, { maxBuffer: 64 << 20, ...options, encoding: 'utf8' }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: typeof error.code === 'number' ? error.code : 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+  );
 }

@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
+import { runCaptured } from './proc.js';
 
 export interface TerminalRun {
   /** Every byte the command wrote to its terminal (colours and cursor moves included). */
@@ -16,14 +15,12 @@ export interface TerminalRun {
 export async function runInTerminal(command: string, options: { cwd: string; env: NodeJS.ProcessEnv; cols: number; rows: number }): Promise<TerminalRun> {
   const inner = `stty cols ${options.cols} rows ${options.rows}; ${command}`;
   // script copies the terminal's output to its stdout; the typescript file is not needed.
-  return promisify(execFile)('script', ['--quiet', '--return', '--log-out', '/dev/null', '--command', inner], {
+  const run = await runCaptured('script', ['--quiet', '--return', '--log-out', '/dev/null', '--command', inner], {
     cwd: options.cwd,
     env: { ...options.env, TERM: 'xterm-256color' },
     maxBuffer: 256 << 20,
-  }).then(
-    ({ stdout }) => ({ output: stdout, exitCode: 0 }),
-    (error: { code?: number; stdout?: string }) => ({ output: error.stdout ?? '', exitCode: error.code ?? 1 }),
-  );
+  });
+  return { output: run.stdout, exitCode: run.code };
 }
 
 /**
