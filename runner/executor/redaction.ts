@@ -3,7 +3,7 @@ export const SECRET_NAME = /token|password|passwd|secret|passphrase/i;
 export const MASK = '********';
 /** Shorter values would mask ordinary words; secrets that short are not worth the name. */
 const MIN_SECRET_LENGTH = 6;
-/** Result keys that say where something is (slurp's source, copy's dest), not what it holds. */
+/** Keys that say where something is (slurp's source, copy's dest), not what it holds. */
 const LOCATION_KEYS = new Set(['path', 'src', 'source', 'dest', 'encoding']);
 
 /**
@@ -20,20 +20,17 @@ export class Redactor {
     } else if (Array.isArray(vars)) {
       vars.forEach((item) => this.learnFromVars(item, underSecretName));
     } else if (vars && typeof vars === 'object') {
-      for (const [key, value] of Object.entries(vars)) this.learnFromVars(value, underSecretName || SECRET_NAME.test(key));
+      for (const [key, value] of Object.entries(vars)) {
+        // Where a secret lives is not the secret: masking it would hide a path from the user's messages.
+        if (underSecretName && LOCATION_KEYS.has(key)) continue;
+        this.learnFromVars(value, underSecretName || SECRET_NAME.test(key));
+      }
     }
   }
 
-  /**
-   * Remember every string of a no_log task's result, except the locations it names (where the
-   * secret lives is not the secret, and masking it would hide a path from the user's error messages).
-   */
-  learnAll(result: unknown): void {
-    if (result && typeof result === 'object' && !Array.isArray(result)) {
-      for (const [key, value] of Object.entries(result)) if (!LOCATION_KEYS.has(key)) this.learnFromVars(value, true);
-    } else {
-      this.learnFromVars(result, true);
-    }
+  /** Remember every string in a value (the locations it names aside): a no_log task's whole result is secret. */
+  learnAll(value: unknown): void {
+    this.learnFromVars(value, true);
   }
 
   learn(value: string): void {

@@ -14,7 +14,7 @@ import { renderDeep, renderString, renderText } from '../template/render.js';
 import { toPlain } from '../vars/scope.js';
 import type { HostStatus, ItemOutcome } from './events.js';
 import type { HostState } from './host.js';
-import { SECRET_NAME, type Redactor } from './redaction.js';
+import type { Redactor } from './redaction.js';
 import { taskScope, type VarsContext } from './variables.js';
 
 /** Ansible's defaults for until: 3 retries, 5 seconds apart. */
@@ -109,9 +109,7 @@ function record(task: Task, host: HostState, result: ModuleResult, ctx: TaskRunC
   if (task.register) {
     const { facts: _facts, ...registered } = result;
     host.registered[task.register] = toPlain(registered);
-    // Registered under a secret-looking name: the whole result is secret (where it came from aside).
-    if (SECRET_NAME.test(task.register)) ctx.redactor.learnAll(registered);
-    else ctx.redactor.learnFromVars(registered);
+    ctx.redactor.learnFromVars({ [task.register]: registered });
   }
 }
 
