@@ -1,3 +1,5 @@
+import type { PathReading, PathWant } from '../facts/file.js';
+
 /** Run as another user through sudo (Ansible's become). */
 export interface Become {
   user: string;
@@ -27,6 +29,8 @@ export interface Connection {
   /** Opens the connection; throws UnreachableError when the host cannot be reached. */
   connect(): Promise<void>;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** What is at a path (as the become user, if any); rejects when it cannot be read. */
+  readPath(path: string, want: PathWant, options?: Pick<ExecOptions, 'become'>): Promise<PathReading>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
+import { readPathWithShell, type PathReading, type PathWant } from '../facts/file.js';
 import { buildCommandLine, stdinFor } from './command-line.js';
 import type { Connection, ExecOptions, ExecResult } from './connection.js';
 
@@ -26,6 +27,10 @@ export class LocalConnection implements Connection {
       child.stdin.on('error', () => undefined);
       child.stdin.end(stdinFor(options, this.user) ?? '');
     });
+  }
+
+  readPath(path: string, want: PathWant, options: ExecOptions = {}): Promise<PathReading> {
+    return readPathWithShell((command) => this.exec(command, options), path, want);
   }
 
   async close(): Promise<void> {}

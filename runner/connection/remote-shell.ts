@@ -42,11 +42,6 @@ export class RemoteShell {
     });
   }
 
-  /** The first bytes on the session's stdin, before any command (sudo -S reads its password from there). */
-  writeRaw(data: string): void {
-    this.channel.write(data);
-  }
-
   run(command: string, stdin?: string | Buffer): Promise<ExecResult> {
     return this.queue(() => this.runNow(command, stdin));
   }

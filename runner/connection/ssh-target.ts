@@ -22,9 +22,9 @@ export interface SshTarget {
 const expandHome = (path: string) => (path.startsWith('~/') ? join(homedir(), path.slice(2)) : path);
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-let sshConfigText: Promise<string> | undefined;
-/** ~/.ssh/config, read once per run. */
-const readSshConfig = () => (sshConfigText ??= readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => ''));
+let sshConfig: Promise<SSHConfig> | undefined;
+/** ~/.ssh/config, read and parsed once per run. */
+const readSshConfig = () => (sshConfig ??= readFile(join(homedir(), '.ssh', 'config'), 'utf8').then(SSHConfig.parse, () => SSHConfig.parse('')));
 
 /**
  * Inventory vars win over ~/.ssh/config (as they do for Ansible, which passes them as -o options);
@@ -32,7 +32,7 @@ const readSshConfig = () => (sshConfigText ??= readFile(join(homedir(), '.ssh', 
  */
 export async function resolveSshTarget(name: string, vars: Vars, configText?: string): Promise<SshTarget> {
   const alias = String(vars.ansible_host ?? name);
-  const config = SSHConfig.parse(configText ?? (await readSshConfig())).compute(alias);
+  const config = (configText !== undefined ? SSHConfig.parse(configText) : await readSshConfig()).compute(alias);
   const identityFiles = ([] as string[]).concat(config.IdentityFile ?? []).map(expandHome);
   const defaults = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((file) => join(homedir(), '.ssh', file));
   const proxyJump = first(config.ProxyJump);

@@ -5,6 +5,8 @@ import { NodeSSH, type Config } from 'node-ssh';
 import { buildCommandLine, shellQuote } from './command-line.js';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult } from './connection.js';
 import { algorithmsFor, fingerprint, hostEntryName, keyTypeOf, knownKeyTypes, readKnownHosts, recordHostKey, verifyHostKey } from './known-hosts.js';
+import { contentLimitFor, readPathWithShell, withChecksum, type PathReading, type PathWant } from '../facts/file.js';
+import { PATH_READER_PROGRAM, PathReader } from './path-reader.js';
 import { RemoteShell, type ShellChannel } from './remote-shell.js';
 import { parseJump, resolveSshTarget, type SshTarget } from './ssh-target.js';
 
@@ -17,13 +19,16 @@ export interface SshSettings {
 
 /**
  * One SSH connection per host (node-ssh over ssh2). Commands run in long-lived remote shells on
- * it (runner/connection/remote-shell.ts): one for the login user and one per become user, so a
- * host never holds more than a few of sshd's 10 sessions.
+ * it (runner/connection/remote-shell.ts) and paths are read by a long-lived path reader
+ * (path-reader.ts): one of each for the login user and per become user, so a host never holds
+ * more than a few of sshd's 10 sessions.
  */
 export class SshConnection implements Connection {
   private readonly ssh = new NodeSSH();
   private jump?: NodeSSH;
   private readonly shells = new Map<string, Promise<RemoteShell>>();
+  private readonly readers = new Map<string, Promise<PathReader | undefined>>();
+  private sudoChecked?: Promise<void>;
   private target?: SshTarget;
   private closed = false;
   /** Why an open connection was lost (keepalive timeout, reset), for the unreachable message. */
@@ -137,46 +142,46 @@ export class SshConnection implements Connection {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const lost = () => new UnreachableError(this.host, `the SSH connection to ${this.target?.host ?? this.host} was lost${this.lostReason ? `: ${this.lostReason}` : ''}`);
-    if (this.closed || !this.ssh.connection) throw lost();
-    const become = options.become && options.become.user !== this.target?.user ? options.become : undefined;
-    const shell = await this.shellFor(become);
+    const shell = await this.sessionFor(this.shells, options.become, (become) => this.openShell(become));
+    return this.unlessLost(() => shell.run(buildCommandLine(command, { env: options.env, cwd: options.cwd }), options.stdin));
+  }
+
+  /** Through the Perl path reader when the host has perl (see path-reader.ts), else with shell commands. */
+  async readPath(path: string, want: PathWant, options: Pick<ExecOptions, 'become'> = {}): Promise<PathReading> {
+    const reader = await this.sessionFor(this.readers, options.become, (become) => this.openReader(become));
+    const run = (command: string) => this.exec(command, options);
+    if (!reader) return readPathWithShell(run, path, want);
+    return withChecksum(await this.unlessLost(() => reader.read(path, contentLimitFor(want))), path, want, run);
+  }
+
+  private lost(): UnreachableError {
+    return new UnreachableError(this.host, `the SSH connection to ${this.target?.host ?? this.host} was lost${this.lostReason ? `: ${this.lostReason}` : ''}`);
+  }
+
+  private async unlessLost<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await shell.run(buildCommandLine(command, { env: options.env, cwd: options.cwd }), options.stdin);
+      return await work();
     } catch (error) {
-      throw this.closed ? lost() : error;
+      throw this.closed ? this.lost() : error;
     }
   }
 
-  private shellFor(become: ExecOptions['become']): Promise<RemoteShell> {
-    const key = become?.user ?? '';
-    let shell = this.shells.get(key);
-    if (!shell) {
-      shell = this.openShell(become);
-      this.shells.set(key, shell);
+  /** The session (shell or reader) for the login user or a become user, opened on first use. */
+  private sessionFor<T>(sessions: Map<string, Promise<T>>, become: ExecOptions['become'], open: (become: ExecOptions['become']) => Promise<T>): Promise<T> {
+    if (this.closed || !this.ssh.connection) return Promise.reject(this.lost());
+    const effective = become && become.user !== this.target?.user ? become : undefined;
+    const key = effective?.user ?? '';
+    let session = sessions.get(key);
+    if (!session) {
+      session = open(effective);
+      sessions.set(key, session);
     }
-    return shell;
+    return session;
   }
 
-  /** A shell as the login user, or through sudo as the become user (its password checked first). */
   private async openShell(become: ExecOptions['become']): Promise<RemoteShell> {
-    const user = become ? shellQuote(become.user) : '';
-    let command = '/bin/sh';
-    if (become && become.password === undefined) command = `sudo -n -H -u ${user} -- /bin/sh`;
-    if (become?.password !== undefined) {
-      // sudo -v on a channel whose stdin ends after one line: a wrong password fails at once, no retry.
-      const check = await this.channelExec(`sudo -k -S -p '' -v`, `${become.password}\n`);
-      if (check.rc !== 0) throw new Error(`sudo refused the become password for ${this.target?.user}@${this.host}: ${check.stderr.replace(/\n/g, ' ').trim()}`);
-      // Whichever of sudo (when it prompts) and 'read' does not take the password line takes the
-      // comment line: neither is ever run as a command.
-      command = `sudo -S -p '' -H -u ${user} -- /bin/sh -c 'IFS= read -r _; exec /bin/sh'`;
-    }
-    const channel = await new Promise<ShellChannel>((resolve, reject) =>
-      this.ssh.connection!.exec(command, (error: Error | undefined, stream: ShellChannel) => (error ? reject(error) : resolve(stream))),
-    );
-    const shell = new RemoteShell(channel);
+    const shell = new RemoteShell(await this.openChannel(become, '/bin/sh'));
     if (!become) return shell;
-    if (become.password !== undefined) shell.writeRaw(`${become.password}\n# k3s-playbook session\n`);
     // A sudo that refuses ends the session: find out now, with sudo's own words.
     try {
       await shell.run('true');
@@ -184,6 +189,40 @@ export class SshConnection implements Connection {
       throw new Error(`cannot become ${become.user} with sudo on ${this.host}: ${(error as Error).message}`);
     }
     return shell;
+  }
+
+  /** The path reader, or undefined when it does not start (no perl): paths are then read with shell commands. */
+  private async openReader(become: ExecOptions['become']): Promise<PathReader | undefined> {
+    const reader = new PathReader(await this.openChannel(become, `perl -e ${shellQuote(PATH_READER_PROGRAM)}`));
+    if (await reader.started) return reader;
+    reader.close();
+    return undefined;
+  }
+
+  /** A channel running a program as the login user, or through sudo as the become user (its password checked first). */
+  private async openChannel(become: ExecOptions['become'], program: string): Promise<ShellChannel> {
+    const user = become ? shellQuote(become.user) : '';
+    let command = program;
+    if (become && become.password === undefined) command = `sudo -n -H -u ${user} -- ${program}`;
+    if (become?.password !== undefined) {
+      await this.checkSudoPassword(become.password);
+      // Whichever of sudo (when it prompts) and 'read' does not take the password line takes the
+      // comment line: neither is ever run as a command.
+      command = `sudo -S -p '' -H -u ${user} -- /bin/sh -c ${shellQuote(`IFS= read -r _; exec ${program}`)}`;
+    }
+    const channel = await new Promise<ShellChannel>((resolve, reject) =>
+      this.ssh.connection!.exec(command, (error: Error | undefined, stream: ShellChannel) => (error ? reject(error) : resolve(stream))),
+    );
+    if (become?.password !== undefined) channel.write(`${become.password}\n# k3s-playbook session\n`);
+    return channel;
+  }
+
+  /** sudo -v on a channel whose stdin ends after one line: a wrong password fails at once, no retry. Once per connection. */
+  private checkSudoPassword(password: string): Promise<void> {
+    this.sudoChecked ??= this.channelExec(`sudo -k -S -p '' -v`, `${password}\n`).then((check) => {
+      if (check.rc !== 0) throw new Error(`sudo refused the become password for ${this.target?.user}@${this.host}: ${check.stderr.replace(/\n/g, ' ').trim()}`);
+    });
+    return this.sudoChecked;
   }
 
   /** A one-off command on its own channel, with stdin that ends. */
@@ -194,6 +233,7 @@ export class SshConnection implements Connection {
 
   async close(): Promise<void> {
     for (const shell of this.shells.values()) shell.then((s) => s.close(), () => undefined);
+    for (const reader of this.readers.values()) reader.then((r) => r?.close(), () => undefined);
     this.ssh.dispose();
     this.jump?.dispose();
   }

@@ -129,6 +129,7 @@ async function runModule(task: Task, host: HostState, scope: Vars, scopeWith: (e
     check,
     diff: ctx.vars.diff,
     run: (command, options = {}) => connection.exec(command, { ...options, become, env }),
+    readPath: (path, want) => connection.readPath(path, want, { become }),
     findLocalFile: (kind, path) => findLocalFile(task, ctx.vars.playbookDir, kind, path),
     renderTemplateFile: async (file) => renderText(await readFile(file, 'utf8'), scope, { loc: { file, line: 1, column: 1 }, what: `template ${basename(file)}`, isFile: true }),
     scope,

@@ -19,12 +19,14 @@ export interface FileState {
 /** The command that reads a path's state; its output is parsed by parseFileState. */
 export function fileStateCommand(path: string, withChecksum = true): string {
   const p = shellQuote(path);
+  // Each reading program that fails ends the command with its error: a partial answer would parse as a wrong state.
   return [
     `if [ -L ${p} ]; then t=link; elif [ -d ${p} ]; then t=directory; elif [ -f ${p} ]; then t=file; elif [ -e ${p} ]; then t=other; else t=absent; fi`,
     'echo "$t"',
-    `if [ "$t" != absent ]; then stat -c '%a %U %G %s' ${p}; fi`,
-    `if [ "$t" = link ]; then readlink ${p}; fi`,
-    ...(withChecksum ? [`if [ "$t" = file ]; then sha256sum ${p}; fi`] : []),
+    `if [ "$t" != absent ]; then stat -c '%a %U %G %s' ${p} || exit; fi`,
+    `if [ "$t" = link ]; then readlink ${p} || exit; fi`,
+    // From stdin: sha256sum escapes a name holding a newline or backslash, and its output with it.
+    ...(withChecksum ? [`if [ "$t" = file ]; then sha256sum < ${p} || exit; fi`] : []),
   ].join('; ');
 }
 
@@ -33,7 +35,7 @@ export function fileStateCommand(path: string, withChecksum = true): string {
  * computed here from the text, which saves running sha256sum on the host.
  */
 export function fileWithContentCommand(path: string): string {
-  return `${fileStateCommand(path, false)}; if [ "$t" = file ]; then cat ${shellQuote(path)}; fi`;
+  return `${fileStateCommand(path, false)}; if [ "$t" = file ]; then cat ${shellQuote(path)} || exit; fi`;
 }
 
 export function parseFileWithContent(output: string): { state: FileState; content: string } {
@@ -45,12 +47,47 @@ export function parseFileWithContent(output: string): { state: FileState; conten
   return { state: { ...state, sha256: sha256(content) }, content };
 }
 
+/** What a module needs to know of a path: its attributes, also its checksum, or also its content. */
+export type PathWant = 'attributes' | 'checksum' | 'content';
+
+/** What is at a path, with its bytes when they were read. */
+export interface PathReading {
+  state: FileState;
+  content?: Buffer;
+}
+
+/** Files up to this size are sent whole and hashed here; larger ones are hashed on the host. */
+const SEND_FOR_CHECKSUM = 256 * 1024;
+
+/** The largest content a path reader should send for what is wanted (-1: any size). */
+export const contentLimitFor = (want: PathWant) => (want === 'attributes' ? 0 : want === 'content' ? -1 : SEND_FOR_CHECKSUM);
+
+type Run = (command: string) => Promise<{ rc: number; stdout: string; stderr: string }>;
+
+/** Reads a path with shell commands: one round trip, one to three programs started on the host. */
+export async function readPathWithShell(run: Run, path: string, want: PathWant): Promise<PathReading> {
+  const result = await run(want === 'content' ? fileWithContentCommand(path) : fileStateCommand(path, want === 'checksum'));
+  if (result.rc !== 0) throw new Error(`cannot read the state of ${path}: ${result.stderr.trim()}`);
+  if (want !== 'content') return { state: parseFileState(result.stdout.trim()) };
+  const { state, content } = parseFileWithContent(result.stdout);
+  return { state, content: state.type === 'file' ? Buffer.from(content) : undefined };
+}
+
+/** A reading with the file's checksum filled in: from its content, or by sha256sum on the host when it was too big to send. */
+export async function withChecksum(reading: PathReading, path: string, want: PathWant, run: Run): Promise<PathReading> {
+  if (reading.state.type !== 'file' || want === 'attributes') return reading;
+  if (reading.content) return { state: { ...reading.state, sha256: sha256(reading.content) }, content: reading.content };
+  const result = await run(`sha256sum < ${shellQuote(path)}`);
+  if (result.rc !== 0) throw new Error(`cannot read the state of ${path}: ${result.stderr.trim()}`);
+  return { state: { ...reading.state, sha256: result.stdout.split(' ')[0] } };
+}
+
 export function parseFileState(output: string): FileState {
   const [type, attributes, extra] = output.split('\n');
   if (type === 'absent') return { type: 'absent' };
   const [mode, owner, group, size] = (attributes ?? '').split(' ');
   const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner, group, size: Number(size) };
   if (type === 'link') state.linkTarget = extra;
-  if (type === 'file') state.sha256 = extra?.split(' ')[0];
+  if (type === 'file' && extra) state.sha256 = extra.split(' ')[0];
   return state;
 }

@@ -73,7 +73,8 @@ export class Inventory {
   hostVars(hostName: string): Vars {
     const host = this.hosts.get(hostName);
     if (!host) throw new Error(`unknown host ${hostName}`);
-    const ordered = [...host.groups].sort((a, b) => this.depth(a) - this.depth(b) || a.localeCompare(b));
+    // Names compare by code point, as Python's sort does in Ansible (and without loading a collator).
+    const ordered = [...host.groups].sort((a, b) => this.depth(a) - this.depth(b) || (a < b ? -1 : a > b ? 1 : 0));
     return Object.assign({}, ...ordered.map((name) => this.groups.get(name)!.vars), host.vars);
   }
 

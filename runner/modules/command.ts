@@ -1,5 +1,5 @@
+import { posix } from 'node:path';
 import { join, split } from 'shlex';
-import { shellQuote } from '../connection/command-line.js';
 import { defineModule, type ModuleContext, type ModuleResult } from './module.js';
 
 export interface CommandArgs {
@@ -24,16 +24,14 @@ export const commandArgsSchema = {
   },
 };
 
-/** Whether creates/removes say the command is not needed: read with one 'test -e'. */
+/**
+ * Whether creates/removes say the command is not needed. Like Ansible: a relative path is taken
+ * from chdir, and a link counts even when dangling (lexists).
+ */
 export async function alreadyDone(args: CommandArgs, ctx: ModuleContext): Promise<string | undefined> {
-  if (args.creates !== undefined) {
-    const exists = await ctx.run(`test -e ${shellQuote(args.creates)}`);
-    if (exists.rc === 0) return `${args.creates} exists`;
-  }
-  if (args.removes !== undefined) {
-    const exists = await ctx.run(`test -e ${shellQuote(args.removes)}`);
-    if (exists.rc !== 0) return `${args.removes} does not exist`;
-  }
+  const exists = async (path: string) => (await ctx.readPath(args.chdir ? posix.resolve(args.chdir, path) : path, 'attributes')).state.type !== 'absent';
+  if (args.creates !== undefined && (await exists(args.creates))) return `${args.creates} exists`;
+  if (args.removes !== undefined && !(await exists(args.removes))) return `${args.removes} does not exist`;
   return undefined;
 }
 

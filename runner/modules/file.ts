@@ -2,7 +2,6 @@ import { shellQuote } from '../connection/command-line.js';
 import type { FileState } from '../facts/file.js';
 import { defineModule } from './module.js';
 import { attributeChanges, attributeCommands, attributesArgs, normalizeMode, type Attributes } from './support/file-attributes.js';
-import { readFileState } from './support/file-content.js';
 
 export interface FileArgs {
   path: string;
@@ -64,7 +63,7 @@ export default defineModule<FileArgs>({
   },
   checkMode: 'full',
   async run(args, ctx) {
-    const state = await readFileState(ctx, args.path);
+    const { state } = await ctx.readPath(args.path, 'attributes');
     const plan = planFile(args, state);
     if (plan instanceof Error) return { changed: false, failed: true, msg: plan.message };
     const changed = plan.commands.length > 0;

@@ -1,6 +1,5 @@
 import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { fileWithContentCommand, parseFileWithContent } from '../facts/file.js';
 import { ensureContent } from './support/file-content.js';
 
 export interface LineArgs {
@@ -64,9 +63,8 @@ export default defineModule<LineArgs>({
   checkMode: 'full',
   async run(args, ctx) {
     if ((args.state ?? 'present') === 'present' && args.line === undefined) return { changed: false, failed: true, msg: "state: present needs 'line'" };
-    const read = await ctx.run(fileWithContentCommand(args.path));
-    if (read.rc !== 0) return { changed: false, failed: true, msg: `cannot read ${args.path}: ${read.stderr.trim()}` };
-    const { state, content: before } = parseFileWithContent(read.stdout);
+    const { state, content } = await ctx.readPath(args.path, 'content');
+    const before = content?.toString('utf8') ?? '';
     if (state.type === 'absent' && !args.create) {
       if (args.state === 'absent') return { changed: false, path: args.path };
       return { changed: false, failed: true, msg: `${args.path} does not exist; set create: true to create it` };

@@ -1,4 +1,5 @@
 import type { ExecResult } from '../connection/connection.js';
+import type { PathReading, PathWant } from '../facts/file.js';
 import type { Vars } from '../inventory/inventory.js';
 
 /** A before/after pair shown with --diff, or a diff a tool already made (kubectl diff). */
@@ -31,6 +32,8 @@ export interface ModuleContext {
   diff: boolean;
   /** Runs a shell command on the target, with the task's become and environment. */
   run(command: string, options?: { stdin?: string | Buffer; cwd?: string }): Promise<ExecResult>;
+  /** What is at a path on the target, as the task's become user; rejects when it cannot be read. */
+  readPath(path: string, want: PathWant): Promise<PathReading>;
   /** A controller-side file the task names: the role's files/ or templates/ first, then the playbook's directory. */
   findLocalFile(kind: 'files' | 'templates', path: string): Promise<string>;
   /** Renders a Handlebars template file with the task's variables. */

@@ -1,5 +1,4 @@
 import { shellQuote } from '../connection/command-line.js';
-import { fileWithContentCommand, parseFileWithContent } from '../facts/file.js';
 import { editLines } from './lineinfile.js';
 import { defineModule } from './module.js';
 import { ensureContent } from './support/file-content.js';
@@ -24,9 +23,10 @@ export default defineModule<SysctlArgs>({
   async run(args, ctx) {
     const file = args.sysctl_file ?? '/etc/sysctl.d/99-k3s-playbook.conf';
     const value = String(args.value);
-    const [live, saved] = await Promise.all([ctx.run(`sysctl -n ${shellQuote(args.name)}`), ctx.run(fileWithContentCommand(file))]);
+    const [live, saved] = await Promise.all([ctx.run(`sysctl -n ${shellQuote(args.name)}`), ctx.readPath(file, 'content')]);
     if (live.rc !== 0) return { changed: false, failed: true, msg: `the kernel has no parameter ${args.name}: ${live.stderr.trim()}` };
-    const { state, content } = parseFileWithContent(saved.stdout);
+    const { state } = saved;
+    const content = saved.content?.toString('utf8') ?? '';
     const line = `${args.name} = ${value}`;
     const persisted = await ensureContent(ctx, file, editLines(content, { path: file, regexp: `^\\s*${args.name.replace(/\./g, '\\.')}\\s*=`, line }), { mode: '0644' }, { state, text: content });
     if (persisted.failed) return persisted;

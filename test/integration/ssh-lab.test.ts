@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,16 +128,70 @@ test.serial('become with a sudo password (-K): it works, and the password is nev
 `,
   });
   t.teardown(ws.cleanup);
+  // No stat or sha256sum on the host while this runs: the copy can only see its file through the path reader, run via sudo with the password.
+  await hideTools(2, ['stat', 'sha256sum']);
+  t.teardown(() => unhideTools(2, ['stat', 'sha256sum']));
   const args = ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '-e', 'ansible_user=pwuser', '-K', '-v'];
   const run = await cli(ws.dir, args, { stdin: 'lab-sudo-pass\n' });
   t.is(run.code, 0, run.stdout + run.stderr);
   t.regex(run.stdout, /=> root/);
   t.false((run.stdout + run.stderr).includes('lab-sudo-pass'));
   t.is(await lab.exec(2, 'cat', '/root/written-by-become'), 'ok\n');
+  const again = await cli(ws.dir, args, { stdin: 'lab-sudo-pass\n' });
+  t.regex(again.stdout, /h2 +: ok=4 +changed=0 /, again.stdout + again.stderr);
   const wrong = await cli(ws.dir, args, { stdin: 'not-the-password\n' });
   t.is(wrong.code, 2);
   t.regex(wrong.stdout, /incorrect password|Sorry, try again/);
 });
+
+test.serial('paths are read by the Perl path reader; a host without perl is read with shell commands, with the same results', async (t) => {
+  // h1: perl is there (a wrapper notes each start), stat and sha256sum are not: every read must go through the reader.
+  // h2: no perl at all: every read goes through the shell commands.
+  await lab.exec(1, 'sh', '-c', `printf '#!/bin/sh\\necho started >> /tmp/perl-starts\\nexec /usr/bin/perl "$@"\\n' > /usr/local/bin/perl && chmod +x /usr/local/bin/perl`);
+  await lab.exec(2, 'sh', '-c', `printf '#!/bin/sh\\necho tried >> /tmp/perl-starts\\necho "perl: not found" >&2\\nexit 127\\n' > /usr/local/bin/perl && chmod +x /usr/local/bin/perl`);
+  await hideTools(1, ['stat', 'sha256sum']);
+  t.teardown(async () => {
+    await unhideTools(1, ['stat', 'sha256sum']);
+    for (const n of [1, 2]) await lab.exec(n, 'rm', '-rf', '/usr/local/bin/perl', '/tmp/perl-starts', '/opt/reader');
+  });
+  const ws = await workspace({
+    'site.yaml': `- hosts: h1:h2
+  gather_facts: false
+  tasks:
+    - file: { path: /opt/reader, state: directory, mode: "0750" }
+    - copy: { dest: /opt/reader/conf, content: "a=1\\n", mode: "0640" }
+    - lineinfile: { path: /opt/reader/lines, line: "b=2", create: true }
+    - file: { path: /opt/reader/link, state: link, src: /opt/reader/conf }
+    - command: touch /opt/reader/marker
+      args: { creates: /opt/reader/marker }
+    - stat: { path: /opt/reader/conf }
+      register: conf
+    - debug: { msg: "{{ conf.stat.checksum }} {{ conf.stat.mode }} {{ conf.stat.size }}" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const first = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
+  t.is(first.code, 0, first.err + first.out.slice(-2000));
+  const second = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
+  t.is(second.code, 0, second.err);
+  for (const host of ['h1', 'h2']) {
+    t.is(recapOf(first.events)[host].changed, 5, host);
+    t.is(recapOf(second.events)[host].changed, 0, host);
+    t.deepEqual(debugMessages(second.events, host), [`${createHash('sha256').update('a=1\n').digest('hex')} 0640 4`], host);
+  }
+  t.is(await lab.exec(1, 'cat', '/tmp/perl-starts'), 'started\nstarted\n', 'one reader per run on h1');
+  t.is(await lab.exec(2, 'cat', '/tmp/perl-starts'), 'tried\ntried\n', 'h2 tried once per run, then used the shell');
+  t.is(await lab.exec(2, 'cat', '/opt/reader/lines'), 'b=2\n');
+});
+
+/** Makes programs unusable on a host for a while: a failing stand-in earlier on PATH (sshd's and sudo's PATH start at /usr/local/bin). */
+async function hideTools(n: number, tools: string[]) {
+  for (const tool of tools) await lab.exec(n, 'sh', '-c', `printf '#!/bin/sh\\necho "${tool} is hidden by the test" >&2\\nexit 1\\n' > /usr/local/bin/${tool} && chmod +x /usr/local/bin/${tool}`);
+}
+
+async function unhideTools(n: number, tools: string[]) {
+  await lab.exec(n, 'rm', '-f', ...tools.map((tool) => `/usr/local/bin/${tool}`));
+}
 
 test.serial('~/.ssh/config is honoured: HostName, User, Port, IdentityFile and ProxyJump', async (t) => {
   const home = await mkdtemp(join(tmpdir(), 'k3s-playbook-home-'));

@@ -1,15 +1,14 @@
 import { shellQuote } from '../../connection/command-line.js';
-import { fileStateCommand, parseFileState, sha256, type FileState } from '../../facts/file.js';
+import { sha256, type FileState } from '../../facts/file.js';
 import type { Diff, ModuleContext, ModuleResult } from '../module.js';
 import { attributeChanges, attributeCommands, describeAttributes, type Attributes } from './file-attributes.js';
 
 /** Larger files are compared by checksum only; their text is not shown in diffs. */
 const DIFF_LIMIT = 256 * 1024;
 
+/** A path's state with its checksum (copy, template, get_url, stat). */
 export async function readFileState(ctx: ModuleContext, path: string): Promise<FileState> {
-  const result = await ctx.run(fileStateCommand(path));
-  if (result.rc !== 0) throw new Error(`cannot read the state of ${path}: ${result.stderr.trim()}`);
-  return parseFileState(result.stdout.trim());
+  return (await ctx.readPath(path, 'checksum')).state;
 }
 
 export async function readRemoteText(ctx: ModuleContext, path: string): Promise<string> {

@@ -1,0 +1,128 @@
+import pLimit from 'p-limit';
+import type { FileState, FileType, PathReading } from '../facts/file.js';
+import type { ShellChannel } from './remote-shell.js';
+
+const HELLO = 'k3s-playbook path reader 1';
+
+/**
+ * A long-lived Perl process that answers "what is at this path" without starting a program per
+ * question: a state read through the shell costs one to three exec()s on the host (stat,
+ * sha256sum, cat), about 1 ms each on the lab hosts, this a few syscalls. Only perl-base is used,
+ * which Debian and Ubuntu mark Essential (always installed); where there is no perl the connection
+ * reads through the shell instead.
+ *
+ * One request per line: the largest content wanted (-1: any size) and the path in hex. One answer:
+ * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target in hex or -> <n>`
+ * followed by n bytes of content (n = -1: none sent). Lines starting with '#' are ignored: the
+ * comment line sudo's password hand-over may leave (SshConnection.openChannel).
+ */
+export const PATH_READER_PROGRAM = String.raw`
+use strict; use Errno;
+$| = 1; binmode STDIN; binmode STDOUT;
+my (%users, %groups);
+sub fail { my $why = "$_[0]"; $why =~ s/\s+/ /g; print "error $why\n" }
+print "${HELLO}\n";
+while (my $request = <STDIN>) {
+  next if $request =~ /^#/;
+  chomp $request;
+  my ($max, $hex) = split / /, $request, 2;
+  my $path = pack 'H*', $hex;
+  my @st = lstat $path;
+  if (!@st) { if ($!{ENOENT} || $!{ENOTDIR}) { print "absent\n" } else { fail $! } next }
+  my $type = -l _ ? 'link' : -d _ ? 'directory' : -f _ ? 'file' : 'other';
+  my $owner = $users{$st[4]} //= scalar(getpwuid $st[4]) // $st[4];
+  my $group = $groups{$st[5]} //= scalar(getgrgid $st[5]) // $st[5];
+  my $link = $type eq 'link' ? unpack('H*', readlink($path) // '') : '-';
+  my $header = sprintf '%s %o %s %s %d %s', $type, $st[2] & 07777, $owner, $group, $st[7], $link;
+  if ($type eq 'file' && ($max < 0 || $st[7] <= $max)) {
+    my $fh;
+    if (!open $fh, '<:raw', $path) { fail $!; next }
+    local $/; my $data = <$fh> // ''; close $fh;
+    print "$header ", length($data), "\n", $data;
+  } else { print "$header -1\n" }
+}
+`;
+
+/** The client end: asks the Perl process on a channel, one question at a time. */
+export class PathReader {
+  private readonly queue = pLimit(1);
+  private buffer = Buffer.alloc(0);
+  private pending?: () => void;
+  private closedReason?: string;
+  /** Resolves true once the program has said hello, false if the channel ended first (no perl). */
+  readonly started: Promise<boolean>;
+
+  constructor(private readonly channel: ShellChannel) {
+    let errors = '';
+    channel.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    this.started = new Promise((resolve) => {
+      this.pending = () => {
+        const newline = this.buffer.indexOf('\n');
+        if (newline !== -1 && this.buffer.subarray(0, newline).toString() === HELLO) {
+          this.buffer = this.buffer.subarray(newline + 1);
+          this.pending = undefined;
+          resolve(true);
+        } else if (this.closedReason) resolve(false);
+      };
+    });
+    channel.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.pending?.();
+    });
+    channel.on('close', () => {
+      this.closedReason ??= `the path reader ended${errors ? `: ${errors.trim()}` : ''}`;
+      this.pending?.();
+    });
+  }
+
+  /** The state of a path, with its content when it is a file of at most maxContent bytes (-1: any). */
+  read(path: string, maxContent: number): Promise<PathReading> {
+    return this.queue(async () => {
+      if (!(await this.started)) throw new Error(this.closedReason);
+      return this.readNow(path, maxContent);
+    });
+  }
+
+  private readNow(path: string, maxContent: number): Promise<PathReading> {
+    if (this.closedReason) return Promise.reject(new Error(this.closedReason));
+    return new Promise((resolve, reject) => {
+      this.pending = () => {
+        const answer = this.takeAnswer(path);
+        if (answer) {
+          this.pending = undefined;
+          if (answer instanceof Error) reject(answer);
+          else resolve(answer);
+        } else if (this.closedReason) {
+          this.pending = undefined;
+          reject(new Error(this.closedReason));
+        }
+      };
+      this.channel.write(`${maxContent} ${Buffer.from(path).toString('hex')}\n`);
+    });
+  }
+
+  /** The answer at the head of the buffer, once it has fully arrived. */
+  private takeAnswer(path: string): PathReading | Error | undefined {
+    const newline = this.buffer.indexOf('\n');
+    if (newline === -1) return undefined;
+    const header = this.buffer.subarray(0, newline).toString('utf8');
+    if (header === 'absent' || header.startsWith('error ')) {
+      this.buffer = this.buffer.subarray(newline + 1);
+      return header === 'absent' ? { state: { type: 'absent' } } : new Error(`cannot read the state of ${path}: ${header.slice(6)}`);
+    }
+    const [type, mode, owner, group, size, link, length] = header.split(' ');
+    const contentLength = Number(length);
+    if (contentLength > 0 && this.buffer.length < newline + 1 + contentLength) return undefined;
+    const end = newline + 1 + Math.max(contentLength, 0);
+    const content = contentLength >= 0 ? Buffer.from(this.buffer.subarray(newline + 1, end)) : undefined;
+    this.buffer = this.buffer.subarray(end);
+    const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner, group, size: Number(size) };
+    if (type === 'link') state.linkTarget = Buffer.from(link, 'hex').toString('utf8');
+    return { state, content };
+  }
+
+  close(): void {
+    this.closedReason ??= 'the path reader was closed';
+    this.channel.end();
+  }
+}
