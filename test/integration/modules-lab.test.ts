@@ -85,6 +85,17 @@ test.serial('every module converges on the first run and reports changed=0 on th
   t.is(fixture.requests.filter((r) => r.includes('payload.bin')).length, 3, 'downloaded once per host, not again on the second run');
 });
 
+test.serial('--check --diff on a file edited by hand shows its old and new text, and leaves it as it is', async (t) => {
+  await lab.exec(2, 'sh', '-c', "printf 'edited by hand\\n' > /opt/kp/app.conf");
+  const run = await runJson(SITE, ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '--check', '--diff', ...vars]);
+  t.is(run.code, 0, run.err);
+  const result = run.events.find((e) => e.type === 'host.result' && e.host === 'h2' && e.task === 'template');
+  t.is(result?.status, 'changed');
+  t.is(result?.diff?.[0]?.before, 'edited by hand\n');
+  t.regex(result?.diff?.[0]?.after ?? '', /\nhost=h2\n/);
+  t.is(await lab.exec(2, 'cat', '/opt/kp/app.conf'), 'edited by hand\n');
+});
+
 test.serial('the secret appears in no output, no event, no command line and no stray file', async (t) => {
   const run = await runJson(SITE, ['site.yaml', '-i', lab.inventory, '-vvv', ...vars.filter((v) => v !== '--json')]);
   t.is(run.code, 0);

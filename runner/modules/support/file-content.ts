@@ -11,12 +11,6 @@ export async function readFileState(ctx: ModuleContext, path: string): Promise<F
   return (await ctx.readPath(path, 'checksum')).state;
 }
 
-export async function readRemoteText(ctx: ModuleContext, path: string): Promise<string> {
-  const result = await ctx.run(`cat ${shellQuote(path)}`);
-  if (result.rc !== 0) throw new Error(`cannot read ${path}: ${result.stderr.trim()}`);
-  return result.stdout;
-}
-
 /** A remote file's bytes, whatever they are (base64 on the wire keeps binary intact). */
 export async function readRemoteBytes(ctx: ModuleContext, path: string): Promise<Buffer> {
   const result = await ctx.run(`base64 -w0 -- ${shellQuote(path)}`);
@@ -73,7 +67,7 @@ async function contentDiff(ctx: ModuleContext, path: string, state: FileState, c
   const diffs: Diff[] = [];
   if (plan.writeContent) {
     const tooBig = content.length > DIFF_LIMIT || (state.size ?? 0) > DIFF_LIMIT;
-    const before = state.type === 'file' && !tooBig ? (knownText ?? (await readRemoteText(ctx, path))) : '';
+    const before = state.type === 'file' && !tooBig ? (knownText ?? (await ctx.readPath(path, 'content')).content?.toString('utf8') ?? '') : '';
     const after = tooBig ? `(content of ${content.length} bytes, sha256 ${sha256(content)})\n` : content.toString();
     diffs.push({ path, before, after });
   }
