@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import test from 'ava';
 import { startLab, type Lab } from '../support/lab.js';
 import { debugMessages, recapOf, runJson, workspace } from '../support/workspace.js';
@@ -24,9 +25,9 @@ test.before(async () => {
 test.after.always(async () => lab?.stop());
 
 /** The CLI as a user runs it: a child process, with its own HOME and stdin. */
-function cli(cwd: string, args: string[], options: { home?: string; stdin?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(cwd: string, args: string[], options: { home?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('node', [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', ...(options.home ? { HOME: options.home } : {}) } });
+    const child = spawn('node', [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', ...(options.home ? { HOME: options.home } : {}), ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -60,6 +61,56 @@ test.serial('a host whose sshd is down is unreachable; the others finish; exit c
   const why = run.events.find((e) => e.type === 'host.result' && e.host === 'h3');
   t.regex(why.msg, new RegExp(`root@${lab.hostIp(3).replace(/\./g, '\\.')}:22: connection refused`));
 });
+
+test.serial('connecting retries with backoff: a host whose sshd comes up late is reached; a silent host times out', async (t) => {
+  const ws = await workspace({ 'site.yaml': PLAY });
+  t.teardown(ws.cleanup);
+  await lab.exec(3, 'systemctl', 'stop', 'ssh');
+  t.teardown(() => lab.exec(3, 'systemctl', 'start', 'ssh').then(() => undefined));
+  const started = Date.now();
+  const late = setTimeout(() => void lab.exec(3, 'systemctl', 'start', 'ssh'), 1000);
+  t.teardown(() => clearTimeout(late));
+  const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory, '--limit', 'h3']);
+  t.is(run.code, 0, run.out.slice(-1500));
+  t.deepEqual(debugMessages(run.events, 'h3'), ['h3']);
+  t.true(Date.now() - started > 1000, 'reached only after sshd came up');
+
+  // SYNs to port 2222 are dropped: no refusal, only silence, so ansible_ssh_timeout decides.
+  await lab.exec(3, 'iptables', '-I', 'INPUT', '-p', 'tcp', '--dport', '2222', '-j', 'DROP');
+  t.teardown(() => lab.exec(3, 'iptables', '-D', 'INPUT', '-p', 'tcp', '--dport', '2222', '-j', 'DROP').then(() => undefined));
+  const silentStart = Date.now();
+  const silent = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory, '--limit', 'h3', '-e', 'ansible_port=2222', '-e', 'ansible_ssh_timeout=1', '-e', 'ansible_ssh_retries=1']);
+  const took = Date.now() - silentStart;
+  t.is(silent.code, 4);
+  const why = silent.events.find((e) => e.type === 'host.result' && e.host === 'h3');
+  t.regex(why.msg, /:2222: no answer within 1s \(host down, wrong address or a firewall\)/);
+  t.true(took >= 2500 && took < 6000, `two attempts of 1 s with a 0.5 s pause between them, took ${took} ms`);
+});
+
+test.serial('with no key file, the keys of the user\'s ssh-agent are used', async (t) => {
+  const home = await mkdtemp(join(tmpdir(), 'k3s-playbook-home-'));
+  t.teardown(() => rm(home, { recursive: true, force: true }));
+  const socket = join(home, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  t.teardown(() => agent.kill());
+  await waitFor(async () => (await readFile(socket).catch((error) => error.code)) !== 'ENOENT');
+  const ws = await workspace({
+    'inventory.yaml': `all:\n  vars:\n    ansible_user: root\n    ansible_ssh_known_hosts_file: ${lab.dir}/known_hosts\n  hosts:\n    h1: { ansible_host: ${lab.hostIp(1)} }\n`,
+    'site.yaml': PLAY,
+  });
+  t.teardown(ws.cleanup);
+  const withoutKey = await cli(ws.dir, ['site.yaml'], { home, env: { SSH_AUTH_SOCK: socket } });
+  t.is(withoutKey.code, 4, 'an empty agent and no key file: nothing to log in with');
+  t.regex(withoutKey.stdout, /authentication failed \(tried .* and the ssh-agent\)/);
+  await promisify(execFile)('ssh-add', [join(lab.dir, 'id_ed25519')], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+  const run = await cli(ws.dir, ['site.yaml'], { home, env: { SSH_AUTH_SOCK: socket } });
+  t.is(run.code, 0, run.stdout + run.stderr);
+  t.regex(run.stdout, /ok: \[h1\].* => h1/);
+});
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 test.serial('a connection lost in the middle of a run makes that host unreachable; the others finish', async (t) => {
   const ws = await workspace({
