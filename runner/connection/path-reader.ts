@@ -12,8 +12,9 @@ const HELLO = 'k3s-playbook path reader 1';
  * reads through the shell instead.
  *
  * One request per line: the largest content wanted (-1: any size) and the path in hex. One answer:
- * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target in hex or -> <n>`
- * followed by n bytes of content (n = -1: none sent). Lines starting with '#' are ignored: the
+ * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target or -> <n>` (names
+ * in hex: a directory service's group may be "domain users") followed by n bytes of content (n =
+ * -1: none sent). Lines starting with '#' are ignored: the
  * comment line sudo's password hand-over may leave (SshConnection.openChannel).
  */
 export const PATH_READER_PROGRAM = String.raw`
@@ -33,7 +34,7 @@ while (my $request = <STDIN>) {
   my $owner = $users{$st[4]} //= scalar(getpwuid $st[4]) // $st[4];
   my $group = $groups{$st[5]} //= scalar(getgrgid $st[5]) // $st[5];
   my $link = $type eq 'link' ? unpack('H*', readlink($path) // '') : '-';
-  my $header = sprintf '%s %o %s %s %d %s', $type, $st[2] & 07777, $owner, $group, $st[7], $link;
+  my $header = sprintf '%s %o %s %s %d %s', $type, $st[2] & 07777, unpack('H*', $owner), unpack('H*', $group), $st[7], $link;
   if ($type eq 'file' && ($max < 0 || $st[7] <= $max)) {
     my $fh;
     if (!open $fh, '<:raw', $path) { fail $!; next }
@@ -116,8 +117,9 @@ export class PathReader {
     const end = newline + 1 + Math.max(contentLength, 0);
     const content = contentLength >= 0 ? Buffer.from(this.buffer.subarray(newline + 1, end)) : undefined;
     this.buffer = this.buffer.subarray(end);
-    const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner, group, size: Number(size) };
-    if (type === 'link') state.linkTarget = Buffer.from(link, 'hex').toString('utf8');
+    const text = (hex: string) => Buffer.from(hex, 'hex').toString('utf8');
+    const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner: text(owner), group: text(group), size: Number(size) };
+    if (type === 'link') state.linkTarget = text(link);
     return { state, content };
   }
 
