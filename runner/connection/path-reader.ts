@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { FileState, FileType, PathReading } from '../facts/file.js';
+import { ByteBuffer } from './byte-buffer.js';
 import type { ShellChannel } from './remote-shell.js';
 
 const HELLO = 'k3s-playbook path reader 1';
@@ -47,7 +48,7 @@ while (my $request = <STDIN>) {
 /** The client end: asks the Perl process on a channel, one question at a time. */
 export class PathReader {
   private readonly queue = pLimit(1);
-  private buffer = Buffer.alloc(0);
+  private readonly buffer = new ByteBuffer();
   private pending?: () => void;
   private closedReason?: string;
   /** Resolves true once the program has said hello, false if the channel ended first (no perl). */
@@ -59,15 +60,15 @@ export class PathReader {
     this.started = new Promise((resolve) => {
       this.pending = () => {
         const newline = this.buffer.indexOf('\n');
-        if (newline !== -1 && this.buffer.subarray(0, newline).toString() === HELLO) {
-          this.buffer = this.buffer.subarray(newline + 1);
+        if (newline !== -1 && this.buffer.text(0, newline) === HELLO) {
+          this.buffer.drop(newline + 1);
           this.pending = undefined;
           resolve(true);
         } else if (this.closedReason) resolve(false);
       };
     });
     channel.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.buffer.append(chunk);
       this.pending?.();
     });
     channel.on('close', () => {
@@ -106,17 +107,16 @@ export class PathReader {
   private takeAnswer(path: string): PathReading | Error | undefined {
     const newline = this.buffer.indexOf('\n');
     if (newline === -1) return undefined;
-    const header = this.buffer.subarray(0, newline).toString('utf8');
+    const header = this.buffer.text(0, newline);
     if (header === 'absent' || header.startsWith('error ')) {
-      this.buffer = this.buffer.subarray(newline + 1);
+      this.buffer.drop(newline + 1);
       return header === 'absent' ? { state: { type: 'absent' } } : new Error(`cannot read the state of ${path}: ${header.slice(6)}`);
     }
     const [type, mode, owner, group, size, link, length] = header.split(' ');
     const contentLength = Number(length);
     if (contentLength > 0 && this.buffer.length < newline + 1 + contentLength) return undefined;
-    const end = newline + 1 + Math.max(contentLength, 0);
-    const content = contentLength >= 0 ? Buffer.from(this.buffer.subarray(newline + 1, end)) : undefined;
-    this.buffer = this.buffer.subarray(end);
+    this.buffer.drop(newline + 1);
+    const content = contentLength >= 0 ? this.buffer.take(contentLength) : undefined;
     const text = (hex: string) => Buffer.from(hex, 'hex').toString('utf8');
     const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner: text(owner), group: text(group), size: Number(size) };
     if (type === 'link') state.linkTarget = text(link);

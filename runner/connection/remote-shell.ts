@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import pLimit from 'p-limit';
 import { shellQuote } from './command-line.js';
+import { ByteBuffer } from './byte-buffer.js';
 import type { ExecResult } from './connection.js';
 
 /** A channel whose stdout and stderr arrive separately (ssh2's ClientChannel, a child process adapter). */
@@ -22,22 +23,24 @@ export interface ShellChannel extends Duplex {
 export class RemoteShell {
   private readonly marker = `__kp_${randomBytes(12).toString('hex')}__`;
   private readonly queue = pLimit(1);
-  private stdout = Buffer.alloc(0);
-  private stderr = Buffer.alloc(0);
+  private readonly stdout = new ByteBuffer();
+  private readonly stderr = new ByteBuffer();
+  /** Where the next search for the marker starts in each stream: what lies before was searched. */
+  private searched = { stdout: 0, stderr: 0 };
   private pending?: () => void;
   private closedReason?: string;
 
   constructor(private readonly channel: ShellChannel) {
     channel.on('data', (chunk: Buffer) => {
-      this.stdout = Buffer.concat([this.stdout, chunk]);
+      this.stdout.append(chunk);
       this.pending?.();
     });
     channel.stderr.on('data', (chunk: Buffer) => {
-      this.stderr = Buffer.concat([this.stderr, chunk]);
+      this.stderr.append(chunk);
       this.pending?.();
     });
     channel.on('close', () => {
-      this.closedReason ??= `the remote shell ended${this.stderr.length ? `: ${this.stderr.toString('utf8').trim()}` : ''}`;
+      this.closedReason ??= `the remote shell ended${this.stderr.length ? `: ${this.stderr.text(0, this.stderr.length).trim()}` : ''}`;
       this.pending?.();
     });
   }
@@ -58,20 +61,28 @@ export class RemoteShell {
           reject(new Error(this.closedReason));
           return;
         }
-        const out = this.stdout.indexOf(this.marker);
-        const err = this.stderr.indexOf(this.marker);
+        const out = this.findMarker('stdout');
+        const err = this.findMarker('stderr');
         if (out === -1 || err === -1) return;
         const newline = this.stdout.indexOf('\n', out);
         if (newline === -1) return;
-        const rc = Number(this.stdout.subarray(out + this.marker.length, newline).toString());
-        const result = { rc, stdout: this.stdout.subarray(0, out).toString('utf8'), stderr: this.stderr.subarray(0, err).toString('utf8') };
-        this.stdout = this.stdout.subarray(newline + 1);
-        this.stderr = this.stderr.subarray(err + this.marker.length + 1);
+        const rc = Number(this.stdout.text(out + this.marker.length, newline));
+        const result = { rc, stdout: this.stdout.text(0, out), stderr: this.stderr.text(0, err) };
+        this.stdout.drop(newline + 1);
+        this.stderr.drop(err + this.marker.length + 1);
+        this.searched = { stdout: 0, stderr: 0 };
         this.pending = undefined;
         resolve(result);
       };
       this.channel.write(input + end);
     });
+  }
+
+  /** The marker's position in a stream, searching only bytes not searched before (large outputs arrive in many chunks). */
+  private findMarker(stream: 'stdout' | 'stderr'): number {
+    const at = this[stream].indexOf(this.marker, this.searched[stream]);
+    if (at === -1) this.searched[stream] = Math.max(0, this[stream].length - this.marker.length + 1);
+    return at;
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { conditionsHold } from '../conditions/expression.js';
 import { isTruthy } from '../conditions/values.js';
@@ -131,6 +131,7 @@ async function runModule(task: Task, host: HostState, scope: Vars, scopeWith: (e
     run: (command, options = {}) => connection.exec(command, { ...options, become, env }),
     readPath: (path, want) => connection.readPath(path, want, { become }),
     findLocalFile: (kind, path) => findLocalFile(task, ctx.vars.playbookDir, kind, path),
+    localPath: (path) => resolve(ctx.vars.playbookDir, path),
     renderTemplateFile: async (file) => renderText(await readFile(file, 'utf8'), scope, { loc: { file, line: 1, column: 1 }, what: `template ${basename(file)}`, isFile: true }),
     scope,
     conditionsHold: (conditions) => conditionsHold(conditions, scope, what(task.module)),

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { defineModule } from './module.js';
 import { readRemoteBytes } from './support/file-content.js';
 import { sha256 } from '../facts/file.js';
@@ -11,8 +11,11 @@ interface FetchArgs {
   mode?: string;
 }
 
-/** Where a fetched file lands: dest/HOST/SRC as in Ansible, or dest itself with flat. */
-export const fetchDestination = (args: FetchArgs, host: string) => (args.flat ? args.dest : join(args.dest, host, args.src));
+/** Where a fetched file lands, as in Ansible: dest/HOST/SRC; with flat, dest itself, or dest/BASENAME when dest ends with '/'. */
+export function fetchDestination(args: FetchArgs, host: string): string {
+  if (!args.flat) return join(args.dest, host, args.src);
+  return args.dest.endsWith('/') ? join(args.dest, basename(args.src)) : args.dest;
+}
 
 export default defineModule<FetchArgs>({
   name: 'fetch',
@@ -21,7 +24,7 @@ export default defineModule<FetchArgs>({
   checkMode: 'full',
   async run(args, ctx) {
     const content = await readRemoteBytes(ctx, args.src);
-    const dest = fetchDestination(args, ctx.host);
+    const dest = ctx.localPath(fetchDestination(args, ctx.host));
     const current = await readFile(dest).catch(() => undefined);
     const changed = current === undefined || sha256(current) !== sha256(content);
     if (!changed || ctx.check) return { changed, dest, checksum: sha256(content) };

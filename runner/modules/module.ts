@@ -36,6 +36,8 @@ export interface ModuleContext {
   readPath(path: string, want: PathWant): Promise<PathReading>;
   /** A controller-side file the task names: the role's files/ or templates/ first, then the playbook's directory. */
   findLocalFile(kind: 'files' | 'templates', path: string): Promise<string>;
+  /** A controller path the task names; a relative one is taken from the playbook's directory, as in Ansible. */
+  localPath(path: string): string;
   /** Renders a Handlebars template file with the task's variables. */
   renderTemplateFile(file: string): Promise<string>;
   /** The task's variables, for modules that read them (debug, assert). */

@@ -235,6 +235,27 @@ test.serial('paths are read by the Perl path reader; a host without perl is read
   t.is(await lab.exec(2, 'cat', '/opt/reader/lines'), 'b=2\n');
 });
 
+test.serial('large files travel whole: a 6 MB binary fetched byte for byte, a 3 MB text edited in place', async (t) => {
+  await lab.exec(1, 'sh', '-c', 'head -c 6000000 /dev/urandom > /opt/big.bin; seq 1 400000 > /opt/big.txt');
+  t.teardown(() => lab.exec(1, 'rm', '-f', '/opt/big.bin', '/opt/big.txt').then(() => undefined));
+  const ws = await workspace({
+    'site.yaml': `- hosts: h1
+  gather_facts: false
+  tasks:
+    - fetch: { src: /opt/big.bin, dest: fetched/, flat: true }
+    - lineinfile: { path: /opt/big.txt, regexp: "^200000$", line: "two hundred thousand" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
+  t.is(run.code, 0, run.out.slice(-1500));
+  const remote = await promisify(execFile)(join(import.meta.dirname, '..', 'lab', 'lab.sh'), ['exec', '1', 'sha256sum', '/opt/big.bin'], { env: { ...process.env, LAB: lab.name } });
+  t.is(createHash('sha256').update(await readFile(ws.path('fetched/big.bin'))).digest('hex'), remote.stdout.split(' ')[0]);
+  const text = await lab.exec(1, 'cat', '/opt/big.txt');
+  t.is(text.split('\n').length, 400001);
+  t.true(text.includes('\n199999\ntwo hundred thousand\n200001\n'));
+});
+
 /** Makes programs unusable on a host for a while: a failing stand-in earlier on PATH (sshd's and sudo's PATH start at /usr/local/bin). */
 async function hideTools(n: number, tools: string[]) {
   for (const tool of tools) await lab.exec(n, 'sh', '-c', `printf '#!/bin/sh\\necho "${tool} is hidden by the test" >&2\\nexit 1\\n' > /usr/local/bin/${tool} && chmod +x /usr/local/bin/${tool}`);
