@@ -45,6 +45,9 @@ export class ByteBuffer {
   /** Removes the first n bytes. */
   drop(n: number): void {
     this.start += n;
-    if (this.start === this.end) this.start = this.end = 0;
+    if (this.start < this.end) return;
+    this.start = this.end = 0;
+    // A session lives for the whole run: don't keep the room a large answer needed.
+    if (this.bytes.length > 1 << 20) this.bytes = Buffer.alloc(0);
   }
 }
