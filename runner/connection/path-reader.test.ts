@@ -11,16 +11,20 @@ import type { ShellChannel } from './remote-shell.js';
 const children: ChildProcess[] = [];
 test.after.always(() => children.forEach((child) => child.kill()));
 
-/** The real Perl program on this machine, its stdio joined into one channel as SSH would give it. */
-function localReader(program = 'perl', options: { uid?: number; gid?: number } = {}): PathReader {
-  const child = spawn(program, ['-e', PATH_READER_PROGRAM], { stdio: ['pipe', 'pipe', 'pipe'], ...options });
+/** A local child process as an SSH channel would give it: stdout and stdin joined, stderr beside. */
+function channelOf(child: ChildProcess): ShellChannel {
   children.push(child);
   child.on('error', () => undefined);
   const channel = Duplex.from({ readable: child.stdout, writable: child.stdin }) as unknown as ShellChannel;
-  channel.stderr = child.stderr;
+  channel.stderr = child.stderr!;
   channel.on('error', () => undefined); // a closed pipe ends the channel, as an SSH channel's close does
   child.on('close', () => channel.destroy());
-  return new PathReader(channel);
+  return channel;
+}
+
+/** The real Perl program on this machine. */
+function localReader(program = 'perl', options: { uid?: number; gid?: number } = {}): PathReader {
+  return new PathReader(channelOf(spawn(program, ['-e', PATH_READER_PROGRAM], { stdio: ['pipe', 'pipe', 'pipe'], ...options })));
 }
 
 const dir = mkdtempSync('/tmp/k3s-playbook-reader-');
@@ -43,6 +47,11 @@ test('the reader says hello; where the program cannot start it reports that inst
   const reader = localReader();
   t.true(await reader.started);
   reader.close();
+  // What a chatty ~/.bashrc prints before the program starts is skipped, not taken for an answer.
+  const afterBanner = new PathReader(channelOf(spawn('sh', ['-c', 'echo "Welcome to $(hostname)"; exec perl -e "$0"', PATH_READER_PROGRAM], { stdio: ['pipe', 'pipe', 'pipe'] })));
+  t.true(await afterBanner.started);
+  t.is((await afterBanner.read(at('text'), -1)).content?.toString(), 'a\nb\n');
+  afterBanner.close();
   const missing = localReader('/nonexistent/perl');
   t.false(await missing.started);
 });

@@ -15,8 +15,8 @@ const HELLO = 'k3s-playbook path reader 1';
  * One request per line: the largest content wanted (-1: any size) and the path in hex. One answer:
  * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target or -> <n>` (names
  * in hex: a directory service's group may be "domain users") followed by n bytes of content (n =
- * -1: none sent). Lines starting with '#' are ignored: the
- * comment line sudo's password hand-over may leave (SshConnection.openChannel).
+ * -1: none sent). Lines starting with '#' are ignored: the comment line sudo's password hand-over
+ * may leave (SshConnection.openChannel).
  */
 export const PATH_READER_PROGRAM = String.raw`
 use strict; use Errno;
@@ -59,9 +59,10 @@ export class PathReader {
     channel.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
     this.started = new Promise((resolve) => {
       this.pending = () => {
-        const newline = this.buffer.indexOf('\n');
-        if (newline !== -1 && this.buffer.text(0, newline) === HELLO) {
-          this.buffer.drop(newline + 1);
+        // Anything before the hello (a chatty shell start-up file) is not an answer.
+        const hello = this.buffer.indexOf(`${HELLO}\n`);
+        if (hello !== -1) {
+          this.buffer.drop(hello + HELLO.length + 1);
           this.pending = undefined;
           resolve(true);
         } else if (this.closedReason) resolve(false);
