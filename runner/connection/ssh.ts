@@ -181,12 +181,12 @@ export class SshConnection implements Connection {
 
   private async openShell(become: ExecOptions['become']): Promise<RemoteShell> {
     const shell = new RemoteShell(await this.openChannel(become, '/bin/sh'));
-    if (!become) return shell;
-    // A sudo that refuses ends the session: find out now, with sudo's own words.
+    // The first command's answer also holds whatever came before it (a chatty ~/.bashrc), so it is
+    // not a task's; and a sudo that refuses ends the session: find out now, with sudo's own words.
     try {
       await shell.run('true');
     } catch (error) {
-      throw new Error(`cannot become ${become.user} with sudo on ${this.host}: ${(error as Error).message}`);
+      throw become ? new Error(`cannot become ${become.user} with sudo on ${this.host}: ${(error as Error).message}`) : error;
     }
     return shell;
   }

@@ -256,6 +256,27 @@ test.serial('large files travel whole: a 6 MB binary fetched byte for byte, a 3 
   t.true(text.includes('\n199999\ntwo hundred thousand\n200001\n'));
 });
 
+test.serial("what a chatty ~/.bashrc prints is in no command's output and no path's state", async (t) => {
+  await lab.exec(1, 'sh', '-c', 'echo "echo Welcome to this host; echo and to stderr >&2" > /root/.bashrc');
+  t.teardown(() => lab.exec(1, 'rm', '-f', '/root/.bashrc').then(() => undefined));
+  const ws = await workspace({
+    'site.yaml': `- hosts: h1
+  gather_facts: false
+  tasks:
+    - command: hostname
+      register: name
+      changed_when: false
+    - stat: { path: /etc/hostname }
+      register: file
+    - debug: { msg: "[{{ name.stdout }}] [{{ name.stderr }}] {{ file.stat.isreg }}" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
+  t.is(run.code, 0, run.out.slice(-1500));
+  t.deepEqual(debugMessages(run.events, 'h1'), ['[h1] [] true']);
+});
+
 /** Makes programs unusable on a host for a while: a failing stand-in earlier on PATH (sshd's and sudo's PATH start at /usr/local/bin). */
 async function hideTools(n: number, tools: string[]) {
   for (const tool of tools) await lab.exec(n, 'sh', '-c', `printf '#!/bin/sh\\necho "${tool} is hidden by the test" >&2\\nexit 1\\n' > /usr/local/bin/${tool} && chmod +x /usr/local/bin/${tool}`);
