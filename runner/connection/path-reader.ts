@@ -5,6 +5,9 @@ import type { ShellChannel } from './remote-shell.js';
 
 const HELLO = 'k3s-playbook path reader 1';
 
+/** The reader's command line: the program itself travels on stdin, so sudo's log and ps show just this. */
+export const PATH_READER_COMMAND = 'perl';
+
 /**
  * A long-lived Perl process that answers "what is at this path" without starting a program per
  * question: a state read through the shell costs one to three exec()s on the host (stat,
@@ -15,17 +18,16 @@ const HELLO = 'k3s-playbook path reader 1';
  * One request per line: the largest content wanted (-1: any size) and the path in hex. One answer:
  * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target or -> <n>` (names
  * in hex: a directory service's group may be "domain users") followed by n bytes of content (n =
- * -1: none sent). Lines starting with '#' are ignored: the comment line sudo's password hand-over
- * may leave (SshConnection.openChannel).
+ * -1: none sent). The comment line sudo's password hand-over may leave (SshConnection.openChannel)
+ * reaches perl before the program, as a Perl comment.
  */
-export const PATH_READER_PROGRAM = String.raw`
+const PATH_READER_PROGRAM = String.raw`
 use strict; use Errno;
 $| = 1; binmode STDIN; binmode STDOUT;
 my (%users, %groups);
 sub fail { my $why = "$_[0]"; $why =~ s/\s+/ /g; print "error $why\n" }
 print "${HELLO}\n";
 while (my $request = <STDIN>) {
-  next if $request =~ /^#/;
   chomp $request;
   my ($max, $hex) = split / /, $request, 2;
   my $path = pack 'H*', $hex;
@@ -43,9 +45,10 @@ while (my $request = <STDIN>) {
     print "$header ", length($data), "\n", $data;
   } else { print "$header -1\n" }
 }
+__END__
 `;
 
-/** The client end: asks the Perl process on a channel, one question at a time. */
+/** The client end: sends the program to perl on a channel, then asks it one question at a time. */
 export class PathReader {
   private readonly queue = pLimit(1);
   private readonly buffer = new ByteBuffer();
@@ -76,6 +79,8 @@ export class PathReader {
       this.closedReason ??= `the path reader ended${errors ? `: ${errors.trim()}` : ''}`;
       this.pending?.();
     });
+    // perl reads its program up to __END__, then runs it; what follows on stdin are the questions.
+    channel.write(PATH_READER_PROGRAM);
   }
 
   /** The state of a path, with its content when it is a file of at most maxContent bytes (-1: any). */

@@ -6,7 +6,7 @@ import { buildCommandLine, shellQuote } from './command-line.js';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult } from './connection.js';
 import { algorithmsFor, fingerprint, hostEntryName, keyTypeOf, knownKeyTypes, readKnownHosts, recordHostKey, verifyHostKey } from './known-hosts.js';
 import { contentLimitFor, readPathWithShell, withChecksum, type PathReading, type PathWant } from '../facts/file.js';
-import { PATH_READER_PROGRAM, PathReader } from './path-reader.js';
+import { PATH_READER_COMMAND, PathReader } from './path-reader.js';
 import { RemoteShell, type ShellChannel } from './remote-shell.js';
 import { parseJump, resolveSshTarget, type SshTarget } from './ssh-target.js';
 
@@ -193,7 +193,7 @@ export class SshConnection implements Connection {
 
   /** The path reader, or undefined when it does not start (no perl): paths are then read with shell commands. */
   private async openReader(become: ExecOptions['become']): Promise<PathReader | undefined> {
-    const reader = new PathReader(await this.openChannel(become, `perl -e ${shellQuote(PATH_READER_PROGRAM)}`));
+    const reader = new PathReader(await this.openChannel(become, PATH_READER_COMMAND));
     if (await reader.started) return reader;
     reader.close();
     return undefined;
