@@ -23,7 +23,8 @@ export function fileStateCommand(path: string, withChecksum = true): string {
   return [
     `if [ -L ${p} ]; then t=link; elif [ -d ${p} ]; then t=directory; elif [ -f ${p} ]; then t=file; elif [ -e ${p} ]; then t=other; else t=absent; fi`,
     'echo "$t"',
-    `if [ "$t" != absent ]; then stat -c '%a %U %G %s' ${p} || exit; fi`,
+    // Names last, joined by ':' (which no user or group name holds): a directory service's group may be "domain users".
+    `if [ "$t" != absent ]; then stat -c '%a %s %U:%G' ${p} || exit; fi`,
     `if [ "$t" = link ]; then readlink ${p} || exit; fi`,
     // From stdin: sha256sum escapes a name holding a newline or backslash, and its output with it.
     ...(withChecksum ? [`if [ "$t" = file ]; then sha256sum < ${p} || exit; fi`] : []),
@@ -85,8 +86,10 @@ export async function withChecksum(reading: PathReading, path: string, want: Pat
 export function parseFileState(output: string): FileState {
   const [type, attributes, extra] = output.split('\n');
   if (type === 'absent') return { type: 'absent' };
-  const [mode, owner, group, size] = (attributes ?? '').split(' ');
-  const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner, group, size: Number(size) };
+  const [mode, size, ...words] = (attributes ?? '').split(' ');
+  const names = words.join(' ');
+  const colon = names.indexOf(':');
+  const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner: names.slice(0, colon), group: names.slice(colon + 1), size: Number(size) };
   if (type === 'link') state.linkTarget = extra;
   if (type === 'file' && extra) state.sha256 = extra.split(' ')[0];
   return state;

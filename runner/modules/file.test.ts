@@ -4,13 +4,14 @@ import { planFile } from './file.js';
 import { normalizeMode } from './support/file-attributes.js';
 import { planContent } from './support/file-content.js';
 
-const file = parseFileState(`file\n644 root root 5\n${sha256('hello')}`);
-const dir = parseFileState('directory\n755 root root 4096');
+const file = parseFileState(`file\n644 5 root:root\n${sha256('hello')}`);
+const dir = parseFileState('directory\n755 4096 root:root');
 const absent = parseFileState('absent');
 
 test('fact parser reads type, attributes and checksum', (t) => {
   t.deepEqual(file, { type: 'file', mode: '0644', owner: 'root', group: 'root', size: 5, sha256: sha256('hello') });
-  t.deepEqual(parseFileState('link\n777 root root 3\n/etc/x'), { type: 'link', mode: '0777', owner: 'root', group: 'root', size: 3, linkTarget: '/etc/x' });
+  t.deepEqual(parseFileState('link\n777 3 root:root\n/etc/x'), { type: 'link', mode: '0777', owner: 'root', group: 'root', size: 3, linkTarget: '/etc/x' });
+  t.like(parseFileState('file\n640 12 jane doe:domain users\nabc  -'), { owner: 'jane doe', group: 'domain users', size: 12, sha256: 'abc' }, 'names with spaces');
   t.deepEqual(absent, { type: 'absent' });
 });
 
@@ -45,8 +46,8 @@ test('file plan: directories, links, absent, touch', (t) => {
   t.deepEqual(plan({ path: '/f', state: 'touch' }), ['touch /f']);
   t.deepEqual(plan({ path: '/f', state: 'touch' }, file), [], 'touch keeps times: idempotent');
   t.regex(plan({ path: '/f' }) as string, /absent; use state: touch/);
-  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/x' }, parseFileState('link\n777 root root 3\n/etc/x')), []);
-  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/y' }, parseFileState('link\n777 root root 3\n/etc/x')), ["ln -sfn /etc/y /l"]);
+  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/x' }, parseFileState('link\n777 3 root:root\n/etc/x')), []);
+  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/y' }, parseFileState('link\n777 3 root:root\n/etc/x')), ["ln -sfn /etc/y /l"]);
   t.regex(plan({ path: '/l', state: 'link' }) as string, /needs 'src'/);
 });
 

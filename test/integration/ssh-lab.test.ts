@@ -200,10 +200,12 @@ test.serial('paths are read by the Perl path reader; a host without perl is read
   // h2: no perl at all: every read goes through the shell commands.
   await lab.exec(1, 'sh', '-c', `printf '#!/bin/sh\\necho started >> /tmp/perl-starts\\nexec /usr/bin/perl "$@"\\n' > /usr/local/bin/perl && chmod +x /usr/local/bin/perl`);
   await lab.exec(2, 'sh', '-c', `printf '#!/bin/sh\\necho tried >> /tmp/perl-starts\\necho "perl: not found" >&2\\nexit 127\\n' > /usr/local/bin/perl && chmod +x /usr/local/bin/perl`);
+  // A group whose name has a space, as a directory service may have ("domain users").
+  for (const n of [1, 2]) await lab.exec(n, 'sh', '-c', "echo 'domain users:x:5000:' >> /etc/group && touch /opt/shared && chgrp 5000 /opt/shared");
   await hideTools(1, ['stat', 'sha256sum']);
   t.teardown(async () => {
     await unhideTools(1, ['stat', 'sha256sum']);
-    for (const n of [1, 2]) await lab.exec(n, 'rm', '-rf', '/usr/local/bin/perl', '/tmp/perl-starts', '/opt/reader');
+    for (const n of [1, 2]) await lab.exec(n, 'sh', '-c', "rm -rf /usr/local/bin/perl /tmp/perl-starts /opt/reader /opt/shared; sed -i '/^domain users:/d' /etc/group");
   });
   const ws = await workspace({
     'site.yaml': `- hosts: h1:h2
@@ -218,6 +220,7 @@ test.serial('paths are read by the Perl path reader; a host without perl is read
     - stat: { path: /opt/reader/conf }
       register: conf
     - debug: { msg: "{{ conf.stat.checksum }} {{ conf.stat.mode }} {{ conf.stat.size }}" }
+    - file: { path: /opt/shared, group: domain users, mode: "0640" }
 `,
   });
   t.teardown(ws.cleanup);
@@ -226,7 +229,7 @@ test.serial('paths are read by the Perl path reader; a host without perl is read
   const second = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
   t.is(second.code, 0, second.err);
   for (const host of ['h1', 'h2']) {
-    t.is(recapOf(first.events)[host].changed, 5, host);
+    t.is(recapOf(first.events)[host].changed, 6, host);
     t.is(recapOf(second.events)[host].changed, 0, host);
     t.deepEqual(debugMessages(second.events, host), [`${createHash('sha256').update('a=1\n').digest('hex')} 0640 4`], host);
   }
