@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import type { Vars } from '../inventory/inventory.js';
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
@@ -44,6 +45,7 @@ export async function loadPlaybook(file: string, cwd: string): Promise<Playbook>
 }
 
 async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], dir: string, roleLoader: RoleLoader): Promise<Play> {
+  refuseConnectionVars(raw.vars, "the play's vars", (key) => source.locate([...path, 'vars', key]));
   const base: Inherited = {
     when: [],
     tags: list(raw.tags).map(String),
@@ -88,6 +90,7 @@ async function loadVarsFiles(files: string[], source: SourceDoc, path: PathSegme
     if (file.value !== null && (typeof file.value !== 'object' || Array.isArray(file.value))) {
       throw new UserError('a vars file must hold a mapping of variables.', file.locate([]), 'Write "name: value" lines.');
     }
+    refuseConnectionVars(file.value, file.file, (key) => file.locate([key]));
     Object.assign(vars, file.value ?? {});
   }
   return vars;

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError, type SourceLocation } from '../errors.js';
+import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import type { Vars } from '../inventory/inventory.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateSyntax } from '../template/render.js';
@@ -25,6 +26,7 @@ export class RoleLoader {
 
   /** The role and its meta dependencies, dependencies first. */
   async load(ref: RoleRef, parent: Inherited, loc: SourceLocation, chain: string[] = []): Promise<Role[]> {
+    refuseConnectionVars(ref.vars, `the variables given to role '${ref.role}'`, () => loc);
     if (chain.includes(ref.role)) {
       throw new UserError(`role '${ref.role}' depends on itself: ${[...chain, ref.role].join(' -> ')}.`, loc, 'Remove the circular dependency from meta/main.yaml.');
     }
@@ -115,6 +117,7 @@ function mapping(source: SourceDoc | undefined): Vars {
   if (typeof source.value !== 'object' || Array.isArray(source.value)) {
     throw new UserError(`${source.file} must hold a mapping of variables.`, source.locate([]), 'Write "name: value" lines.');
   }
+  refuseConnectionVars(source.value, source.file, (key) => source.locate([key]));
   return source.value as Vars;
 }
 

@@ -1,6 +1,7 @@
 import { split as splitWords } from 'shlex';
 import { parseExpression } from '../conditions/expression.js';
 import { UserError } from '../errors.js';
+import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean } from '../schema/validate.js';
@@ -45,6 +46,7 @@ function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
 
 function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherited): Item {
   const loc = at.source.locate(at.path);
+  refuseConnectionVars(raw.vars, `the vars of ${raw.block ? 'a block' : 'a task'}`, (key) => at.source.locate([...at.path, 'vars', key]));
   const inherited = inherit(parent, raw);
   const origin = (key: string) => ({ loc: at.source.locate([...at.path, key]), what: `'${key}'` });
   for (const key of ['when', 'changed_when', 'failed_when', 'until']) {
@@ -83,6 +85,7 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     throw new UserError(`unknown module '${moduleKey}'.`, at.source.locate([...at.path, moduleKey]), `Fix its name.${didYouMean(module, MODULE_NAMES)} Known modules: ${MODULE_NAMES.join(', ')}.`);
   }
   const args = moduleArgs(module, raw[moduleKey], raw.args as Record<string, unknown> | undefined, { source: at.source, path: [...at.path, moduleKey] });
+  if (module === 'set_fact') refuseConnectionVars(args, 'set_fact', (key) => at.source.locate([...at.path, moduleKey, key]));
   const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
   const task: Task = {
     ...inherited,
