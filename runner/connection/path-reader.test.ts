@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writ
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import test from 'ava';
-import { readPathWithShell, sha256, withChecksum, type PathWant } from '../facts/file.js';
+import { contentLimitFor, readPathWithShell, sha256, withChecksum, type PathWant } from '../facts/file.js';
 import { LocalConnection } from './local.js';
 import { PATH_READER_COMMAND, PathReader } from './path-reader.js';
 import type { ShellChannel } from './remote-shell.js';
@@ -67,7 +67,7 @@ for (const want of ['attributes', 'checksum', 'content'] as PathWant[]) {
     const run = (command: string) => shell.exec(command);
     for (const path of PATHS) {
       const fromShell = await readPathWithShell(run, path, want);
-      const fromReader = await withChecksum(await reader.read(path, want === 'attributes' ? 0 : want === 'content' ? -1 : 256 * 1024), path, want, run);
+      const fromReader = await withChecksum(await reader.read(path, contentLimitFor(want)), path, want, run);
       t.deepEqual(fromReader.state, fromShell.state, path);
       if (want === 'content') t.deepEqual(fromReader.content, fromShell.content, path);
     }

@@ -65,12 +65,18 @@ export const contentLimitFor = (want: PathWant) => (want === 'attributes' ? 0 : 
 
 type Run = (command: string) => Promise<{ rc: number; stdout: string; stderr: string }>;
 
+/** The output of a command that reads a path; its failure is the read's. */
+async function readOutput(run: Run, command: string, path: string): Promise<string> {
+  const result = await run(command);
+  if (result.rc !== 0) throw new Error(`cannot read the state of ${path}: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
 /** Reads a path with shell commands: one round trip, one to three programs started on the host. */
 export async function readPathWithShell(run: Run, path: string, want: PathWant): Promise<PathReading> {
-  const result = await run(want === 'content' ? fileWithContentCommand(path) : fileStateCommand(path, want === 'checksum'));
-  if (result.rc !== 0) throw new Error(`cannot read the state of ${path}: ${result.stderr.trim()}`);
-  if (want !== 'content') return { state: parseFileState(result.stdout.trim()) };
-  const { state, content } = parseFileWithContent(result.stdout);
+  const output = await readOutput(run, want === 'content' ? fileWithContentCommand(path) : fileStateCommand(path, want === 'checksum'), path);
+  if (want !== 'content') return { state: parseFileState(output.trim()) };
+  const { state, content } = parseFileWithContent(output);
   return { state, content: state.type === 'file' ? Buffer.from(content) : undefined };
 }
 
@@ -78,9 +84,8 @@ export async function readPathWithShell(run: Run, path: string, want: PathWant):
 export async function withChecksum(reading: PathReading, path: string, want: PathWant, run: Run): Promise<PathReading> {
   if (reading.state.type !== 'file' || want === 'attributes') return reading;
   if (reading.content) return { state: { ...reading.state, sha256: sha256(reading.content) }, content: reading.content };
-  const result = await run(`sha256sum < ${shellQuote(path)}`);
-  if (result.rc !== 0) throw new Error(`cannot read the state of ${path}: ${result.stderr.trim()}`);
-  return { state: { ...reading.state, sha256: result.stdout.split(' ')[0] } };
+  const sum = await readOutput(run, `sha256sum < ${shellQuote(path)}`, path);
+  return { state: { ...reading.state, sha256: sum.split(' ')[0] } };
 }
 
 export function parseFileState(output: string): FileState {

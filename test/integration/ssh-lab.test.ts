@@ -198,8 +198,8 @@ test.serial('become with a sudo password (-K): it works, and the password is nev
 test.serial('paths are read by the Perl path reader; a host without perl is read with shell commands, with the same results', async (t) => {
   // h1: perl is there (a wrapper notes each start), stat and sha256sum are not: every read must go through the reader.
   // h2: no perl at all: every read goes through the shell commands.
-  await lab.exec(1, 'sh', '-c', `printf '#!/bin/sh\\necho started >> /tmp/perl-starts\\nexec /usr/bin/perl "$@"\\n' > /usr/local/bin/perl && chmod +x /usr/local/bin/perl`);
-  await lab.exec(2, 'sh', '-c', `printf '#!/bin/sh\\necho tried >> /tmp/perl-starts\\necho "perl: not found" >&2\\nexit 127\\n' > /usr/local/bin/perl && chmod +x /usr/local/bin/perl`);
+  await standIn(1, 'perl', ['echo started >> /tmp/perl-starts', 'exec /usr/bin/perl "$@"']);
+  await standIn(2, 'perl', ['echo tried >> /tmp/perl-starts', 'echo "perl: not found" >&2', 'exit 127']);
   // A group whose name has a space, as a directory service may have ("domain users").
   for (const n of [1, 2]) await lab.exec(n, 'sh', '-c', "echo 'domain users:x:5000:' >> /etc/group && touch /opt/shared && chgrp 5000 /opt/shared");
   await hideTools(1, ['stat', 'sha256sum']);
@@ -280,9 +280,14 @@ test.serial("what a chatty ~/.bashrc prints is in no command's output and no pat
   t.deepEqual(debugMessages(run.events, 'h1'), ['[h1] [] true']);
 });
 
-/** Makes programs unusable on a host for a while: a failing stand-in earlier on PATH (sshd's and sudo's PATH start at /usr/local/bin). */
+/** A script in /usr/local/bin that a host runs instead of the program (sshd's and sudo's PATH start there). */
+async function standIn(n: number, program: string, lines: string[]) {
+  await lab.exec(n, 'sh', '-c', `printf '%s\\n' '#!/bin/sh' "$@" > /usr/local/bin/${program} && chmod +x /usr/local/bin/${program}`, 'sh', ...lines);
+}
+
+/** Makes programs unusable on a host for a while: a failing stand-in for each. */
 async function hideTools(n: number, tools: string[]) {
-  for (const tool of tools) await lab.exec(n, 'sh', '-c', `printf '#!/bin/sh\\necho "${tool} is hidden by the test" >&2\\nexit 1\\n' > /usr/local/bin/${tool} && chmod +x /usr/local/bin/${tool}`);
+  for (const tool of tools) await standIn(n, tool, [`echo "${tool} is hidden by the test" >&2`, 'exit 1']);
 }
 
 async function unhideTools(n: number, tools: string[]) {
