@@ -23,7 +23,7 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
   [ExitCode.HostsFailed]: 'one or more hosts failed (also when any_errors_fatal stopped a play)',
   [ExitCode.InvalidInput]: 'invalid input: inventory, playbook, role or template (the message names file:line:column)',
   [ExitCode.HostsUnreachable]: 'one or more hosts unreachable (wins over 2)',
-  [ExitCode.BadOptions]: 'bad command-line options',
+  [ExitCode.BadOptions]: 'bad command-line options, and files named on the command line (playbook, -i, -e @file) that do not exist or cannot be read',
   [ExitCode.Interrupted]: 'interrupted (Ctrl-C)',
   [ExitCode.Unexpected]: 'unexpected internal error',
 };
@@ -38,6 +38,8 @@ export class UserError extends Error {
     readonly loc?: SourceLocation,
     readonly hint?: string,
     readonly exitCode: ExitCodeValue = ExitCode.InvalidInput,
+    /** The offending line with a caret under the place, shown below the message. */
+    readonly excerpt?: string,
   ) {
     super(message);
     this.name = 'UserError';
@@ -51,5 +53,5 @@ export function formatLocation(loc: SourceLocation | undefined): string {
 export function formatUserError(error: UserError): string {
   const where = error.loc ? `${formatLocation(error.loc)}: ` : '';
   const hint = error.hint ? ` ${error.hint}` : '';
-  return `ERROR! ${where}${error.message}${hint}`;
+  return `ERROR! ${where}${error.message}${hint}${error.excerpt ? `\n${error.excerpt}` : ''}`;
 }

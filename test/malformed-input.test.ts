@@ -15,7 +15,13 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'inventory: bad indentation', files: { 'inventory.yaml': 'all:\n  hosts:\n    m1:\n   bad: x\n' }, at: 'inventory.yaml:4', message: /invalid YAML/ },
+  { name: 'inventory: bad indentation', files: { 'inventory.yaml': 'all:\n  hosts:\n    m1:\n   bad: x\n' }, at: 'inventory.yaml:4:4', message: /invalid YAML.*\n {2}4 \| {4}bad: x\n {4}\| {4}\^/ },
+  {
+    name: 'inventory: bad indentation deeper in',
+    files: { 'inventory.yaml': 'all:\n  children:\n    worker:\n      hosts:\n        w1:\n          ansible_host: 10.0.0.2\n        w2:\n   ansible_host: 10.0.0.3\n' },
+    at: 'inventory.yaml:8:4',
+    message: /\n {2}8 \| {4}ansible_host: 10\.0\.0\.3\n {4}\| {4}\^/,
+  },
   { name: 'inventory: duplicate key', files: { 'inventory.yaml': 'all:\n  hosts:\n    m1:\n    m1:\n' }, at: 'inventory.yaml:4', message: /invalid YAML.*[Mm]ap keys must be unique/ },
   { name: 'inventory: a list at the top', files: { 'inventory.yaml': '- m1\n- m2\n' }, at: 'inventory.yaml:1', message: /must be a mapping, not a list/ },
   { name: "inventory: 'host' instead of 'hosts'", files: { 'inventory.yaml': 'all:\n  children:\n    master:\n      host:\n        m1:\n' }, at: 'inventory.yaml:4', message: /unknown key 'host'.*Did you mean 'hosts'/ },
@@ -61,6 +67,15 @@ const cases: Case[] = [
   { name: 'options: forks 0', files: { 'site.yaml': '- hosts: all\n  tasks: []\n' }, args: ['--forks', '0'], message: /must be a whole number of 1 or more/, code: 5 },
   { name: 'options: bad extra vars', files: { 'site.yaml': '- hosts: all\n  tasks: []\n' }, args: ['-e', 'not a pair'], message: /is not 'name=value'/, code: 5 },
   { name: 'options: unknown role', files: { 'site.yaml': '- hosts: all\n  roles: [r]\n', 'roles/r/tasks/main.yaml': '[]\n' }, args: ['--role', 'app'], message: /--role 'app' is not a role of .*Its roles: r/, code: 5 },
+  { name: 'options: missing inventory', files: {}, args: ['-i', 'nowhere.yaml'], message: /the inventory .*nowhere\.yaml does not exist/, code: 5 },
+  { name: 'options: missing vars file', files: {}, args: ['-e', '@nowhere.yaml'], message: /-e @nowhere\.yaml: the file nowhere\.yaml cannot be read/, code: 5 },
+  {
+    name: 'options: a vars file with a secret that others can read',
+    files: { 'secrets.yaml': 'k3s_token: a-long-enough-token\n' },
+    args: ['-e', '@secrets.yaml'],
+    message: /-e @secrets\.yaml holds 'k3s_token' but other users can read it \(mode 0644\).*chmod 600 secrets\.yaml/s,
+    code: 5,
+  },
   { name: 'options: missing playbook', files: {}, args: [], message: /the playbook site\.yaml does not exist/, code: 5 },
 ];
 
@@ -76,7 +91,9 @@ for (const c of cases) {
     t.regex(output, c.message);
     t.notRegex(output, /\n\s+at |Error: |node:internal/, 'no stack trace');
     if (c.code === undefined || c.code === 3) {
-      t.is(run.err.trim().split('\n').length, 1, 'one paragraph');
+      const [message, ...excerpt] = run.err.trim().split('\n');
+      t.true(message.startsWith('ERROR! '), 'one paragraph');
+      t.true(excerpt.every((line) => /^ {2}(\d+| +) \| /.test(line)), `then at most the line with a caret: ${excerpt.join('\n')}`);
       t.true(run.err.includes(c.at ?? ''), `names ${c.at}: ${run.err}`);
       if (c.at) t.regex(run.err, /:\d+:\d+: /, 'file:line:column');
     }

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
+import { SECRET_NAME } from '../executor/redaction.js';
 import type { Vars } from '../inventory/inventory.js';
-import { parseYaml } from '../yaml/source.js';
+import { decodeUtf8, parseYaml } from '../yaml/source.js';
 
 /**
  * -e values as ansible-playbook takes them: 'k=v k2=v2' (strings), '@file.yaml', or inline
@@ -17,10 +18,12 @@ export async function parseExtraVars(values: string[], cwd: string): Promise<Var
 async function parseOne(value: string, cwd: string): Promise<Vars> {
   if (value.startsWith('@')) {
     const file = value.slice(1);
-    const text = await readFile(resolve(cwd, file), 'utf8').catch(() => {
+    const bytes = await readFile(resolve(cwd, file)).catch(() => {
       throw new UserError(`-e ${value}: the file ${file} cannot be read.`, undefined, 'Check the path after @.', ExitCode.BadOptions);
     });
-    return mapping(parseYaml(text, file).value, `-e ${value}`);
+    const vars = mapping(parseYaml(decodeUtf8(bytes, file), file).value, `-e ${value}`);
+    await refuseSharedSecrets(vars, resolve(cwd, file), value);
+    return vars;
   }
   if (/^\s*[{[]/.test(value)) return mapping(parseYaml(value, '-e').value, `-e ${value}`);
   const vars: Vars = {};
@@ -37,4 +40,24 @@ function mapping(value: unknown, what: string): Vars {
     throw new UserError(`${what} must hold a mapping of variables.`, undefined, 'Write "name: value" lines.', ExitCode.BadOptions);
   }
   return value as Vars;
+}
+
+/** The names of non-empty secrets (by their variable's name) at any depth. */
+function secretNames(vars: unknown, under = ''): string[] {
+  if (vars === null || typeof vars !== 'object') return [];
+  return Object.entries(vars).flatMap(([key, item]) => (typeof item === 'string' && item !== '' && SECRET_NAME.test(key) ? [under + key] : secretNames(item, `${under}${key}.`)));
+}
+
+/** A vars file that holds secrets is the way README gives to pass them: it must be private to its owner. */
+async function refuseSharedSecrets(vars: Vars, path: string, value: string): Promise<void> {
+  const secrets = secretNames(vars);
+  if (secrets.length === 0) return;
+  const mode = (await stat(path)).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  throw new UserError(
+    `-e ${value} holds ${secrets.map((name) => `'${name}'`).join(', ')} but other users can read it (mode ${mode.toString(8).padStart(4, '0')}).`,
+    undefined,
+    `Make it private first: chmod 600 ${value.slice(1)}`,
+    ExitCode.BadOptions,
+  );
 }

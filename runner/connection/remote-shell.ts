@@ -52,7 +52,13 @@ export class RemoteShell {
   private runNow(command: string, stdin?: string | Buffer): Promise<ExecResult> {
     if (this.closedReason) return Promise.reject(new Error(this.closedReason));
     const body = `( eval ${shellQuote(command)} )`;
-    const input = stdin === undefined ? `${body} </dev/null\n` : `base64 -d <<'${this.marker}' | ${body}\n${Buffer.from(stdin).toString('base64').replace(/.{76}/g, '$&\n')}\n${this.marker}\n`;
+    // With input, the whole command is a { } group: the shell runs nothing before it has read the
+    // closing brace after the here-document, so input cut short (a lost connection, Ctrl-C) is a
+    // syntax error instead of a command run on half its input.
+    const input =
+      stdin === undefined
+        ? `${body} </dev/null\n`
+        : `{ base64 -d <<'${this.marker}' | ${body}\n${Buffer.from(stdin).toString('base64').replace(/.{76}/g, '$&\n')}\n${this.marker}\n}\n`;
     const end = `__kp_rc=$?; printf '%s%d\\n' '${this.marker}' "$__kp_rc"; printf '%s\\n' '${this.marker}' >&2\n`;
     return new Promise((resolve, reject) => {
       this.pending = () => {

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import test from 'ava';
 import { debugMessages, localInventory, recapOf, runJson, workspace } from '../../test/support/workspace.js';
 
@@ -315,4 +315,70 @@ test('a play whose hosts all failed earlier is skipped, not a crash', async (t) 
   t.is(run.code, 2, run.err);
   t.deepEqual(debugMessages(run.events, 'w1'), ['w1 goes on']);
   t.truthy(run.events.find((e) => e.type === 'warning' && /no hosts left/.test(e.message)));
+});
+
+test("what a host answered is data, never a template: a registered '{{ x }}' is written as it is, through set_fact too", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1'], '    secret_token: do-not-leak-123\n'),
+    'answer.txt': '{{ secret_token }}',
+    'broken.txt': '{{ broken',
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - { command: "cat {{ playbook_dir }}/answer.txt", register: out, changed_when: false }
+    - { command: "cat {{ playbook_dir }}/broken.txt", register: broken, changed_when: false }
+    - set_fact: { copied: "{{ out.stdout }}" }
+    - copy: { content: "{{ out.stdout }}", dest: "{{ playbook_dir }}/registered.txt" }
+    - copy: { content: "{{ copied }}", dest: "{{ playbook_dir }}/fact.txt" }
+    - debug: { msg: "{{ broken.stdout }} and {{ item }}" }
+      loop: ["{{ out.stdout }}"]
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err + run.out);
+  t.is(await readFile(ws.path('registered.txt'), 'utf8'), '{{ secret_token }}');
+  t.is(await readFile(ws.path('fact.txt'), 'utf8'), '{{ secret_token }}');
+  const looped = run.events.find((e) => e.type === 'host.result' && e.module === 'debug');
+  t.is(looped?.result.results[0].msg, '{{ broken and {{ secret_token }}');
+});
+
+test('a secret too short to mask is refused before any host is reached, naming it and where it was set', async (t) => {
+  const ws = await workspace({ 'inventory.yaml': localInventory(['m1']), 'site.yaml': '- hosts: all\n  tasks:\n    - debug: { msg: "{{ k3s_token }}" }\n' });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml', '-e', 'k3s_token=abcde']);
+  t.is(run.code, 3);
+  t.regex(run.err, /the secret 'k3s_token' \(-e \(extra vars\)\) is shorter than 6 characters/);
+  t.false(run.out.includes('abcde') || run.err.includes('abcde'));
+  t.false(run.events.some((e) => e.type === 'host.result'), 'nothing ran');
+});
+
+test('masking hides the secrets and nothing else: ordinary values in a no_log result stay visible later', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1'], '    cluster_name: k3s-playbook\n    app_dir: /var/lib/k3s-playbook/app\n    admin_password: s3cret-pass\n'),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - { command: "printf '%s\\n' {{ cluster_name }} {{ app_dir }} generated-key-material", no_log: true, changed_when: false }
+    - debug: { msg: "{{ cluster_name }} in {{ app_dir }}; generated-key-material; s3cret-pass" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml', '-v']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['k3s-playbook in /var/lib/k3s-playbook/app; ********; ********']);
+});
+
+test('secrets from a private vars file (-e @secrets.yaml, mode 0600) are used and masked', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'secrets.yaml': 'k3s_token: from-a-private-file-42\n',
+    'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { content: "{{ k3s_token }}", dest: "{{ playbook_dir }}/used.txt" }\n    - debug: { msg: "token {{ k3s_token }}" }\n',
+  });
+  t.teardown(ws.cleanup);
+  await chmod(ws.path('secrets.yaml'), 0o600);
+  const run = await runJson(ws.dir, ['site.yaml', '-e', '@secrets.yaml']);
+  t.is(run.code, 0, run.err);
+  t.is(await readFile(ws.path('used.txt'), 'utf8'), 'from-a-private-file-42');
+  t.deepEqual(debugMessages(run.events, 'm1'), ['token ********']);
 });

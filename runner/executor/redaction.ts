@@ -1,8 +1,8 @@
 /** Names that mark a variable (or result key) as secret, as the README documents. */
 export const SECRET_NAME = /token|password|passwd|secret|passphrase/i;
 export const MASK = '********';
-/** Shorter values would mask ordinary words; secrets that short are not worth the name. */
-const MIN_SECRET_LENGTH = 6;
+/** Shorter values would mask ordinary words: a declared secret that short is refused before the run. */
+export const MIN_SECRET_LENGTH = 6;
 /** Keys that say where something is (slurp's source, copy's dest), not what it holds. */
 const LOCATION_KEYS = new Set(['path', 'src', 'source', 'dest', 'encoding']);
 
@@ -12,6 +12,28 @@ const LOCATION_KEYS = new Set(['path', 'src', 'source', 'dest', 'encoding']);
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** Values the user wrote under ordinary names (a cluster name, a path): never secrets by themselves. */
+  private readonly ordinary = new Set<string>();
+
+  /** Remember the plain strings under ordinary names in these variables, and these names (hosts, groups). */
+  learnOrdinary(vars: unknown, underSecretName = false): void {
+    if (typeof vars === 'string') {
+      if (!underSecretName && !vars.includes('{{')) this.ordinary.add(vars);
+    } else if (Array.isArray(vars)) {
+      vars.forEach((item) => this.learnOrdinary(item, underSecretName));
+    } else if (vars && typeof vars === 'object') {
+      for (const [key, value] of Object.entries(vars)) this.learnOrdinary(value, underSecretName || SECRET_NAME.test(key));
+    }
+  }
+
+  /** Declared secrets too short to be masked without masking ordinary text: 'name' for each, with its length. */
+  static tooShort(vars: unknown, path = ''): string[] {
+    if (typeof vars === 'string') return vars.length > 0 && vars.length < MIN_SECRET_LENGTH && SECRET_NAME.test(path) && !vars.includes('{{') ? [path] : [];
+    if (vars && typeof vars === 'object') {
+      return Object.entries(vars).flatMap(([key, value]) => (LOCATION_KEYS.has(key) ? [] : Redactor.tooShort(value, path ? `${path}.${key}` : key)));
+    }
+    return [];
+  }
 
   /** Remember every string under a secret-looking name (any depth) in these variables. */
   learnFromVars(vars: unknown, underSecretName = false): void {
@@ -28,9 +50,18 @@ export class Redactor {
     }
   }
 
-  /** Remember every string in a value (the locations it names aside): a no_log task's whole result is secret. */
+  /**
+   * Remember the strings of a no_log task's result, the locations it names aside, and what the
+   * user wrote under ordinary names (the cluster name in a kubeconfig result is not a secret).
+   */
   learnAll(value: unknown): void {
-    this.learnFromVars(value, true);
+    if (typeof value === 'string') {
+      if (!this.ordinary.has(value.trim())) this.learn(value);
+    } else if (Array.isArray(value)) {
+      value.forEach((item) => this.learnAll(item));
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) if (!LOCATION_KEYS.has(key)) this.learnAll(item);
+    }
   }
 
   learn(value: string): void {

@@ -8,7 +8,7 @@ import { ConnectionPool } from './connections.js';
 import type { HostStats, Reporter, RunEvent } from './events.js';
 import { HostState } from './host.js';
 import { PlayRunner } from './play-runner.js';
-import { Redactor } from './redaction.js';
+import { MIN_SECRET_LENGTH, Redactor } from './redaction.js';
 import { TaskSelection, type SelectionOptions } from './selection.js';
 
 export interface RunOptions {
@@ -99,14 +99,31 @@ export function exitCodeFor(stats: HostStats[]): ExitCodeValue {
   return ExitCode.Ok;
 }
 
-/** Values under secret-looking names anywhere in the inputs are masked in every event. */
+/**
+ * Values under secret-looking names anywhere in the inputs are masked in every event; values under
+ * ordinary names are known as ordinary. A declared secret too short to mask is refused here, before
+ * any host is reached.
+ */
 function learnDeclaredSecrets(redactor: Redactor, options: RunOptions): void {
-  redactor.learnFromVars(options.extraVars);
-  for (const group of options.inventory.groups.values()) redactor.learnFromVars(group.vars);
-  for (const host of options.inventory.hosts.values()) redactor.learnFromVars(host.vars);
+  const sources: Array<[string, unknown]> = [['-e (extra vars)', options.extraVars]];
+  for (const group of options.inventory.groups.values()) sources.push([`group '${group.name}' of ${options.inventory.file}`, group.vars]);
+  for (const host of options.inventory.hosts.values()) sources.push([`host '${host.name}' of ${options.inventory.file}`, host.vars]);
   for (const play of options.playbook.plays) {
-    redactor.learnFromVars([play.vars, play.varsFiles]);
-    for (const role of play.roles) redactor.learnFromVars([role.defaults, role.vars, role.params]);
-    for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks])) redactor.learnFromVars(task.vars);
+    sources.push([`play '${play.name}'`, [play.vars, play.varsFiles]]);
+    for (const role of play.roles) sources.push([`role '${role.name}'`, [role.defaults, role.vars, role.params]]);
+    for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks])) sources.push([`task '${task.name}'`, task.vars]);
   }
+  for (const [where, vars] of sources) {
+    const short = Redactor.tooShort(vars);
+    if (short.length > 0) {
+      throw new UserError(
+        `the secret '${short[0].replace(/^\d+\./, '')}' (${where}) is shorter than ${MIN_SECRET_LENGTH} characters: it could not be hidden in output without hiding ordinary words too.`,
+        undefined,
+        `Choose a longer value (a join token or password should be long and random), or empty it to let one be generated.`,
+      );
+    }
+    redactor.learnFromVars(vars);
+    redactor.learnOrdinary(vars);
+  }
+  redactor.learnOrdinary([...options.inventory.hosts.keys(), ...options.inventory.groups.keys()]);
 }

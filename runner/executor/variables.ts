@@ -1,7 +1,7 @@
 import type { SourceLocation } from '../errors.js';
 import type { Inventory, Vars } from '../inventory/inventory.js';
 import type { Block, Play, Task } from '../playbook/model.js';
-import { mergeLayers } from '../vars/precedence.js';
+import { keysFrom, mergeLayers } from '../vars/precedence.js';
 import { createScope, Lazy } from '../vars/scope.js';
 import type { HostState } from './host.js';
 
@@ -25,7 +25,7 @@ export interface VarsContext {
  */
 export function taskScope(ctx: VarsContext, host: HostState, item: Task | Block | undefined, loc: SourceLocation, what: string, extra: Vars = {}): Vars {
   const role = item?.role;
-  const vars = mergeLayers({
+  const layers = {
     'role defaults': role?.defaults,
     'inventory group vars': host.inventoryVars,
     facts: host.facts,
@@ -36,9 +36,14 @@ export function taskScope(ctx: VarsContext, host: HostState, item: Task | Block 
     'registered and set_fact': host.registered,
     'role params': role?.params,
     'extra vars': ctx.extraVars,
-  });
+  };
+  const vars = mergeLayers(layers);
   Object.assign(vars, magicVars(ctx, host), role ? { role_name: role.name, role_path: role.path } : {}, extra);
-  return createScope(vars, { loc, what });
+  // What hosts answered (facts, registered results) and values already rendered (set_fact, loop
+  // items) are data: a '{{' in them is text, as Ansible's "unsafe" values are.
+  const data = keysFrom(layers, ['facts', 'registered and set_fact']);
+  for (const key of Object.keys(extra)) data.add(key);
+  return createScope(vars, { loc, what }, data);
 }
 
 function magicVars(ctx: VarsContext, host: HostState): Vars {

@@ -1,9 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { UserError, type SourceLocation } from '../errors.js';
+import { ExitCode, UserError, type SourceLocation } from '../errors.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
-import { expandHostRange } from './host-range.js';
+import { expandHostRange, MAX_HOSTS } from './host-range.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -104,13 +104,15 @@ export async function loadInventory(path: string): Promise<Inventory> {
 }
 
 /** A directory inventory holds inventory.yaml (or hosts.yaml) and its group_vars/ and host_vars/. */
+/** The inventory file -i names (a file, or a directory holding one); not finding it is a wrong option, as for the playbook. */
 async function inventoryFile(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) return path;
+  if (!info) throw new UserError(`the inventory ${path} does not exist.`, undefined, 'Point -i at the inventory file (default: inventory.yaml).', ExitCode.BadOptions);
+  if (!info.isDirectory()) return path;
   for (const name of ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml']) {
     if (await stat(join(path, name)).catch(() => undefined)) return join(path, name);
   }
-  throw new UserError(`the inventory directory ${path} has no inventory.yaml or hosts.yaml.`, undefined, 'Point -i at the inventory file.');
+  throw new UserError(`the inventory directory ${path} has no inventory.yaml or hosts.yaml.`, undefined, 'Point -i at the inventory file.', ExitCode.BadOptions);
 }
 
 interface GroupBody {
@@ -130,13 +132,20 @@ function addGroup(inventory: Inventory, source: SourceDoc, name: string, body: G
     if (!inventory.groups.get('all')!.children.includes(name)) inventory.groups.get('all')!.children.push(name);
   }
   Object.assign(group.vars, body?.vars ?? {});
+  const listed = new Set(group.hosts);
   for (const [pattern, vars] of Object.entries(body?.hosts ?? {})) {
     const loc = source.locate([...path, 'hosts', pattern]);
     for (const hostName of expandHostRange(pattern, loc)) {
       const host = inventory.hosts.get(hostName) ?? { name: hostName, vars: {}, groups: new Set(['all']), loc };
       Object.assign(host.vars, vars ?? {});
       inventory.hosts.set(hostName, host);
-      if (name !== 'all' && !group.hosts.includes(hostName)) group.hosts.push(hostName);
+      if (name !== 'all' && !listed.has(hostName)) {
+        listed.add(hostName);
+        group.hosts.push(hostName);
+      }
+    }
+    if (inventory.hosts.size > MAX_HOSTS) {
+      throw new UserError(`the inventory names more than ${MAX_HOSTS.toLocaleString('en')} hosts.`, loc, 'Check the host ranges: an inventory holds at most that many.');
     }
   }
   for (const [child, childBody] of Object.entries(body?.children ?? {})) {

@@ -24,8 +24,8 @@ export function matchHosts(inventory: Inventory, pattern: string | string[]): { 
     const drop = resolve(word.slice(1));
     selected = selected.filter((h) => !drop.has(h));
   }
-  const order = [...inventory.hosts.keys()];
-  return { hosts: selected.sort((a, b) => order.indexOf(a) - order.indexOf(b)), unmatched };
+  const chosen = new Set(selected);
+  return { hosts: [...inventory.hosts.keys()].filter((host) => chosen.has(host)), unmatched };
 }
 
 function matchWord(inventory: Inventory, word: string): string[] {

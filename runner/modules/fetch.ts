@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { defineModule } from './module.js';
 import { readRemoteBytes } from './support/file-content.js';
+import { writeLocalFileAtomic } from './support/local-file.js';
 import { sha256 } from '../facts/file.js';
 
 interface FetchArgs {
@@ -29,9 +30,7 @@ export default defineModule<FetchArgs>({
     const changed = current === undefined || sha256(current) !== sha256(content);
     if (!changed || ctx.check) return { changed, dest, checksum: sha256(content) };
     await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
-    const temp = `${dest}.tmp-${process.pid}`;
-    await writeFile(temp, content, { mode: parseInt(args.mode ?? '600', 8) });
-    await rename(temp, dest);
+    await writeLocalFileAtomic(dest, content, parseInt(args.mode ?? '600', 8));
     return { changed, dest, checksum: sha256(content) };
   },
 });

@@ -41,6 +41,8 @@ export default defineModule<K8sApplyArgs>({
           : { file: '-f -', stdin: manifestText(args.definition!) };
     // kubectl diff: exit 0 = no difference, 1 = differences (printed), anything else = an error.
     const diff = await ctx.run(`${kubectl} diff --server-side ${manager} ${input.file}`, { stdin: input.stdin });
+    // Checking a host that K3s is not on yet (an earlier role installs it): every object is still to be made.
+    if (ctx.check && diff.rc === 127) return { changed: true, msg: `${kubectl.split(' ')[0]} is not on the host yet: the objects would be created once it is` };
     if (diff.rc > 1) return { changed: false, failed: true, msg: `kubectl diff failed: ${diff.stderr.trim() || diff.stdout.trim()}` };
     const changed = diff.rc === 1;
     const result = { changed, diff: changed && ctx.diff ? [{ path: 'kubernetes objects', before: '', after: '', unified: diff.stdout }] : undefined };

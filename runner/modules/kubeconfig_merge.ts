@@ -115,7 +115,8 @@ export default defineModule<MergeArgs>({
     const result = { changed, path, context: args.name, diff: changed && ctx.diff ? [{ path, before: read.stdout ? summary(existing) : '', after: summary(merged) }] : undefined };
     if (!changed || ctx.check) return result;
     const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-    const written = await ctx.run(`mkdir -p -m 0700 ${shellQuote(dir)} && ${atomicWriteCommand(path, { mode: '0600' }, false)}`, { stdin: stringify(merged) });
+    const text = stringify(merged);
+    const written = await ctx.run(`mkdir -p -m 0700 ${shellQuote(dir)} || exit 1\n${atomicWriteCommand(path, { mode: '0600' }, false, Buffer.byteLength(text))}`, { stdin: text });
     if (written.rc !== 0) return { ...result, changed: false, failed: true, msg: `cannot write ${path}: ${written.stderr.trim()}` };
     return result;
   },

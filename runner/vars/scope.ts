@@ -10,8 +10,9 @@ export class Lazy {
  * The variables one task sees on one host, as an object for templates and conditions.
  * Values that hold templates are rendered on first read, in this same scope (vars may refer
  * to other vars), and cached; a variable that refers to itself is reported, not looped on.
+ * Variables named in `data` are never rendered: their text is what a host said, not a template.
  */
-export function createScope(vars: Vars, origin: TemplateOrigin): Vars {
+export function createScope(vars: Vars, origin: TemplateOrigin, data: ReadonlySet<string> = new Set()): Vars {
   const resolved = new Map<string, unknown>();
   const resolving = new Set<string>();
   const has = (key: string | symbol) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(vars, key) && vars[key] !== undefined;
@@ -21,7 +22,7 @@ export function createScope(vars: Vars, origin: TemplateOrigin): Vars {
     resolving.add(key);
     try {
       const raw = vars[key];
-      const value = raw instanceof Lazy ? raw.compute() : renderDeep(raw, scope, { ...origin, what: `${origin.what} (through variable '${key}')` });
+      const value = raw instanceof Lazy ? raw.compute() : data.has(key) ? raw : renderDeep(raw, scope, { ...origin, what: `${origin.what} (through variable '${key}')` });
       resolved.set(key, value);
       return value;
     } finally {

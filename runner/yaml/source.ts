@@ -1,8 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { UserError, type SourceLocation } from '../errors.js';
 
 export type PathSegment = string | number;
+
+/** Limits that keep loading linear and bounded: no real playbook, inventory or vars file comes near them. */
+export const YAML_LIMITS = { bytes: 32 * 1024 * 1024, depth: 100, aliases: 1000 } as const;
 
 /** A parsed YAML file that can say where any value in it was written. */
 export interface SourceDoc {
@@ -12,28 +16,28 @@ export interface SourceDoc {
 }
 
 export function parseYaml(text: string, file: string): SourceDoc {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-  const problem = doc.errors[0];
-  if (problem) {
-    // A one-character range marks the end of the last good token: the mistake is where it points next.
-    const positions = problem.linePos ?? [{ line: 1, col: 1 }];
-    const pos = problem.pos[1] - problem.pos[0] <= 1 ? positions[positions.length - 1] : positions[0];
-    const reason = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new UserError(`invalid YAML: ${reason}.`, { file, line: pos.line, column: pos.col }, 'Fix the YAML syntax at that place.');
+  if (text.length > YAML_LIMITS.bytes) {
+    throw new UserError(`the file is ${(text.length / 1024 / 1024).toFixed(1)} MB; YAML files of up to ${YAML_LIMITS.bytes / 1024 / 1024} MB are read.`, { file, line: 1, column: 1 }, 'Split it, or check that this is the file you meant.');
   }
+  const lineCounter = new LineCounter();
+  // Duplicate keys are found below in one pass: the parser's own check compares each key with every other.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const at = (offset: number): SourceLocation => {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };
   };
+  const problem = doc.errors[0];
+  if (problem) throw syntaxError(problem, text, file);
+  checkShape(doc, text, at);
+  const children = new WeakMap<YAMLMap, Map<string, Pair>>();
   return {
     file,
-    value: doc.toJS({ maxAliasCount: 1000 }),
+    value: toValue(doc, text, at),
     locate(path) {
       let node: unknown = doc.contents;
       let offset = (node as Node | null)?.range?.[0] ?? 0;
       for (const segment of path) {
-        const next = childNode(node, segment);
+        const next = childNode(node, segment, children);
         if (!next) break;
         node = next.node;
         offset = next.offset;
@@ -43,10 +47,89 @@ export function parseYaml(text: string, file: string): SourceDoc {
   };
 }
 
-/** The child of a YAML map or sequence and the offset to report for it. */
-function childNode(node: unknown, segment: PathSegment): { node: unknown; offset: number } | undefined {
+type ParseProblem = Document.Parsed['errors'][number];
+
+function syntaxError(problem: ParseProblem, text: string, file: string): UserError {
+  if (/Maximum call stack size exceeded/.test(problem.message)) {
+    return new UserError(`it nests deeper than ${YAML_LIMITS.depth} levels.`, { file, line: problem.linePos?.[0].line ?? 1, column: 1 }, 'Flatten the structure.');
+  }
+  // A one-character range marks the end of the last good token: the mistake is where it points next.
+  const positions = problem.linePos ?? [{ line: 1, col: 1 }];
+  const pos = problem.pos[1] - problem.pos[0] <= 1 ? positions[positions.length - 1] : positions[0];
+  const lineText = text.split('\n')[pos.line - 1] ?? '';
+  // Pointing at a line's indentation means its first word: that is what is misplaced.
+  const column = pos.col <= lineText.search(/\S|$/) ? lineText.search(/\S|$/) + 1 : pos.col;
+  const loc = { file, line: pos.line, column };
+  const reason = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const hint = problem.code === 'BAD_INDENT' ? 'Indent it like the keys it belongs with (spaces, not tabs).' : 'Fix the YAML syntax at that place.';
+  return new UserError(`invalid YAML: ${reason}.`, loc, hint, undefined, excerpt(text, loc));
+}
+
+/** The line at a location with a caret under its column. */
+export function excerpt(text: string, loc: SourceLocation): string {
+  const line = text.split('\n')[loc.line - 1] ?? '';
+  const number = String(loc.line);
+  return `  ${number} | ${line}\n  ${' '.repeat(number.length)} | ${' '.repeat(Math.max(0, loc.column - 1))}^`;
+}
+
+/** One pass over the document: nesting depth and duplicate keys, with where they are. */
+function checkShape(doc: Document.Parsed, text: string, at: (offset: number) => SourceLocation): void {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > YAML_LIMITS.depth) {
+      const loc = at(node.range?.[0] ?? 0);
+      throw new UserError(`it nests deeper than ${YAML_LIMITS.depth} levels.`, loc, 'Flatten the structure.', undefined, excerpt(text, loc));
+    }
+    if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+      continue;
+    }
+    const seen = new Map<string, number>();
+    for (const pair of node.items) {
+      if (isScalar(pair.key)) {
+        const key = String(pair.key.value);
+        const offset = pair.key.range?.[0] ?? 0;
+        if (seen.has(key)) {
+          const loc = at(offset);
+          throw new UserError(`invalid YAML: map keys must be unique: '${key}' is also at line ${at(seen.get(key)!).line}.`, loc, 'Remove one of them or merge them.', undefined, excerpt(text, loc));
+        }
+        seen.set(key, offset);
+      }
+      stack.push({ node: pair.value, depth: depth + 1 });
+    }
+  }
+}
+
+/** The document as plain values; aliases that would expand beyond the limit are refused (a "billion laughs" file). */
+function toValue(doc: Document.Parsed, text: string, at: (offset: number) => SourceLocation): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: YAML_LIMITS.aliases });
+  } catch (error) {
+    if (!/alias/i.test((error as Error).message)) throw error;
+    let offset = 0;
+    visit(doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const loc = at(offset);
+    throw new UserError(`its aliases (*name) expand to more than ${YAML_LIMITS.aliases} copies, as in a "billion laughs" file.`, loc, 'Use fewer aliases, or write the values out.', undefined, excerpt(text, loc));
+  }
+}
+
+/** The child of a YAML map or sequence and the offset to report for it (a map's keys are indexed once). */
+function childNode(node: unknown, segment: PathSegment, children: WeakMap<YAMLMap, Map<string, Pair>>): { node: unknown; offset: number } | undefined {
   if (isMap(node)) {
-    const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+    let index = children.get(node);
+    if (!index) {
+      index = new Map();
+      for (const item of node.items) if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
+      children.set(node, index);
+    }
+    const pair = index.get(String(segment));
     if (!pair) return undefined;
     // Point at the key: that is the line a reader looks for, even when the value starts below it.
     return { node: pair.value, offset: (pair.key as Node).range?.[0] ?? 0 };
@@ -58,14 +141,30 @@ function childNode(node: unknown, segment: PathSegment): { node: unknown; offset
   return undefined;
 }
 
+/** A file's bytes as text; invalid UTF-8 is refused with its line, never turned into U+FFFD silently. */
+export function decodeUtf8(bytes: Buffer, file: string): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(10, start);
+    const slice = bytes.subarray(start, end === -1 ? bytes.length : end);
+    if (!isUtf8(slice)) {
+      const loc = { file, line, column: slice.toString('utf8').indexOf('\uFFFD') + 1 || 1 };
+      throw new UserError('the file is not valid UTF-8 text.', loc, 'Save it as UTF-8 (iconv -f latin1 -t utf-8 converts an old Latin-1 file).');
+    }
+    if (end === -1) return bytes.toString('utf8');
+    start = end + 1;
+  }
+}
+
 export async function loadYamlFile(file: string, what: string): Promise<SourceDoc> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
     throw new UserError(`the ${what} file ${file} ${reason}.`, undefined, `Check the path given for the ${what}.`);
   }
-  return parseYaml(text, file);
+  return parseYaml(decodeUtf8(bytes, file), file);
 }

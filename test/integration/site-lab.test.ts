@@ -8,7 +8,7 @@ import test from 'ava';
 import { parse } from 'yaml';
 import { serveDirectory } from '../support/http-fixture.js';
 import { startLab, type Lab } from '../support/lab.js';
-import { recapOf, runJson } from '../support/workspace.js';
+import { recapOf, runCli, runJson } from '../support/workspace.js';
 
 // site.yaml on the lab (h1 master, h2 and h3 workers) with TEST DOUBLES of K3s and Helm
 // (test/doubles), installed by the roles' own offline path. No real K3s runs here.
@@ -68,6 +68,10 @@ test.serial('check mode on bare hosts reports what would change and changes noth
   t.deepEqual(failures, []);
   t.true(recapOf(check.events).h1.changed > 5);
   t.deepEqual(await Promise.all([1, 2, 3].map(lab.changes)), before);
+  // The same with a Grafana password set: its Secret cannot be predicted before K3s is there, and must not fail.
+  const withPassword = await site('--check', '-e', 'grafana_admin_password=Check-Mode-Pass-1234');
+  t.is(withPassword.code, 0, withPassword.events.filter((e) => e.status === 'failed' && !e.ignored).map((e) => `${e.host}: ${e.task}: ${e.msg}`).join('\n'));
+  t.deepEqual(await Promise.all([1, 2, 3].map(lab.changes)), before);
 });
 
 test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Prometheus, kubeconfigs', async (t) => {
@@ -98,6 +102,19 @@ test.serial('the second run changes nothing and restarts nothing', async (t) => 
   t.is(second.code, 0, second.err);
   t.deepEqual(changedTasks(second.events), []);
   t.deepEqual([await started(1, 'k3s'), await started(2, 'k3s-agent')], before);
+});
+
+test.serial('a full run with -v shows the cluster name and paths, never the token or the password', async (t) => {
+  const password = 'Verbose-Grafana-Pass-7310';
+  const verbose = await runCli(ROOT, ['site.yaml', ...vars, '-v', '-e', `grafana_admin_password=${password}`]);
+  t.is(verbose.code, 0, verbose.out.slice(-2000));
+  const output = verbose.out + verbose.err;
+  const token = (await lab.exec(1, 'cat', '/var/lib/rancher/k3s/server/node-token')).trim();
+  t.false(output.includes(token) || output.includes(token.split('::server:')[1]), 'no token');
+  t.false(output.includes(password), 'no password');
+  t.regex(output, /context k3s-playbook in your kubeconfig/);
+  t.regex(output, /\/var\/lib\/k3s-playbook\/app/, 'the app directory, unmasked, in a -v result');
+  t.notRegex(output, /\/var\/lib\/\*{8}|\*{8} in your kubeconfig/, 'nothing ordinary is masked');
 });
 
 test.serial('--role app runs that role alone on a converged cluster', async (t) => {

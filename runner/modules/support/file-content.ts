@@ -34,18 +34,29 @@ export function planContent(content: string | Buffer, wanted: Attributes, state:
 
 /**
  * Writes through a temporary file in the same directory, then renames it into place: readers see
- * the old file or the new one, never half of it. Owner and mode are set before the rename, so a
- * secret is never readable by others, not even for a moment.
+ * the old file or the new one, never half of it. Every step is checked before the next: a full
+ * disk, or a transfer cut short, leaves the old file whole, removes the temporary one and fails.
+ * The size that arrived is compared with the size sent before the rename. Owner and mode are set
+ * before the rename too, so a secret is never readable by others, not even for a moment.
  */
-export function atomicWriteCommand(path: string, attributes: Attributes, exists: boolean): string {
+export function atomicWriteCommand(path: string, attributes: Attributes, exists: boolean, size: number): string {
   const p = shellQuote(path);
-  const keep = exists ? `chown --reference=${p} "$t" 2>/dev/null || true; chmod --reference=${p} "$t"; ` : 'chmod 0644 "$t"; ';
-  const set = attributeCommands('"$t"', attributes);
+  const fail = (what: string) => `{ echo ${shellQuote(`${what} (${path} left as it was)`)} >&2; exit 1; }`;
+  const keep = exists
+    ? // Keeping the owner needs root; a user writing its own file keeps it anyway.
+      [`chown --reference=${p} "$t" 2>/dev/null`, `chmod --reference=${p} "$t" || ${fail('cannot copy the mode')}`]
+    : [`chmod 0644 "$t" || ${fail('cannot set the mode')}`];
   return [
     `t=$(mktemp ${shellQuote(`${path}.tmp-`)}XXXXXX) || exit 1`,
     `trap 'rm -f "$t"' EXIT`,
-    `cat > "$t" && ${keep}${set.map((c) => `${c} && `).join('')}mv -f "$t" ${p} && trap - EXIT`,
-  ].join('; ');
+    `cat > "$t" || ${fail('cannot write the new content')}`,
+    `n=$(wc -c < "$t") || exit 1`,
+    `[ "$n" -eq ${size} ] || { printf 'only %s of %s bytes arrived (%s left as it was)\\n' "$n" ${size} ${p} >&2; exit 1; }`,
+    ...keep,
+    ...attributeCommands('"$t"', attributes).map((command) => `${command} || exit 1`),
+    `mv -f "$t" ${p} || exit 1`,
+    'trap - EXIT',
+  ].join('\n');
 }
 
 /** Ensure a file holds exactly this content with these attributes (copy, template, lineinfile). */
@@ -57,7 +68,7 @@ export async function ensureContent(ctx: ModuleContext, path: string, content: s
   const result: ModuleResult = { changed, path, checksum: sha256(content) };
   if (changed && ctx.diff) result.diff = await contentDiff(ctx, path, state, content, plan, known?.text);
   if (!changed || ctx.check) return result;
-  const command = plan.writeContent ? atomicWriteCommand(path, plan.attributes, state.type === 'file') : attributeCommands(shellQuote(path), plan.attributes).join(' && ');
+  const command = plan.writeContent ? atomicWriteCommand(path, plan.attributes, state.type === 'file', Buffer.byteLength(content)) : attributeCommands(shellQuote(path), plan.attributes).join(' && ');
   const written = await ctx.run(command, plan.writeContent ? { stdin: content } : {});
   if (written.rc !== 0) return { ...result, changed: false, failed: true, msg: `cannot write ${path}: ${written.stderr.trim()}` };
   return result;
