@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +14,7 @@ async function start(cpuMax: string, extra: Partial<ServiceConfig> = {}): Promis
   const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
   writeFileSync(join(cgroupRoot, 'cpu.max'), cpuMax);
   const logs: unknown[] = [];
-  const service = createService({ port: 0, nodeName: 'node-a', podName: 'pod-1', maxLoadSeconds: 300, cgroupRoot, logRequests: true, ...extra }, (level, msg, fields) => logs.push({ level, msg, ...fields }));
+  const service = createService({ port: 0, nodeName: 'node-a', podName: 'pod-1', maxLoadSeconds: 300, cgroupRoot, logRequests: true, shutdownGraceMs: 10_000, ...extra }, (level, msg, fields) => logs.push({ level, msg, ...fields }));
   await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
   const { port } = service.server.address() as { port: number };
   return { service, url: `http://127.0.0.1:${port}`, logs };
@@ -151,4 +152,28 @@ test('shutdown: a request in flight finishes, readiness fails, loads stop, no pr
   t.true(Date.now() - closeStarted < 2000, `closing took ${Date.now() - closeStarted} ms`);
   t.deepEqual(pids.filter(alive), [], 'no worker is left, not even as a zombie');
   await t.throwsAsync(fetch(url));
+});
+
+test('shutdown ends within the grace period even when a client never finishes its request; idle sockets close at once', async (t) => {
+  const { service, url } = await start('max 100000', { shutdownGraceMs: 800 });
+  const { port } = new URL(url);
+  // Sockets that read (resume) see the server's end of the connection.
+  const socketClosed = (socket: ReturnType<typeof connect>) => new Promise<void>((resolve) => socket.resume().on('close', () => resolve()));
+  // One client sends half a request and then nothing; another keeps an idle keep-alive connection.
+  const stalled = connect(Number(port), '127.0.0.1');
+  stalled.on('error', () => undefined);
+  stalled.write('POST /load HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\nduration');
+  const idle = connect(Number(port), '127.0.0.1');
+  idle.on('error', () => undefined);
+  idle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  await sleep(200);
+  const [stalledGone, idleGone] = [socketClosed(stalled), socketClosed(idle)];
+  let idleClosedAt = 0;
+  void idleGone.then(() => (idleClosedAt = Date.now()));
+  const started = Date.now();
+  await service.close();
+  const took = Date.now() - started;
+  await Promise.all([stalledGone, idleGone]);
+  t.true(took >= 700 && took < 5000, `closing took ${took} ms: the stalled request had its grace period, then was cut off`);
+  t.true(idleClosedAt - started < 500, 'the idle connection was closed at once');
 });

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
 import type { ServiceConfig } from './config.js';
 import { detectCpuLimit, workersFor, type CpuLimit } from './load/cpu-limit.js';
 import { LoadManager } from './load/load-manager.js';
@@ -31,9 +30,6 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** The form is one small field: anything much larger is refused with 413 before it is parsed. */
-const BODY_LIMIT = '16kb';
-
 export function createService(config: ServiceConfig, log: Logger): Service {
   let closing = false;
   const cpuLimit = detectCpuLimit(config.cgroupRoot);
@@ -42,17 +38,18 @@ export function createService(config: ServiceConfig, log: Logger): Service {
   for (const register of [homeRoute, loadRoute, healthRoutes, metricsRoute]) register(router, context);
   const app = new Koa();
   app.use(observeRequests(config.logRequests ? log : undefined, context.metrics));
-  // During shutdown, a response closes its connection: a kept-alive socket would hold exit back for
-  // the whole keep-alive timeout.
-  app.use(async (ctx, next) => {
-    await next();
-    if (closing) ctx.set('Connection', 'close');
-  });
   app.use(errorPages(log));
-  app.use(koaBody({ urlencoded: true, json: false, text: false, multipart: false, formLimit: BODY_LIMIT }));
   app.use(router.routes());
   app.use(router.allowedMethods());
   const server = createServer(app.callback());
+  // During shutdown, a response closes its connection: a kept-alive socket would hold exit back for
+  // the whole keep-alive timeout. (Set before Koa sees the request, so it costs nothing until then.)
+  server.prependListener('request', (_request, response) => {
+    if (closing) response.setHeader('Connection', 'close');
+  });
+  // A client that stalls while sending its request is cut off instead of holding a socket for minutes.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   return {
     server,
     context,
@@ -62,8 +59,11 @@ export function createService(config: ServiceConfig, log: Logger): Service {
       // Connections that finish their request after this point become idle later: close those too.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
+      // Past the grace period, connections still open (a request that never finishes arriving) are closed.
+      const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await Promise.all([closed, context.load.stopAll()]);
       clearInterval(sweep);
+      clearTimeout(deadline);
     },
   };
 }

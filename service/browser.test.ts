@@ -18,7 +18,7 @@ test('a visitor reads the page, reloads, starts a 2-second load, sees the graph 
   const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
   writeFileSync(join(cgroupRoot, 'cpu.max'), '100000 100000');
   const service = createService(
-    { port: 0, nodeName: 'k3s-worker-1', podName: 'stress-7d9f8c-x2k4q', maxLoadSeconds: 300, cgroupRoot, logRequests: false, grafanaPanelUrl: `http://127.0.0.1:${(panel.address() as { port: number }).port}/d-solo/stress/app?panelId=2` },
+    { port: 0, nodeName: 'k3s-worker-1', podName: 'stress-7d9f8c-x2k4q', maxLoadSeconds: 300, cgroupRoot, logRequests: false, shutdownGraceMs: 10_000, grafanaPanelUrl: `http://127.0.0.1:${(panel.address() as { port: number }).port}/d-solo/stress/app?panelId=2` },
     () => undefined,
   );
   await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));

@@ -14,6 +14,8 @@ export interface ServiceConfig {
   cgroupRoot: string;
   /** One log line per request (LOG_REQUESTS=true); off by default, since a load test would flood the logs. */
   logRequests: boolean;
+  /** How long shutdown waits for requests in flight before it closes their connections (SHUTDOWN_GRACE_SECONDS, default 10: well inside Kubernetes' 30 s). */
+  shutdownGraceMs: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -25,5 +27,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     maxLoadSeconds: 300,
     cgroupRoot: env.CGROUP_ROOT ?? '/sys/fs/cgroup',
     logRequests: env.LOG_REQUESTS === 'true',
+    shutdownGraceMs: 1000 * (Number(env.SHUTDOWN_GRACE_SECONDS) > 0 ? Number(env.SHUTDOWN_GRACE_SECONDS) : 10),
   };
 }

@@ -26,12 +26,22 @@ export interface ExecResult {
  */
 export interface Connection {
   readonly host: string;
-  /** Opens the connection; throws UnreachableError when the host cannot be reached. */
-  connect(): Promise<void>;
+  /** Opens the connection; throws UnreachableError when the host cannot be reached. Each failed attempt that is retried is told to onRetry. */
+  connect(onRetry?: (retry: ConnectRetry) => void): Promise<void>;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** What is at a path (as the become user, if any); rejects when it cannot be read. */
   readPath(path: string, want: PathWant, options?: Pick<ExecOptions, 'become'>): Promise<PathReading>;
   close(): Promise<void>;
+}
+
+/** A connection attempt failed and another follows: what a user waiting on the host is shown. */
+export interface ConnectRetry {
+  attempt: number;
+  attempts: number;
+  reason: string;
+  retryInMs: number;
+  /** The longest all attempts together can take: timeouts and pauses. */
+  budgetMs: number;
 }
 
 /** The host could not be reached or authenticated: the run goes on without it. */

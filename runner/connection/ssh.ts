@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeSSH, type Config } from 'node-ssh';
 import { buildCommandLine, shellQuote } from './command-line.js';
-import { UnreachableError, type Connection, type ExecOptions, type ExecResult } from './connection.js';
+import { UnreachableError, type Connection, type ConnectRetry, type ExecOptions, type ExecResult } from './connection.js';
 import { algorithmsFor, fingerprint, hostEntryName, keyTypeOf, knownKeyTypes, readKnownHosts, recordHostKey, verifyHostKey } from './known-hosts.js';
 import { contentLimitFor, readPathWithShell, withChecksum, type PathReading, type PathWant } from '../facts/file.js';
 import { PATH_READER_COMMAND, PathReader } from './path-reader.js';
@@ -46,11 +46,17 @@ export class SshConnection implements Connection {
     return new SshConnection(host, () => resolveSshTarget(host, vars), settings);
   }
 
-  async connect(): Promise<void> {
+  async connect(onRetry?: (retry: ConnectRetry) => void): Promise<void> {
     const target = (this.target = await this.targetFor());
+    const attempts = target.retries + 1;
+    const pause = (attempt: number) => 250 * 2 ** attempt;
+    const budgetMs = attempts * target.connectTimeoutMs + Array.from({ length: target.retries }, (_, i) => pause(i + 1)).reduce((a, b) => a + b, 0);
+    const started = Date.now();
     let lastError: Error | undefined;
-    for (let attempt = 0; attempt <= target.retries; attempt++) {
-      if (attempt > 0) await sleep(250 * 2 ** attempt);
+    let made = 0;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await sleep(pause(attempt));
+      made = attempt + 1;
       try {
         const sock = target.proxyJump ? await this.openJump(target) : await openSocket(target.host, target.port, target.connectTimeoutMs);
         await this.ssh.connect(await this.config(target, target.host, target.port, target.user, sock));
@@ -60,9 +66,11 @@ export class SshConnection implements Connection {
         if (error instanceof UnreachableError) throw error;
         lastError = this.hostKeyProblem ? new Error(this.hostKeyProblem) : (error as Error);
         if (this.hostKeyProblem || !TRANSIENT.test(lastError.message)) break;
+        if (made < attempts) onRetry?.({ attempt: made, attempts, reason: describeFailure(target, lastError), retryInMs: pause(made), budgetMs });
       }
     }
-    throw new UnreachableError(this.host, describeFailure(target, lastError!));
+    const tries = made > 1 ? ` (${made} attempts over ${((Date.now() - started) / 1000).toFixed(1)} s)` : '';
+    throw new UnreachableError(this.host, `${describeFailure(target, lastError!)}${tries}`);
   }
 
   /**

@@ -42,6 +42,7 @@ export type RunEvent =
       result?: Record<string, unknown>;
       durationMs: number;
     }
+  | { type: 'host.retry'; host: string; attempt: number; attempts: number; reason: string; retryInMs: number; budgetMs: number }
   | { type: 'task.end'; id: number }
   | { type: 'play.end'; name: string }
   | { type: 'warning'; message: string }

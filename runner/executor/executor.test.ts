@@ -382,3 +382,27 @@ test('secrets from a private vars file (-e @secrets.yaml, mode 0600) are used an
   t.is(await readFile(ws.path('used.txt'), 'utf8'), 'from-a-private-file-42');
   t.deepEqual(debugMessages(run.events, 'm1'), ['token ********']);
 });
+
+test("task titles: a name that differs per host names each host's own, a loop variable in it is filled in per item", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['h1', 'h2', 'h3']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: "{{ inventory_hostname }} is Ready"
+      debug: { msg: ok }
+    - name: chart repository {{ item.name }}
+      debug: { msg: "{{ item.name }}" }
+      loop: [{ name: prometheus-community }, { name: grafana }]
+      when: inventory_hostname == 'h1'
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  const starts = run.events.filter((e) => e.type === 'task.start').map((e) => e.name);
+  t.deepEqual(starts, ['h1 is Ready | h2 is Ready | h3 is Ready', 'chart repository prometheus-community | chart repository grafana']);
+  const ready = run.events.filter((e) => e.type === 'host.result' && e.module === 'debug' && !e.items).map((e) => `${e.host}: ${e.task}`);
+  t.deepEqual(ready.sort(), ['h1: h1 is Ready', 'h2: h2 is Ready', 'h3: h3 is Ready']);
+  t.false(JSON.stringify(run.events).includes('{{ item.name }}'));
+});

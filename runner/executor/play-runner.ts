@@ -5,7 +5,8 @@ import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Item, Play, Task } from '../playbook/model.js';
-import { renderString } from '../template/render.js';
+import { renderDeep, renderString } from '../template/render.js';
+import { toPlain } from '../vars/scope.js';
 import type { RunEvent } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
@@ -150,7 +151,8 @@ export class PlayRunner {
   private async runTask(task: Task, hosts: HostState[], handler = false): Promise<void> {
     if (hosts.length === 0) return;
     if (task.module === 'meta') return this.runMeta(task, hosts);
-    const name = this.displayName(task, hosts[0]);
+    const names = new Map(hosts.map((host) => [host.name, this.displayNames(task, host)]));
+    const name = headerName([...names.values()].flat());
     const runOnce = task.runOnce !== undefined && isTruthy(renderString(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
     // Every host named here gets a host.result: reporters wait for exactly these.
@@ -164,7 +166,7 @@ export class PlayRunner {
           const outcome = await runTaskOnHost(task, host, context);
           if (outcome.status === 'failed' && !outcome.ignored) anyFailed = true;
           if (outcome.status === 'changed') this.notify(task, host);
-          await this.report(task.id, name, task.module, host, outcome, started);
+          await this.report(task.id, names.get(host.name)!.join(' | '), task.module, host, outcome, started);
         }),
       ),
     );
@@ -174,13 +176,19 @@ export class PlayRunner {
     if (anyFailed && isTruthy(fatal)) this.aborted = true;
   }
 
-  /** The task's name with its variables filled in (as the first host sees them), or as written when they cannot be. */
-  private displayName(task: Task, host: HostState): string {
-    if (!task.name.includes('{{')) return task.name;
+  /**
+   * The task's name with its variables filled in as this host sees them, one per loop item when it
+   * names the loop variable; as written when they cannot be filled in.
+   */
+  private displayNames(task: Task, host: HostState): string[] {
+    if (!task.name.includes('{{')) return [task.name];
+    const render = (extra: Record<string, unknown> = {}) => String(renderString(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' }));
     try {
-      return String(renderString(task.name, taskScope(this.vars, host, task, task.loc, 'the task name'), { loc: task.loc, what: 'the task name' }));
+      if (task.loop === undefined || !task.name.includes(task.loopVar)) return [render()];
+      const items = renderDeep(task.loop, taskScope(this.vars, host, task, task.loc, "'loop'"), { loc: task.loc, what: "'loop'" });
+      return Array.isArray(items) && items.length > 0 ? [...new Set(items.map((item) => render({ [task.loopVar]: toPlain(item) })))] : [task.name];
     } catch {
-      return task.name;
+      return [task.name];
     }
   }
 
@@ -285,4 +293,10 @@ export function batches<T>(hosts: T[], serial: Array<number | string> | undefine
     index += size;
   }
   return result;
+}
+
+/** One title for a task whose name differs per host or item: the names themselves, or the first ones and how many more. */
+function headerName(names: string[]): string {
+  const distinct = [...new Set(names)];
+  return distinct.length <= 3 ? distinct.join(' | ') : `${distinct.slice(0, 2).join(' | ')} | (${distinct.length - 2} more)`;
 }

@@ -65,7 +65,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
     const safe = redactor.redact(event);
     for (const reporter of options.reporters) await reporter.handle(safe);
   };
-  const pool = new ConnectionPool(options.createConnection);
+  const pool = new ConnectionPool(options.createConnection, (host, retry) => void emit({ type: 'host.retry', host, ...retry }));
   const selection = new TaskSelection(options.selection, playbook);
   const limited = options.limit !== undefined ? new Set(matchHosts(inventory, options.limit).hosts) : undefined;
   try {

@@ -38,3 +38,8 @@ export function statusWord(status: HostStatus, ignored?: boolean): string {
   if (status === 'skipped') return 'skipping';
   return status === 'unreachable' ? 'unreachable' : status;
 }
+
+/** A failed connection attempt that will be retried, in words: what was tried, what comes, how long it may all take. */
+export function retryLine(event: { host: string; attempt: number; attempts: number; reason: string; retryInMs: number; budgetMs: number }): string {
+  return `connecting to ${event.host}: attempt ${event.attempt} of ${event.attempts} failed (${event.reason}); next in ${seconds(event.retryInMs)}, at most ${seconds(event.budgetMs)} in all`;
+}

@@ -1,12 +1,14 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { Reporter, RunEvent } from '../executor/events.js';
-import { heading, recapLines, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
+import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
 type HostResult = Extract<RunEvent, { type: 'host.result' }>;
 
 interface OpenTask {
   run: Promise<unknown>;
   results: Map<string, (result: HostResult) => void>;
+  /** Sets a host's line while it is still running (connection retries). */
+  titles: Map<string, (title: string) => void>;
   diffs: string[];
 }
 
@@ -37,6 +39,9 @@ export class ListrReporter implements Reporter {
         this.open?.results.get(event.host)?.(event);
         if (this.options.diff) this.open?.diffs.push(...(event.diff ?? []).map(unifiedDiff));
         break;
+      case 'host.retry':
+        this.open?.titles.get(event.host)?.(`${event.host}: ${retryLine(event)}`);
+        break;
       case 'task.end':
         if (this.open) {
           await this.open.run;
@@ -59,10 +64,12 @@ export class ListrReporter implements Reporter {
 
   private start(event: Extract<RunEvent, { type: 'task.start' }>): OpenTask {
     const results = new Map<string, (result: HostResult) => void>();
+    const titles = new Map<string, (title: string) => void>();
     const waits = new Map(event.hosts.map((host) => [host, new Promise<HostResult>((resolve) => results.set(host, resolve))]));
     const hostTask = (host: string) => ({
       title: host,
       task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
+        titles.set(host, (title) => (task.title = title));
         const result = await waits.get(host)!;
         const items = (result.items ?? []).map((item) => `${statusWord(item.status)}: ${item.label}`).join(', ');
         task.title = `${host}: ${statusWord(result.status, result.ignored)} (${seconds(result.durationMs)})${items ? ` [${items}]` : ''}${result.module === 'debug' && result.msg ? ` ${result.msg}` : ''}`;
@@ -79,6 +86,6 @@ export class ListrReporter implements Reporter {
       ],
       { exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false, collapseSkips: false, showSkipMessage: false } },
     );
-    return { run: list.run().catch(() => undefined), results, diffs: [] };
+    return { run: list.run().catch(() => undefined), results, titles, diffs: [] };
   }
 }

@@ -1,5 +1,5 @@
 import type { Reporter, RunEvent } from '../executor/events.js';
-import { heading, recapLines, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
+import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
 /** Ansible-style lines, for logs, CI and any output that is not a terminal. */
 export class PlainReporter implements Reporter {
@@ -28,6 +28,9 @@ export class PlainReporter implements Reporter {
         if (this.options.diff) for (const diff of event.diff ?? []) this.write(unifiedDiff(diff));
         break;
       }
+      case 'host.retry':
+        this.write(`[${event.host}] ${retryLine(event)}`);
+        break;
       case 'warning':
         this.write(`[WARNING]: ${event.message}`);
         break;

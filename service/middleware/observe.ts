@@ -8,11 +8,11 @@ export function observeRequests(log: Logger | undefined, metrics: Metrics): Midd
   const counters = new Map<string, ReturnType<Metrics['requests']['labels']>>();
   const timers = new Map<string, ReturnType<Metrics['duration']['labels']>>();
   return async (ctx, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     try {
       await next();
     } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const seconds = (performance.now() - started) / 1000;
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       const key = `${ctx.method} ${route} ${ctx.status}`;
       let counter = counters.get(key);

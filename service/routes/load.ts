@@ -1,17 +1,23 @@
 import type Router from '@koa/router';
+import { koaBody } from 'koa-body';
 import type { ServiceContext } from '../app.js';
 import { errorPage, loadPage } from '../views/templates.js';
 
-/** The duration a form sent, if it is a whole number of seconds within the allowed range. */
+/** The duration a form sent, if it is written as a whole number of seconds (no sign, space or leading zero) within the range. */
 export function parseDuration(raw: unknown, max: number): number | undefined {
-  if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw.trim())) return undefined;
-  const seconds = Number(raw.trim());
-  return seconds >= 1 && seconds <= max ? seconds : undefined;
+  if (typeof raw !== 'string' || !/^[1-9][0-9]{0,5}$/.test(raw)) return undefined;
+  const seconds = Number(raw);
+  return seconds <= max ? seconds : undefined;
 }
+
+/** The form is one small field: anything much larger is refused with 413 before it is parsed. */
+const BODY_LIMIT = '16kb';
 
 /** POST /load: validate the duration on the server, start (or extend) the load, answer at once. */
 export function loadRoute(router: Router, service: ServiceContext): void {
-  router.post('load', '/load', (ctx) => {
+  // Only this route reads a body: other requests skip the parser altogether.
+  const form = koaBody({ urlencoded: true, json: false, text: false, multipart: false, formLimit: BODY_LIMIT });
+  router.post('load', '/load', form, (ctx) => {
     const raw = (ctx.request.body as Record<string, unknown> | undefined)?.duration;
     const seconds = parseDuration(raw, service.config.maxLoadSeconds);
     ctx.type = 'html';

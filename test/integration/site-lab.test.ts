@@ -139,6 +139,18 @@ test.serial('a Grafana admin password you set goes into its Secret and nowhere e
   t.deepEqual(changedTasks(again.events), []);
 });
 
+test.serial('verify names a host it could not reach instead of failing on its missing facts', async (t) => {
+  await lab.exec(3, 'systemctl', 'stop', 'ssh');
+  t.teardown(() => lab.exec(3, 'systemctl', 'start', 'ssh').then(() => undefined));
+  const verify = await site('--role', 'verify', '-e', 'ansible_ssh_retries=0');
+  t.is(verify.code, 4, verify.err);
+  const check = verify.events.find((e) => e.type === 'host.result' && e.host === 'h1' && /every inventory host is a Ready node/.test(e.task));
+  t.is(check?.status, 'failed');
+  t.deepEqual(check?.items.map((i: { label: string; status: string }) => `${i.label} ${i.status}`), ['h1 ok', 'h2 ok', 'h3 failed']);
+  t.regex(JSON.stringify(check?.result), /h3 was not reached in this run \(unreachable\), so its node cannot be checked/);
+  t.notRegex(JSON.stringify(verify.events), /undefined variable/);
+});
+
 test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails with a clear message', async (t) => {
   const reset = await runJson(ROOT, ['reset.yaml', ...vars, '--limit', 'h3']);
   t.is(reset.code, 0, reset.err);

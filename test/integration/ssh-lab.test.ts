@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
 import { startLab, type Lab } from '../support/lab.js';
-import { debugMessages, recapOf, runJson, workspace } from '../support/workspace.js';
+import { debugMessages, recapOf, runCli, runJson, workspace } from '../support/workspace.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const PLAY = `- hosts: all
@@ -83,8 +83,13 @@ test.serial('connecting retries with backoff: a host whose sshd comes up late is
   const took = Date.now() - silentStart;
   t.is(silent.code, 4);
   const why = silent.events.find((e) => e.type === 'host.result' && e.host === 'h3');
-  t.regex(why.msg, /:2222: no answer within 1s \(host down, wrong address or a firewall\)/);
+  t.regex(why.msg, /:2222: no answer within 1s \(host down, wrong address or a firewall\) \(2 attempts over 2\.\d s\)/);
   t.true(took >= 2500 && took < 6000, `two attempts of 1 s with a 0.5 s pause between them, took ${took} ms`);
+  // While it retries, the user sees the attempt, the pause and the whole budget (1 + 0.5 + 1 s).
+  const retries = silent.events.filter((e) => e.type === 'host.retry');
+  t.like(retries, [{ host: 'h3', attempt: 1, attempts: 2, retryInMs: 500, budgetMs: 2500 }]);
+  const plain = await runCli(ws.dir, ['site.yaml', '-i', lab.inventory, '--limit', 'h3', '-e', 'ansible_port=2222', '-e', 'ansible_ssh_timeout=1', '-e', 'ansible_ssh_retries=1']);
+  t.regex(plain.out, /\[h3\] connecting to h3: attempt 1 of 2 failed \(.*no answer within 1s.*\); next in 0\.50s, at most 2\.50s in all/);
 });
 
 test.serial('with no key file, the keys of the user\'s ssh-agent are used', async (t) => {
