@@ -4,6 +4,7 @@
 # installed: no containers run, and the "cluster" only simulates what the roles talk to.
 #
 #   npm run lab -- up 3      then: npx run-playbook site.yaml -i lab
+#   npm run lab -- ssh h1    a shell on a host (or: npm run lab -- ssh h1 CMD...)
 #   npm run lab -- down
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,12 +28,20 @@ os_prep_kernel_modules: []
 VARS
     echo "Rehearsal lab with $count hosts (h1 is the master). Next: npx run-playbook site.yaml -i lab"
     ;;
+  ssh)
+    host=${2:?usage: npm run lab -- ssh hN [CMD...]}
+    shift 2
+    LAB=rehearse exec bash "$root/test/lab/lab.sh" ssh "$host" "$@"
+    ;;
   down)
     bash "$root/test/lab/lab.sh" down rehearse
-    rm -rf "$root/lab"
+    if [[ -d $root/lab ]]; then
+      rm -rf "$root/lab"
+      echo "removed $root/lab (the rehearsal's inventory, variables and kubeconfig)"
+    fi
     ;;
   *)
-    echo "usage: npm run lab -- up [N] | down" >&2
+    echo "usage: npm run lab -- up [N] | ssh hN [CMD...] | down" >&2
     exit 2
     ;;
 esac

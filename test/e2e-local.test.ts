@@ -87,3 +87,15 @@ test('in a terminal (listr2) a run with run_once and a delegated task finishes a
   t.is(run.exitCode, 0, run.output);
   for (const host of ['m1', 'w1', 'w2']) t.regex(run.output, new RegExp(`^${host}\\s+: ok=\\d+\\s+changed=0\\s+unreachable=0\\s+failed=0`, 'm'));
 });
+
+test('in a terminal a skipped host is marked with a neutral sign, not a warning', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1']),
+    'site.yaml': "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: { msg: only here }\n      when: inventory_hostname == 'm1'\n",
+  });
+  t.teardown(ws.cleanup);
+  const run = await runInTerminal(`timeout 60 node ${BIN} site.yaml`, { cwd: ws.dir, env: process.env, cols: 120, rows: 30 });
+  t.is(run.exitCode, 0, run.output);
+  t.regex(run.output, /↓.*w1: skipping/);
+  t.false(run.output.includes('⚠'), run.output);
+});

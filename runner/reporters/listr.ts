@@ -1,4 +1,4 @@
-import { Listr, type ListrTaskWrapper } from 'listr2';
+import { color, figures, Listr, ListrDefaultRendererLogLevels, type ListrTaskWrapper } from 'listr2';
 import type { Reporter, RunEvent } from '../executor/events.js';
 import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
@@ -84,7 +84,18 @@ export class ListrReporter implements Reporter {
           task: (_ctx, task) => task.newListr(event.hosts.map(hostTask) as never, { concurrent: true, exitOnError: false }),
         },
       ],
-      { exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false, collapseSkips: false, showSkipMessage: false } },
+      {
+        exitOnError: false,
+        rendererOptions: {
+          collapseSubtasks: false,
+          collapseErrors: false,
+          collapseSkips: false,
+          showSkipMessage: false,
+          // A skipped host is no warning: a condition said so. A neutral sign, as Ansible's "skipping".
+          icon: { [ListrDefaultRendererLogLevels.SKIPPED_WITHOUT_COLLAPSE]: figures.arrowDown },
+          color: { [ListrDefaultRendererLogLevels.SKIPPED_WITHOUT_COLLAPSE]: (text?: string) => color.dim(text ?? '') },
+        },
+      },
     );
     return { run: list.run().catch(() => undefined), results, titles, diffs: [] };
   }

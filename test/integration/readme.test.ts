@@ -81,8 +81,8 @@ test.serial('set-up command 1, typed into a terminal: install, rehearsal lab, th
   const browser = await launchChromium();
   try {
     const screen = await renderTerminal(browser, run.output, TERMINAL);
-    saveScreenshot('run-recap.png', screen.png);
     t.is(run.exitCode, 0, screen.text);
+    t.is(saveScreenshot('run-recap.png', screen.png, screen.text), undefined, "README's picture shows what this run shows");
     // What the person sees at the end: the recap, every host ok, nothing failed or unreachable.
     for (const host of ['h1', 'h2', 'h3']) t.regex(screen.text, recap(host, 'changed=\\d+\\s+unreachable=0\\s+failed=0'));
     t.regex(screen.text, /verify : /);
@@ -157,9 +157,20 @@ test.serial('the shipped inventory.yaml, edited as README says, then every "Runn
   for (const host of ['master1', 'worker1', 'worker2']) t.regex(reset.stdout, recap(host, 'changed=[1-9]'));
 });
 
+test.serial('npm run lab -- ssh opens a shell on a rehearsal host, or runs one command there', async (t) => {
+  const shell = await readme('npm run lab -- ssh h1', { fill: { 'npm run lab -- ssh h1': 'echo "hostname; exit 7" | npm run lab -- ssh h1' } });
+  t.is(shell.code, 7, shell.stderr);
+  t.regex(shell.stdout, /^h1$/m);
+  const one = await readme('npm run lab -- ssh h2 systemctl is-active k3s-agent');
+  t.is(one.code, 0, one.stderr);
+  t.regex(one.stdout, /^active$/m);
+});
+
 test.serial('npm run lab -- down removes the rehearsal', async (t) => {
   const down = await readme('npm run lab -- down');
   t.is(down.code, 0, down.stderr);
+  t.regex(down.stdout, /removed lab 'rehearse': 3 host\(s\) with their processes, filesystems and network namespaces, the bridge kpl-rehearse/);
+  t.regex(down.stdout, /removed .*\/lab \(the rehearsal's inventory, variables and kubeconfig\)/);
   const status = await sh('bash test/lab/lab.sh status rehearse');
   t.regex(status.stdout, /not running/);
 });

@@ -11,6 +11,7 @@
 #   lab.sh down [NAME]   stop the hosts and remove everything the lab made
 #   lab.sh status [NAME] list the hosts and whether their sshd answers
 #   LAB=NAME lab.sh exec N CMD...   run a command inside host hN (its namespaces and filesystem)
+#   LAB=NAME lab.sh ssh N [CMD...]  log in to host hN over SSH as root (a shell, or run CMD)
 #
 # Files (in /run/k3s-playbook-lab/NAME): inventory.yaml, id_ed25519 (the controller's key),
 # known_hosts (every host's key, for strict host key checking), hN/ (each host's state).
@@ -19,7 +20,7 @@ set -euo pipefail
 command=${1:-}
 case $command in
   up) count=${2:?usage: lab.sh up N [NAME]}; name=${3:-lab} ;;
-  exec) name=${LAB:-lab}; target=${2:?usage: lab.sh exec N CMD...}; shift 2 ;;
+  exec|ssh) name=${LAB:-lab}; target=${2:?usage: lab.sh $command N CMD...}; target=${target#h}; shift 2 ;;
   *) name=${2:-lab} ;;
 esac
 [[ $name =~ ^[a-z0-9]{1,8}$ ]] || { echo "lab name must be 1-8 lowercase letters or digits" >&2; exit 2; }
@@ -34,6 +35,7 @@ SUDO_PASSWORD=lab-sudo-pass
 host_ip() { echo "$subnet.$(( 10 + $1 ))"; }
 
 down() {
+  local hosts; hosts=$(find "$dir" -maxdepth 1 -name 'h*' -type d 2>/dev/null | wc -l)
   for pidfile in "$dir"/h*/pid; do
     [[ -f $pidfile ]] || continue
     kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
@@ -48,6 +50,11 @@ down() {
   done
   ip link del "$bridge" 2>/dev/null || true
   rm -rf "$dir"
+  if (( hosts > 0 )); then
+    echo "removed lab '$name': $hosts host(s) with their processes, filesystems and network namespaces, the bridge $bridge and $dir"
+  else
+    echo "no lab '$name' was running; nothing to remove"
+  fi
 }
 
 boot_script() { # the first process of host $1, inside its own mount, UTS and PID namespaces
@@ -98,7 +105,7 @@ BOOT
 }
 
 up() {
-  down
+  down > /dev/null
   mkdir -p "$dir"
   ssh-keygen -q -t ed25519 -N '' -C "k3s-playbook lab $name" -f "$dir/id_ed25519"
   cat > "$dir/sshd_config" <<'CONF'
@@ -180,6 +187,11 @@ status() {
   done
 }
 
+ssh_in() { # as a user would: by key, the host key checked against the lab's known_hosts
+  [[ -d $dir/h$target ]] || { echo "lab '$name' has no host h$target" >&2; exit 2; }
+  exec ssh -i "$dir/id_ed25519" -o UserKnownHostsFile="$dir/known_hosts" -o StrictHostKeyChecking=yes -o LogLevel=ERROR "root@$(host_ip "$target")" "$@"
+}
+
 exec_in() { # the host's first process is the child of the recorded unshare
   local init; init=$(pgrep -P "$(cat "$dir/h$target/pid")")
   exec nsenter -t "$init" -m -u -p -n -r -w "$@"
@@ -188,7 +200,8 @@ exec_in() { # the host's first process is the child of the recorded unshare
 case $command in
   up) up ;;
   exec) exec_in "$@" ;;
+  ssh) ssh_in "$@" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: lab.sh up N [NAME] | down [NAME] | status [NAME] | exec N CMD..." >&2; exit 2 ;;
+  *) echo "usage: lab.sh up N [NAME] | down [NAME] | status [NAME] | exec N CMD... | ssh N [CMD...]" >&2; exit 2 ;;
 esac

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -15,9 +15,24 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Keeps a screenshot as a test artifact; with UPDATE_SCREENSHOTS=1 also as README's picture. */
-export function saveScreenshot(name: string, png: Buffer): void {
+/**
+ * Keeps a screenshot as a test artifact. README's copy must show what today's code shows, so the
+ * text on that screen (timings aside) is kept beside it: a run that shows other text returns why,
+ * for the test to fail on, until the picture is taken again with UPDATE_SCREENSHOTS=1 (which
+ * writes both).
+ */
+export function saveScreenshot(name: string, png: Buffer, shownText: string): string | undefined {
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, name), png);
-  if (process.env.UPDATE_SCREENSHOTS) writeFileSync(join(README_SHOTS, name), png);
+  const textFile = join(README_SHOTS, name.replace(/\.png$/, '.txt'));
+  const text = `${shownText.replace(/\b\d+(?:\.\d+)?\s?(?:ms|s)\b/g, '#s').replace(/[ \t]+$/gm, '').trim()}\n`;
+  if (process.env.UPDATE_SCREENSHOTS) {
+    writeFileSync(join(README_SHOTS, name), png);
+    writeFileSync(textFile, text);
+    return undefined;
+  }
+  const kept = existsSync(textFile) ? readFileSync(textFile, 'utf8') : '';
+  if (kept === text) return undefined;
+  writeFileSync(join(ARTIFACTS, name.replace(/\.png$/, '.txt')), text);
+  return `docs/screenshots/${name} shows other text than this run (compare ${textFile} with test-artifacts/): take it again with UPDATE_SCREENSHOTS=1`;
 }
