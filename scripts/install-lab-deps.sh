@@ -3,7 +3,7 @@
 # named as arguments; idempotent, needs root. ufw is for the lab hosts (os-prep opens ports when it is
 # active); installing it leaves this machine's firewall off (Debian ships it disabled).
 set -euo pipefail
-packages=(openssh-server openssh-client sudo systemd iproute2 util-linux procps curl python3-yaml ufw "$@")
+packages=(openssh-server openssh-client sudo systemd iproute2 util-linux procps curl python3-yaml openssl ufw "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

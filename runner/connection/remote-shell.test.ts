@@ -21,6 +21,10 @@ function shell(cutAfter = Infinity): RemoteShell {
       if (room <= chunk.length) child.stdin.end();
       done();
     },
+    final(done) {
+      child.stdin.end();
+      done();
+    },
   });
   const channel = Duplex.from({ readable: child.stdout, writable: input }) as unknown as ShellChannel;
   channel.stderr = child.stderr;
@@ -32,7 +36,9 @@ function shell(cutAfter = Infinity): RemoteShell {
 test('a command runs with all of its input', async (t) => {
   const target = join(dir, 'whole');
   const content = Buffer.alloc(200_000, 'a');
-  const result = await shell().run(`cat > ${target}`, content);
+  const sh = shell();
+  t.teardown(() => sh.close());
+  const result = await sh.run(`cat > ${target}`, content);
   t.is(result.rc, 0);
   t.true(readFileSync(target).equals(content));
 });
@@ -40,7 +46,9 @@ test('a command runs with all of its input', async (t) => {
 test('input cut short mid-transfer: the command never runs on half of it', async (t) => {
   const target = join(dir, 'cut');
   // 100 KB of input travel as ~135 KB of base64: cut after 60 KB.
-  await t.throwsAsync(shell(60_000).run(`cat > ${target}`, Buffer.alloc(100_000, 'b')), { message: /remote shell ended/ });
+  const sh = shell(60_000);
+  t.teardown(() => sh.close());
+  await t.throwsAsync(sh.run(`cat > ${target}`, Buffer.alloc(100_000, 'b')), { message: /remote shell ended/ });
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.false(existsSync(target), 'nothing was written');
 });

@@ -35,7 +35,7 @@ SUDO_PASSWORD=lab-sudo-pass
 host_ip() { echo "$subnet.$(( 10 + $1 ))"; }
 
 down() {
-  local hosts; hosts=$(find "$dir" -maxdepth 1 -name 'h*' -type d 2>/dev/null | wc -l)
+  local hosts; hosts=$(find "$dir" -maxdepth 1 -name "h*" -type d 2>/dev/null | wc -l) || true
   for pidfile in "$dir"/h*/pid; do
     [[ -f $pidfile ]] || continue
     kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
