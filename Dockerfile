@@ -15,9 +15,9 @@ RUN npm run build
 FROM node:20.19-alpine AS runtime
 ENV NODE_ENV=production PORT=8080
 WORKDIR /app
-COPY --from=build --chown=node:node /src/dist/service.js ./service.js
+COPY --from=build --chown=node:node /src/dist/service.mjs ./service.mjs
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "service.js"]
+CMD ["node", "service.mjs"]

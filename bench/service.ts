@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { cpuSeconds } from '../test/support/proc.js';
 
-const SERVICE = join(import.meta.dirname, '..', 'dist', 'service.js');
+const SERVICE = join(import.meta.dirname, '..', 'dist', 'service.mjs');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 20;
 

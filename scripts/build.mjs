@@ -48,7 +48,7 @@ await build({
 // The stress service as one file: all the container image needs besides Node.js.
 await build({
   entryPoints: [join(root, 'dist', 'service', 'main.js')],
-  outfile: join(root, 'dist', 'service.js'),
+  outfile: join(root, 'dist', 'service.mjs'),
   bundle: true,
   minify: true,
   platform: 'node',
@@ -59,4 +59,4 @@ await build({
 });
 await chmod(join(root, 'dist', 'cli.js'), 0o755);
 // The app role's default delivery: the bundle, compressed, in a ConfigMap (which holds at most 1 MiB).
-await writeFile(join(root, 'dist', 'service.js.gz'), gzipSync(await readFile(join(root, 'dist', 'service.js')), { level: 9 }));
+await writeFile(join(root, 'dist', 'service.mjs.gz'), gzipSync(await readFile(join(root, 'dist', 'service.mjs')), { level: 9 }));

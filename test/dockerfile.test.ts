@@ -29,7 +29,7 @@ test('HEALTHCHECK and CMD in exec form; EXPOSE is the service default port', (t)
   const health = inRuntime('HEALTHCHECK')[0];
   t.truthy(health);
   t.regex(health.getArgumentsContent()!, /CMD \["node", "-e"/);
-  t.regex(inRuntime('CMD')[0].getArgumentsContent()!, /^\["node", "service.js"\]$/);
+  t.regex(inRuntime('CMD')[0].getArgumentsContent()!, /^\["node", "service.mjs"\]$/);
   t.deepEqual(inRuntime('EXPOSE').map((e) => e.getArgumentsContent()), ['8080']);
 });
 
@@ -46,7 +46,7 @@ test('COPY sources exist, --from names a stage, and .dockerignore keeps the cont
 });
 
 test('the shipped file serves, and the HEALTHCHECK command passes against it', async (t) => {
-  const server = spawn('node', [join(ROOT, 'dist', 'service.js')], { env: { ...process.env, PORT: '18093', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn('node', [join(ROOT, 'dist', 'service.mjs')], { env: { ...process.env, PORT: '18093', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => server.kill('SIGTERM'));
   await new Promise<void>((resolve) => server.stdout!.on('data', (chunk) => String(chunk).includes('listening') && resolve()));
   const health = inRuntime('HEALTHCHECK')[0].getArgumentsContent()!;

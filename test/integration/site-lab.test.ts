@@ -4,6 +4,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import test from 'ava';
 import { parse } from 'yaml';
 import { serveDirectory } from '../support/http-fixture.js';
@@ -123,6 +124,33 @@ test.serial('--role app runs that role alone on a converged cluster', async (t) 
   const roles = new Set(app.events.filter((e) => e.type === 'task.start' && e.name !== 'Gathering Facts').map((e) => e.role));
   t.deepEqual([...roles], ['app'], 'its dependency (cluster) holds settings only');
   t.deepEqual(changedTasks(app.events), []);
+});
+
+test.serial('after the HPA scaled the app, a re-run keeps its scale and changes nothing', async (t) => {
+  const kubectl = (...args: string[]) => lab.exec(1, 'k3s', 'kubectl', '-n', 'default', ...args);
+  await kubectl('scale', 'deployment/stress', '--replicas=3');
+  const again = await site('--role', 'app');
+  t.is(again.code, 0, again.events.filter((e) => e.status === 'failed').map((e) => `${e.host}: ${e.task}: ${e.msg}`).join('\n'));
+  t.deepEqual(changedTasks(again.events), []);
+  t.is(await kubectl('get', 'deployment', 'stress', '-o', 'jsonpath={.spec.replicas}'), '3', 'the HPA keeps the replicas it chose');
+});
+
+test.serial('a new service bundle rolls out: the pod template names the ConfigMap of the new bundle', async (t) => {
+  const volumes = async () => JSON.parse(await lab.exec(1, 'k3s', 'kubectl', '-n', 'default', 'get', 'deployment', 'stress', '-o', 'jsonpath={.spec.template.spec.volumes}'));
+  const codeMap = (list: Array<{ name: string; configMap?: { name: string } }>) => list.find((v) => v.name === 'code')?.configMap?.name;
+  const before = codeMap(await volumes());
+  t.regex(before ?? '', /^stress-code-[0-9a-f]{10}$/);
+  const bundle = join(work, 'service-v2.mjs.gz');
+  await writeFile(bundle, gzipSync('console.log("version 2 of the service");\n'));
+  const rolled = await site('--role', 'app', '-e', `app_bundle=${bundle}`);
+  t.is(rolled.code, 0, rolled.err);
+  t.true(changedTasks(rolled.events).includes('h1: the app applied in place (changed only when kubectl diff shows a difference)'));
+  const after = codeMap(await volumes());
+  t.regex(after ?? '', /^stress-code-[0-9a-f]{10}$/);
+  t.not(after, before, 'the pod template changed, so the Deployment rolls out');
+  t.deepEqual(changedTasks((await site('--role', 'app', '-e', `app_bundle=${bundle}`)).events), []);
+  await site('--role', 'app');
+  t.is(codeMap(await volumes()), before, 'back to the built bundle');
 });
 
 test.serial('a Grafana admin password you set goes into its Secret and nowhere else', async (t) => {

@@ -72,8 +72,8 @@ test('the Grafana dashboard is a valid ConfigMap holding valid dashboard JSON wi
 });
 
 test('the service bundle fits in a ConfigMap (1 MiB)', (t) => {
-  const bundle = join(ROOT, 'dist', 'service.js.gz');
-  t.true(existsSync(bundle), 'npm run build makes dist/service.js.gz');
+  const bundle = join(ROOT, 'dist', 'service.mjs.gz');
+  t.true(existsSync(bundle), 'npm run build makes dist/service.mjs.gz');
   t.true(readFileSync(bundle).length < 1024 * 1024 * 0.9);
 });
 
