@@ -42,7 +42,7 @@ test('COPY sources exist, --from names a stage, and .dockerignore keeps the cont
   }
   const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
   for (const entry of ['node_modules', 'dist', '.git']) t.true(ignored.includes(entry));
-  t.regex(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'), /outfile: join\(root, 'dist', 'service\.js'\)/, 'the build makes the file the image copies');
+  t.regex(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'), /outfile: join\(root, 'dist', 'service\.mjs'\)/, 'the build makes the file the image copies');
 });
 
 test('the shipped file serves, and the HEALTHCHECK command passes against it', async (t) => {
