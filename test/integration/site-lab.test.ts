@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import test from 'ava';
 import { parse } from 'yaml';
 import { serveDirectory } from '../support/http-fixture.js';
+import { runCaptured } from '../support/proc.js';
 import { startLab, type Lab } from '../support/lab.js';
 import { recapOf, runCli, runJson } from '../support/workspace.js';
 
@@ -24,6 +25,8 @@ test.before(async () => {
   lab = await startLab('itsite', 3);
   // Ubuntu hosts often run ufw: h1 and h2 do here (SSH allowed, all else dropped); h3 does not.
   for (const n of [1, 2]) await lab.exec(n, 'sh', '-c', 'ufw allow 22/tcp >/dev/null && ufw --force enable >/dev/null');
+  // Some installers leave a hostname in upper case; K3s names the node in lower case (h3-worker).
+  await lab.exec(3, 'sh', '-c', 'hostname H3-Worker && echo "127.0.1.1 H3-Worker" >> /etc/hosts');
   work = await mkdtemp(join(tmpdir(), 'k3s-playbook-site-'));
   // The Helm "release" the helm role downloads: a tarball like get.helm.sh's, holding the double.
   await mkdir(join(work, 'served', 'linux-amd64'), { recursive: true });
@@ -75,6 +78,20 @@ test.serial('check mode on bare hosts reports what would change and changes noth
   t.deepEqual(await Promise.all([1, 2, 3].map(lab.changes)), before);
 });
 
+test.serial('a name instead of an IP address in ansible_host is refused before anything changes (K3s needs an IP as node-ip)', async (t) => {
+  // A ~/.ssh/config alias reaches the host, but cannot be K3s' node-ip.
+  const home = join(work, 'alias-home');
+  await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+  await writeFile(join(home, '.ssh', 'config'), `Host lab-worker\n  HostName ${lab.hostIp(3)}\n`);
+  const inventory = join(work, 'alias-inventory.yaml');
+  await writeFile(inventory, (await readFile(lab.inventory, 'utf8')).replace(`ansible_host: ${lab.hostIp(3)}`, 'ansible_host: lab-worker'));
+  const before = await lab.changes(3);
+  const run = await runCaptured('node', [join(ROOT, 'dist', 'cli.js'), 'site.yaml', '-i', inventory, '-e', `@${join(work, 'lab-vars.yaml')}`, '--limit', 'h3'], { cwd: ROOT, env: { ...process.env, HOME: home, CI: 'true' } });
+  t.is(run.code, 2, run.stdout);
+  t.regex(run.stdout, /h3: ansible_host 'lab-worker' is not an IP address, and K3s needs one as the node's address \(node-ip\)/);
+  t.deepEqual(await lab.changes(3), before, 'nothing changed on the host');
+});
+
 test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Prometheus, kubeconfigs', async (t) => {
   const first = await site();
   t.is(first.code, 0, first.events.filter((e) => e.status === 'failed').map((e) => `${e.host}: ${e.task}: ${e.msg}`).join('\n') + first.err);
@@ -89,6 +106,7 @@ test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Pr
   t.is(kubeconfig.clusters[0].cluster.server, `https://${lab.hostIp(1)}:6443`);
   t.is(((await stat(join(work, 'kubeconfig'))).mode & 0o777).toString(8), '600');
   t.true(first.events.some((e) => e.type === 'host.result' && /every inventory host is a Ready node/.test(e.task) && e.status === 'ok'));
+  t.regex(await lab.exec(1, 'k3s', 'kubectl', 'get', 'nodes'), /^h3-worker Ready$/m, "the upper-case hostname's node, by K3s' lower-case name");
   // Through the active firewalls: h2 joined h1 on 6443/tcp and the app answered on h2's NodePort.
   const nodePorts = ['8472/udp', '10250/tcp', '30080/tcp', '30090/tcp', '30100/tcp'];
   t.deepEqual(await ufwRules(1), ['22/tcp', ...['6443/tcp', ...nodePorts].map((rule) => `${rule} # k3s-playbook`)]);
