@@ -7,6 +7,8 @@ export interface SystemdArgs {
   state?: 'started' | 'stopped' | 'restarted' | 'reloaded';
   enabled?: boolean;
   daemon_reload?: boolean;
+  /** Ask systemd to act and return at once, without waiting for the unit to get there (Ansible's no_block). */
+  no_block?: boolean;
 }
 
 /** systemctl verbs that bring the unit to the wanted state; restarted and reloaded always act, as in Ansible. */
@@ -37,6 +39,7 @@ export function defineSystemdModule(name: string): ModuleDefinition {
         state: { enum: ['started', 'stopped', 'restarted', 'reloaded'] },
         enabled: { type: 'boolean' },
         daemon_reload: { type: 'boolean' },
+        no_block: { type: 'boolean' },
       },
     },
     checkMode: 'full',
@@ -57,7 +60,7 @@ export function defineSystemdModule(name: string): ModuleDefinition {
       const result = { changed: verbs.length > 0, name: args.name, status: unit, actions: verbs };
       if (verbs.length === 0 || ctx.check) return { ...result, diff: verbs.length && ctx.diff ? [{ path: args.name, before: describe(unit), after: `would: ${verbs.join(', ')}\n` }] : undefined };
       for (const verb of verbs) {
-        const done = await ctx.run(`systemctl ${verb} -- ${shellQuote(args.name)}`);
+        const done = await ctx.run(`systemctl ${args.no_block ? '--no-block ' : ''}${verb} -- ${shellQuote(args.name)}`);
         if (done.rc !== 0) {
           const journal = await ctx.run(`journalctl -u ${shellQuote(args.name)} -n 20 --no-pager 2>/dev/null || true`);
           return { ...result, failed: true, msg: `systemctl ${verb} ${args.name} failed: ${done.stderr.trim()}\n${journal.stdout.trim()}` };

@@ -4,6 +4,8 @@
 # INSTALL_K3S_SKIP_DOWNLOAD (else the checksum-verified download, from a mirror: INSTALL_K3S_MIRROR(_URL)), INSTALL_K3S_SKIP_START,
 # K3S_URL without a token is an error; it writes the systemd unit (k3s or k3s-agent), its env file
 # (mode 0600), the kubectl link and the uninstall scripts, then enables (and maybe starts) the unit.
+# The unit is the real script's: Type=notify with TimeoutStartSec=0, so starting it waits (for ever)
+# until K3s says it is ready.
 set -e
 EXEC=${INSTALL_K3S_EXEC:-}
 [ -z "$EXEC" ] && [ -n "${K3S_URL:-}" ] && EXEC=agent
@@ -59,7 +61,8 @@ Description=Lightweight Kubernetes (k3s-playbook test double)
 After=network-online.target
 
 [Service]
-Type=simple
+Type=notify
+TimeoutStartSec=0
 EnvironmentFile=-/etc/default/%N
 EnvironmentFile=-$UNIT.env
 ExecStart=/usr/local/bin/k3s $EXEC

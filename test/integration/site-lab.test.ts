@@ -215,6 +215,24 @@ test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails
   t.regex(failure.msg, /token mismatch/);
   t.true(failure.msg.includes('from /var/lib/rancher/k3s/server/node-token on h1'), 'where the token lives is shown, not masked');
   t.false(JSON.stringify(join.events).includes('0000wrongtoken'));
+
+  // A token of another cluster (another CA), as after a master's reinstall: K3s says so in its own words.
+  await lab.exec(1, 'sh', '-c', `sed -i 's/^K10[0-9a-f]*::/K10${'0'.repeat(64)}::/; s/server:.*/server:'"$(sed 's/.*server://' /var/lib/rancher/k3s/server/token)"'/' /var/lib/rancher/k3s/server/node-token`);
+  const foreign = await site('--role', 'k3s-agent', '--limit', 'h3');
+  t.is(foreign.code, 2);
+  const caFailure = foreign.events.find((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /another cluster CA/.test(e.msg ?? ''));
+  t.truthy(caFailure, foreign.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
+  t.regex(caFailure.msg, /token CA hash mismatch/);
+});
+
+test.serial('a full node-token as k3s_token is refused before the server is touched (its CA hash cannot match a new cluster)', async (t) => {
+  const secrets = join(work, 'full-token.yaml');
+  await writeFile(secrets, `k3s_token: "K10${'ab'.repeat(32)}::server:0123456789abcdef"\n`, { mode: 0o600 });
+  const before = await lab.changes(1);
+  const run = await site('--role', 'k3s-server', '-e', `@${secrets}`);
+  t.is(run.code, 2, run.err);
+  t.true(run.events.some((e) => e.type === 'host.result' && e.status === 'failed' && /holds a full node-token/.test(e.msg ?? '')));
+  t.deepEqual(await lab.changes(1), before, 'nothing changed on the master');
 });
 
 test.serial('a master behind its firewall (6443/tcp closed) fails the join with a message that says so', async (t) => {
