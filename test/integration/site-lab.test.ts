@@ -261,6 +261,12 @@ test.serial('the mirror source: the installer and a checksum-verified K3s from a
   const fromMirror = ['-e', `{k3s_install_source: mirror, k3s_install_script_url: '${fixture.url}/mirror/k3s-install.sh', k3s_install_mirror_url: '${fixture.url}/mirror'}`];
   await runJson(ROOT, ['reset.yaml', ...vars, '--limit', 'h3']);
 
+  // The upstream script ignores mirrors: 'mirror' with it is refused before it could reach GitHub.
+  const upstream = await site('--role', 'k3s-agent', '--limit', 'h3', '-e', `{k3s_install_source: mirror, k3s_install_mirror_url: '${fixture.url}/mirror'}`);
+  t.is(upstream.code, 2);
+  t.true(upstream.events.some((e) => e.host === 'h3' && e.status === 'failed' && /which ignores mirrors and downloads from GitHub/.test(e.msg ?? '')));
+  t.is(await lab.exec(3, 'sh', '-c', 'ls /usr/local/bin/k3s /usr/local/share/k3s-playbook 2>/dev/null | wc -l'), '0\n', 'nothing was downloaded or installed');
+
   await sums('0'.repeat(64));
   const tampered = await site('--role', 'k3s-agent', '--limit', 'h3', ...fromMirror);
   t.is(tampered.code, 2);
