@@ -181,6 +181,9 @@ test.serial('a Grafana admin password you set goes into its Secret and nowhere e
   const holders = await run('sh', ['-c', `grep -rl ${chosen} ${lab.dir}/h1/upper || true`]);
   t.deepEqual(holders.stdout.split('\n').filter(Boolean).map((path) => path.slice(`${lab.dir}/h1/upper`.length)), ['/var/lib/rancher/k3s/server/db.json'], 'only the (simulated) cluster datastore holds it');
   t.is(await lab.exec(1, 'sh', '-c', `grep -rl ${chosen} /tmp /root /home /var/tmp /run 2>/dev/null || true`), '');
+  // Grafana had started with a random password: its own database now has the chosen one too.
+  const grafanaLogin = () => lab.exec(1, 'k3s', 'kubectl', '-n', 'monitoring', 'get', 'grafanaadmin', 'prometheus-grafana', '-o', 'jsonpath={.passwordSha256}');
+  t.is(JSON.parse(await grafanaLogin()), createHash('sha256').update(chosen).digest('hex'), 'the login is the chosen password');
   const again = await site('--role', 'monitoring', '-e', `grafana_admin_password=${chosen}`);
   t.deepEqual(changedTasks(again.events), []);
 });
