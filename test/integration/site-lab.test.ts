@@ -61,7 +61,7 @@ const ufwRules = async (n: number) =>
   (await lab.exec(n, 'ufw', 'status'))
     .split('\n')
     .filter((line) => / ALLOW /.test(line) && !/\(v6\)/.test(line))
-    .map((line) => line.replace(/\s+ALLOW\s+Anywhere\s*/, ' ').trim());
+    .map((line) => line.replace(/\s+ALLOW\s+Anywhere\s*/, ' ').replace(/^Anywhere\s+ALLOW\s+(\S+)\s*/, 'from $1 ').trim());
 const site = (...args: string[]) => runJson(ROOT, ['site.yaml', ...vars, ...args]);
 const changedTasks = (events: Array<Record<string, any>>) => events.filter((e) => e.type === 'host.result' && e.status === 'changed').map((e) => `${e.host}: ${e.task}`);
 
@@ -108,9 +108,10 @@ test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Pr
   t.true(first.events.some((e) => e.type === 'host.result' && /every inventory host is a Ready node/.test(e.task) && e.status === 'ok'));
   t.regex(await lab.exec(1, 'k3s', 'kubectl', 'get', 'nodes'), /^h3-worker Ready$/m, "the upper-case hostname's node, by K3s' lower-case name");
   // Through the active firewalls: h2 joined h1 on 6443/tcp and the app answered on h2's NodePort.
-  const nodePorts = ['8472/udp', '10250/tcp', '30080/tcp', '30090/tcp', '30100/tcp'];
-  t.deepEqual(await ufwRules(1), ['22/tcp', ...['6443/tcp', ...nodePorts].map((rule) => `${rule} # k3s-playbook`)]);
-  t.deepEqual(await ufwRules(2), ['22/tcp', ...nodePorts.map((rule) => `${rule} # k3s-playbook`)]);
+  // As K3s documents for ufw: its ports, node-exporter's 9100, and all traffic from the pod and service networks.
+  const nodeRules = ['8472/udp', '10250/tcp', '9100/tcp', '30080/tcp', '30090/tcp', '30100/tcp', 'from 10.42.0.0/16', 'from 10.43.0.0/16'];
+  t.deepEqual(await ufwRules(1), ['22/tcp', ...['6443/tcp', ...nodeRules].map((rule) => `${rule} # k3s-playbook`)]);
+  t.deepEqual(await ufwRules(2), ['22/tcp', ...nodeRules.map((rule) => `${rule} # k3s-playbook`)]);
   t.regex(await lab.exec(3, 'ufw', 'status'), /^Status: inactive/, 'no firewall was turned on where there was none');
 });
 

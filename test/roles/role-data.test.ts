@@ -137,3 +137,12 @@ test('--tags NAME selects the same tasks of site.yaml as --role NAME, dependenci
   }
   t.true((await listed('--tags', 'k3s-agent')).some((task) => task.startsWith('k3s-install : ')), 'the installer (a dependency) runs under the role\'s tag');
 });
+
+test("the cluster's networks: K3s' defaults are left to K3s, other ones go into its config (and os-prep lets them through ufw)", (t) => {
+  const config = (extra: Record<string, unknown>) => parse(renderText(readFileSync(join(ROOT, 'roles', 'k3s-server', 'templates', 'config.yaml.hbs'), 'utf8'), scopeFor('k3s-server', { k3s_dns_names: [], k3s_token: '', k3s_server_extra_config: {}, ...extra }), origin));
+  t.false('cluster-cidr' in config({}) || 'service-cidr' in config({}), 'a cluster made before these settings keeps its config file as it was');
+  t.like(config({ k3s_cluster_cidr: '10.100.0.0/16', k3s_service_cidr: '10.101.0.0/16' }), { 'cluster-cidr': '10.100.0.0/16', 'service-cidr': '10.101.0.0/16' });
+  t.is(config({})['node-name'], 'master1');
+  const osPrep = readFileSync(join(ROOT, 'roles', 'os-prep', 'tasks', 'main.yaml'), 'utf8');
+  t.regex(osPrep, /ufw: \{ from: "\{\{ item \}\}" \}\n\s+loop: \["\{\{ k3s_cluster_cidr \}\}", "\{\{ k3s_service_cidr \}\}"\]/);
+});
