@@ -94,7 +94,9 @@ test('in a terminal a skipped host is marked with a neutral sign, not a warning'
     'site.yaml': "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: { msg: only here }\n      when: inventory_hostname == 'm1'\n",
   });
   t.teardown(ws.cleanup);
-  const run = await runInTerminal(`timeout 60 node ${BIN} site.yaml`, { cwd: ws.dir, env: process.env, cols: 120, rows: 30 });
+  // As a person's terminal: no CI variable (with it, the output is plain lines).
+  const { CI: _ci, ...env } = process.env;
+  const run = await runInTerminal(`timeout 60 node ${BIN} site.yaml`, { cwd: ws.dir, env, cols: 120, rows: 30 });
   t.is(run.exitCode, 0, run.output);
   t.regex(run.output, /↓.*w1: skipping/);
   t.false(run.output.includes('⚠'), run.output);
