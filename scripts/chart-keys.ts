@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 type KeyTree = { [key: string]: KeyTree | true };
 
 /** The mapping keys of a values file, nested as in the file; anything that is not a mapping is a leaf. */
-export function keyTree(value: unknown): KeyTree | true {
+function keyTree(value: unknown): KeyTree | true {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return true;
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keyTree(item)]));
 }

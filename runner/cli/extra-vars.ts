@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
-import { SECRET_NAME } from '../executor/redaction.js';
+import { namedStrings } from '../executor/redaction.js';
 import type { Vars } from '../inventory/inventory.js';
 import { decodeUtf8, parseYaml } from '../yaml/source.js';
 
@@ -42,15 +42,9 @@ function mapping(value: unknown, what: string): Vars {
   return value as Vars;
 }
 
-/** The names of non-empty secrets (by their variable's name) at any depth. */
-function secretNames(vars: unknown, under = ''): string[] {
-  if (vars === null || typeof vars !== 'object') return [];
-  return Object.entries(vars).flatMap(([key, item]) => (typeof item === 'string' && item !== '' && SECRET_NAME.test(key) ? [under + key] : secretNames(item, `${under}${key}.`)));
-}
-
 /** A vars file that holds secrets is the way README gives to pass them: it must be private to its owner. */
 async function refuseSharedSecrets(vars: Vars, path: string, value: string): Promise<void> {
-  const secrets = secretNames(vars);
+  const secrets = [...namedStrings(vars)].filter((found) => found.secret && found.value !== '').map((found) => found.name);
   if (secrets.length === 0) return;
   const mode = (await stat(path)).mode & 0o777;
   if ((mode & 0o077) === 0) return;

@@ -6,6 +6,34 @@ export const MIN_SECRET_LENGTH = 6;
 /** Keys that say where something is (slurp's source, copy's dest), not what it holds. */
 const LOCATION_KEYS = new Set(['path', 'src', 'source', 'dest', 'encoding']);
 
+/** A string found in some variables: its dotted name, and whether a secret-looking name holds it. */
+export interface NamedString {
+  name: string;
+  value: string;
+  secret: boolean;
+}
+
+/**
+ * Every string in some variables (lists and mappings at any depth), with its dotted name and whether
+ * a secret-looking name holds it. Where a secret lives is not the secret: location keys under a secret
+ * name (slurp's source, copy's dest) are left out, so a path is never taken for a secret.
+ */
+export function* namedStrings(vars: unknown, name = '', secret = false): Generator<NamedString> {
+  if (typeof vars === 'string') {
+    yield { name, value: vars, secret };
+  } else if (vars && typeof vars === 'object') {
+    for (const [key, value] of Object.entries(vars)) {
+      if (secret && LOCATION_KEYS.has(key)) continue;
+      yield* namedStrings(value, name ? `${name}.${key}` : key, secret || SECRET_NAME.test(key));
+    }
+  }
+}
+
+/** The names of declared secrets too short to be masked without masking ordinary text. */
+export function tooShortSecrets(vars: unknown): string[] {
+  return [...namedStrings(vars)].filter((s) => s.secret && s.value.length > 0 && s.value.length < MIN_SECRET_LENGTH && !s.value.includes('{{')).map((s) => s.name);
+}
+
 /**
  * Keeps secrets out of every event: values under secret-looking names, and any text equal to a
  * value learned as secret (a no_log result, a secret variable) wherever it shows up later.
@@ -15,39 +43,14 @@ export class Redactor {
   /** Values the user wrote under ordinary names (a cluster name, a path): never secrets by themselves. */
   private readonly ordinary = new Set<string>();
 
-  /** Remember the plain strings under ordinary names in these variables, and these names (hosts, groups). */
-  learnOrdinary(vars: unknown, underSecretName = false): void {
-    if (typeof vars === 'string') {
-      if (!underSecretName && !vars.includes('{{')) this.ordinary.add(vars);
-    } else if (Array.isArray(vars)) {
-      vars.forEach((item) => this.learnOrdinary(item, underSecretName));
-    } else if (vars && typeof vars === 'object') {
-      for (const [key, value] of Object.entries(vars)) this.learnOrdinary(value, underSecretName || SECRET_NAME.test(key));
-    }
-  }
-
-  /** Declared secrets too short to be masked without masking ordinary text: 'name' for each, with its length. */
-  static tooShort(vars: unknown, path = ''): string[] {
-    if (typeof vars === 'string') return vars.length > 0 && vars.length < MIN_SECRET_LENGTH && SECRET_NAME.test(path) && !vars.includes('{{') ? [path] : [];
-    if (vars && typeof vars === 'object') {
-      return Object.entries(vars).flatMap(([key, value]) => (LOCATION_KEYS.has(key) ? [] : Redactor.tooShort(value, path ? `${path}.${key}` : key)));
-    }
-    return [];
-  }
-
   /** Remember every string under a secret-looking name (any depth) in these variables. */
-  learnFromVars(vars: unknown, underSecretName = false): void {
-    if (typeof vars === 'string') {
-      if (underSecretName) this.learn(vars);
-    } else if (Array.isArray(vars)) {
-      vars.forEach((item) => this.learnFromVars(item, underSecretName));
-    } else if (vars && typeof vars === 'object') {
-      for (const [key, value] of Object.entries(vars)) {
-        // Where a secret lives is not the secret: masking it would hide a path from the user's messages.
-        if (underSecretName && LOCATION_KEYS.has(key)) continue;
-        this.learnFromVars(value, underSecretName || SECRET_NAME.test(key));
-      }
-    }
+  learnFromVars(vars: unknown): void {
+    for (const found of namedStrings(vars)) if (found.secret) this.learn(found.value);
+  }
+
+  /** Remember the plain strings under ordinary names in these variables, and these names (hosts, groups). */
+  learnOrdinary(vars: unknown): void {
+    for (const found of namedStrings(vars)) if (!found.secret && !found.value.includes('{{')) this.ordinary.add(found.value);
   }
 
   /**
@@ -55,13 +58,7 @@ export class Redactor {
    * user wrote under ordinary names (the cluster name in a kubeconfig result is not a secret).
    */
   learnAll(value: unknown): void {
-    if (typeof value === 'string') {
-      if (!this.ordinary.has(value.trim())) this.learn(value);
-    } else if (Array.isArray(value)) {
-      value.forEach((item) => this.learnAll(item));
-    } else if (value && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) if (!LOCATION_KEYS.has(key)) this.learnAll(item);
-    }
+    for (const found of namedStrings(value, '', true)) if (!this.ordinary.has(found.value.trim())) this.learn(found.value);
   }
 
   learn(value: string): void {

@@ -8,7 +8,7 @@ import { ConnectionPool } from './connections.js';
 import type { HostStats, Reporter, RunEvent } from './events.js';
 import { HostState } from './host.js';
 import { PlayRunner } from './play-runner.js';
-import { MIN_SECRET_LENGTH, Redactor } from './redaction.js';
+import { MIN_SECRET_LENGTH, Redactor, tooShortSecrets } from './redaction.js';
 import { TaskSelection, type SelectionOptions } from './selection.js';
 
 export interface RunOptions {
@@ -114,7 +114,7 @@ function learnDeclaredSecrets(redactor: Redactor, options: RunOptions): void {
     for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks])) sources.push([`task '${task.name}'`, task.vars]);
   }
   for (const [where, vars] of sources) {
-    const short = Redactor.tooShort(vars);
+    const short = tooShortSecrets(vars);
     if (short.length > 0) {
       throw new UserError(
         `the secret '${short[0].replace(/^\d+\./, '')}' (${where}) is shorter than ${MIN_SECRET_LENGTH} characters: it could not be hidden in output without hiding ordinary words too.`,

@@ -103,8 +103,10 @@ export async function loadInventory(path: string): Promise<Inventory> {
   return inventory;
 }
 
-/** A directory inventory holds inventory.yaml (or hosts.yaml) and its group_vars/ and host_vars/. */
-/** The inventory file -i names (a file, or a directory holding one); not finding it is a wrong option, as for the playbook. */
+/**
+ * The inventory file -i names: a file, or a directory holding inventory.yaml (or hosts.yaml) beside
+ * its group_vars/ and host_vars/. Not finding it is a wrong option, as for the playbook.
+ */
 async function inventoryFile(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new UserError(`the inventory ${path} does not exist.`, undefined, 'Point -i at the inventory file (default: inventory.yaml).', ExitCode.BadOptions);

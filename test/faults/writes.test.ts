@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import test from 'ava';
 import { startLab, type Lab } from '../support/lab.js';
+import { runCaptured, waitFor } from '../support/proc.js';
 import { runJson, workspace } from '../support/workspace.js';
 
 // Writes that fail or are cut short, on a real host: the old file stays whole, nothing half-written
@@ -60,13 +61,14 @@ test.serial('a copy interrupted by Ctrl-C mid-transfer leaves the old file whole
   t.teardown(ws.cleanup);
   // 8 Mbit/s towards the host: the 4.7 MB of base64 on the wire take about 5 s.
   const link = `kv-${lab.name}-1`;
-  await runTc(['qdisc', 'add', 'dev', link, 'root', 'tbf', 'rate', '8mbit', 'burst', '32kbit', 'latency', '400ms']);
-  t.teardown(() => runTc(['qdisc', 'del', 'dev', link, 'root']));
+  const shaped = await runCaptured('tc', ['qdisc', 'add', 'dev', link, 'root', 'tbf', 'rate', '8mbit', 'burst', '32kbit', 'latency', '400ms']);
+  t.is(shaped.code, 0, shaped.stderr);
+  t.teardown(() => runCaptured('tc', ['qdisc', 'del', 'dev', link, 'root']).then(() => undefined));
   const child = spawn('node', [BIN, 'site.yaml', '-i', lab.inventory], { cwd: ws.dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  await waitFor(() => output.includes('TASK [copy]'), 20_000);
+  t.true(await waitFor(() => output.includes('TASK [copy]'), 20_000), `the copy began: ${output}`);
   await new Promise((resolve) => setTimeout(resolve, 2000));
   child.kill('SIGINT');
   const code = await new Promise((resolve) => child.on('close', resolve));
@@ -77,15 +79,3 @@ test.serial('a copy interrupted by Ctrl-C mid-transfer leaves the old file whole
   t.true(now === OLD, `the old file was replaced: ${now.length} bytes there now`);
   t.is(await leftovers('/srv/slow'), '0');
 });
-
-async function runTc(args: string[]) {
-  await new Promise((resolve, reject) => spawn('tc', args, { stdio: 'inherit' }).on('close', (code) => (code === 0 ? resolve(undefined) : reject(new Error(`tc ${args.join(' ')}: ${code}`)))));
-}
-
-async function waitFor(condition: () => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { serveDirectory } from '../support/http-fixture.js';
 import { runCaptured } from '../support/proc.js';
 import { startLab, type Lab } from '../support/lab.js';
-import { recapOf, runCli, runJson } from '../support/workspace.js';
+import { failures, recapOf, runCli, runJson } from '../support/workspace.js';
 
 // site.yaml on the lab (h1 master, h2 and h3 workers) with TEST DOUBLES of K3s and Helm
 // (test/doubles), installed by the roles' own offline path. No real K3s runs here.
@@ -68,13 +68,12 @@ const changedTasks = (events: Array<Record<string, any>>) => events.filter((e) =
 test.serial('check mode on bare hosts reports what would change and changes nothing', async (t) => {
   const before = await Promise.all([1, 2, 3].map(lab.changes));
   const check = await site('--check');
-  const failures = check.events.filter((e) => e.type === 'host.result' && e.status === 'failed' && !e.ignored).map((e) => `${e.host}: ${e.task}: ${e.msg}`);
-  t.deepEqual(failures, []);
+  t.deepEqual(failures(check.events), []);
   t.true(recapOf(check.events).h1.changed > 5);
   t.deepEqual(await Promise.all([1, 2, 3].map(lab.changes)), before);
   // The same with a Grafana password set: its Secret cannot be predicted before K3s is there, and must not fail.
   const withPassword = await site('--check', '-e', 'grafana_admin_password=Check-Mode-Pass-1234');
-  t.is(withPassword.code, 0, withPassword.events.filter((e) => e.status === 'failed' && !e.ignored).map((e) => `${e.host}: ${e.task}: ${e.msg}`).join('\n'));
+  t.is(withPassword.code, 0, failures(withPassword.events).join('\n'));
   t.deepEqual(await Promise.all([1, 2, 3].map(lab.changes)), before);
 });
 
@@ -94,7 +93,7 @@ test.serial('a name instead of an IP address in ansible_host is refused before a
 
 test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Prometheus, kubeconfigs', async (t) => {
   const first = await site();
-  t.is(first.code, 0, first.events.filter((e) => e.status === 'failed').map((e) => `${e.host}: ${e.task}: ${e.msg}`).join('\n') + first.err);
+  t.is(first.code, 0, failures(first.events).join('\n') + first.err);
   for (const n of [1, 2, 3]) t.is(await lab.exec(n, 'stat', '-c', '%a', '/etc/rancher/k3s/config.yaml'), '600\n', 'the config (with the token on workers) is private');
   t.is(await lab.exec(1, 'stat', '-c', '%a %U', '/root/.kube/config'), '600 root\n');
   t.regex(await lab.exec(1, 'cat', '/root/.bashrc'), /^export KUBECONFIG=\$HOME\/\.kube\/config$/m);
@@ -149,7 +148,7 @@ test.serial('after the HPA scaled the app, a re-run keeps its scale and changes 
   const kubectl = (...args: string[]) => lab.exec(1, 'k3s', 'kubectl', '-n', 'default', ...args);
   await kubectl('scale', 'deployment/stress', '--replicas=3');
   const again = await site('--role', 'app');
-  t.is(again.code, 0, again.events.filter((e) => e.status === 'failed').map((e) => `${e.host}: ${e.task}: ${e.msg}`).join('\n'));
+  t.is(again.code, 0, failures(again.events).join('\n'));
   t.deepEqual(changedTasks(again.events), []);
   t.is(await kubectl('get', 'deployment', 'stress', '-o', 'jsonpath={.spec.replicas}'), '3', 'the HPA keeps the replicas it chose');
 });
@@ -193,7 +192,7 @@ test.serial('verify needs no facts of other hosts: --role verify alone, and with
   await lab.exec(3, 'systemctl', 'stop', 'ssh');
   t.teardown(() => lab.exec(3, 'systemctl', 'start', 'ssh').then(() => undefined));
   const verify = await site('--role', 'verify', '-e', 'ansible_ssh_retries=0');
-  t.is(verify.code, 0, verify.events.filter((e) => e.status === 'failed').map((e) => `${e.host}: ${e.task}: ${e.msg}`).join('\n'));
+  t.is(verify.code, 0, failures(verify.events).join('\n'));
   const check = verify.events.find((e) => e.type === 'host.result' && e.host === 'h1' && /every inventory host is a Ready node/.test(e.task));
   t.deepEqual(check?.items.map((i: { label: string; status: string }) => `${i.label} ${i.status}`), ['h1 ok', 'h2 ok', 'h3 ok']);
   t.notRegex(JSON.stringify(verify.events), /undefined variable/);
@@ -215,7 +214,7 @@ test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails
   const join = await site('--role', 'k3s-agent', '--limit', 'h3');
   t.is(join.code, 2);
   const failure = join.events.find((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /master refused/.test(e.msg ?? ''));
-  t.truthy(failure, join.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
+  t.truthy(failure, failures(join.events).join('\n'));
   t.regex(failure.msg, /token mismatch/);
   t.true(failure.msg.includes('from /var/lib/rancher/k3s/server/node-token on h1'), 'where the token lives is shown, not masked');
   t.false(JSON.stringify(join.events).includes('0000wrongtoken'));
@@ -225,7 +224,7 @@ test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails
   const foreign = await site('--role', 'k3s-agent', '--limit', 'h3');
   t.is(foreign.code, 2);
   const caFailure = foreign.events.find((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /another cluster CA/.test(e.msg ?? ''));
-  t.truthy(caFailure, foreign.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
+  t.truthy(caFailure, failures(foreign.events).join('\n'));
   t.regex(caFailure.msg, /token CA hash mismatch/);
 });
 
@@ -253,7 +252,7 @@ test.serial('a master behind its firewall (6443/tcp closed) fails the join with 
   const join = await site('--role', 'k3s-agent', '--limit', 'h3');
   t.is(join.code, 2);
   const failure = join.events.find((e) => e.type === 'host.result' && e.host === 'h3' && e.status === 'failed' && /could not reach the master/.test(e.msg ?? ''));
-  t.truthy(failure, join.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
+  t.truthy(failure, failures(join.events).join('\n'));
   t.regex(failure.msg, new RegExp(`https://${lab.hostIp(1).replace(/\./g, '\\.')}:6443.*6443/tcp is open`));
 });
 
@@ -281,7 +280,7 @@ test.serial('the mirror source: the installer and a checksum-verified K3s from a
 
   await sums(createHash('sha256').update(binary).digest('hex'));
   const joined = await site('--role', 'k3s-agent', '--limit', 'h3', ...fromMirror);
-  t.is(joined.code, 0, joined.events.filter((e) => e.status === 'failed').map((e) => `${e.task}: ${e.msg}`).join('\n'));
+  t.is(joined.code, 0, failures(joined.events).join('\n'));
   t.true(fixture.requests.includes('GET /mirror/k3s/v1.31.4-k3s1/k3s'), 'K3s came from the mirror');
   t.true(fixture.requests.includes('GET /mirror/k3s-install.sh'));
   t.is((await lab.exec(3, 'sha256sum', '/usr/local/bin/k3s')).split(' ')[0], createHash('sha256').update(binary).digest('hex'));
@@ -292,7 +291,7 @@ test.serial('the mirror source: the installer and a checksum-verified K3s from a
 test.serial('reset.yaml removes K3s from every host and the context from your kubeconfig', async (t) => {
   await writeFile(join(work, 'kubeconfig'), (await readFile(join(work, 'kubeconfig'), 'utf8')).replace('contexts:', 'contexts:\n  - name: mine\n    context: { cluster: k3s-playbook, user: k3s-playbook }'));
   const reset = await runJson(ROOT, ['reset.yaml', ...vars]);
-  t.is(reset.code, 0, reset.err + reset.events.filter((e) => e.status === 'failed').map((e) => e.msg).join('\n'));
+  t.is(reset.code, 0, reset.err + failures(reset.events).join('\n'));
   for (const n of [1, 2, 3]) t.is(await lab.exec(n, 'sh', '-c', 'ls -d /usr/local/bin/k3s /etc/rancher/k3s /var/lib/k3s-playbook /usr/local/bin/helm 2>/dev/null | wc -l'), '0\n');
   t.is(await lab.exec(1, 'sh', '-c', 'ls /root/.kube/config 2>/dev/null | wc -l; grep -c KUBECONFIG /root/.bashrc || true'), '0\n0\n');
   const kubeconfig = parse(await readFile(join(work, 'kubeconfig'), 'utf8'));

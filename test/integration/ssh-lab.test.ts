@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
 import { startLab, type Lab } from '../support/lab.js';
+import { waitFor } from '../support/proc.js';
 import { debugMessages, recapOf, runCli, runJson, workspace } from '../support/workspace.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
@@ -112,10 +113,6 @@ test.serial('with no key file, the keys of the user\'s ssh-agent are used', asyn
   t.is(run.code, 0, run.stdout + run.stderr);
   t.regex(run.stdout, /ok: \[h1\].* => h1/);
 });
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-}
 
 test.serial('a connection lost in the middle of a run makes that host unreachable; the others finish', async (t) => {
   const ws = await workspace({

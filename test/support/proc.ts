@@ -41,3 +41,13 @@ export function runCaptured(file: string, args: string[], options: ExecFileOptio
     (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: typeof error.code === 'number' ? error.code : 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
   );
 }
+
+/** Waits until a condition holds, checking every 50 ms; resolves with whether it held within the time given. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}

@@ -46,3 +46,7 @@ export const debugMessages = (events: Array<Record<string, any>>, host: string) 
   events.filter((e) => e.type === 'host.result' && e.module === 'debug' && e.host === host && e.status === 'ok').map((e) => e.msg);
 
 export const recapOf = (events: Array<Record<string, any>>) => events.find((e) => e.type === 'recap')?.hosts;
+
+/** "host: task: message" for each failed (and not ignored) host result: what a failing run's assertion shows. */
+export const failures = (events: Array<Record<string, any>>) =>
+  events.filter((e) => e.type === 'host.result' && e.status === 'failed' && !e.ignored).map((e) => `${e.host}: ${e.task}: ${e.msg}`);
