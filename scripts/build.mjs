@@ -10,10 +10,12 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'dist', 'runner', 'schema');
-const { createAjv, schemaCatalog } = await import(join(schemaDir, 'validators.js'));
+const { createAjv, FILE_SCHEMAS } = await import(join(schemaDir, 'validators.js'));
+const { moduleSchemas } = await import(join(root, 'dist', 'runner', 'modules', 'arguments.js'));
 
-const names = Object.keys(schemaCatalog());
-const ajv = createAjv({ code: { source: true, esm: true } });
+const catalog = { ...FILE_SCHEMAS, ...moduleSchemas() };
+const names = Object.keys(catalog);
+const ajv = createAjv(catalog, { code: { source: true, esm: true } });
 const code = standaloneCode(ajv, Object.fromEntries(names.map((name) => [name, name])));
 await writeFile(
   join(schemaDir, 'validators.standalone.js'),

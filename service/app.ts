@@ -2,10 +2,11 @@ import { createServer, type Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ServiceConfig } from './config.js';
-import { detectCpuLimit, workersFor, type CpuLimit } from './load/cpu-limit.js';
+import type { ServiceContext } from './context.js';
+import { detectCpuLimit, workersFor } from './load/cpu-limit.js';
 import { LoadManager } from './load/load-manager.js';
 import type { Logger } from './log.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import { errorPages } from './middleware/errors.js';
 import { observeRequests } from './middleware/observe.js';
 import { healthRoutes } from './routes/health.js';
@@ -14,15 +15,6 @@ import { loadRoute } from './routes/load.js';
 import { metricsRoute } from './routes/metrics.js';
 
 /** What the routes share. */
-export interface ServiceContext {
-  config: ServiceConfig;
-  cpuLimit: CpuLimit;
-  load: LoadManager;
-  metrics: Metrics;
-  log: Logger;
-  shuttingDown(): boolean;
-}
-
 export interface Service {
   server: Server;
   context: ServiceContext;

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import { namedStrings } from '../executor/redaction.js';
-import type { Vars } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 import { decodeUtf8, parseYaml } from '../yaml/source.js';
 
 /**

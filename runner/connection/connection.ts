@@ -1,4 +1,4 @@
-import type { PathReading, PathWant } from '../facts/file.js';
+import type { PathReading, PathWant } from '../facts/path-state.js';
 
 /** Run as another user through sudo (Ansible's become). */
 export interface Become {

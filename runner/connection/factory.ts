@@ -1,4 +1,5 @@
-import type { Inventory, Vars } from '../inventory/inventory.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 import type { Connection } from './connection.js';
 import { LocalConnection } from './local.js';
 import { SshConnection, type SshSettings } from './ssh.js';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { readPathWithShell, type PathReading, type PathWant } from '../facts/file.js';
+import { readPathWithShell } from '../facts/file.js';
+import type { PathReading, PathWant } from '../facts/path-state.js';
 import { buildCommandLine, stdinFor } from './command-line.js';
 import type { Connection, ExecOptions, ExecResult } from './connection.js';
 

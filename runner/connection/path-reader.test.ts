@@ -3,7 +3,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writ
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import test from 'ava';
-import { contentLimitFor, readPathWithShell, sha256, withChecksum, type PathWant } from '../facts/file.js';
+import { contentLimitFor, readPathWithShell, sha256, withChecksum } from '../facts/file.js';
+import type { PathWant } from '../facts/path-state.js';
 import { LocalConnection } from './local.js';
 import { PATH_READER_COMMAND, PathReader } from './path-reader.js';
 import type { ShellChannel } from './remote-shell.js';

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { FileState, FileType, PathReading } from '../facts/file.js';
+import type { FileState, FileType, PathReading } from '../facts/path-state.js';
 import { ByteBuffer } from './byte-buffer.js';
 import type { ShellChannel } from './remote-shell.js';
 

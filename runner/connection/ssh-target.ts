@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
-import type { Vars } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 
 /** Everything needed to open one SSH connection, resolved from inventory vars and ~/.ssh/config. */
 export interface SshTarget {

@@ -1,4 +1,4 @@
-import type { Vars } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 import type { HostStats } from './events.js';
 
 /** One host during a run: what it learned (facts, registered results) and how it is doing. */

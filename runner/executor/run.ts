@@ -1,6 +1,7 @@
 import type { Connection } from '../connection/connection.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
-import type { Inventory, Vars } from '../inventory/inventory.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 import { matchHosts } from '../inventory/patterns.js';
 import { allTasks, playTasks, type Playbook } from '../playbook/model.js';
 import { didYouMean } from '../schema/validate.js';

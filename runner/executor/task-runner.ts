@@ -5,13 +5,15 @@ import { conditionsHold } from '../conditions/expression.js';
 import { isTruthy } from '../conditions/values.js';
 import { UnreachableError, type Become, type Connection } from '../connection/connection.js';
 import { formatLocation, UserError } from '../errors.js';
-import type { Vars } from '../inventory/inventory.js';
-import type { ModuleContext, ModuleResult } from '../modules/module.js';
+import type { Vars } from '../vars/vars.js';
+import type { AnyModule, ModuleContext, ModuleResult } from '../modules/module.js';
 import { modules } from '../modules/registry.js';
 import type { Task } from '../playbook/model.js';
-import { argumentProblem } from '../playbook/task.js';
+import { argumentProblem } from '../modules/arguments.js';
+import { commandFailure } from '../modules/support/command-failure.js';
 import { renderDeep, renderString, renderText } from '../template/render.js';
 import { toPlain } from '../vars/scope.js';
+import { applyPlan, type Applier } from './apply-plan.js';
 import type { HostStatus, ItemOutcome } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
@@ -124,11 +126,16 @@ async function runModule(task: Task, host: HostState, scope: Vars, scopeWith: (e
   const become = resolveBecome(task, host, scope, ctx);
   const env = Object.fromEntries(Object.entries(renderDeep(task.environment, scope, what('environment')) as Vars).map(([k, v]) => [k, String(v)]));
   const connection = await ctx.connect(delegatedTo ?? host.name);
+  const run: ModuleContext['run'] = (command, options = {}) => connection.exec(command, { ...options, become, env });
   const moduleContext: ModuleContext = {
     host: host.name,
-    check,
     diff: ctx.vars.diff,
-    run: (command, options = {}) => connection.exec(command, { ...options, become, env }),
+    run,
+    read: async (what, command) => {
+      const output = await run(command);
+      if (output.rc !== 0) throw new Error(commandFailure(what, output));
+      return output.stdout;
+    },
     readPath: (path, want) => connection.readPath(path, want, { become }),
     findLocalFile: (kind, path) => findLocalFile(task, ctx.vars.playbookDir, kind, path),
     localPath: (path) => resolve(ctx.vars.playbookDir, path),
@@ -142,7 +149,7 @@ async function runModule(task: Task, host: HostState, scope: Vars, scopeWith: (e
   const delay = Number(renderString(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay')));
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await callModule(module.run.bind(module), args, moduleContext);
+    result = await callModule(module, args, moduleContext, { check, run });
     if (task.until.length) result.attempts = attempt;
     if (untilHolds(result)) break;
     if (attempt === attempts) {
@@ -156,9 +163,10 @@ async function runModule(task: Task, host: HostState, scope: Vars, scopeWith: (e
   return result;
 }
 
-async function callModule(run: (args: Record<string, unknown>, ctx: ModuleContext) => Promise<ModuleResult>, args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult> {
+/** Plans, then applies the plan unless in check mode; an error thrown on the way fails the task with its message. */
+async function callModule(module: AnyModule, args: Record<string, unknown>, ctx: ModuleContext, applier: Applier): Promise<ModuleResult> {
   try {
-    return await run(args, ctx);
+    return await applyPlan(module, await module.plan(args, ctx), applier);
   } catch (error) {
     if (error instanceof UnreachableError || error instanceof UserError) throw error;
     return { changed: false, failed: true, msg: (error as Error).message };

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../errors.js';
-import type { Inventory, Vars } from '../inventory/inventory.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 import type { Block, Play, Task } from '../playbook/model.js';
 import { keysFrom, mergeLayers } from '../vars/precedence.js';
 import { createScope, Lazy } from '../vars/scope.js';

@@ -1,20 +1,8 @@
 import { createHash } from 'node:crypto';
 import { shellQuote } from '../connection/command-line.js';
-
-export type FileType = 'file' | 'directory' | 'link' | 'other' | 'absent';
+import type { FileState, FileType, PathReading, PathWant } from './path-state.js';
 
 export const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
-
-/** What is at a path on the host, as one round trip reads it. */
-export interface FileState {
-  type: FileType;
-  mode?: string;
-  owner?: string;
-  group?: string;
-  size?: number;
-  sha256?: string;
-  linkTarget?: string;
-}
 
 /** The command that reads a path's state; its output is parsed by parseFileState. */
 export function fileStateCommand(path: string, withChecksum = true): string {
@@ -46,15 +34,6 @@ export function parseFileWithContent(output: string): { state: FileState; conten
   if (state.type !== 'file') return { state, content: '' };
   const content = lines.slice(headerLines).join('\n');
   return { state: { ...state, sha256: sha256(content) }, content };
-}
-
-/** What a module needs to know of a path: its attributes, also its checksum, or also its content. */
-export type PathWant = 'attributes' | 'checksum' | 'content';
-
-/** What is at a path, with its bytes when they were read. */
-export interface PathReading {
-  state: FileState;
-  content?: Buffer;
 }
 
 /** Files up to this size are sent whole and hashed here; larger ones are hashed on the host. */

@@ -3,9 +3,8 @@ import { dirname, join } from 'node:path';
 import { ExitCode, UserError, type SourceLocation } from '../errors.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
+import type { Vars } from '../vars/vars.js';
 import { expandHostRange, MAX_HOSTS } from './host-range.js';
-
-export type Vars = Record<string, unknown>;
 
 export interface InventoryHost {
   name: string;

@@ -1,15 +1,21 @@
 import { join } from 'shlex';
+import Type, { type Static } from 'typebox';
 import { aptStateCommand, parseAptState, type AptState } from '../facts/apt.js';
-import { defineModule, type ModuleContext, type ModuleResult } from './module.js';
+import { defineModule, type ModuleContext, type Step } from './module.js';
 
-export interface AptArgs {
-  name?: string | string[];
-  state?: 'present' | 'absent' | 'latest';
-  update_cache?: boolean;
-  cache_valid_time?: number;
-  upgrade?: 'no' | 'yes' | 'safe' | 'dist' | 'full';
-  install_recommends?: boolean;
-}
+const aptArgs = Type.Object(
+  {
+    name: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Package names: a list, or one string (commas separate several).' })),
+    state: Type.Enum(['present', 'absent', 'latest'], { default: 'present', description: "'present': installed in any version; 'latest': upgraded to the candidate; 'absent': removed." }),
+    update_cache: Type.Boolean({ default: false, description: 'Refresh the package lists first (apt-get update).' }),
+    cache_valid_time: Type.Optional(Type.Integer({ minimum: 0, description: 'With update_cache: refresh only when the lists are older than this many seconds.' })),
+    upgrade: Type.Enum(['no', 'yes', 'safe', 'dist', 'full'], { default: 'no', description: "Upgrade every package: 'yes'/'safe' as apt-get upgrade, 'dist'/'full' as dist-upgrade." }),
+    install_recommends: Type.Optional(Type.Boolean({ description: "Install recommended packages too; apt's own setting when not given." })),
+  },
+  { additionalProperties: false },
+);
+
+export type AptArgs = Static<typeof aptArgs>;
 
 /** apt waits for a lock held by another apt (unattended-upgrades after boot) instead of failing. */
 const APT = 'DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
@@ -27,7 +33,7 @@ export function planApt(args: AptArgs, state: AptState, names: string[]): AptPla
   if (args.update_cache) plan.updateCache = args.cache_valid_time === undefined || state.cacheAge > args.cache_valid_time;
   for (const name of names) {
     const pkg = state.packages[name] ?? {};
-    const wanted = args.state ?? 'present';
+    const wanted = args.state;
     if (wanted === 'absent') {
       if (pkg.installed) plan.remove.push(name);
     } else if (!pkg.installed || (wanted === 'latest' && pkg.candidate && pkg.candidate !== pkg.installed)) {
@@ -39,56 +45,40 @@ export function planApt(args: AptArgs, state: AptState, names: string[]): AptPla
 }
 
 /** Packages an upgrade would change, read from apt-get's simulation ('Inst' lines). */
-async function pendingUpgrades(ctx: ModuleContext, mode: string): Promise<string[]> {
-  const simulated = await ctx.run(`${APT} -s ${mode === 'dist' || mode === 'full' ? 'dist-upgrade' : 'upgrade'}`);
-  return simulated.stdout.split('\n').filter((line) => line.startsWith('Inst ')).map((line) => line.split(' ')[1]);
+async function pendingUpgrades(ctx: ModuleContext, verb: string): Promise<string[]> {
+  const simulated = await ctx.read('simulating the upgrade', `${APT} -s ${verb}`);
+  return simulated.split('\n').filter((line) => line.startsWith('Inst ')).map((line) => line.split(' ')[1]);
 }
 
-export default defineModule<AptArgs>({
+export default defineModule({
   name: 'apt',
   description: 'Installs, upgrades or removes Debian/Ubuntu packages; refreshes the package lists when older than cache_valid_time.',
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      name: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-      state: { enum: ['present', 'absent', 'latest'] },
-      update_cache: { type: 'boolean' },
-      cache_valid_time: { type: 'integer', minimum: 0 },
-      upgrade: { enum: ['no', 'yes', 'safe', 'dist', 'full'] },
-      install_recommends: { type: 'boolean' },
-    },
+  args: aptArgs,
+  returns: {
+    cache_updated: { description: 'Whether the package lists were (or would be) refreshed.', type: 'boolean' },
+    installed: { description: 'Packages installed or upgraded.', type: 'list' },
+    removed: { description: 'Packages removed.', type: 'list' },
+    upgraded: { description: "Packages the 'upgrade' argument upgraded.", type: 'list' },
   },
+  examples: [
+    { description: 'Install packages, refreshing the lists when they are more than an hour old.', task: 'apt:\n  name: [curl, ca-certificates]\n  update_cache: true\n  cache_valid_time: 3600' },
+    { description: 'Remove a package.', task: 'apt:\n  name: example-tool\n  state: absent' },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
+  async plan(args, ctx) {
     const names = args.name === undefined ? [] : Array.isArray(args.name) ? args.name : args.name.split(',').map((n) => n.trim());
-    const read = await ctx.run(aptStateCommand(names));
-    const state = parseAptState(read.stdout);
+    const state = parseAptState(await ctx.read('reading the packages', aptStateCommand(names)));
     const plan = planApt(args, state, names);
     if (plan.unknown.length) return { changed: false, failed: true, msg: `no package named ${plan.unknown.join(', ')} is known to apt (run with update_cache: true?)` };
-    const changed = plan.updateCache || plan.install.length > 0 || plan.remove.length > 0;
-    const result: ModuleResult = { changed, cache_updated: plan.updateCache, installed: plan.install, removed: plan.remove };
-    if (ctx.check) {
-      const upgradeList = args.upgrade && args.upgrade !== 'no' ? await pendingUpgrades(ctx, args.upgrade) : [];
-      return { ...result, changed: changed || upgradeList.length > 0, upgraded: upgradeList };
-    }
-    const steps: string[] = [];
-    if (plan.updateCache) steps.push(`${APT} update && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp`);
     const recommends = args.install_recommends === undefined ? '' : args.install_recommends ? ' --install-recommends' : ' --no-install-recommends';
-    if (plan.install.length) steps.push(`${APT}${recommends} install -- ${join(plan.install)}`);
-    if (plan.remove.length) steps.push(`${APT} remove -- ${join(plan.remove)}`);
-    for (const step of steps) {
-      const done = await ctx.run(step);
-      if (done.rc !== 0) return { ...result, changed: false, failed: true, msg: `apt-get failed (rc ${done.rc}): ${done.stderr.trim().split('\n').slice(-5).join(' ')}` };
-    }
-    if (args.upgrade && args.upgrade !== 'no') {
-      const pending = await pendingUpgrades(ctx, args.upgrade);
-      if (pending.length) {
-        const done = await ctx.run(`${APT} ${args.upgrade === 'dist' || args.upgrade === 'full' ? 'dist-upgrade' : 'upgrade'}`);
-        if (done.rc !== 0) return { ...result, failed: true, msg: `apt-get upgrade failed: ${done.stderr.trim().split('\n').slice(-5).join(' ')}` };
-      }
-      return { ...result, changed: changed || pending.length > 0, upgraded: pending };
-    }
-    return result;
+    const upgradeVerb = args.upgrade === 'dist' || args.upgrade === 'full' ? 'dist-upgrade' : 'upgrade';
+    const upgraded = args.upgrade !== 'no' ? await pendingUpgrades(ctx, upgradeVerb) : [];
+    const steps: Step[] = [
+      ...(plan.updateCache ? [{ what: 'apt-get update', command: `${APT} update && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp` }] : []),
+      ...(plan.install.length ? [{ what: `apt-get install ${plan.install.join(' ')}`, command: `${APT}${recommends} install -- ${join(plan.install)}` }] : []),
+      ...(plan.remove.length ? [{ what: `apt-get remove ${plan.remove.join(' ')}`, command: `${APT} remove -- ${join(plan.remove)}` }] : []),
+      ...(upgraded.length ? [{ what: `apt-get ${upgradeVerb}`, command: `${APT} ${upgradeVerb}` }] : []),
+    ];
+    return { changed: steps.length > 0, cache_updated: plan.updateCache, installed: plan.install, removed: plan.remove, upgraded, steps };
   },
 });

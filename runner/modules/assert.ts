@@ -1,27 +1,32 @@
+import Type from 'typebox';
 import { defineModule } from './module.js';
 
-interface AssertArgs {
-  that: string | boolean | Array<string | boolean>;
-  fail_msg?: string;
-  success_msg?: string;
-}
+const condition = Type.Union([Type.String(), Type.Boolean()]);
 
-export default defineModule<AssertArgs>({
+export default defineModule({
   name: 'assert',
   description: "Fails the host unless every condition in 'that' holds.",
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['that'],
-    properties: { that: { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] }, fail_msg: { type: 'string' }, success_msg: { type: 'string' }, msg: { type: 'string' } },
+  args: Type.Object(
+    {
+      that: Type.Union([condition, Type.Array(condition)], { description: 'Conditions, written as in when: all must hold.' }),
+      fail_msg: Type.Optional(Type.String({ description: 'The message when one does not hold.' })),
+      success_msg: Type.String({ default: 'All assertions passed', description: 'The message when all hold.' }),
+      msg: Type.Optional(Type.String({ description: 'Same as fail_msg (an older name Ansible keeps).' })),
+    },
+    { additionalProperties: false },
+  ),
+  returns: {
+    assertion: { description: 'The first condition that did not hold.', type: 'string' },
+    msg: { description: 'fail_msg or success_msg.', type: 'string' },
   },
+  examples: [{ description: 'Check a variable before using it.', task: 'assert:\n  that:\n    - k3s_version is defined\n    - k3s_version != ""\n  fail_msg: set k3s_version in the inventory' }],
   checkMode: 'full',
-  async run(args, ctx) {
+  async plan(args, ctx) {
     for (const condition of Array.isArray(args.that) ? args.that : [args.that]) {
       if (!ctx.conditionsHold([condition])) {
-        return { changed: false, failed: true, assertion: condition, msg: args.fail_msg ?? `Assertion failed: ${String(condition)}` };
+        return { changed: false, failed: true, assertion: condition, msg: args.fail_msg ?? args.msg ?? `Assertion failed: ${String(condition)}` };
       }
     }
-    return { changed: false, msg: args.success_msg ?? 'All assertions passed' };
+    return { changed: false, msg: args.success_msg };
   },
 });

@@ -1,59 +1,70 @@
 import { posix } from 'node:path';
 import { join, split } from 'shlex';
-import { defineModule, type ModuleContext, type ModuleResult } from './module.js';
+import Type, { type Static } from 'typebox';
+import type { ExecResult } from '../connection/connection.js';
+import { defineModule, type ModuleContext, type ModuleResult, type Plan, type ReturnValue } from './module.js';
 
-export interface CommandArgs {
-  cmd?: string;
-  argv?: string[];
-  creates?: string;
-  removes?: string;
-  chdir?: string;
-  stdin?: string;
-}
+/** The arguments command and shell share (shell has no argv). */
+export const commandArgs = {
+  cmd: Type.Optional(Type.String({ description: 'The command line (or give it as the free-form value: `command: ls -l /etc`).' })),
+  creates: Type.Optional(Type.String({ description: 'Skip the command when this path exists (a relative path is taken from chdir).' })),
+  removes: Type.Optional(Type.String({ description: 'Skip the command unless this path exists.' })),
+  chdir: Type.Optional(Type.String({ description: 'Directory to run the command in.' })),
+  stdin: Type.Optional(Type.String({ description: "Text sent to the command's standard input." })),
+};
 
-export const commandArgsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    cmd: { type: 'string' },
-    argv: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1 },
-    creates: { type: 'string' },
-    removes: { type: 'string' },
-    chdir: { type: 'string' },
-    stdin: { type: 'string' },
+const commandModuleArgs = Type.Object(
+  {
+    ...commandArgs,
+    argv: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]), { minItems: 1, description: 'The program and its arguments as a list, each passed as it is (instead of cmd).' })),
   },
+  { additionalProperties: false },
+);
+
+export type CommandArgs = Static<typeof commandModuleArgs>;
+
+/** What command and shell return, as Ansible's command module does. */
+export const commandReturns: Record<string, ReturnValue> = {
+  rc: { description: 'Exit code of the command.', type: 'number' },
+  stdout: { description: 'Standard output, without its last newline.', type: 'string' },
+  stderr: { description: 'Standard error, without its last newline.', type: 'string' },
+  stdout_lines: { description: 'stdout split into lines.', type: 'list' },
+  stderr_lines: { description: 'stderr split into lines.', type: 'list' },
+  delta_ms: { description: 'How long the command ran, in milliseconds.', type: 'number' },
 };
 
 /**
  * Whether creates/removes say the command is not needed. Like Ansible: a relative path is taken
  * from chdir, and a link counts even when dangling (lexists).
  */
-export async function alreadyDone(args: CommandArgs, ctx: ModuleContext): Promise<string | undefined> {
+export async function alreadyDone(args: Omit<CommandArgs, 'argv'>, ctx: ModuleContext): Promise<string | undefined> {
   const exists = async (path: string) => (await ctx.readPath(args.chdir ? posix.resolve(args.chdir, path) : path, 'attributes')).state.type !== 'absent';
   if (args.creates !== undefined && (await exists(args.creates))) return `${args.creates} exists`;
   if (args.removes !== undefined && !(await exists(args.removes))) return `${args.removes} does not exist`;
   return undefined;
 }
 
-/** Runs a command line and reports it as Ansible does: changed, rc, stdout, stderr; failed on rc != 0. */
-export async function runCommandLine(line: string, args: CommandArgs, ctx: ModuleContext): Promise<ModuleResult> {
+/** The plan of a command: skipped when creates/removes say it is not needed, else run and reported as Ansible does. */
+export async function planCommandLine(line: string, args: Omit<CommandArgs, 'argv'>, ctx: ModuleContext): Promise<Plan> {
   const done = await alreadyDone(args, ctx);
   if (done) return { changed: false, rc: 0, stdout: '', stderr: '', msg: `skipped, since ${done}` };
-  if (ctx.check) return { changed: false, skipped: true, msg: 'skipped in check mode: a command cannot be predicted' };
-  const started = Date.now();
-  const result = await ctx.run(line, { stdin: args.stdin, cwd: args.chdir });
-  const stdout = result.stdout.replace(/\n$/, '');
-  const stderr = result.stderr.replace(/\n$/, '');
+  return { changed: true, steps: [{ what: line, command: line, stdin: args.stdin, cwd: args.chdir, interpret: commandResult }] };
+}
+
+/** changed, rc, stdout, stderr and their lines; failed on a non-zero exit. */
+function commandResult(output: ExecResult, elapsedMs: number): Partial<ModuleResult> {
+  const stdout = output.stdout.replace(/\n$/, '');
+  const stderr = output.stderr.replace(/\n$/, '');
   return {
     changed: true,
-    failed: result.rc !== 0,
-    rc: result.rc,
+    failed: output.rc !== 0,
+    rc: output.rc,
     stdout,
     stderr,
     stdout_lines: stdout === '' ? [] : stdout.split('\n'),
     stderr_lines: stderr === '' ? [] : stderr.split('\n'),
-    delta_ms: Date.now() - started,
-    msg: result.rc !== 0 ? `non-zero return code ${result.rc}` : undefined,
+    delta_ms: elapsedMs,
+    msg: output.rc !== 0 ? `non-zero return code ${output.rc}` : undefined,
   };
 }
 
@@ -82,15 +93,20 @@ export function commandWords(args: CommandArgs): string[] | Error {
   return [...words];
 }
 
-export default defineModule<CommandArgs>({
+export default defineModule({
   name: 'command',
   description: 'Runs a program with arguments, without a shell: $(...), pipes and variables in the text stay literal.',
-  args: commandArgsSchema,
+  args: commandModuleArgs,
+  returns: commandReturns,
+  examples: [
+    { description: 'Run a program once: skipped when the file it makes exists.', task: 'command:\n  cmd: ssh-keygen -q -t ed25519 -N "" -f /etc/example-key\n  creates: /etc/example-key' },
+    { description: 'Arguments as a list, each passed as it is (no quoting needed).', task: 'command:\n  argv: [uname, -r]\nchanged_when: false' },
+  ],
   freeForm: 'cmd',
-  checkMode: 'partial',
-  async run(args, ctx) {
+  checkMode: 'none',
+  async plan(args, ctx) {
     const words = commandWords(args);
     if (words instanceof Error) return { changed: false, failed: true, msg: words.message };
-    return runCommandLine(join(words), args, ctx);
+    return planCommandLine(join(words), args, ctx);
   },
 });

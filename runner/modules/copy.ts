@@ -1,30 +1,33 @@
 import { readFile } from 'node:fs/promises';
+import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { ensureContent } from './support/file-content.js';
+import { planFileContent } from './support/file-content.js';
 
-interface CopyArgs {
-  dest: string;
-  content?: string;
-  src?: string;
-  owner?: string;
-  group?: string;
-  mode?: string | number;
-}
-
-export default defineModule<CopyArgs>({
+export default defineModule({
   name: 'copy',
   description: 'Puts a file on the host from inline content or a controller file; written atomically, changed only when content or attributes differ.',
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['dest'],
-    properties: { dest: { type: 'string' }, content: { type: ['string', 'number', 'boolean'] }, src: { type: 'string' }, ...attributesArgs },
+  args: Type.Object(
+    {
+      dest: Type.String({ description: 'Path of the file on the host.' }),
+      content: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: "The file's content, written as it is (give this or 'src')." })),
+      src: Type.Optional(Type.String({ description: "A controller file: looked up in the role's files/, then the playbook's files/ and directory (give this or 'content')." })),
+      ...attributesArgs,
+    },
+    { additionalProperties: false },
+  ),
+  returns: {
+    path: { description: 'The destination path.', type: 'string' },
+    checksum: { description: 'SHA-256 of the content asked for.', type: 'string' },
   },
+  examples: [
+    { description: 'Write a small configuration file, readable by its owner only.', task: 'copy:\n  dest: /etc/example/app.conf\n  content: "listen = 8080\\n"\n  mode: "0600"' },
+    { description: "Copy a file from the role's files/ directory.", task: 'copy:\n  src: motd\n  dest: /etc/motd' },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
+  async plan(args, ctx) {
     if ((args.content === undefined) === (args.src === undefined)) return { changed: false, failed: true, msg: "copy needs exactly one of 'content' and 'src'" };
     const content = args.content !== undefined ? String(args.content) : await readFile(await ctx.findLocalFile('files', args.src!));
-    return ensureContent(ctx, args.dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) });
+    return planFileContent(ctx, args.dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) });
   },
 });

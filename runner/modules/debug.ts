@@ -1,12 +1,24 @@
+import Type from 'typebox';
 import { defineModule } from './module.js';
 
-export default defineModule<{ msg?: unknown; var?: string }>({
+export default defineModule({
   name: 'debug',
   description: "Prints a message ('msg') or a variable's value ('var').",
-  args: { type: 'object', additionalProperties: false, properties: { msg: {}, var: { type: 'string' } } },
+  args: Type.Object(
+    {
+      msg: Type.Optional(Type.Unknown({ description: "What to print; not a string: printed as JSON. Default: 'Hello world!'." })),
+      var: Type.Optional(Type.String({ description: 'A variable whose value to print (instead of msg).' })),
+    },
+    { additionalProperties: false },
+  ),
+  returns: { msg: { description: 'The message printed.', type: 'string' } },
+  examples: [
+    { description: 'Print a message with a variable in it.', task: 'debug:\n  msg: "Cluster API at {{ ansible_host }}:6443"' },
+    { description: "Print a variable's value.", task: 'debug:\n  var: ansible_hostname' },
+  ],
   freeForm: 'msg',
   checkMode: 'full',
-  async run(args, ctx) {
+  async plan(args, ctx) {
     if (args.var !== undefined) {
       const value = args.var in ctx.scope ? ctx.scope[args.var] : 'VARIABLE IS NOT DEFINED!';
       return { changed: false, [args.var]: value, msg: `${args.var}: ${JSON.stringify(value)}` };

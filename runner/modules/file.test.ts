@@ -45,7 +45,7 @@ test('file plan: directories, links, absent, touch', (t) => {
   t.deepEqual(plan({ path: '/f', state: 'absent' }), []);
   t.deepEqual(plan({ path: '/f', state: 'touch' }), ['touch /f']);
   t.deepEqual(plan({ path: '/f', state: 'touch' }, file), [], 'touch keeps times: idempotent');
-  t.regex(plan({ path: '/f' }) as string, /absent; use state: touch/);
+  t.regex(plan({ path: '/f', state: 'file' }) as string, /absent; use state: touch/);
   t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/x' }, parseFileState('link\n777 3 root:root\n/etc/x')), []);
   t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/y' }, parseFileState('link\n777 3 root:root\n/etc/x')), ["ln -sfn /etc/y /l"]);
   t.regex(plan({ path: '/l', state: 'link' }) as string, /needs 'src'/);

@@ -1,22 +1,29 @@
+import Type, { type Static } from 'typebox';
 import { shellQuote } from '../connection/command-line.js';
-import type { FileState } from '../facts/file.js';
+import type { FileState } from '../facts/path-state.js';
 import { defineModule } from './module.js';
 import { attributeChanges, attributeCommands, attributesArgs, normalizeMode, type Attributes } from './support/file-attributes.js';
 
-export interface FileArgs {
-  path: string;
-  state?: 'file' | 'directory' | 'link' | 'absent' | 'touch';
-  src?: string;
-  owner?: string;
-  group?: string;
-  mode?: string | number;
-}
+const fileArgs = Type.Object(
+  {
+    path: Type.String({ description: 'The path on the host.' }),
+    state: Type.Enum(['file', 'directory', 'link', 'absent', 'touch'], {
+      default: 'file',
+      description: "What the path must be. 'file' only sets attributes of an existing file; 'touch' creates an empty one when absent; 'directory' creates parents too; 'absent' removes it (a directory with its contents).",
+    }),
+    src: Type.Optional(Type.String({ description: "For state: link, the path the link points to." })),
+    ...attributesArgs,
+  },
+  { additionalProperties: false },
+);
+
+export type FileArgs = Static<typeof fileArgs>;
 
 /** The commands that bring a path to the wanted state, or an error; none when it is already there. */
 export function planFile(args: FileArgs, state: FileState): { commands: string[]; before: string; after: string } | Error {
   const p = shellQuote(args.path);
   const wanted: Attributes = { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) };
-  const want = args.state ?? 'file';
+  const want = args.state;
   const same = { commands: [] as string[], before: state.type, after: want };
   switch (want) {
     case 'absent':
@@ -52,25 +59,31 @@ function withAttributes(commands: string[], p: string, wanted: Attributes, state
   };
 }
 
-export default defineModule<FileArgs>({
+export default defineModule({
   name: 'file',
   description: 'Makes a path a file, directory or link, removes it, or touches it; sets owner, group and mode.',
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['path'],
-    properties: { path: { type: 'string' }, state: { enum: ['file', 'directory', 'link', 'absent', 'touch'] }, src: { type: 'string' }, ...attributesArgs },
+  args: fileArgs,
+  returns: {
+    path: { description: 'The path.', type: 'string' },
+    state: { description: 'The state asked for.', type: 'string' },
   },
+  examples: [
+    { description: 'A directory only its owner can enter.', task: 'file:\n  path: /etc/example\n  state: directory\n  mode: "0700"' },
+    { description: 'A link to a program.', task: 'file:\n  path: /usr/local/bin/example-kubectl\n  src: /usr/bin/true\n  state: link' },
+    { description: 'Remove a file or directory.', task: 'file:\n  path: /tmp/example-leftover\n  state: absent' },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
+  async plan(args, ctx) {
     const { state } = await ctx.readPath(args.path, 'attributes');
     const plan = planFile(args, state);
     if (plan instanceof Error) return { changed: false, failed: true, msg: plan.message };
     const changed = plan.commands.length > 0;
-    const result = { changed, path: args.path, state: args.state ?? 'file', diff: changed && ctx.diff ? [{ path: args.path, before: `${plan.before}\n`, after: `${plan.after}\n` }] : undefined };
-    if (!changed || ctx.check) return result;
-    const applied = await ctx.run(plan.commands.join(' && '));
-    if (applied.rc !== 0) return { ...result, changed: false, failed: true, msg: applied.stderr.trim() };
-    return result;
+    return {
+      changed,
+      path: args.path,
+      state: args.state,
+      diff: changed && ctx.diff ? [{ path: args.path, before: `${plan.before}\n`, after: `${plan.after}\n` }] : undefined,
+      steps: changed ? [{ what: `making ${args.path} ${plan.after}`, command: plan.commands.join(' && ') }] : [],
+    };
   },
 });

@@ -1,18 +1,9 @@
+import Type from 'typebox';
+import type { ExecResult } from '../connection/connection.js';
 import { shellQuote } from '../connection/command-line.js';
-import { defineModule } from './module.js';
+import { defineModule, type ModuleResult } from './module.js';
 import { attributeChanges, attributeCommands, attributesArgs, normalizeMode } from './support/file-attributes.js';
 import { readFileState } from './support/file-content.js';
-
-interface GetUrlArgs {
-  url: string;
-  dest: string;
-  checksum?: string;
-  force?: boolean;
-  timeout?: number;
-  owner?: string;
-  group?: string;
-  mode?: string | number;
-}
 
 /** 'sha256:<hex>' as Ansible writes checksums. */
 export function parseChecksum(checksum: string | undefined): string | undefined | Error {
@@ -21,17 +12,32 @@ export function parseChecksum(checksum: string | undefined): string | undefined 
   return match ? match[1].toLowerCase() : new Error(`checksum '${checksum}' must be 'sha256:' and 64 hex digits`);
 }
 
-export default defineModule<GetUrlArgs>({
+export default defineModule({
   name: 'get_url',
   description: 'Downloads a URL on the host; skipped when the file is there and matches the checksum; verified before it replaces anything.',
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['url', 'dest'],
-    properties: { url: { type: 'string' }, dest: { type: 'string' }, checksum: { type: 'string' }, force: { type: 'boolean' }, timeout: { type: 'number', minimum: 1 }, ...attributesArgs },
+  args: Type.Object(
+    {
+      url: Type.String({ description: 'What to download (http, https).' }),
+      dest: Type.String({ description: 'The file on the host; a directory: the file keeps the name in the URL.' }),
+      checksum: Type.Optional(Type.String({ description: "'sha256:' and 64 hex digits: the download must match, and a file that matches is not downloaded again." })),
+      force: Type.Boolean({ default: false, description: 'Without checksum: download again even when the file exists (replaced only when it differs).' }),
+      timeout: Type.Number({ minimum: 1, default: 120, description: 'Seconds the download may take.' }),
+      ...attributesArgs,
+    },
+    { additionalProperties: false },
+  ),
+  returns: {
+    dest: { description: 'The file on the host.', type: 'string' },
+    checksum_dest: { description: 'SHA-256 of the file that was already there.', type: 'string' },
   },
+  examples: [
+    {
+      description: 'Download a release file, verified by its checksum.',
+      task: 'get_url:\n  url: https://github.com/k3s-io/k3s/releases/download/v1.31.4%2Bk3s1/sha256sum-amd64.txt\n  dest: /tmp/k3s-sha256sum-amd64.txt\n  mode: "0644"',
+    },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
+  async plan(args, ctx) {
     const expected = parseChecksum(args.checksum);
     if (expected instanceof Error) return { changed: false, failed: true, msg: expected.message };
     let dest = args.dest;
@@ -45,19 +51,18 @@ export default defineModule<GetUrlArgs>({
     if (present) {
       const changes = attributeChanges(wanted, state);
       const changed = Object.keys(changes).length > 0;
-      if (changed && !ctx.check) {
-        const fixed = await ctx.run(attributeCommands(shellQuote(dest), changes).join(' && '));
-        if (fixed.rc !== 0) return { changed: false, failed: true, msg: fixed.stderr.trim() };
-      }
-      return { changed, dest, checksum_dest: state.sha256, msg: changed ? 'attributes updated' : 'file already present' };
+      const steps = changed ? [{ what: `setting the attributes of ${dest}`, command: attributeCommands(shellQuote(dest), changes).join(' && ') }] : [];
+      return { changed, dest, checksum_dest: state.sha256, msg: changed ? 'attributes updated' : 'file already present', steps };
     }
-    if (ctx.check) return { changed: true, dest, msg: `would download ${args.url}` };
     const verify = expected ? `echo ${shellQuote(`${expected}  `)}"$t" | sha256sum -c --status || { echo "checksum mismatch: got $(sha256sum "$t" | cut -d' ' -f1)" >&2; exit 90; }; ` : '';
     const same = state.type === 'file' ? `if [ "$(sha256sum "$t" | cut -d' ' -f1)" = ${shellQuote(state.sha256 ?? '')} ]; then echo unchanged; exit 0; fi; ` : '';
     const attributes = attributeCommands('"$t"', { mode: wanted.mode ?? '0644', owner: wanted.owner, group: wanted.group }).map((c) => `${c} && `).join('');
-    const script = `t=$(mktemp ${shellQuote(`${dest}.tmp-`)}XXXXXX) || exit 1; trap 'rm -f "$t"' EXIT; curl -fsSL --retry 3 --max-time ${args.timeout ?? 120} -o "$t" -- ${shellQuote(args.url)} || exit 22; ${verify}${same}${attributes}mv -f "$t" ${shellQuote(dest)} && trap - EXIT && echo downloaded`;
-    const result = await ctx.run(script);
-    if (result.rc !== 0) return { changed: false, failed: true, dest, msg: result.rc === 90 ? `${args.url}: ${result.stderr.trim()} (expected ${expected})` : `download of ${args.url} failed: ${result.stderr.trim()}` };
-    return { changed: result.stdout.trim() === 'downloaded', dest, url: args.url };
+    const script = `t=$(mktemp ${shellQuote(`${dest}.tmp-`)}XXXXXX) || exit 1; trap 'rm -f "$t"' EXIT; curl -fsSL --retry 3 --max-time ${args.timeout} -o "$t" -- ${shellQuote(args.url)} || exit 22; ${verify}${same}${attributes}mv -f "$t" ${shellQuote(dest)} && trap - EXIT && echo downloaded`;
+    // Without a checksum, whether a forced download differs is known only once it is there.
+    const interpret = (output: ExecResult): Partial<ModuleResult> =>
+      output.rc === 0
+        ? { changed: output.stdout.trim() === 'downloaded' }
+        : { failed: true, msg: output.rc === 90 ? `${args.url}: ${output.stderr.trim()} (expected ${expected})` : `download of ${args.url} failed: ${output.stderr.trim()}` };
+    return { changed: true, dest, url: args.url, msg: `download ${args.url}`, steps: [{ what: `downloading ${args.url}`, command: script, interpret }] };
   },
 });

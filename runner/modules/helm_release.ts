@@ -1,20 +1,27 @@
 import { isDeepStrictEqual } from 'node:util';
 import { stringify } from 'yaml';
+import Type, { type Static } from 'typebox';
 import { shellQuote } from '../connection/command-line.js';
-import { defineModule } from './module.js';
+import { defineModule, type Step } from './module.js';
+import { commandFailure } from './support/command-failure.js';
 
-interface HelmReleaseArgs {
-  name: string;
-  chart: string;
-  version: string;
-  namespace: string;
-  values?: Record<string, unknown>;
-  create_namespace?: boolean;
-  wait?: boolean;
-  timeout?: string;
-  helm?: string;
-  kubeconfig?: string;
-}
+const releaseArgs = Type.Object(
+  {
+    name: Type.String({ description: 'The release name.' }),
+    chart: Type.String({ description: 'The chart: repo/name (after helm repo add) or a path or URL of a chart archive.' }),
+    version: Type.String({ description: 'The chart version to install; pinned, so a re-run never upgrades by surprise.' }),
+    namespace: Type.String({ description: 'The namespace of the release.' }),
+    values: Type.Record(Type.String(), Type.Unknown(), { default: {}, description: 'Chart values (as in a values file); the release is upgraded when they differ from the deployed ones.' }),
+    create_namespace: Type.Boolean({ default: false, description: 'Create the namespace when it does not exist.' }),
+    wait: Type.Boolean({ default: false, description: 'Wait until the release is ready (helm --wait).' }),
+    timeout: Type.String({ default: '10m', description: 'How long --wait may take, as Helm writes durations: 5m, 90s.' }),
+    helm: Type.String({ default: 'helm', description: 'The helm program on the host.' }),
+    kubeconfig: Type.String({ default: '/etc/rancher/k3s/k3s.yaml', description: "The cluster's kubeconfig on the host." }),
+  },
+  { additionalProperties: false },
+);
+
+type ReleaseArgs = Static<typeof releaseArgs>;
 
 /** What `helm list -o json` says of a release. */
 interface Listed {
@@ -24,56 +31,45 @@ interface Listed {
 }
 
 /** Whether a release needs `helm upgrade --install`, and why: a pure comparison. */
-export function planRelease(args: HelmReleaseArgs, listed: Listed | undefined, currentValues: Record<string, unknown>): string | undefined {
+export function planRelease(args: Pick<ReleaseArgs, 'version' | 'values'>, listed: Listed | undefined, currentValues: Record<string, unknown>): string | undefined {
   if (!listed) return 'not installed';
   if (!listed.chart.endsWith(`-${args.version}`)) return `chart ${listed.chart} is not version ${args.version}`;
   if (listed.status !== 'deployed') return `status is ${listed.status}`;
-  if (!isDeepStrictEqual(currentValues ?? {}, args.values ?? {})) return 'values differ';
+  if (!isDeepStrictEqual(currentValues ?? {}, args.values)) return 'values differ';
   return undefined;
 }
 
-export default defineModule<HelmReleaseArgs>({
+export default defineModule({
   name: 'helm_release',
   description: 'Installs or upgrades a Helm release only when its chart version, values or status differ from what is asked.',
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['name', 'chart', 'version', 'namespace'],
-    properties: {
-      name: { type: 'string' },
-      chart: { type: 'string' },
-      version: { type: 'string' },
-      namespace: { type: 'string' },
-      values: { type: 'object' },
-      create_namespace: { type: 'boolean' },
-      wait: { type: 'boolean' },
-      timeout: { type: 'string' },
-      helm: { type: 'string' },
-      kubeconfig: { type: 'string' },
+  args: releaseArgs,
+  returns: { msg: { description: 'Why the release is upgraded, or what it is.', type: 'string' } },
+  examples: [
+    {
+      description: 'Install kube-prometheus-stack at a pinned version with a few values.',
+      task: 'helm_release:\n  name: monitoring\n  chart: prometheus-community/kube-prometheus-stack\n  version: 67.9.0\n  namespace: monitoring\n  create_namespace: true\n  values:\n    grafana:\n      service: { type: NodePort, nodePort: 30300 }',
     },
-  },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
-    const helm = `${args.helm ?? 'helm'} --kubeconfig ${shellQuote(args.kubeconfig ?? '/etc/rancher/k3s/k3s.yaml')} -n ${shellQuote(args.namespace)}`;
+  async plan(args, ctx) {
+    const helm = `${args.helm} --kubeconfig ${shellQuote(args.kubeconfig)} -n ${shellQuote(args.namespace)}`;
     const list = await ctx.run(`${helm} list --all -o json --filter ${shellQuote(`^${args.name}$`)}`);
-    if (list.rc !== 0) return { changed: false, failed: true, msg: `helm list failed: ${list.stderr.trim()}` };
+    // Planning on a host that Helm is not on yet (an earlier role installs it): the release is still to be made.
+    if (list.rc === 127) return { changed: true, msg: `${args.helm} is not on the host yet: the release would be installed once it is`, steps: [upgradeStep(helm, args)] };
+    if (list.rc !== 0) return { changed: false, failed: true, msg: commandFailure('helm list', list) };
     const listed = (JSON.parse(list.stdout || '[]') as Listed[]).find((release) => release.name === args.name);
-    let current: Record<string, unknown> = {};
-    if (listed) {
-      const values = await ctx.run(`${helm} get values ${shellQuote(args.name)} -o json`);
-      if (values.rc !== 0) return { changed: false, failed: true, msg: `helm get values failed: ${values.stderr.trim()}` };
-      current = (JSON.parse(values.stdout || 'null') as Record<string, unknown> | null) ?? {};
-    }
+    const current = listed ? ((JSON.parse(await ctx.read('helm get values', `${helm} get values ${shellQuote(args.name)} -o json`)) as Record<string, unknown> | null) ?? {}) : {};
     const reason = planRelease(args, listed, current);
-    const result = {
+    return {
       changed: reason !== undefined,
       msg: reason ? `upgrade: ${reason}` : `${args.name} is ${listed?.chart}, values as asked`,
-      diff: reason && ctx.diff ? [{ path: `helm release ${args.name}`, before: listed ? `chart: ${listed.chart}\n${stringify(current)}` : '', after: `chart: ${args.chart}-${args.version}\n${stringify(args.values ?? {})}` }] : undefined,
+      diff: reason && ctx.diff ? [{ path: `helm release ${args.name}`, before: listed ? `chart: ${listed.chart}\n${stringify(current)}` : '', after: `chart: ${args.chart}-${args.version}\n${stringify(args.values)}` }] : undefined,
+      steps: reason ? [upgradeStep(helm, args)] : [],
     };
-    if (!reason || ctx.check) return result;
-    const flags = [args.create_namespace ? '--create-namespace' : '', args.wait ? `--wait --timeout ${shellQuote(args.timeout ?? '10m')}` : ''].filter(Boolean).join(' ');
-    const upgrade = await ctx.run(`${helm} upgrade --install ${shellQuote(args.name)} ${shellQuote(args.chart)} --version ${shellQuote(args.version)} ${flags} -f -`, { stdin: stringify(args.values ?? {}) });
-    if (upgrade.rc !== 0) return { ...result, changed: false, failed: true, msg: `helm upgrade --install failed: ${upgrade.stderr.trim()}` };
-    return result;
   },
 });
+
+function upgradeStep(helm: string, args: ReleaseArgs): Step {
+  const flags = [args.create_namespace ? '--create-namespace' : '', args.wait ? `--wait --timeout ${shellQuote(args.timeout)}` : ''].filter(Boolean).join(' ');
+  return { what: `helm upgrade --install ${args.name}`, command: `${helm} upgrade --install ${shellQuote(args.name)} ${shellQuote(args.chart)} --version ${shellQuote(args.version)} ${flags} -f -`, stdin: stringify(args.values) };
+}

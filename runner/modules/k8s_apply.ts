@@ -1,36 +1,43 @@
 import { stringify } from 'yaml';
+import Type, { type Static } from 'typebox';
 import { shellQuote } from '../connection/command-line.js';
-import { defineModule } from './module.js';
+import { defineModule, type Step } from './module.js';
+import { commandFailure } from './support/command-failure.js';
 
-interface K8sApplyArgs {
-  /** The manifest: YAML text (several documents allowed) or objects... */
-  definition?: string | object | object[];
-  /** ...or a file (or URL) kubectl reads on the host... */
-  src?: string;
-  /** ...or a kustomization directory on the host (kubectl -k). */
-  kustomize?: string;
-  kubectl?: string;
-  field_manager?: string;
-}
+const applyArgs = Type.Object(
+  {
+    definition: Type.Optional(Type.Union([Type.String(), Type.Object({}), Type.Array(Type.Object({}))], { description: 'The manifest: YAML text (several documents allowed), an object or a list of objects.' })),
+    src: Type.Optional(Type.String({ description: 'Or a manifest file (or URL) kubectl reads on the host.' })),
+    kustomize: Type.Optional(Type.String({ description: 'Or a kustomization directory on the host (kubectl apply -k).' })),
+    kubectl: Type.String({ default: 'k3s kubectl', description: 'The kubectl command on the host.' }),
+    field_manager: Type.String({ default: 'k3s-playbook', description: 'The server-side apply field manager: the fields this task owns.' }),
+  },
+  { additionalProperties: false },
+);
+
+type ApplyArgs = Static<typeof applyArgs>;
 
 /** Manifests as one multi-document YAML text. */
-export function manifestText(definition: K8sApplyArgs['definition']): string {
+export function manifestText(definition: NonNullable<ApplyArgs['definition']>): string {
   if (typeof definition === 'string') return definition;
   return (Array.isArray(definition) ? definition : [definition]).map((doc) => stringify(doc)).join('---\n');
 }
 
-export default defineModule<K8sApplyArgs>({
+export default defineModule({
   name: 'k8s_apply',
   description: "Applies Kubernetes objects in place (server-side apply); changed only when 'kubectl diff' shows a difference.",
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { src: { type: 'string' }, kustomize: { type: 'string' }, definition: { anyOf: [{ type: 'string' }, { type: 'object' }, { type: 'array', items: { type: 'object' } }] }, kubectl: { type: 'string' }, field_manager: { type: 'string' } },
-  },
+  args: applyArgs,
+  returns: {},
+  examples: [
+    {
+      description: 'Make a namespace with a label.',
+      task: 'k8s_apply:\n  definition:\n    apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: stress\n      labels: { team: demo }',
+    },
+    { description: 'Apply a kustomization the role copied to the host.', task: 'k8s_apply:\n  kustomize: /var/lib/k3s-playbook/app' },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
-    const kubectl = args.kubectl ?? 'k3s kubectl';
-    const manager = `--field-manager=${args.field_manager ?? 'k3s-playbook'}`;
+  async plan(args, ctx) {
+    const manager = `--field-manager=${args.field_manager}`;
     const given = [args.definition, args.src, args.kustomize].filter((v) => v !== undefined).length;
     if (given !== 1) return { changed: false, failed: true, msg: "k8s_apply needs exactly one of 'definition', 'src' and 'kustomize'" };
     const input =
@@ -39,16 +46,13 @@ export default defineModule<K8sApplyArgs>({
         : args.src !== undefined
           ? { file: `-f ${shellQuote(args.src)}`, stdin: undefined }
           : { file: '-f -', stdin: manifestText(args.definition!) };
+    const apply: Step = { what: 'kubectl apply', command: `${args.kubectl} apply --server-side --force-conflicts ${manager} ${input.file}`, stdin: input.stdin };
     // kubectl diff: exit 0 = no difference, 1 = differences (printed), anything else = an error.
-    const diff = await ctx.run(`${kubectl} diff --server-side ${manager} ${input.file}`, { stdin: input.stdin });
-    // Checking a host that K3s is not on yet (an earlier role installs it): every object is still to be made.
-    if (ctx.check && diff.rc === 127) return { changed: true, msg: `${kubectl.split(' ')[0]} is not on the host yet: the objects would be created once it is` };
-    if (diff.rc > 1) return { changed: false, failed: true, msg: `kubectl diff failed: ${diff.stderr.trim() || diff.stdout.trim()}` };
+    const diff = await ctx.run(`${args.kubectl} diff --server-side ${manager} ${input.file}`, { stdin: input.stdin });
+    // Planning on a host that K3s is not on yet (an earlier role installs it): every object is still to be made.
+    if (diff.rc === 127) return { changed: true, msg: `${args.kubectl.split(' ')[0]} is not on the host yet: the objects would be created once it is`, steps: [apply] };
+    if (diff.rc > 1) return { changed: false, failed: true, msg: commandFailure('kubectl diff', diff) };
     const changed = diff.rc === 1;
-    const result = { changed, diff: changed && ctx.diff ? [{ path: 'kubernetes objects', before: '', after: '', unified: diff.stdout }] : undefined };
-    if (!changed || ctx.check) return result;
-    const applied = await ctx.run(`${kubectl} apply --server-side --force-conflicts ${manager} ${input.file}`, { stdin: input.stdin });
-    if (applied.rc !== 0) return { ...result, changed: false, failed: true, msg: `kubectl apply failed: ${applied.stderr.trim()}` };
-    return { ...result, msg: applied.stdout.trim() };
+    return { changed, diff: changed && ctx.diff ? [{ path: 'kubernetes objects', before: '', after: '', unified: diff.stdout }] : undefined, steps: changed ? [apply] : [] };
   },
 });

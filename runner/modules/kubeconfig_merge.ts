@@ -1,21 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parse, stringify } from 'yaml';
+import Type from 'typebox';
 import { shellQuote } from '../connection/command-line.js';
 import { defineModule } from './module.js';
 import { atomicWriteCommand } from './support/file-content.js';
-
-interface MergeArgs {
-  /** The kubeconfig file to merge into (~ is the home of the user running it). */
-  path: string;
-  /** The cluster's own kubeconfig (K3s' k3s.yaml). */
-  content: string;
-  /** Name of the cluster, user and context in the merged file. */
-  name: string;
-  /** API server URL to put in place of K3s' https://127.0.0.1:6443. */
-  server: string;
-  /** absent: remove this cluster's entries (reset.yaml). */
-  state?: 'present' | 'absent';
-}
 
 interface Named {
   name: string;
@@ -85,39 +73,50 @@ const summary = (config: Kubeconfig) =>
     })
     .join('\n') + '\n';
 
-export default defineModule<MergeArgs>({
+export default defineModule({
   name: 'kubeconfig_merge',
   description: "Merges a cluster's kubeconfig into a user's kubeconfig under a context name, keeping every other context; written atomically, mode 0600. No kubectl needed.",
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['path', 'name'],
-    properties: { path: { type: 'string' }, content: { type: 'string' }, name: { type: 'string', minLength: 1 }, server: { type: 'string', pattern: '^https://' }, state: { enum: ['present', 'absent'] } },
+  args: Type.Object(
+    {
+      path: Type.String({ description: 'The kubeconfig file to merge into (~/ is the home of the user running the task).' }),
+      content: Type.Optional(Type.String({ description: "The cluster's own kubeconfig (K3s' k3s.yaml); needed with state: present." })),
+      name: Type.String({ minLength: 1, description: 'Name of the cluster, user and context in the merged file.' }),
+      server: Type.Optional(Type.String({ pattern: '^https://', description: "API server URL to put in place of K3s' https://127.0.0.1:6443; needed with state: present." })),
+      state: Type.Enum(['present', 'absent'], { default: 'present', description: "'absent' removes this cluster's entries (reset.yaml)." }),
+    },
+    { additionalProperties: false },
+  ),
+  returns: {
+    path: { description: 'The kubeconfig file.', type: 'string' },
+    context: { description: 'The context name.', type: 'string' },
   },
+  examples: [
+    {
+      description: "Merge the cluster's kubeconfig, read before into k3s_yaml (slurp: { src: /etc/rancher/k3s/k3s.yaml }), into the user's, pointing at the host.",
+      task: 'kubeconfig_merge:\n  path: ~/.kube/config\n  name: lab\n  content: "{{ b64decode k3s_yaml.content }}"\n  server: "https://{{ ansible_host }}:6443"',
+      given: { k3s_yaml: { content: Buffer.from('clusters: [{name: default, cluster: {server: "https://127.0.0.1:6443"}}]\nusers: [{name: default, user: {}}]\ncontexts: [{name: default, context: {cluster: default, user: default}}]\n').toString('base64') } },
+    },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
-    let path = args.path;
-    if (path.startsWith('~/')) path = `${(await ctx.run('printf %s "$HOME"')).stdout}/${path.slice(2)}`;
-    const read = await ctx.run(`if [ -f ${shellQuote(path)} ]; then cat ${shellQuote(path)}; fi`);
-    if (read.rc !== 0) return { changed: false, failed: true, msg: `cannot read ${path}: ${read.stderr.trim()}` };
+  async plan(args, ctx) {
+    const path = args.path.startsWith('~/') ? `${await ctx.read('reading $HOME', 'printf %s "$HOME"')}/${args.path.slice(2)}` : args.path;
+    const text = await ctx.read(`reading ${path}`, `if [ -f ${shellQuote(path)} ]; then cat ${shellQuote(path)}; fi`);
     const removing = args.state === 'absent';
-    if (removing && !read.stdout) return { changed: false, path, msg: `${path} does not exist` };
+    if (removing && !text) return { changed: false, path, msg: `${path} does not exist` };
     if (!removing && (args.content === undefined || args.server === undefined)) return { changed: false, failed: true, msg: "kubeconfig_merge needs 'content' and 'server'" };
     let existing: Kubeconfig;
     let merged: Kubeconfig;
     try {
-      existing = (parse(read.stdout || '{}') ?? {}) as Kubeconfig;
-      merged = removing ? removeFromKubeconfig(read.stdout, args.name) : mergeKubeconfig(read.stdout, args.content!, args.name, args.server!);
+      existing = (parse(text || '{}') ?? {}) as Kubeconfig;
+      merged = removing ? removeFromKubeconfig(text, args.name) : mergeKubeconfig(text, args.content!, args.name, args.server!);
     } catch (error) {
       return { changed: false, failed: true, msg: `${path}: ${(error as Error).message}` };
     }
     const changed = !isDeepStrictEqual(existing, merged);
-    const result = { changed, path, context: args.name, diff: changed && ctx.diff ? [{ path, before: read.stdout ? summary(existing) : '', after: summary(merged) }] : undefined };
-    if (!changed || ctx.check) return result;
+    const result = { changed, path, context: args.name, diff: changed && ctx.diff ? [{ path, before: text ? summary(existing) : '', after: summary(merged) }] : undefined };
+    if (!changed) return result;
     const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-    const text = stringify(merged);
-    const written = await ctx.run(`mkdir -p -m 0700 ${shellQuote(dir)} || exit 1\n${atomicWriteCommand(path, { mode: '0600' }, false, Buffer.byteLength(text))}`, { stdin: text });
-    if (written.rc !== 0) return { ...result, changed: false, failed: true, msg: `cannot write ${path}: ${written.stderr.trim()}` };
-    return result;
+    const newText = stringify(merged);
+    return { ...result, steps: [{ what: `writing ${path}`, command: `mkdir -p -m 0700 ${shellQuote(dir)} || exit 1\n${atomicWriteCommand(path, { mode: '0600' }, false, Buffer.byteLength(newText))}`, stdin: newText }] };
   },
 });

@@ -1,24 +1,21 @@
+import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { ensureContent } from './support/file-content.js';
+import { planFileContent } from './support/file-content.js';
 
-export interface LineArgs {
-  path: string;
+/** One line to make present (replacing what a regexp matches) or absent. */
+export interface LineEdit {
   line?: string;
   regexp?: string;
   state?: 'present' | 'absent';
-  create?: boolean;
   insertafter?: string;
-  owner?: string;
-  group?: string;
-  mode?: string | number;
 }
 
 /**
  * The file's new text: with 'regexp', the last matching line is replaced (or all removed);
  * without, the exact line is added at the end (or removed). Pure: unit-tested without a host.
  */
-export function editLines(text: string, args: LineArgs): string {
+export function editLines(text: string, args: LineEdit): string {
   const trailingNewline = text === '' || text.endsWith('\n');
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   const regexp = args.regexp !== undefined ? new RegExp(args.regexp) : undefined;
@@ -43,26 +40,32 @@ export function editLines(text: string, args: LineArgs): string {
 
 const join = (lines: string[], trailingNewline: boolean) => (lines.length ? lines.join('\n') + (trailingNewline ? '\n' : '') : '');
 
-export default defineModule<LineArgs>({
+export default defineModule({
   name: 'lineinfile',
   description: 'Makes sure one line is in a file (replacing the line a regexp matches) or is not.',
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['path'],
-    properties: {
-      path: { type: 'string' },
-      line: { type: 'string' },
-      regexp: { type: 'string' },
-      state: { enum: ['present', 'absent'] },
-      create: { type: 'boolean' },
-      insertafter: { type: 'string' },
+  args: Type.Object(
+    {
+      path: Type.String({ description: 'The file on the host.' }),
+      line: Type.Optional(Type.String({ description: 'The line the file must hold (state: present).' })),
+      regexp: Type.Optional(Type.String({ description: 'A line matching this (JavaScript) regular expression is replaced by line, the last one when several match; with state: absent, every match is removed.' })),
+      state: Type.Enum(['present', 'absent'], { default: 'present', description: 'Whether the line must be there or not.' }),
+      create: Type.Boolean({ default: false, description: 'Create the file when it does not exist (otherwise that fails).' }),
+      insertafter: Type.Optional(Type.String({ description: "A new line goes after the last line matching this regular expression ('EOF': at the end, the default)." })),
       ...attributesArgs,
     },
+    { additionalProperties: false },
+  ),
+  returns: {
+    path: { description: 'The file.', type: 'string' },
+    checksum: { description: "SHA-256 of the file's new content.", type: 'string' },
   },
+  examples: [
+    { description: 'Set a value in a configuration file, replacing the line that sets it now.', task: 'lineinfile:\n  path: /etc/login.defs\n  regexp: "^UMASK"\n  line: UMASK 027' },
+    { description: 'Remove a line.', task: 'lineinfile:\n  path: /etc/hosts\n  regexp: "old-name"\n  state: absent' },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
-    if ((args.state ?? 'present') === 'present' && args.line === undefined) return { changed: false, failed: true, msg: "state: present needs 'line'" };
+  async plan(args, ctx) {
+    if (args.state === 'present' && args.line === undefined) return { changed: false, failed: true, msg: "state: present needs 'line'" };
     const { state, content } = await ctx.readPath(args.path, 'content');
     const before = content?.toString('utf8') ?? '';
     if (state.type === 'absent' && !args.create) {
@@ -71,6 +74,6 @@ export default defineModule<LineArgs>({
     }
     if (state.type !== 'file' && state.type !== 'absent') return { changed: false, failed: true, msg: `${args.path} is a ${state.type}, not a file` };
     const after = editLines(before, args);
-    return ensureContent(ctx, args.path, after, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) }, { state, text: before });
+    return planFileContent(ctx, args.path, after, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) }, { state, text: before });
   },
 });

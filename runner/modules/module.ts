@@ -1,6 +1,7 @@
+import type { Static, TObject } from 'typebox';
 import type { ExecResult } from '../connection/connection.js';
-import type { PathReading, PathWant } from '../facts/file.js';
-import type { Vars } from '../inventory/inventory.js';
+import type { PathReading, PathWant } from '../facts/path-state.js';
+import type { Vars } from '../vars/vars.js';
 
 /** A before/after pair shown with --diff, or a diff a tool already made (kubectl diff). */
 export interface Diff {
@@ -11,7 +12,7 @@ export interface Diff {
   unified?: string;
 }
 
-/** What a module reports; the same vocabulary as Ansible's (changed, failed, msg, rc, stdout, diff). */
+/** What a task reports; the same vocabulary as Ansible's (changed, failed, msg, rc, stdout, diff). */
 export interface ModuleResult {
   changed: boolean;
   failed?: boolean;
@@ -21,17 +22,51 @@ export interface ModuleResult {
   rc?: number;
   stdout?: string;
   stderr?: string;
-  /** Variables the module sets for the host (set_fact, slurp into a name). */
+  /** Variables the module sets for the host (set_fact). */
   facts?: Vars;
   [key: string]: unknown;
 }
 
+/** A command that changes the host: run by the engine after the plan, never in check mode. */
+export interface CommandStep {
+  /** What it does, for the failure message: "systemctl restart k3s". */
+  what: string;
+  command: string;
+  stdin?: string | Buffer;
+  cwd?: string;
+  /** A read-only command whose output explains a failure (the unit's journal). */
+  diagnose?: string;
+  /**
+   * How the command's outcome becomes the result, when more than "rc 0 or failed" (command, uri,
+   * a download that may turn out identical). A pure function of the output.
+   */
+  interpret?: (output: ExecResult, elapsedMs: number) => Partial<ModuleResult>;
+}
+
+/** A file written on the controller (fetch): atomically, with this mode. */
+export interface LocalWriteStep {
+  what: string;
+  writeLocal: { path: string; content: Buffer; mode: number };
+}
+
+export type Step = CommandStep | LocalWriteStep;
+
+/**
+ * What a module found and would do: the result to report (changed, diff, values) and the steps
+ * that make it true. The module only reads; the engine applies the steps, unless in check mode.
+ */
+export interface Plan extends ModuleResult {
+  steps?: Step[];
+}
+
 export interface ModuleContext {
   host: string;
-  check: boolean;
+  /** Whether --diff was asked: reading the old content for a diff costs a round trip. */
   diff: boolean;
-  /** Runs a shell command on the target, with the task's become and environment. */
+  /** Runs a read-only shell command on the target, with the task's become and environment. */
   run(command: string, options?: { stdin?: string | Buffer; cwd?: string }): Promise<ExecResult>;
+  /** Runs a read-only command and returns its output; a non-zero exit fails the task, saying what failed. */
+  read(what: string, command: string): Promise<string>;
   /** What is at a path on the target, as the task's become user; rejects when it cannot be read. */
   readPath(path: string, want: PathWant): Promise<PathReading>;
   /** A controller-side file the task names: the role's files/ or templates/ first, then the playbook's directory. */
@@ -46,21 +81,45 @@ export interface ModuleContext {
   conditionsHold(conditions: Array<string | boolean>): boolean;
 }
 
-/**
- * One contract for every module: read the host's state, decide by comparing it with the
- * desired state (a pure function, unit-tested without a host), act only when they differ
- * and never in check mode; report ok/changed with a diff.
- */
-export interface ModuleDefinition<A = Record<string, unknown>> {
-  name: string;
+/** A value a module returns, documented as Ansible's RETURN section documents it. */
+export interface ReturnValue {
   description: string;
-  /** JSON Schema of the arguments; checked before the first connection when they are literal. */
-  args: object;
-  /** The argument a free-form string fills ('command: echo hi' is { cmd: 'echo hi' }). */
-  freeForm?: string;
-  /** 'full': check mode predicts exactly; 'partial': it skips what it cannot predict (commands). */
-  checkMode: 'full' | 'partial';
-  run(args: A, ctx: ModuleContext): Promise<ModuleResult>;
+  type: 'string' | 'number' | 'boolean' | 'list' | 'dict';
 }
 
-export const defineModule = <A>(definition: ModuleDefinition<A>) => definition as unknown as ModuleDefinition;
+export interface Example {
+  /** What the example does, one sentence. */
+  description: string;
+  /** The task, as it is written in a role (YAML); every example is run by a test. */
+  task: string;
+  /** Variables an earlier task would have set (a registered result), given to the example when it is run. */
+  given?: Vars;
+}
+
+/**
+ * One declaration per module: its arguments once (a TypeBox schema, which is both the JSON Schema
+ * that checks a task before the first connection and the TypeScript type of `args`), what it
+ * returns and how it is used. The reference in docs/modules.md and the editor schema
+ * (runner/schema/tasks.schema.json) are generated from it.
+ */
+export interface ModuleDeclaration<S extends TObject = TObject> {
+  name: string;
+  description: string;
+  args: S;
+  returns: Record<string, ReturnValue>;
+  examples: Example[];
+  /** The argument a free-form string fills ('command: echo hi' is { cmd: 'echo hi' }). */
+  freeForm?: keyof Static<S> & string;
+  /**
+   * 'full': the plan predicts exactly what applying it changes. 'none': the module cannot know what
+   * its command changes (command, shell, uri), so check mode skips it when it has steps to run.
+   */
+  checkMode: 'full' | 'none';
+  /** Reads the host and returns what applying would change; changes nothing itself. */
+  plan(args: Static<S>, ctx: ModuleContext): Promise<Plan>;
+}
+
+/** The registry's view: arguments typed by their schema inside each module, plain outside. */
+export type AnyModule = Omit<ModuleDeclaration, 'plan'> & { plan(args: Record<string, unknown>, ctx: ModuleContext): Promise<Plan> };
+
+export const defineModule = <S extends TObject>(declaration: ModuleDeclaration<S>): AnyModule => declaration as unknown as AnyModule;

@@ -12,7 +12,7 @@ import k8sApply from './k8s_apply.js';
 import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
 import modprobe from './modprobe.js';
-import type { ModuleDefinition } from './module.js';
+import type { AnyModule } from './module.js';
 import service from './service.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
@@ -26,7 +26,7 @@ import uri from './uri.js';
 import waitFor from './wait_for.js';
 
 /** Every module a task can name, by its short name ('ansible.builtin.X' resolves to 'X'). */
-export const modules: ReadonlyMap<string, ModuleDefinition> = new Map(
+export const modules: ReadonlyMap<string, AnyModule> = new Map(
   [apt, assertModule, command, copy, debug, fail, fetch, file, getUrl, helmRelease, k8sApply, kubeconfigMerge, lineinfile, modprobe, service, setFact, shell, slurp, stat, sysctl, systemd, template, ufw, uri, waitFor].map((module) => [module.name, module]),
 );
 /** Keys that name engine actions rather than modules. */

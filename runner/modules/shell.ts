@@ -1,19 +1,17 @@
-import { commandArgsSchema, runCommandLine, type CommandArgs } from './command.js';
+import Type from 'typebox';
+import { commandArgs, commandReturns, planCommandLine } from './command.js';
 import { defineModule } from './module.js';
 
-function withoutArgv<T extends { argv: unknown }>(properties: T): Omit<T, 'argv'> {
-  const { argv: _argv, ...rest } = properties;
-  return rest;
-}
-
-export default defineModule<CommandArgs>({
+export default defineModule({
   name: 'shell',
   description: 'Runs a command line through /bin/sh (pipes, redirections, variables). Quote templated values with {{quote x}}.',
-  args: { ...commandArgsSchema, properties: withoutArgv(commandArgsSchema.properties) },
+  args: Type.Object(commandArgs, { additionalProperties: false }),
+  returns: commandReturns,
+  examples: [{ description: 'A pipeline; changed_when says it only reads.', task: "shell: set -o pipefail 2>/dev/null; ls /etc | wc -l\nchanged_when: false" }],
   freeForm: 'cmd',
-  checkMode: 'partial',
-  async run(args, ctx) {
+  checkMode: 'none',
+  async plan(args, ctx) {
     if (args.cmd === undefined) return { changed: false, failed: true, msg: "shell needs 'cmd' or a free-form string" };
-    return runCommandLine(args.cmd, args, ctx);
+    return planCommandLine(args.cmd, args, ctx);
   },
 });

@@ -1,15 +1,20 @@
+import Type, { type Static } from 'typebox';
 import { shellQuote } from '../connection/command-line.js';
 import { parseUnitState, unitStateCommand, type UnitState } from '../facts/systemd.js';
-import { defineModule, type ModuleDefinition } from './module.js';
+import { defineModule, type AnyModule, type Step } from './module.js';
 
-export interface SystemdArgs {
-  name?: string;
-  state?: 'started' | 'stopped' | 'restarted' | 'reloaded';
-  enabled?: boolean;
-  daemon_reload?: boolean;
-  /** Ask systemd to act and return at once, without waiting for the unit to get there (Ansible's no_block). */
-  no_block?: boolean;
-}
+const systemdArgs = Type.Object(
+  {
+    name: Type.Optional(Type.String({ description: 'The unit: k3s or k3s.service.' })),
+    state: Type.Optional(Type.Enum(['started', 'stopped', 'restarted', 'reloaded'], { description: "'started'/'stopped' act only when needed; 'restarted' and 'reloaded' always act." })),
+    enabled: Type.Optional(Type.Boolean({ description: 'Whether the unit starts at boot.' })),
+    daemon_reload: Type.Boolean({ default: false, description: 'Reload unit files first (after a unit file changed); not reported as a change.' }),
+    no_block: Type.Boolean({ default: false, description: 'Ask systemd to act and return at once, without waiting for the unit to get there (a unit that waits for a server).' }),
+  },
+  { additionalProperties: false },
+);
+
+export type SystemdArgs = Static<typeof systemdArgs>;
 
 /** systemctl verbs that bring the unit to the wanted state; restarted and reloaded always act, as in Ansible. */
 export function planUnit(args: SystemdArgs, unit: UnitState): string[] | Error {
@@ -27,47 +32,42 @@ export function planUnit(args: SystemdArgs, unit: UnitState): string[] | Error {
 
 const describe = (unit: UnitState) => `active: ${unit.activeState}\nenabled: ${unit.unitFileState || 'n/a'}\n`;
 
-export function defineSystemdModule(name: string): ModuleDefinition {
-  return defineModule<SystemdArgs>({
+export function defineSystemdModule(name: string): AnyModule {
+  return defineModule({
     name,
     description: 'Starts, stops, restarts or reloads a systemd unit, enables or disables it, and reloads unit files.',
-    args: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        name: { type: 'string' },
-        state: { enum: ['started', 'stopped', 'restarted', 'reloaded'] },
-        enabled: { type: 'boolean' },
-        daemon_reload: { type: 'boolean' },
-        no_block: { type: 'boolean' },
-      },
+    args: systemdArgs,
+    returns: {
+      name: { description: 'The unit.', type: 'string' },
+      status: { description: 'The unit as systemd showed it before: activeState, unitFileState, loadState.', type: 'dict' },
+      actions: { description: 'The systemctl verbs run (or that would run).', type: 'list' },
     },
+    examples: [
+      { description: 'Start a service now and at every boot.', task: `${name}:\n  name: ssh\n  state: started\n  enabled: true` },
+      { description: 'Reload unit files, then restart a service whose unit changed.', task: `${name}:\n  name: cron\n  state: restarted\n  daemon_reload: true` },
+    ],
     checkMode: 'full',
-    async run(args, ctx) {
+    async plan(args, ctx) {
       // Reloading unit files changes no unit's state, so it is not reported as a change (as in Ansible).
-      if (args.daemon_reload && !ctx.check) {
-        const reload = await ctx.run('systemctl daemon-reload');
-        if (reload.rc !== 0) return { changed: false, failed: true, msg: `systemctl daemon-reload failed: ${reload.stderr.trim()}` };
-      }
+      const reload: Step[] = args.daemon_reload ? [{ what: 'systemctl daemon-reload', command: 'systemctl daemon-reload' }] : [];
       if (args.name === undefined) {
-        return args.state || args.enabled !== undefined ? { changed: false, failed: true, msg: "state and enabled need 'name'" } : { changed: false };
+        return args.state || args.enabled !== undefined ? { changed: false, failed: true, msg: "state and enabled need 'name'" } : { changed: false, steps: reload };
       }
-      const read = await ctx.run(unitStateCommand(args.name));
-      if (read.rc !== 0) return { changed: false, failed: true, msg: `systemctl show ${args.name} failed: ${read.stderr.trim() || read.stdout.trim()}` };
-      const unit = parseUnitState(read.stdout);
+      const shown = parseUnitState(await ctx.read(`systemctl show ${args.name}`, unitStateCommand(args.name)));
+      // A unit file written since the last reload is planned for as the reload will load it: stopped
+      // and disabled. If the reload does not find it either, the first systemctl step fails.
+      const unit = args.daemon_reload && shown.loadState === 'not-found' ? { ...shown, loadState: 'loaded', activeState: 'inactive', unitFileState: 'disabled' } : shown;
       const verbs = planUnit(args, unit);
       if (verbs instanceof Error) return { changed: false, failed: true, msg: verbs.message };
-      const result = { changed: verbs.length > 0, name: args.name, status: unit, actions: verbs };
-      if (verbs.length === 0 || ctx.check) return { ...result, diff: verbs.length && ctx.diff ? [{ path: args.name, before: describe(unit), after: `would: ${verbs.join(', ')}\n` }] : undefined };
-      for (const verb of verbs) {
-        const done = await ctx.run(`systemctl ${args.no_block ? '--no-block ' : ''}${verb} -- ${shellQuote(args.name)}`);
-        if (done.rc !== 0) {
-          const journal = await ctx.run(`journalctl -u ${shellQuote(args.name)} -n 20 --no-pager 2>/dev/null || true`);
-          return { ...result, failed: true, msg: `systemctl ${verb} ${args.name} failed: ${done.stderr.trim()}\n${journal.stdout.trim()}` };
-        }
-      }
-      const after = parseUnitState((await ctx.run(unitStateCommand(args.name))).stdout);
-      return { ...result, status: after, diff: ctx.diff ? [{ path: args.name, before: describe(unit), after: describe(after) }] : undefined };
+      const journal = `journalctl -u ${shellQuote(args.name)} -n 20 --no-pager 2>/dev/null || true`;
+      return {
+        changed: verbs.length > 0,
+        name: args.name,
+        status: unit,
+        actions: verbs,
+        diff: verbs.length && ctx.diff ? [{ path: args.name, before: describe(unit), after: `${verbs.join(', ')}\n` }] : undefined,
+        steps: [...reload, ...verbs.map((verb) => ({ what: `systemctl ${verb} ${args.name}`, command: `systemctl ${args.no_block ? '--no-block ' : ''}${verb} -- ${shellQuote(args.name!)}`, diagnose: journal }))],
+      };
     },
   });
 }

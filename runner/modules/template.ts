@@ -1,22 +1,27 @@
+import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { ensureContent } from './support/file-content.js';
+import { planFileContent } from './support/file-content.js';
 
-interface TemplateArgs {
-  src: string;
-  dest: string;
-  owner?: string;
-  group?: string;
-  mode?: string | number;
-}
-
-export default defineModule<TemplateArgs>({
+export default defineModule({
   name: 'template',
   description: "Renders a Handlebars file from the role's templates/ with the task's variables and puts it on the host like copy.",
-  args: { type: 'object', additionalProperties: false, required: ['src', 'dest'], properties: { src: { type: 'string' }, dest: { type: 'string' }, ...attributesArgs } },
+  args: Type.Object(
+    {
+      src: Type.String({ description: "The template on the controller: looked up in the role's templates/, then the playbook's templates/ and directory." }),
+      dest: Type.String({ description: 'Path of the rendered file on the host.' }),
+      ...attributesArgs,
+    },
+    { additionalProperties: false },
+  ),
+  returns: {
+    path: { description: 'The destination path.', type: 'string' },
+    checksum: { description: 'SHA-256 of the rendered content.', type: 'string' },
+  },
+  examples: [{ description: "Render the role's templates/config.yaml.hbs into K3s' configuration, private to root.", task: 'template:\n  src: config.yaml.hbs\n  dest: /etc/rancher/k3s/config.yaml\n  mode: "0600"' }],
   checkMode: 'full',
-  async run(args, ctx) {
+  async plan(args, ctx) {
     const content = await ctx.renderTemplateFile(await ctx.findLocalFile('templates', args.src));
-    return ensureContent(ctx, args.dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) });
+    return planFileContent(ctx, args.dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) });
   },
 });

@@ -1,19 +1,6 @@
+import Type from 'typebox';
 import { shellQuote } from '../connection/command-line.js';
 import { defineModule } from './module.js';
-
-interface UfwArgs {
-  /** Open this port (e.g. 6443 or '30000:32767') for this protocol... */
-  port?: string | number;
-  proto?: 'tcp' | 'udp';
-  /** ...for traffic from this network only; without a port, all traffic from it (pods and services reaching the node). */
-  from?: string;
-  /** ...tagged with this comment, so that what we opened can be told from the user's own rules. */
-  comment?: string;
-  /** Close every rule tagged with the comment (and only those), or the one port given. */
-  delete?: boolean;
-  /** ...or turn the firewall off (only when the user chose to). */
-  state?: 'disabled';
-}
 
 export interface UfwRule {
   /** As ufw writes it: '6443/tcp', '30000:32767/tcp', or 'Anywhere' for a rule by source alone. */
@@ -45,55 +32,49 @@ function ruleWords(rule: UfwRule): string {
   return `allow from ${shellQuote(rule.from)} to any${rule.rule === 'Anywhere' ? '' : ` port ${shellQuote(port)} proto ${shellQuote(proto)}`}`;
 }
 
-export default defineModule<UfwArgs>({
+export default defineModule({
   name: 'ufw',
   description: 'Opens (or closes) a port, or all traffic from a network, in ufw when ufw is active, tagging our rules with a comment; nothing to do when ufw is not active. Or disables ufw when asked.',
-  args: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      port: { type: ['string', 'integer'], pattern: '^\\d+(:\\d+)?$' },
-      proto: { enum: ['tcp', 'udp'] },
-      from: { type: 'string', pattern: '^[0-9a-fA-F.:]+(/\\d{1,3})?$' },
-      comment: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
-      delete: { type: 'boolean' },
-      state: { enum: ['disabled'] },
+  args: Type.Object(
+    {
+      port: Type.Optional(Type.Union([Type.String({ pattern: '^\\d+(:\\d+)?$' }), Type.Integer()], { description: "A port or range to open: 6443 or '30000:32767'." })),
+      proto: Type.Enum(['tcp', 'udp'], { default: 'tcp', description: "The port's protocol." }),
+      from: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F.:]+(/\\d{1,3})?$', description: 'Only for traffic from this network; without a port, all traffic from it (pods and services reaching the node).' })),
+      comment: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: 'k3s-playbook', description: "Tag of the rule, so that what we opened can be told from the user's own rules." }),
+      delete: Type.Boolean({ default: false, description: 'Close every rule tagged with the comment (and only those), or the one port given.' }),
+      state: Type.Optional(Type.Enum(['disabled'], { description: "'disabled' turns the firewall off (only when the user chose to)." })),
     },
-  },
+    { additionalProperties: false },
+  ),
+  returns: { msg: { description: 'What was opened or closed, or why nothing was.', type: 'string' } },
+  examples: [
+    { description: "Open the Kubernetes API port when ufw is active.", task: 'ufw:\n  port: 6443\n  proto: tcp' },
+    { description: "Let the pods' network reach the node.", task: 'ufw:\n  from: 10.42.0.0/16' },
+    { description: 'Close every rule this project opened (reset).', task: 'ufw:\n  delete: true' },
+  ],
   checkMode: 'full',
-  async run(args, ctx) {
-    const status = await ctx.run('if command -v ufw >/dev/null; then LC_ALL=C ufw status; else echo "Status: not installed"; fi');
-    if (status.rc !== 0) return { changed: false, failed: true, msg: `ufw status failed: ${status.stderr.trim()}` };
-    const { active, rules } = parseUfwStatus(status.stdout);
+  async plan(args, ctx) {
+    const status = await ctx.read('ufw status', 'if command -v ufw >/dev/null; then LC_ALL=C ufw status; else echo "Status: not installed"; fi');
+    const { active, rules } = parseUfwStatus(status);
     if (args.state === 'disabled') {
       if (!active) return { changed: false, msg: 'ufw is not active' };
-      if (!ctx.check) await ctx.run('ufw --force disable');
-      return { changed: true, msg: 'ufw disabled' };
+      return { changed: true, msg: 'ufw disabled', steps: [{ what: 'ufw disable', command: 'ufw --force disable' }] };
     }
     if (!active) return { changed: false, msg: 'ufw is not active; no rule needed' };
-    const comment = args.comment ?? 'k3s-playbook';
-    const to = args.port === undefined ? (args.from === undefined ? undefined : 'Anywhere') : `${args.port}/${args.proto ?? 'tcp'}`;
+    const to = args.port === undefined ? (args.from === undefined ? undefined : 'Anywhere') : `${args.port}/${args.proto}`;
     const wanted: UfwRule | undefined = to === undefined ? undefined : { rule: to, ...(args.from ? { from: args.from } : {}) };
     const diff = (after: UfwRule[]) => (ctx.diff ? [{ path: 'ufw rules', before: listed(rules), after: listed(after) }] : undefined);
 
     if (args.delete) {
       // Only rules we tagged: a port the user opened before us stays open.
-      const ours = rules.filter((r) => r.comment === comment && (wanted === undefined || same(r, wanted)));
-      if (ours.length === 0) return { changed: false, msg: `no ufw rule tagged '${comment}'${wanted ? ` for ${describe(wanted)}` : ''}` };
-      if (!ctx.check) {
-        for (const rule of ours) {
-          const removed = await ctx.run(`ufw delete ${ruleWords(rule)}`);
-          if (removed.rc !== 0) return { changed: true, failed: true, msg: `ufw delete ${describe(rule)} failed: ${removed.stderr.trim()}` };
-        }
-      }
-      return { changed: true, msg: `closed ${ours.map(describe).join(', ')}`, diff: diff(rules.filter((r) => !ours.includes(r))) };
+      const ours = rules.filter((r) => r.comment === args.comment && (wanted === undefined || same(r, wanted)));
+      if (ours.length === 0) return { changed: false, msg: `no ufw rule tagged '${args.comment}'${wanted ? ` for ${describe(wanted)}` : ''}` };
+      const steps = ours.map((rule) => ({ what: `ufw delete ${describe(rule)}`, command: `ufw delete ${ruleWords(rule)}` }));
+      return { changed: true, msg: `closed ${ours.map(describe).join(', ')}`, diff: diff(rules.filter((r) => !ours.includes(r))), steps };
     }
     if (wanted === undefined) return { changed: false, failed: true, msg: "ufw needs 'port' (with 'proto') or 'from', delete: true, or state: disabled" };
     if (rules.some((r) => same(r, wanted))) return { changed: false, msg: `${describe(wanted)} is open` };
-    if (!ctx.check) {
-      const added = await ctx.run(`ufw ${ruleWords(wanted)} comment ${shellQuote(comment)}`);
-      if (added.rc !== 0) return { changed: false, failed: true, msg: `ufw ${describe(wanted)} failed: ${added.stderr.trim()}` };
-    }
-    return { changed: true, msg: `opened ${describe(wanted)}`, diff: diff([...rules, { ...wanted, comment }]) };
+    const steps = [{ what: `ufw allow ${describe(wanted)}`, command: `ufw ${ruleWords(wanted)} comment ${shellQuote(args.comment)}` }];
+    return { changed: true, msg: `opened ${describe(wanted)}`, diff: diff([...rules, { ...wanted, comment: args.comment }]), steps };
   },
 });

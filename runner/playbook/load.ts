@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
-import type { Vars } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
 import { allTasks, type Inherited, type Play, type Playbook, type Task } from './model.js';

@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../errors.js';
-import type { Vars } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 
 export type Condition = string | boolean;
 

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError, type SourceLocation } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
-import type { Vars } from '../inventory/inventory.js';
+import type { Vars } from '../vars/vars.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateSyntax } from '../template/render.js';
 import { loadYamlFile, type SourceDoc } from '../yaml/source.js';

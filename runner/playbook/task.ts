@@ -2,10 +2,10 @@ import { split as splitWords } from 'shlex';
 import { parseExpression } from '../conditions/expression.js';
 import { UserError } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
+import { argumentProblem } from '../modules/arguments.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean } from '../schema/validate.js';
-import { getValidator } from '../schema/validators.js';
 import { checkTemplateSyntax, hasTemplate } from '../template/render.js';
 import type { PathSegment, SourceDoc } from '../yaml/source.js';
 import type { Block, Condition, Inherited, Item, Task } from './model.js';
@@ -153,23 +153,6 @@ function validateLiteralArgs(module: string, args: Record<string, unknown>, at: 
     return;
   }
   checkArgs(module, args, at, false);
-}
-
-export function argumentProblem(module: string, args: Record<string, unknown>, partial = false): { key?: string; message: string } | undefined {
-  const definition = modules.get(module);
-  if (!definition) return undefined;
-  const validate = getValidator(`module_${module}${partial ? '_partial' : ''}`);
-  if (validate(args)) return undefined;
-  // An unknown key is usually the misspelling of the missing one: report it first.
-  const error = validate.errors!.find((e) => e.keyword === 'additionalProperties') ?? validate.errors![0];
-  const known = Object.keys((definition.args as { properties?: object }).properties ?? {});
-  if (error.keyword === 'additionalProperties') {
-    const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    return { key: extra, message: `'${module}' has no argument '${extra}'.${didYouMean(extra, known)} Its arguments: ${known.join(', ')}.` };
-  }
-  if (error.keyword === 'required') return { message: `'${module}' needs the argument '${(error.params as { missingProperty: string }).missingProperty}'.` };
-  const key = error.instancePath.split('/')[1];
-  return { key, message: `'${module}' argument '${key ?? ''}' ${error.message}.` };
 }
 
 function checkArgs(module: string, args: Record<string, unknown>, at: TaskSource, partial: boolean): void {

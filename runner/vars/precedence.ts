@@ -1,4 +1,4 @@
-import type { Vars } from '../inventory/inventory.js';
+import type { Vars } from './vars.js';
 
 /**
  * Variable precedence, lowest first: a later layer wins over an earlier one.

@@ -1,4 +1,4 @@
-import type { Vars } from '../inventory/inventory.js';
+import type { Vars } from './vars.js';
 import { renderDeep, VariableCycle, type TemplateOrigin } from '../template/render.js';
 
 /** A value computed when first read (hostvars, groups, ...), so unused magic variables cost nothing. */

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { ServiceContext } from '../app.js';
+import type { ServiceContext } from '../context.js';
 
 /** Kubernetes probes: alive while the event loop answers; ready until shutdown begins. */
 export function healthRoutes(router: Router, service: ServiceContext): void {

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { ServiceContext } from '../app.js';
+import type { ServiceContext } from '../context.js';
 import { homePageCache } from '../views/templates.js';
 
 /** GET /: node, pod, this pod's visitor number and the load form. */

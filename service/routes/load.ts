@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { koaBody } from 'koa-body';
-import type { ServiceContext } from '../app.js';
+import type { ServiceContext } from '../context.js';
 import { errorPage, loadPage } from '../views/templates.js';
 
 /** The duration a form sent, if it is written as a whole number of seconds (no sign, space or leading zero) within the range. */

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { ServiceContext } from '../app.js';
+import type { ServiceContext } from '../context.js';
 
 /** GET /metrics in Prometheus' text format (scraped through the app role's ServiceMonitor). */
 export function metricsRoute(router: Router, service: ServiceContext): void {

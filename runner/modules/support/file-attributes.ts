@@ -1,5 +1,6 @@
+import Type from 'typebox';
 import { shellQuote } from '../../connection/command-line.js';
-import type { FileState } from '../../facts/file.js';
+import type { FileState } from '../../facts/path-state.js';
 
 /** Owner, group and mode a task asks for; unset ones are left as they are. */
 export interface Attributes {
@@ -19,11 +20,16 @@ export function normalizeMode(mode: unknown): string | undefined {
   return text.padStart(4, '0');
 }
 
+/** The arguments of every module that puts a file on the host. */
 export const attributesArgs = {
-  owner: { type: 'string' },
-  group: { type: 'string' },
-  mode: { type: ['string', 'integer'] },
-} as const;
+  owner: Type.Optional(Type.String({ description: 'User that owns the file; left as it is when not given (a new file: the connecting or become user).' })),
+  group: Type.Optional(Type.String({ description: 'Group of the file; left as it is when not given.' })),
+  mode: Type.Optional(
+    Type.Union([Type.String(), Type.Integer()], {
+      description: "Permissions in octal: '0644', or 0644 unquoted (read as octal, as Ansible reads it). Left as it is when not given (a new file: 0644).",
+    }),
+  ),
+};
 
 /** Which attributes differ from what is there (all of them for a path that does not exist yet). */
 export function attributeChanges(wanted: Attributes, state: FileState): Attributes {

@@ -1,6 +1,7 @@
 import { shellQuote } from '../../connection/command-line.js';
-import { sha256, type FileState } from '../../facts/file.js';
-import type { Diff, ModuleContext, ModuleResult } from '../module.js';
+import { sha256 } from '../../facts/file.js';
+import type { FileState } from '../../facts/path-state.js';
+import type { Diff, ModuleContext, Plan } from '../module.js';
 import { attributeChanges, attributeCommands, describeAttributes, type Attributes } from './file-attributes.js';
 
 /** Larger files are compared by checksum only; their text is not shown in diffs. */
@@ -13,9 +14,7 @@ export async function readFileState(ctx: ModuleContext, path: string): Promise<F
 
 /** A remote file's bytes, whatever they are (base64 on the wire keeps binary intact). */
 export async function readRemoteBytes(ctx: ModuleContext, path: string): Promise<Buffer> {
-  const result = await ctx.run(`base64 -w0 -- ${shellQuote(path)}`);
-  if (result.rc !== 0) throw new Error(`cannot read ${path}: ${result.stderr.trim()}`);
-  return Buffer.from(result.stdout.trim(), 'base64');
+  return Buffer.from((await ctx.read(`reading ${path}`, `base64 -w0 -- ${shellQuote(path)}`)).trim(), 'base64');
 }
 
 /** What ensuring a file's content and attributes would do: a pure comparison. */
@@ -59,18 +58,20 @@ export function atomicWriteCommand(path: string, attributes: Attributes, exists:
   ].join('\n');
 }
 
-/** Ensure a file holds exactly this content with these attributes (copy, template, lineinfile). */
-export async function ensureContent(ctx: ModuleContext, path: string, content: string | Buffer, wanted: Attributes, known?: { state: FileState; text: string }): Promise<ModuleResult> {
+/** The plan that makes a file hold exactly this content with these attributes (copy, template, lineinfile). */
+export async function planFileContent(ctx: ModuleContext, path: string, content: string | Buffer, wanted: Attributes, known?: { state: FileState; text: string }): Promise<Plan> {
   const state = known?.state ?? (await readFileState(ctx, path));
   const plan = planContent(content, wanted, state);
   if (plan instanceof Error) return { changed: false, failed: true, msg: `${path}: ${plan.message}` };
   const changed = plan.writeContent || Object.keys(plan.attributes).length > 0;
-  const result: ModuleResult = { changed, path, checksum: sha256(content) };
-  if (changed && ctx.diff) result.diff = await contentDiff(ctx, path, state, content, plan, known?.text);
-  if (!changed || ctx.check) return result;
-  const command = plan.writeContent ? atomicWriteCommand(path, plan.attributes, state.type === 'file', Buffer.byteLength(content)) : attributeCommands(shellQuote(path), plan.attributes).join(' && ');
-  const written = await ctx.run(command, plan.writeContent ? { stdin: content } : {});
-  if (written.rc !== 0) return { ...result, changed: false, failed: true, msg: `cannot write ${path}: ${written.stderr.trim()}` };
+  const result: Plan = { changed, path, checksum: sha256(content) };
+  if (!changed) return result;
+  if (ctx.diff) result.diff = await contentDiff(ctx, path, state, content, plan, known?.text);
+  result.steps = [
+    plan.writeContent
+      ? { what: `writing ${path}`, command: atomicWriteCommand(path, plan.attributes, state.type === 'file', Buffer.byteLength(content)), stdin: content }
+      : { what: `setting the attributes of ${path}`, command: attributeCommands(shellQuote(path), plan.attributes).join(' && ') },
+  ];
   return result;
 }
 

@@ -1,0 +1,56 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ExecResult } from '../connection/connection.js';
+import type { AnyModule, CommandStep, ModuleResult, Plan, Step } from '../modules/module.js';
+import { commandFailure } from '../modules/support/command-failure.js';
+import { writeLocalFileAtomic } from './local-file.js';
+
+export interface Applier {
+  check: boolean;
+  run(command: string, options: { stdin?: string | Buffer; cwd?: string }): Promise<ExecResult>;
+}
+
+/**
+ * Check mode is structural: a module only plans, and this is the one place that changes a host.
+ * Steps run in order; the first that fails stops the rest and fails the task with what it was.
+ */
+export async function applyPlan(module: Pick<AnyModule, 'name' | 'checkMode'>, plan: Plan, applier: Applier): Promise<ModuleResult> {
+  const { steps = [], ...result } = plan;
+  if (result.failed || steps.length === 0) return result;
+  if (applier.check) {
+    return module.checkMode === 'none' ? { changed: false, skipped: true, msg: `skipped in check mode: what ${module.name} changes cannot be predicted` } : result;
+  }
+  let outcome: ModuleResult = result;
+  for (const [index, step] of steps.entries()) {
+    const done = await applyStep(step, applier);
+    if (done.failed) return { ...outcome, ...done, changed: index > 0 && outcome.changed };
+    outcome = { ...outcome, ...done };
+  }
+  return outcome;
+}
+
+async function applyStep(step: Step, applier: Applier): Promise<Partial<ModuleResult>> {
+  if ('writeLocal' in step) {
+    const { path, content, mode } = step.writeLocal;
+    try {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await writeLocalFileAtomic(path, content, mode);
+      return {};
+    } catch (error) {
+      return { failed: true, msg: `${step.what} failed: ${(error as Error).message}` };
+    }
+  }
+  const started = Date.now();
+  const output = await applier.run(step.command, { stdin: step.stdin, cwd: step.cwd });
+  if (step.interpret) return step.interpret(output, Date.now() - started);
+  if (output.rc === 0) return {};
+  return { failed: true, msg: await failureMessage(step, output, applier) };
+}
+
+/** One wording for every failed step: what it was, its exit code, the end of its error output. */
+async function failureMessage(step: CommandStep, output: ExecResult, applier: Applier): Promise<string> {
+  const message = commandFailure(step.what, output);
+  if (!step.diagnose) return message;
+  const diagnosis = await applier.run(step.diagnose, {});
+  return diagnosis.stdout.trim() ? `${message}\n${diagnosis.stdout.trim()}` : message;
+}

@@ -1,0 +1,39 @@
+import { didYouMean } from '../schema/validate.js';
+import { getValidator } from '../schema/validators.js';
+import type { AnyModule } from './module.js';
+import { modules } from './registry.js';
+
+/**
+ * A module's argument schema (its own copy: service and systemd share one), and the same without 'required' for checking only the literal
+ * arguments of a task before templating.
+ */
+function argumentSchemas(module: AnyModule): [object, object] {
+  return [{ ...module.args }, { ...module.args, required: [] }];
+}
+
+/** Every module's argument schemas by validator name, for the validators built ahead of time. */
+export function moduleSchemas(): Record<string, object> {
+  return Object.fromEntries([...modules.values()].flatMap((module) => {
+    const [full, partial] = argumentSchemas(module);
+    return [[`module_${module.name}`, full], [`module_${module.name}_partial`, partial]];
+  }));
+}
+
+/** What is wrong with a module's arguments, if anything: an unknown one (with the closest name), a missing one, a wrong value. */
+export function argumentProblem(module: string, args: Record<string, unknown>, partial = false): { key?: string; message: string } | undefined {
+  const definition = modules.get(module);
+  if (!definition) return undefined;
+  const validate = getValidator(`module_${module}${partial ? '_partial' : ''}`, () => argumentSchemas(definition)[partial ? 1 : 0]);
+  if (validate(args)) return undefined;
+  // An unknown key is usually the misspelling of the missing one: report it first.
+  const error = validate.errors!.find((e) => e.keyword === 'additionalProperties') ?? validate.errors![0];
+  const known = Object.keys(definition.args.properties);
+  if (error.keyword === 'additionalProperties') {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    return { key: extra, message: `'${module}' has no argument '${extra}'.${didYouMean(extra, known)} Its arguments: ${known.join(', ')}.` };
+  }
+  if (error.keyword === 'required') return { message: `'${module}' needs the argument '${(error.params as { missingProperty: string }).missingProperty}'.` };
+  const key = error.instancePath.split('/')[1];
+  return { key, message: `'${module}' argument '${key ?? ''}' ${error.message}.` };
+}
+

@@ -1,0 +1,2 @@
+/** Variables by name: inventory, play and role vars, facts, registered results. */
+export type Vars = Record<string, unknown>;
