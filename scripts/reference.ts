@@ -1,6 +1,7 @@
 // README's reference sections, made from the code so they cannot drift: inventory keys (the
 // inventory schema), role variables (roles/*/defaults/main.yaml with the comment above each),
-// command-line options (the commander program) and exit codes (runner/errors.ts).
+// command-line options (the commander program), exit codes (runner/errors.ts) and the module list
+// (the module declarations).
 // `npm run docs` rewrites them in README.md; test/docs.test.ts fails when README's copy differs.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { isMap, parseDocument } from 'yaml';
 import { buildProgram } from '../runner/cli/program.js';
 import { EXIT_CODE_MEANINGS } from '../runner/errors.js';
+import { modules } from '../runner/modules/registry.js';
 import inventorySchema from '../runner/schema/inventory.schema.json' with { type: 'json' };
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -22,8 +24,9 @@ function inventoryKeys(): string {
   return table(['key', 'what it is'], keys.map(([key, spec]) => [code(key), cell(spec.description)]));
 }
 
-function roleVariables(): string {
-  const rows: string[][] = [];
+/** Every role default with the comment above it (its documentation). */
+export function roleVariableRows(): Array<{ role: string; name: string; value: string; note: string }> {
+  const rows = [];
   for (const role of readdirSync(join(root, 'roles')).sort()) {
     const file = join(root, 'roles', role, 'defaults', 'main.yaml');
     if (!existsSync(file)) continue;
@@ -35,9 +38,14 @@ function roleVariables(): string {
       // The comment right above the key; a file's header (a paragraph before a blank line) is not about it.
       const note = (key.commentBefore ?? (pair === items[0] ? doc.commentBefore : '') ?? '').split(/\n\s*\n/).pop() ?? '';
       const value = JSON.stringify((pair.value as { toJSON(): unknown } | null)?.toJSON() ?? null);
-      rows.push([role, code(key.value), code(value.length > 60 ? `${value.slice(0, 57)}...` : value), cell(note)]);
+      rows.push({ role, name: key.value, value, note });
     }
   }
+  return rows;
+}
+
+function roleVariables(): string {
+  const rows = roleVariableRows().map(({ role, name, value, note }) => [role, code(name), code(value.length > 60 ? `${value.slice(0, 57)}...` : value), cell(note)]);
   return table(['role', 'variable', 'default', 'what it is'], rows);
 }
 
@@ -51,6 +59,13 @@ function commandLine(): string {
   return table(['argument or option', 'what it does', 'default'], [...argument, ...options]);
 }
 
+function moduleList(): string {
+  const rows = [...modules.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((module) => [`[\`${module.name}\`](docs/modules.md#${module.name})`, cell(module.description), module.checkMode === 'none' ? 'skipped' : 'predicts']);
+  return table(['module', 'what it does', 'check mode'], rows);
+}
+
 function exitCodes(): string {
   return table(['code', 'meaning'], Object.entries(EXIT_CODE_MEANINGS).map(([exit, meaning]) => [exit, cell(meaning)]));
 }
@@ -60,6 +75,7 @@ const SECTIONS: Record<string, () => string> = {
   'role-variables': roleVariables,
   'command-line': commandLine,
   'exit-codes': exitCodes,
+  modules: moduleList,
 };
 
 /** README with every generated section replaced by what the code says now. */

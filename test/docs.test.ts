@@ -1,7 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { readmeWithReference } from '../scripts/reference.js';
+import { EDITOR_SCHEMA, editorSchemaText, moduleReference, MODULES_DOC } from '../scripts/module-docs.js';
+import { readmeWithReference, roleVariableRows } from '../scripts/reference.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -15,4 +16,16 @@ test('README links and images resolve to files in the repository', (t) => {
     if (/^https?:/.test(target)) continue;
     t.true(existsSync(join(ROOT, target)), target);
   }
+});
+
+test('every role default says what it is (a comment right above it)', (t) => {
+  const undocumented = roleVariableRows()
+    .filter((row) => row.note.trim() === '')
+    .map((row) => `roles/${row.role}/defaults/main.yaml: ${row.name}`);
+  t.deepEqual(undocumented, []);
+});
+
+test('docs/modules.md and the editor schema are what the module declarations say (npm run docs rewrites them)', (t) => {
+  t.is(readFileSync(MODULES_DOC, 'utf8'), moduleReference());
+  t.is(readFileSync(EDITOR_SCHEMA, 'utf8'), editorSchemaText());
 });

@@ -34,7 +34,7 @@ export default defineModule({
   args: waitArgs,
   returns: { elapsed: { description: 'Seconds waited.', type: 'number' } },
   examples: [
-    { description: "Wait up to two minutes for the Kubernetes API on the host's own port.", task: 'wait_for:\n  port: 6443\n  timeout: 120' },
+    { description: "Wait up to two minutes for the host's SSH server to answer on its address.", task: 'wait_for:\n  host: "{{ ansible_host }}"\n  port: 22\n  timeout: 120' },
     { description: 'Wait for a file a service writes when it is ready.', task: 'wait_for:\n  path: /etc/hostname\n  timeout: 10' },
   ],
   checkMode: 'full',

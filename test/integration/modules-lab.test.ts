@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { buildAptRepo, serveDirectory } from '../support/http-fixture.js';
 import { startLab, type Lab } from '../support/lab.js';
-import { recapOf, runJson } from '../support/workspace.js';
+import { stringify, parse } from 'yaml';
+import { modules } from '../../runner/modules/registry.js';
+import { failures, recapOf, runJson } from '../support/workspace.js';
 
 // Real SSH to real sshd (and real systemd, apt, sudo) on three lab hosts.
 const SITE = join(import.meta.dirname, '..', 'fixtures', 'modules-site');
@@ -107,4 +109,25 @@ test.serial('the secret appears in no output, no event, no command line and no s
     const journal = await lab.exec(n, 'journalctl', '--no-pager', '-o', 'cat');
     t.false(journal.includes(TOKEN), 'not in any command line sudo or sshd logged');
   }
+});
+
+test.serial("every module's documented example runs (in check mode) on a host", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-examples-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'files'));
+  await mkdir(join(dir, 'templates'));
+  await writeFile(join(dir, 'files', 'motd'), 'welcome\n');
+  await writeFile(join(dir, 'templates', 'config.yaml.hbs'), 'node-name: {{ ansible_hostname }}\n');
+  const tasks = [...modules.values()].flatMap((module) =>
+    module.examples.map((example) => {
+      const task = parse(example.task) as Record<string, unknown>;
+      return { name: `${module.name}: ${example.description}`, ...task, vars: { ...(example.given ?? {}), ...((task.vars as object) ?? {}) } };
+    }),
+  );
+  await writeFile(join(dir, 'examples.yaml'), stringify([{ hosts: 'h1', tasks }]));
+  const run = await runJson(dir, ['examples.yaml', '-i', lab.inventory, '--check']);
+  t.deepEqual(failures(run.events), []);
+  t.is(run.code, 0, run.err);
+  const ran = run.events.filter((e) => e.type === 'host.result' && e.host === 'h1').map((e) => e.task);
+  t.deepEqual(ran, ['Gathering Facts', ...tasks.map((task) => task.name)], 'every example reached the host');
 });
