@@ -17,7 +17,13 @@ const CONNECTIONS = 20;
 async function startProcess(args: string[], env: Record<string, string>, url: string): Promise<ChildProcess> {
   const child = spawn('taskset', ['-c', '0', 'node', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
   for (let attempt = 0; attempt < 100; attempt++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.kill();
@@ -34,13 +40,20 @@ async function measure(url: string, label: string, server: ChildProcess) {
 const service = await startProcess([SERVICE], { PORT: '18110', NODE_NAME: 'bench-node' }, 'http://127.0.0.1:18110/healthz');
 const page = await (await fetch('http://127.0.0.1:18110/')).text();
 const plain = await startProcess(
-  ['-e', `const page = Buffer.from(process.env.PAGE); require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }); s.end(page); }).listen(18111);`],
+  [
+    '-e',
+    `const page = Buffer.from(process.env.PAGE); require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }); s.end(page); }).listen(18111);`,
+  ],
   { PAGE: page },
   'http://127.0.0.1:18111/',
 );
 // The framework's own floor: a bare Koa app sending the same page.
 const koa = await startProcess(
-  ['--input-type=module', '-e', `import Koa from 'koa'; const page = process.env.PAGE; const app = new Koa(); app.use((ctx) => { ctx.type = 'html'; ctx.body = page; }); app.listen(18112);`],
+  [
+    '--input-type=module',
+    '-e',
+    `import Koa from 'koa'; const page = process.env.PAGE; const app = new Koa(); app.use((ctx) => { ctx.type = 'html'; ctx.body = page; }); app.listen(18112);`,
+  ],
   { PAGE: page },
   'http://127.0.0.1:18112/',
 );
@@ -48,13 +61,21 @@ try {
   const baseline = await measure('http://127.0.0.1:18111/', 'plain node:http', plain);
   const bareKoa = await measure('http://127.0.0.1:18112/', 'bare Koa, same page', koa);
   const idle = await measure('http://127.0.0.1:18110/', 'stress service', service);
-  await fetch('http://127.0.0.1:18110/load', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `duration=${SECONDS + 4}` });
+  await fetch('http://127.0.0.1:18110/load', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `duration=${SECONDS + 4}`,
+  });
   const loaded = await measure('http://127.0.0.1:18110/', 'stress service, CPU load running', service);
   console.log(`\nGET / on loopback, ${CONNECTIONS} connections, ${SECONDS} s each (page of ${page.length} bytes)`);
   console.log('server | requests/s | p99 latency | server CPU per request');
   for (const row of [baseline, bareKoa, idle, loaded]) console.log(`${row.label} | ${Math.round(row.rps)} | ${row.p99} ms | ${row.cpuMicros.toFixed(0)} µs`);
-  console.log(`service / bare Koa requests/s: ${(idle.rps / bareKoa.rps).toFixed(2)}x (target: at least 0.6x); bare Koa / plain: ${(bareKoa.rps / baseline.rps).toFixed(2)}x; service / plain: ${(idle.rps / baseline.rps).toFixed(2)}x`);
-  console.log(`CPU per request, bare Koa / service: ${(bareKoa.cpuMicros / idle.cpuMicros).toFixed(2)}x; plain / bare Koa: ${(baseline.cpuMicros / bareKoa.cpuMicros).toFixed(2)}x`);
+  console.log(
+    `service / bare Koa requests/s: ${(idle.rps / bareKoa.rps).toFixed(2)}x (target: at least 0.6x); bare Koa / plain: ${(bareKoa.rps / baseline.rps).toFixed(2)}x; service / plain: ${(idle.rps / baseline.rps).toFixed(2)}x`,
+  );
+  console.log(
+    `CPU per request, bare Koa / service: ${(bareKoa.cpuMicros / idle.cpuMicros).toFixed(2)}x; plain / bare Koa: ${(baseline.cpuMicros / bareKoa.cpuMicros).toFixed(2)}x`,
+  );
   console.log(`p99 during a load / idle p99: ${(loaded.p99 / Math.max(idle.p99, 1)).toFixed(2)}x (target: under 3x)`);
 } finally {
   for (const child of [service, plain, koa]) child.kill('SIGTERM');

@@ -77,7 +77,9 @@ console.log(`\n20-task playbook on lab hosts (netns + sshd), wall time; k3s-play
 console.log('hosts | k3s-playbook converge | re-run | ansible converge | re-run | re-run ratio (ansible / ours)');
 for (const row of rows) {
   const ratio = row.ansible ? `${(row.ansible.rerun / row.ours.rerun).toFixed(1)}x` : 'n/a';
-  console.log(`${row.hosts} | ${s(row.ours.converge)} | ${s(row.ours.rerun)} | ${row.ansible ? s(row.ansible.converge) : 'not installed'} | ${row.ansible ? s(row.ansible.rerun) : '-'} | ${ratio}`);
+  console.log(
+    `${row.hosts} | ${s(row.ours.converge)} | ${s(row.ours.rerun)} | ${row.ansible ? s(row.ansible.converge) : 'not installed'} | ${row.ansible ? s(row.ansible.rerun) : '-'} | ${ratio}`,
+  );
 }
 const one = rows.find((r) => r.hosts === 1);
 const eight = rows.find((r) => r.hosts === 8);

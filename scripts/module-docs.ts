@@ -25,13 +25,28 @@ interface Schema {
   [key: string]: unknown;
 }
 
-const cell = (text: string) => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+/** A module's arguments as the JSON Schema they are (TypeBox values are plain JSON Schema). */
+const schemaOf = (module: AnyModule): Schema => module.args as unknown as Schema;
+
+const cell = (text: string) =>
+  text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 
 /** A schema's kind in words: 'string or integer', 'list of strings'. */
 export function typeName(schema: Schema): string {
   if (schema.enum) return 'one of the choices';
   if (schema.anyOf) return [...new Set(schema.anyOf.map(typeName))].join(' or ');
-  const names: Record<string, string> = { string: 'string', integer: 'integer', number: 'number', boolean: 'boolean', object: 'mapping', array: 'list', null: 'empty' };
+  const names: Record<string, string> = {
+    string: 'string',
+    integer: 'integer',
+    number: 'number',
+    boolean: 'boolean',
+    object: 'mapping',
+    array: 'list',
+    null: 'empty',
+  };
   const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.length === 0) return 'any';
   if (types.length === 1 && types[0] === 'array' && schema.items) return `list of ${typeName(schema.items)}s`;
@@ -39,7 +54,7 @@ export function typeName(schema: Schema): string {
 }
 
 function argumentRows(module: AnyModule): string[][] {
-  const args = module.args as Schema;
+  const args = schemaOf(module);
   return Object.entries(args.properties ?? {}).map(([name, spec]) => {
     const required = (args.required ?? []).includes(name) && spec.default === undefined;
     const shown = spec.default === undefined ? (required ? '**required**' : '') : `\`${JSON.stringify(spec.default)}\``;
@@ -48,7 +63,8 @@ function argumentRows(module: AnyModule): string[][] {
   });
 }
 
-const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
 function moduleSection(module: AnyModule): string {
   const lines = [`## ${module.name}`, '', module.description, ''];
@@ -56,9 +72,18 @@ function moduleSection(module: AnyModule): string {
   if (module.freeForm) lines.push(`A free-form value fills \`${module.freeForm}\`: \`${module.name}: ...\`.`, '');
   const rows = argumentRows(module);
   if (rows.length) lines.push(table(['argument', 'type', 'default', 'choices', 'what it is'], rows), '');
-  else if ((module.args as Schema).additionalProperties) lines.push(`Arguments: ${cell(((module.args as Schema).additionalProperties as Schema).description ?? '')}`, '');
+  else if (schemaOf(module).additionalProperties) lines.push(`Arguments: ${cell((schemaOf(module).additionalProperties as Schema).description ?? '')}`, '');
   const returns = Object.entries(module.returns);
-  if (returns.length) lines.push('Returns (besides `changed`, `failed`, `msg`):', '', table(['key', 'type', 'what it is'], returns.map(([key, value]) => [`\`${key}\``, value.type, cell(value.description)])), '');
+  if (returns.length)
+    lines.push(
+      'Returns (besides `changed`, `failed`, `msg`):',
+      '',
+      table(
+        ['key', 'type', 'what it is'],
+        returns.map(([key, value]) => [`\`${key}\``, value.type, cell(value.description)]),
+      ),
+      '',
+    );
   for (const example of module.examples) {
     const task = example.task.split('\n').map((line, i) => (i === 0 ? `- ${line}` : `  ${line}`));
     lines.push('```yaml', `# ${example.description}`, ...task, '```', '');
@@ -72,7 +97,7 @@ export function moduleReference(): string {
   return [
     '# Modules',
     '',
-    '<!-- Made by scripts/module-docs.ts from each module\'s declaration; `npm run docs` rewrites it. -->',
+    "<!-- Made by scripts/module-docs.ts from each module's declaration; `npm run docs` rewrites it. -->",
     '',
     'Every module also answers to `ansible.builtin.NAME` (and `ansible.legacy.NAME`). In check mode',
     '(`--check`) a module reads the host and reports what it would change, changing nothing; modules',
@@ -85,10 +110,13 @@ export function moduleReference(): string {
 }
 
 /** An argument may also be a "{{ template }}", whatever its type. */
-const orTemplate = (spec: Schema): Schema => (spec.type === 'string' && !spec.pattern && !spec.enum ? spec : { anyOf: [spec, { $ref: 'playbook.schema.json#/$defs/templated' }], description: spec.description });
+const orTemplate = (spec: Schema): Schema =>
+  spec.type === 'string' && !spec.pattern && !spec.enum
+    ? spec
+    : { anyOf: [spec, { $ref: 'playbook.schema.json#/$defs/templated' }], description: spec.description };
 
 function editorArguments(module: AnyModule): Schema {
-  const args = module.args as Schema;
+  const args = schemaOf(module);
   const properties = Object.fromEntries(Object.entries(args.properties ?? {}).map(([name, spec]) => [name, orTemplate(spec)]));
   const mapping: Schema = { ...args, properties, required: (args.required ?? []).filter((name) => args.properties?.[name]?.default === undefined) };
   return module.freeForm ? { anyOf: [mapping, { type: 'string' }] } : mapping;
@@ -96,12 +124,15 @@ function editorArguments(module: AnyModule): Schema {
 
 /** runner/schema/tasks.schema.json: task keywords, blocks, and every module with its arguments, for editors. */
 export function editorSchema(): object {
-  const keywordRefs = JSON.parse(JSON.stringify(playbookSchema.$defs.task.properties).replaceAll('"#/$defs/taskList"', '"#"').replaceAll('"#/$defs/', '"playbook.schema.json#/$defs/'));
+  const keywordRefs = JSON.parse(
+    JSON.stringify(playbookSchema.$defs.task.properties).replaceAll('"#/$defs/taskList"', '"#"').replaceAll('"#/$defs/', '"playbook.schema.json#/$defs/'),
+  );
   const moduleKeys: Record<string, object> = {};
   const defs: Record<string, object> = {};
   for (const module of [...modules.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     defs[module.name] = editorArguments(module);
-    for (const key of [module.name, `ansible.builtin.${module.name}`, `ansible.legacy.${module.name}`]) moduleKeys[key] = { $ref: `#/$defs/${module.name}`, description: module.description };
+    for (const key of [module.name, `ansible.builtin.${module.name}`, `ansible.legacy.${module.name}`])
+      moduleKeys[key] = { $ref: `#/$defs/${module.name}`, description: module.description };
   }
   moduleKeys.meta = { enum: ['flush_handlers', 'noop', 'end_play', 'end_host'], description: 'An engine action.' };
   return {

@@ -14,14 +14,21 @@ import inventorySchema from '../runner/schema/inventory.schema.json' with { type
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 
-const cell = (text: string) => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+const cell = (text: string) =>
+  text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 const code = (text: string) => `\`${cell(text)}\``;
 const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
 function inventoryKeys(): string {
   const keys = Object.entries(inventorySchema.$defs.hostVars.properties) as [string, { description: string }][];
-  return table(['key', 'what it is'], keys.map(([key, spec]) => [code(key), cell(spec.description)]));
+  return table(
+    ['key', 'what it is'],
+    keys.map(([key, spec]) => [code(key), cell(spec.description)]),
+  );
 }
 
 /** Every role default with the comment above it (its documentation). */
@@ -45,7 +52,12 @@ export function roleVariableRows(): Array<{ role: string; name: string; value: s
 }
 
 function roleVariables(): string {
-  const rows = roleVariableRows().map(({ role, name, value, note }) => [role, code(name), code(value.length > 60 ? `${value.slice(0, 57)}...` : value), cell(note)]);
+  const rows = roleVariableRows().map(({ role, name, value, note }) => [
+    role,
+    code(name),
+    code(value.length > 60 ? `${value.slice(0, 57)}...` : value),
+    cell(note),
+  ]);
   return table(['role', 'variable', 'default', 'what it is'], rows);
 }
 
@@ -53,7 +65,8 @@ function commandLine(): string {
   const program = buildProgram();
   const argument = program.registeredArguments.map((arg) => [code(`<${arg.name()}>`), cell(arg.description), '']);
   const options = program.options.map((option) => {
-    const shown = option.defaultValue === undefined || option.defaultValue === false || Array.isArray(option.defaultValue) ? '' : code(String(option.defaultValue));
+    const shown =
+      option.defaultValue === undefined || option.defaultValue === false || Array.isArray(option.defaultValue) ? '' : code(String(option.defaultValue));
     return [code(option.flags), cell(option.description), shown];
   });
   return table(['argument or option', 'what it does', 'default'], [...argument, ...options]);
@@ -67,7 +80,10 @@ function moduleList(): string {
 }
 
 function exitCodes(): string {
-  return table(['code', 'meaning'], Object.entries(EXIT_CODE_MEANINGS).map(([exit, meaning]) => [exit, cell(meaning)]));
+  return table(
+    ['code', 'meaning'],
+    Object.entries(EXIT_CODE_MEANINGS).map(([exit, meaning]) => [exit, cell(meaning)]),
+  );
 }
 
 const SECTIONS: Record<string, () => string> = {

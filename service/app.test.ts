@@ -14,7 +14,10 @@ async function start(cpuMax: string, extra: Partial<ServiceConfig> = {}): Promis
   const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
   writeFileSync(join(cgroupRoot, 'cpu.max'), cpuMax);
   const logs: unknown[] = [];
-  const service = createService({ port: 0, nodeName: 'node-a', podName: 'pod-1', maxLoadSeconds: 300, cgroupRoot, logRequests: true, shutdownGraceMs: 10_000, ...extra }, (level, msg, fields) => logs.push({ level, msg, ...fields }));
+  const service = createService(
+    { port: 0, nodeName: 'node-a', podName: 'pod-1', maxLoadSeconds: 300, cgroupRoot, logRequests: true, shutdownGraceMs: 10_000, ...extra },
+    (level, msg, fields) => logs.push({ level, msg, ...fields }),
+  );
   await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
   const { port } = service.server.address() as { port: number };
   return { service, url: `http://127.0.0.1:${port}`, logs };
@@ -105,7 +108,10 @@ test('the load page embeds the configured Grafana panel, escaped, and says so wh
   t.teardown(() => service.close());
   const page = await (await form(url, 'duration=1')).text();
   // Handlebars escapes '=' too (&#x3D;): a browser reads the same URL, and the quote cannot end the attribute.
-  t.regex(page, /<iframe id="grafana" title="CPU usage per pod \(Grafana\)" src="http:\/\/m1:30090\/d-solo\/abc\/app\?orgId&#x3D;1&amp;panelId&#x3D;2&amp;refresh&#x3D;10s&quot;onload&#x3D;&quot;x">/);
+  t.regex(
+    page,
+    /<iframe id="grafana" title="CPU usage per pod \(Grafana\)" src="http:\/\/m1:30090\/d-solo\/abc\/app\?orgId&#x3D;1&amp;panelId&#x3D;2&amp;refresh&#x3D;10s&quot;onload&#x3D;&quot;x">/,
+  );
   const bare = await start('100000 100000');
   t.teardown(() => bare.service.close());
   t.regex(await (await form(bare.url, 'duration=1')).text(), /id="no-grafana".*GRAFANA_PANEL_URL is not set/);
@@ -123,7 +129,10 @@ test('probes, metrics and structured logs', async (t) => {
   t.regex(metrics, /stress_load_seconds_total 1/);
   t.regex(metrics, /stress_load_workers 1/);
   t.regex(metrics, /stress_http_requests_total\{method="GET",route="\/",status="200"\} 1/);
-  t.like(logs.find((l) => (l as { msg: string }).msg === 'request'), { level: 'info', method: 'GET', path: '/healthz', status: 200 });
+  t.like(
+    logs.find((l) => (l as { msg: string }).msg === 'request'),
+    { level: 'info', method: 'GET', path: '/healthz', status: 200 },
+  );
 });
 
 test('shutdown: a request in flight finishes, readiness fails, loads stop, no process is left', async (t) => {

@@ -11,14 +11,30 @@ import { createService } from './app.js';
 // A person's visit in real headless Chromium (Debian's package), against the service on loopback.
 
 test('a visitor reads the page, reloads, starts a 2-second load, sees the graph frame and goes back', async (t) => {
-  const shoot = async (page: import('playwright-core').Page, name: string) => t.is(saveScreenshot(name, await page.screenshot({ fullPage: true }), await page.innerText('body')), undefined);
+  const shoot = async (page: import('playwright-core').Page, name: string) =>
+    t.is(saveScreenshot(name, await page.screenshot({ fullPage: true }), await page.innerText('body')), undefined);
   // A stand-in for the Grafana panel, on loopback, so the frame has something to show.
-  const panel = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<body style="font:14px sans-serif;background:#181b1f;color:#ccc;margin:0;padding:1rem"><b>CPU usage per pod</b><svg width="600" height="200"><polyline fill="none" stroke="#73bf69" stroke-width="3" points="0,180 100,170 200,60 300,40 400,45 500,150 600,175"/></svg><p>stand-in for the Grafana panel (test)</p></body>'));
+  const panel = createServer((_req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        '<body style="font:14px sans-serif;background:#181b1f;color:#ccc;margin:0;padding:1rem"><b>CPU usage per pod</b><svg width="600" height="200"><polyline fill="none" stroke="#73bf69" stroke-width="3" points="0,180 100,170 200,60 300,40 400,45 500,150 600,175"/></svg><p>stand-in for the Grafana panel (test)</p></body>',
+      ),
+  );
   await new Promise<void>((resolve) => panel.listen(0, '127.0.0.1', resolve));
   const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
   writeFileSync(join(cgroupRoot, 'cpu.max'), '100000 100000');
   const service = createService(
-    { port: 0, nodeName: 'k3s-worker-1', podName: 'stress-7d9f8c-x2k4q', maxLoadSeconds: 300, cgroupRoot, logRequests: false, shutdownGraceMs: 10_000, grafanaPanelUrl: `http://127.0.0.1:${(panel.address() as { port: number }).port}/d-solo/stress/app?panelId=2` },
+    {
+      port: 0,
+      nodeName: 'k3s-worker-1',
+      podName: 'stress-7d9f8c-x2k4q',
+      maxLoadSeconds: 300,
+      cgroupRoot,
+      logRequests: false,
+      shutdownGraceMs: 10_000,
+      grafanaPanelUrl: `http://127.0.0.1:${(panel.address() as { port: number }).port}/d-solo/stress/app?panelId=2`,
+    },
     () => undefined,
   );
   await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));

@@ -5,7 +5,13 @@ import { jsonLogger } from './log.js';
 const config = configFromEnv();
 const service = createService(config, jsonLogger);
 service.server.listen(config.port, () => {
-  jsonLogger('info', 'listening', { port: config.port, node: config.nodeName, pod: config.podName, cpus: service.context.cpuLimit.cpus, cpuSource: service.context.cpuLimit.source });
+  jsonLogger('info', 'listening', {
+    port: config.port,
+    node: config.nodeName,
+    pod: config.podName,
+    cpus: service.context.cpuLimit.cpus,
+    cpuSource: service.context.cpuLimit.source,
+  });
 });
 
 // Kubernetes sends SIGTERM and waits: finish what is in flight, stop the load, then exit.

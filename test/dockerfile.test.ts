@@ -11,7 +11,8 @@ const ROOT = join(import.meta.dirname, '..');
 const dockerfile = DockerfileParser.parse(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 const stages = dockerfile.getFROMs();
 const runtime = stages.at(-1)!;
-const inRuntime = (keyword: string) => dockerfile.getInstructions().filter((i) => i.getKeyword() === keyword && i.getRange().start.line > runtime.getRange().start.line);
+const inRuntime = (keyword: string) =>
+  dockerfile.getInstructions().filter((i) => i.getKeyword() === keyword && i.getRange().start.line > runtime.getRange().start.line);
 
 test('multi-stage, base images pinned, the runtime stage small and non-root', (t) => {
   t.true(stages.length >= 2);
@@ -30,23 +31,36 @@ test('HEALTHCHECK and CMD in exec form; EXPOSE is the service default port', (t)
   t.truthy(health);
   t.regex(health.getArgumentsContent()!, /CMD \["node", "-e"/);
   t.regex(inRuntime('CMD')[0].getArgumentsContent()!, /^\["node", "service.mjs"\]$/);
-  t.deepEqual(inRuntime('EXPOSE').map((e) => e.getArgumentsContent()), ['8080']);
+  t.deepEqual(
+    inRuntime('EXPOSE').map((e) => e.getArgumentsContent()),
+    ['8080'],
+  );
 });
 
 test('COPY sources exist, --from names a stage, and .dockerignore keeps the context small', (t) => {
   const names = stages.map((s) => s.getBuildStage());
   for (const copy of dockerfile.getCOPYs()) {
-    const from = copy.getFlags().find((flag) => flag.getName() === 'from')?.getValue();
+    const from = copy
+      .getFlags()
+      .find((flag) => flag.getName() === 'from')
+      ?.getValue();
     if (from) t.true(names.includes(from), `stage ${from} exists`);
     else for (const source of copy.getArguments().slice(0, -1)) t.true(existsSync(join(ROOT, source.getValue())), `${source.getValue()} exists`);
   }
   const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
   for (const entry of ['node_modules', 'dist', '.git']) t.true(ignored.includes(entry));
-  t.regex(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'), /outfile: join\(root, 'dist', 'service\.mjs'\)/, 'the build makes the file the image copies');
+  t.regex(
+    readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8'),
+    /outfile: join\(root, 'dist', 'service\.mjs'\)/,
+    'the build makes the file the image copies',
+  );
 });
 
 test('the shipped file serves, and the HEALTHCHECK command passes against it', async (t) => {
-  const server = spawn('node', [join(ROOT, 'dist', 'service.mjs')], { env: { ...process.env, PORT: '18093', NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn('node', [join(ROOT, 'dist', 'service.mjs')], {
+    env: { ...process.env, PORT: '18093', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   t.teardown(() => server.kill('SIGTERM'));
   await new Promise<void>((resolve) => server.stdout!.on('data', (chunk) => String(chunk).includes('listening') && resolve()));
   const health = inRuntime('HEALTHCHECK')[0].getArgumentsContent()!;

@@ -9,14 +9,14 @@ import { localInventory, workspace } from './support/workspace.js';
 const BIN = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const SITE = join(import.meta.dirname, 'fixtures', 'local-site');
 
-const playbook = (outDir: string, ...args: string[]) => runCaptured('node', [BIN, 'site.yaml', '-e', `out_dir=${outDir}`, ...args], { cwd: SITE, env: { ...process.env, CI: 'true' } });
+const playbook = (outDir: string, ...args: string[]) =>
+  runCaptured('node', [BIN, 'site.yaml', '-e', `out_dir=${outDir}`, ...args], { cwd: SITE, env: { ...process.env, CI: 'true' } });
 
 const recap = (stdout: string) =>
   Object.fromEntries(
-    [...stdout.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)/gm)].map((m) => [
-      m[1],
-      { ok: +m[2], changed: +m[3], unreachable: +m[4], failed: +m[5], skipped: +m[6], rescued: +m[7], ignored: +m[8] },
-    ]),
+    [...stdout.matchAll(/^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)/gm)].map(
+      (m) => [m[1], { ok: +m[2], changed: +m[3], unreachable: +m[4], failed: +m[5], skipped: +m[6], rescued: +m[7], ignored: +m[8] }],
+    ),
   );
 
 test('the CLI runs roles, handlers, loops, registers and conditions, then converges to changed=0', async (t) => {

@@ -67,7 +67,16 @@ test('the cycle finder finds a cycle of three files and none in a chain', (t) =>
     ['d', ['a']],
   ]);
   t.deepEqual(cycles(graph), [['a', 'b', 'c']]);
-  t.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', []]])), []);
+  t.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', []],
+      ]),
+    ),
+    [],
+  );
 });
 
 for (const dir of ['runner', 'service']) {

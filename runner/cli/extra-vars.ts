@@ -29,7 +29,8 @@ async function parseOne(value: string, cwd: string): Promise<Vars> {
   const vars: Vars = {};
   for (const pair of value.split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair.trim());
-    if (!match) throw new UserError(`-e '${value}' is not 'name=value', '@file.yaml' or a YAML mapping.`, undefined, 'Write -e name=value.', ExitCode.BadOptions);
+    if (!match)
+      throw new UserError(`-e '${value}' is not 'name=value', '@file.yaml' or a YAML mapping.`, undefined, 'Write -e name=value.', ExitCode.BadOptions);
     vars[match[1]] = match[2];
   }
   return vars;

@@ -10,7 +10,12 @@ export function listHosts(playbook: Playbook, inventory: Inventory, limit: strin
   const lines = [`playbook: ${playbook.file}`];
   playbook.plays.forEach((play, index) => {
     const hosts = matchHosts(inventory, play.hosts).hosts.filter((host) => !limited || limited.has(host));
-    lines.push('', `  play #${index + 1} (${play.hosts.join(',')}): ${play.name}`, `    pattern: ${JSON.stringify(play.hosts)}`, `    hosts (${hosts.length}):`);
+    lines.push(
+      '',
+      `  play #${index + 1} (${play.hosts.join(',')}): ${play.name}`,
+      `    pattern: ${JSON.stringify(play.hosts)}`,
+      `    hosts (${hosts.length}):`,
+    );
     hosts.forEach((host) => lines.push(`      ${host}`));
   });
   return lines;

@@ -22,7 +22,13 @@ export interface CliOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const collectCsv = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const collectCsv = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of 1 or more.');
@@ -51,7 +57,12 @@ export function buildProgram(): Command {
     .option('--json', 'print newline-delimited JSON events instead of text', false)
     .option('--accept-new-host-keys', "trust and record SSH host keys not seen before (OpenSSH's accept-new)", false)
     .addOption(new Option('-K, --ask-become-pass', 'ask for the sudo password').default(false))
-    .addHelpText('after', `\nExit codes:\n${Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`).join('\n')}`)
+    .addHelpText(
+      'after',
+      `\nExit codes:\n${Object.entries(EXIT_CODE_MEANINGS)
+        .map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`)
+        .join('\n')}`,
+    )
     .showHelpAfterError('(run with --help for the options)')
     .exitOverride();
 }

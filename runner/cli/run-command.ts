@@ -23,7 +23,12 @@ export interface Io {
   cwd: string;
 }
 
-const defaultIo: Io = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`), isTTY: Boolean(process.stdout.isTTY) && !process.env.CI, cwd: process.cwd() };
+const defaultIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
+  cwd: process.cwd(),
+};
 
 /** The whole command: options, loading and validation, then the run. Returns the exit code. */
 export async function runCommand(argv: string[], io: Io = defaultIo): Promise<ExitCodeValue> {

@@ -24,7 +24,11 @@ export function parseExpression(text: string, origin: TemplateOrigin): Expressio
     try {
       ast = notBindsLoosely(jsep(text));
     } catch (error) {
-      throw new UserError(`${origin.what} is not a valid expression: ${(error as Error).message} in ${JSON.stringify(text)}.`, origin.loc, "Write conditions as in Ansible, e.g. \"result.rc == 0 and 'ok' in result.stdout\".");
+      throw new UserError(
+        `${origin.what} is not a valid expression: ${(error as Error).message} in ${JSON.stringify(text)}.`,
+        origin.loc,
+        'Write conditions as in Ansible, e.g. "result.rc == 0 and \'ok\' in result.stdout".',
+      );
     }
     parsed.set(text, ast);
   }
@@ -51,9 +55,14 @@ export function evaluate(text: string, scope: object, origin: TemplateOrigin): u
     return evalNode(parseExpression(text, origin), scope);
   } catch (error) {
     if (error instanceof UndefinedVariable) {
-      throw new UserError(`${origin.what} uses an undefined variable '${error.variable}' in ${JSON.stringify(text)}.`, origin.loc, "Define it, or test it first with 'is defined' or give a fallback with '| default(...)'.");
+      throw new UserError(
+        `${origin.what} uses an undefined variable '${error.variable}' in ${JSON.stringify(text)}.`,
+        origin.loc,
+        "Define it, or test it first with 'is defined' or give a fallback with '| default(...)'.",
+      );
     }
-    if (error instanceof ExpressionError) throw new UserError(`${origin.what}: ${error.message} in ${JSON.stringify(text)}.`, origin.loc, 'Fix the expression.');
+    if (error instanceof ExpressionError)
+      throw new UserError(`${origin.what}: ${error.message} in ${JSON.stringify(text)}.`, origin.loc, 'Fix the expression.');
     throw error;
   }
 }
@@ -88,11 +97,15 @@ function evalNode(node: Expression, scope: object): unknown {
       return Number(value);
     }
     case 'ConditionalExpression':
-      return isTruthy(evalNode(node.test as Expression, scope)) ? evalNode(node.consequent as Expression, scope) : evalNode(node.alternate as Expression, scope);
+      return isTruthy(evalNode(node.test as Expression, scope))
+        ? evalNode(node.consequent as Expression, scope)
+        : evalNode(node.alternate as Expression, scope);
     case 'BinaryExpression':
       return binary(node, scope);
     case 'CallExpression':
-      throw new ExpressionError(`'${describeNode(node.callee as Expression)}(...)' is not a function here; use filters like "x | default('y')" and tests like "x is defined"`);
+      throw new ExpressionError(
+        `'${describeNode(node.callee as Expression)}(...)' is not a function here; use filters like "x | default('y')" and tests like "x is defined"`,
+      );
     default:
       throw new ExpressionError(`'${node.type}' is not supported`);
   }

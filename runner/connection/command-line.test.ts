@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import test from 'ava';
 import { buildCommandLine, shellQuote, stdinFor } from './command-line.js';
 
-const NASTY = ["$(touch /tmp/pwned)", "'; rm -rf /tmp/x #", '`id`', 'a b\tc\nd', '"quoted" \\ back', '*', '', 'héllo ✓', "it's", '--', '-n'];
+const NASTY = ['$(touch /tmp/pwned)', "'; rm -rf /tmp/x #", '`id`', 'a b\tc\nd', '"quoted" \\ back', '*', '', 'héllo ✓', "it's", '--', '-n'];
 
 test('every value arrives in /bin/sh as the literal text', (t) => {
   for (const value of NASTY) {
@@ -13,7 +13,7 @@ test('every value arrives in /bin/sh as the literal text', (t) => {
 test('command lines: environment, working directory and sudo are quoted; cd failing stops the command', (t) => {
   t.is(buildCommandLine('ls', {}), 'ls');
   t.is(buildCommandLine('ls', { cwd: '/tmp/a b', env: { A: "x'y" } }), `export A='x'"'"'y'; cd '/tmp/a b' && ls`);
-  t.is(buildCommandLine('ls', { become: { user: 'root' } }, 'deploy'), "sudo -n -H -u root -- /bin/sh -c ls");
+  t.is(buildCommandLine('ls', { become: { user: 'root' } }, 'deploy'), 'sudo -n -H -u root -- /bin/sh -c ls');
   t.is(buildCommandLine('ls', { become: { user: 'root' } }, 'root'), 'ls', 'no sudo to become who we already are');
   t.regex(buildCommandLine('ls', { become: { user: 'root', password: 'pw' } }, 'deploy'), /^sudo -S -p '' -H -u root -- /);
   const run = spawnSync('/bin/sh', ['-c', buildCommandLine('echo reached', { cwd: '/nonexistent' }) + '; echo rc=$?'], { encoding: 'utf8' });

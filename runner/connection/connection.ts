@@ -46,7 +46,10 @@ export interface ConnectRetry {
 
 /** The host could not be reached or authenticated: the run goes on without it. */
 export class UnreachableError extends Error {
-  constructor(readonly host: string, message: string) {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'UnreachableError';
   }

@@ -32,7 +32,9 @@ test('matches plain, bracketed, wildcard, negated and hashed entries', (t) => {
 });
 
 test('known, unknown, changed and revoked keys', (t) => {
-  const entries = parseKnownHosts(`# comment\nm1 ${keyTypeOf(keyA)} ${keyA.toString('base64')}\nm1 ssh-rsa ${rsa.toString('base64')}\n@revoked * ssh-ed25519 ${keyB.toString('base64')}\n`);
+  const entries = parseKnownHosts(
+    `# comment\nm1 ${keyTypeOf(keyA)} ${keyA.toString('base64')}\nm1 ssh-rsa ${rsa.toString('base64')}\n@revoked * ssh-ed25519 ${keyB.toString('base64')}\n`,
+  );
   t.deepEqual(verifyHostKey(entries, 'm1', 'ssh-ed25519', keyA.toString('base64')), { status: 'known' });
   t.deepEqual(verifyHostKey(entries, 'w1', 'ssh-ed25519', keyA.toString('base64')), { status: 'unknown' });
   const other = blob('ssh-ed25519', 'CCCC');

@@ -49,12 +49,16 @@ test('the reader says hello; where the program cannot start it reports that inst
   t.true(await reader.started);
   reader.close();
   // What a chatty ~/.bashrc prints before the program starts is skipped, not taken for an answer.
-  const afterBanner = new PathReader(channelOf(spawn('sh', ['-c', `echo "Welcome to $(hostname)"; exec ${PATH_READER_COMMAND}`], { stdio: ['pipe', 'pipe', 'pipe'] })));
+  const afterBanner = new PathReader(
+    channelOf(spawn('sh', ['-c', `echo "Welcome to $(hostname)"; exec ${PATH_READER_COMMAND}`], { stdio: ['pipe', 'pipe', 'pipe'] })),
+  );
   t.true(await afterBanner.started);
   t.is((await afterBanner.read(at('text'), -1)).content?.toString(), 'a\nb\n');
   afterBanner.close();
   // sudo's password hand-over may leave its comment line on stdin, ahead of the program.
-  const afterComment = new PathReader(channelOf(spawn('sh', ['-c', `{ echo '# k3s-playbook session'; cat; } | ${PATH_READER_COMMAND}`], { stdio: ['pipe', 'pipe', 'pipe'] })));
+  const afterComment = new PathReader(
+    channelOf(spawn('sh', ['-c', `{ echo '# k3s-playbook session'; cat; } | ${PATH_READER_COMMAND}`], { stdio: ['pipe', 'pipe', 'pipe'] })),
+  );
   t.is((await afterComment.read(at('dir'), 0)).state.type, 'directory');
   afterComment.close();
   const missing = localReader('/nonexistent/perl');
@@ -129,7 +133,11 @@ test('a reader whose channel has closed rejects every question with that reason'
 
 test('without perl, a reading program that fails fails the read instead of giving a wrong state', async (t) => {
   const shell = new LocalConnection('localhost');
-  for (const [tool, want] of [['stat', 'attributes'], ['sha256sum', 'checksum'], ['cat', 'content']] as Array<[string, PathWant]>) {
+  for (const [tool, want] of [
+    ['stat', 'attributes'],
+    ['sha256sum', 'checksum'],
+    ['cat', 'content'],
+  ] as Array<[string, PathWant]>) {
     mkdirSync(at(`broken-${tool}`));
     writeFileSync(at(`broken-${tool}/${tool}`), `#!/bin/sh\necho "${tool} broke" >&2\nexit 1\n`, { mode: 0o755 });
     const run = (command: string) => shell.exec(command, { env: { PATH: `${at(`broken-${tool}`)}:${process.env.PATH}` } });

@@ -41,7 +41,9 @@ export async function resolveSshTarget(name: string, vars: Vars, configText?: st
     host: String(first(config.HostName) ?? alias),
     port: Number(vars.ansible_port ?? first(config.Port) ?? 22),
     user: String(vars.ansible_user ?? first(config.User) ?? process.env.USER ?? 'root'),
-    keyFiles: [...new Set([...(vars.ansible_ssh_private_key_file ? [expandHome(String(vars.ansible_ssh_private_key_file))] : []), ...identityFiles, ...defaults])],
+    keyFiles: [
+      ...new Set([...(vars.ansible_ssh_private_key_file ? [expandHome(String(vars.ansible_ssh_private_key_file))] : []), ...identityFiles, ...defaults]),
+    ],
     knownHostsFile: expandHome(String(vars.ansible_ssh_known_hosts_file ?? join(homedir(), '.ssh', 'known_hosts'))),
     proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump : undefined,
     connectTimeoutMs: Number(vars.ansible_ssh_timeout ?? 10) * 1000,

@@ -89,7 +89,11 @@ export class SshConnection implements Connection {
   /** ProxyJump: connect to the jump host (its key verified too), then tunnel to the target through it. */
   private async openJump(target: SshTarget): Promise<NodeJS.ReadWriteStream> {
     const jump = parseJump(target.proxyJump!);
-    const jumpTarget = await resolveSshTarget(jump.host, { ansible_user: jump.user ?? target.user, ansible_port: jump.port, ansible_ssh_known_hosts_file: target.knownHostsFile });
+    const jumpTarget = await resolveSshTarget(jump.host, {
+      ansible_user: jump.user ?? target.user,
+      ansible_port: jump.port,
+      ansible_ssh_known_hosts_file: target.knownHostsFile,
+    });
     this.jump = new NodeSSH();
     try {
       await this.jump.connect(await this.config(jumpTarget, jumpTarget.host, jumpTarget.port, jumpTarget.user));
@@ -99,7 +103,9 @@ export class SshConnection implements Connection {
       throw new UnreachableError(this.host, `ProxyJump host ${describeFailure(jumpTarget, reason)}`);
     }
     return new Promise((resolve, reject) =>
-      this.jump!.connection!.forwardOut('127.0.0.1', 0, target.host, target.port, (error: Error | undefined, stream: NodeJS.ReadWriteStream) => (error ? reject(error) : resolve(stream))),
+      this.jump!.connection!.forwardOut('127.0.0.1', 0, target.host, target.port, (error: Error | undefined, stream: NodeJS.ReadWriteStream) =>
+        error ? reject(error) : resolve(stream),
+      ),
     );
   }
 
@@ -144,7 +150,11 @@ export class SshConnection implements Connection {
     if (verdict.status === 'revoked') throw new Error(`the host key of ${name} (${print}) is marked @revoked in ${target.knownHostsFile}`);
     if (!this.settings.acceptNewHostKeys) {
       throw new Error(
-        `unknown host key for ${name}: ${keyTypeOf(key)} ${print} is not in ${target.knownHostsFile}. Check the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_${keyTypeOf(key).replace(/^ssh-|-sha2.*$/g, '').replace('nistp256', '')}_key.pub), then run again with --accept-new-host-keys to trust and record it`,
+        `unknown host key for ${name}: ${keyTypeOf(key)} ${print} is not in ${target.knownHostsFile}. Check the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_${keyTypeOf(
+          key,
+        )
+          .replace(/^ssh-|-sha2.*$/g, '')
+          .replace('nistp256', '')}_key.pub), then run again with --accept-new-host-keys to trust and record it`,
       );
     }
     await recordHostKey(target.knownHostsFile, name, key);
@@ -241,8 +251,16 @@ export class SshConnection implements Connection {
   }
 
   async close(): Promise<void> {
-    for (const shell of this.shells.values()) shell.then((s) => s.close(), () => undefined);
-    for (const reader of this.readers.values()) reader.then((r) => r?.close(), () => undefined);
+    for (const shell of this.shells.values())
+      shell.then(
+        (s) => s.close(),
+        () => undefined,
+      );
+    for (const reader of this.readers.values())
+      reader.then(
+        (r) => r?.close(),
+        () => undefined,
+      );
     this.ssh.dispose();
     this.jump?.dispose();
   }

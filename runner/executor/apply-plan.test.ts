@@ -37,7 +37,10 @@ test('a module that cannot predict is skipped in check mode, but not when it has
   const skipped = await applyPlan({ name: 'command', checkMode: 'none' }, planned(), applier);
   t.true(skipped.skipped);
   t.regex(skipped.msg!, /skipped in check mode/);
-  t.deepEqual(await applyPlan({ name: 'command', checkMode: 'none' }, { changed: false, msg: 'skipped, since /x exists' }, applier), { changed: false, msg: 'skipped, since /x exists' });
+  t.deepEqual(await applyPlan({ name: 'command', checkMode: 'none' }, { changed: false, msg: 'skipped, since /x exists' }, applier), {
+    changed: false,
+    msg: 'skipped, since /x exists',
+  });
   t.deepEqual(ran, []);
 });
 
@@ -58,8 +61,16 @@ test('steps run in order; a failed one stops the rest with one wording and its d
 
 test('a failed plan runs nothing; an interpreted step decides its own result', async (t) => {
   const { ran, applier } = recorder(false, { probe: { rc: 0, stdout: 'unchanged\n' } });
-  t.deepEqual(await applyPlan(full, { changed: false, failed: true, msg: 'bad', steps: [{ what: 'x', command: 'x' }] }, applier), { changed: false, failed: true, msg: 'bad' });
-  const interpreted = await applyPlan(full, { changed: true, steps: [{ what: 'probe', command: 'probe', interpret: (output) => ({ changed: output.stdout.trim() !== 'unchanged' }) }] }, applier);
+  t.deepEqual(await applyPlan(full, { changed: false, failed: true, msg: 'bad', steps: [{ what: 'x', command: 'x' }] }, applier), {
+    changed: false,
+    failed: true,
+    msg: 'bad',
+  });
+  const interpreted = await applyPlan(
+    full,
+    { changed: true, steps: [{ what: 'probe', command: 'probe', interpret: (output) => ({ changed: output.stdout.trim() !== 'unchanged' }) }] },
+    applier,
+  );
   t.false(interpreted.changed);
   t.deepEqual(ran, ['probe']);
 });

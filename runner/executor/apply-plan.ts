@@ -18,7 +18,9 @@ export async function applyPlan(module: Pick<AnyModule, 'name' | 'checkMode'>, p
   const { steps = [], ...result } = plan;
   if (result.failed || steps.length === 0) return result;
   if (applier.check) {
-    return module.checkMode === 'none' ? { changed: false, skipped: true, msg: `skipped in check mode: what ${module.name} changes cannot be predicted` } : result;
+    return module.checkMode === 'none'
+      ? { changed: false, skipped: true, msg: `skipped in check mode: what ${module.name} changes cannot be predicted` }
+      : result;
   }
   let outcome: ModuleResult = result;
   for (const [index, step] of steps.entries()) {

@@ -1,13 +1,14 @@
 import { chmod, readFile, stat } from 'node:fs/promises';
 import test from 'ava';
-import { debugMessages, localInventory, recapOf, runJson, workspace } from '../../test/support/workspace.js';
+import { debugMessages, hostResults, localInventory, recapOf, runJson, workspace } from '../../test/support/workspace.js';
 
 test('variable precedence: defaults < inventory < play < vars_files < role vars < task vars < set_fact < role params < extra vars', async (t) => {
   const ws = await workspace({
     'inventory.yaml': localInventory(['m1'], '    v_inv: group\n    v_play: group\n'),
     'host_vars/m1.yaml': 'v_inv: host\n',
     'vars.yaml': 'v_file: file\nv_rolevars: file\n',
-    'roles/r/defaults/main.yaml': 'v_default: default\nv_inv: default\nv_play: default\nv_file: default\nv_rolevars: default\nv_task: default\nv_fact: default\nv_param: default\nv_extra: default\n',
+    'roles/r/defaults/main.yaml':
+      'v_default: default\nv_inv: default\nv_play: default\nv_file: default\nv_rolevars: default\nv_task: default\nv_fact: default\nv_param: default\nv_extra: default\n',
     'roles/r/vars/main.yaml': 'v_rolevars: rolevars\nv_task: rolevars\n',
     'roles/r/tasks/main.yaml': `- set_fact: { v_fact: fact, v_param: fact }
 - debug: { msg: "{{v_default}} {{v_inv}} {{v_play}} {{v_file}} {{v_rolevars}} {{v_task}} {{v_fact}} {{v_param}} {{v_extra}}" }
@@ -52,9 +53,15 @@ test('loops, registers and per-item conditions', async (t) => {
   const run = await runJson(ws.dir, ['site.yaml']);
   t.is(run.code, 0, run.err);
   t.deepEqual(debugMessages(run.events, 'm1').slice(0, 1), ['3 n1 true n3']);
-  const looped = run.events.find((e) => e.type === 'host.result' && e.task === 'index var');
-  t.deepEqual(looped.items.map((i: { label: string }) => i.label), ['a', 'b']);
-  t.deepEqual(looped.result.results.map((r: { msg: string }) => r.msg), ['0=a', '1=b']);
+  const looped = hostResults(run.events).find((e) => e.task === 'index var');
+  t.deepEqual(
+    looped?.items?.map((i) => i.label),
+    ['a', 'b'],
+  );
+  t.deepEqual(
+    (looped?.result?.results as Array<{ msg: string }> | undefined)?.map((r) => r.msg),
+    ['0=a', '1=b'],
+  );
 });
 
 test('handlers run once, at the end of the section, in their written order, only after a change', async (t) => {
@@ -127,7 +134,7 @@ test('block, rescue and always: rescue only for the failed hosts, counted as res
 test('check mode changes nothing and says what would change', async (t) => {
   const ws = await workspace({
     'inventory.yaml': localInventory(['m1']),
-    'existing': 'old\n',
+    existing: 'old\n',
     'site.yaml': `- hosts: all
   gather_facts: false
   tasks:
@@ -150,8 +157,8 @@ test('check mode changes nothing and says what would change', async (t) => {
   t.like(recapOf(run.events).m1, { changed: 4, skipped: 1 });
   t.is(await readFile(ws.path('existing'), 'utf8'), 'old\n');
   for (const path of ['new-file', 'dir', 'by-command']) t.is(await stat(ws.path(path)).catch(() => undefined), undefined, `${path} must not exist`);
-  const diff = run.events.find((e) => e.type === 'host.result' && e.diff?.[0]?.before === 'old\n');
-  t.is(diff.diff[0].after, 'new\n');
+  const diff = hostResults(run.events).find((e) => e.diff?.[0]?.before === 'old\n');
+  t.is(diff?.diff?.[0]?.after, 'new\n');
   t.deepEqual(debugMessages(run.events, 'm1'), ['old']);
 });
 
@@ -191,8 +198,10 @@ test('exit codes: failed host 2, ignored failure 0, until retries then fails', a
   t.is(ignored.code, 2);
   t.deepEqual(debugMessages(ignored.events, 'm1'), ['3']);
   t.like(recapOf(ignored.events).m1, { ignored: 1, failed: 1 });
-  const last = ignored.events.filter((e) => e.type === 'host.result' && e.host === 'm1').at(-1);
-  t.regex(last.msg, /still false after 2 attempts/);
+  const last = hostResults(ignored.events)
+    .filter((e) => e.host === 'm1')
+    .at(-1);
+  t.regex(last?.msg ?? '', /still false after 2 attempts/);
 });
 
 test('run_once, delegate_to localhost, any_errors_fatal and serial batches', async (t) => {
@@ -226,7 +235,7 @@ test('run_once, delegate_to localhost, any_errors_fatal and serial batches', asy
   t.deepEqual(debugMessages(run.events, 'w1'), ['w1 2'], 'second batch: run_once ran on w1 and is shared');
   t.deepEqual(debugMessages(run.events, 'w2'), ['w1 2']);
   t.is(run.events.filter((e) => e.type === 'play.start').length, 3, 'two batches, then the second play');
-  const delegated = run.events.find((e) => e.type === 'host.result' && e.delegatedTo === 'localhost');
+  const delegated = hostResults(run.events).find((e) => e.delegatedTo === 'localhost');
   t.truthy(delegated);
   // The reporters' contract: a task's start names exactly the hosts that will report a result for it.
   let open: { name: string; hosts: string[]; results: string[] } | undefined;
@@ -339,8 +348,8 @@ test("what a host answered is data, never a template: a registered '{{ x }}' is 
   t.is(run.code, 0, run.err + run.out);
   t.is(await readFile(ws.path('registered.txt'), 'utf8'), '{{ secret_token }}');
   t.is(await readFile(ws.path('fact.txt'), 'utf8'), '{{ secret_token }}');
-  const looped = run.events.find((e) => e.type === 'host.result' && e.module === 'debug');
-  t.is(looped?.result.results[0].msg, '{{ broken and {{ secret_token }}');
+  const looped = hostResults(run.events).find((e) => e.module === 'debug');
+  t.is((looped?.result?.results as Array<{ msg: string }> | undefined)?.[0]?.msg, '{{ broken and {{ secret_token }}');
 });
 
 test('a secret too short to mask is refused before any host is reached, naming it and where it was set', async (t) => {
@@ -350,7 +359,7 @@ test('a secret too short to mask is refused before any host is reached, naming i
   t.is(run.code, 3);
   t.regex(run.err, /the secret 'k3s_token' \(-e \(extra vars\)\) is shorter than 6 characters/);
   t.false(run.out.includes('abcde') || run.err.includes('abcde'));
-  t.false(run.events.some((e) => e.type === 'host.result'), 'nothing ran');
+  t.deepEqual(hostResults(run.events), [], 'nothing ran');
 });
 
 test('masking hides the secrets and nothing else: ordinary values in a no_log result stay visible later', async (t) => {
@@ -373,7 +382,8 @@ test('secrets from a private vars file (-e @secrets.yaml, mode 0600) are used an
   const ws = await workspace({
     'inventory.yaml': localInventory(['m1']),
     'secrets.yaml': 'k3s_token: from-a-private-file-42\n',
-    'site.yaml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { content: "{{ k3s_token }}", dest: "{{ playbook_dir }}/used.txt" }\n    - debug: { msg: "token {{ k3s_token }}" }\n',
+    'site.yaml':
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { content: "{{ k3s_token }}", dest: "{{ playbook_dir }}/used.txt" }\n    - debug: { msg: "token {{ k3s_token }}" }\n',
   });
   t.teardown(ws.cleanup);
   await chmod(ws.path('secrets.yaml'), 0o600);
@@ -402,7 +412,9 @@ test("task titles: a name that differs per host names each host's own, a loop va
   t.is(run.code, 0, run.err);
   const starts = run.events.filter((e) => e.type === 'task.start').map((e) => e.name);
   t.deepEqual(starts, ['h1 is Ready | h2 is Ready | h3 is Ready', 'chart repository prometheus-community | chart repository grafana']);
-  const ready = run.events.filter((e) => e.type === 'host.result' && e.module === 'debug' && !e.items).map((e) => `${e.host}: ${e.task}`);
+  const ready = hostResults(run.events)
+    .filter((e) => e.module === 'debug' && !e.items)
+    .map((e) => `${e.host}: ${e.task}`);
   t.deepEqual(ready.sort(), ['h1: h1 is Ready', 'h2: h2 is Ready', 'h3: h3 is Ready']);
   t.false(JSON.stringify(run.events).includes('{{ item.name }}'));
 });

@@ -12,7 +12,10 @@ test('the file is replaced whole, with the mode asked for', async (t) => {
   await writeLocalFileAtomic(path, 'new', 0o600);
   t.is(readFileSync(path, 'utf8'), 'new');
   t.is(statSync(path).mode & 0o777, 0o600);
-  t.deepEqual(readdirSync(dir).filter((name) => name.startsWith('file')), ['file']);
+  t.deepEqual(
+    readdirSync(dir).filter((name) => name.startsWith('file')),
+    ['file'],
+  );
 });
 
 test('a write that fails leaves what was there and no temporary file', async (t) => {
@@ -21,5 +24,8 @@ test('a write that fails leaves what was there and no temporary file', async (t)
   writeFileSync(join(path, 'inside'), 'kept');
   await t.throwsAsync(writeLocalFileAtomic(path, 'new', 0o600));
   t.is(readFileSync(join(path, 'inside'), 'utf8'), 'kept');
-  t.deepEqual(readdirSync(dir).filter((name) => name.startsWith('taken.tmp-')), []);
+  t.deepEqual(
+    readdirSync(dir).filter((name) => name.startsWith('taken.tmp-')),
+    [],
+  );
 });

@@ -89,7 +89,12 @@ export class PlayRunner {
   }
 
   private async gatherFacts(): Promise<void> {
-    const wanted = isTruthy(renderString(String(this.play.gatherFacts), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'gather_facts'"), { loc: this.play.loc, what: "'gather_facts'" }));
+    const wanted = isTruthy(
+      renderString(String(this.play.gatherFacts), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'gather_facts'"), {
+        loc: this.play.loc,
+        what: "'gather_facts'",
+      }),
+    );
     const hosts = this.active();
     if (!wanted || hosts.length === 0) return;
     const id = 0;
@@ -153,7 +158,9 @@ export class PlayRunner {
     if (task.module === 'meta') return this.runMeta(task, hosts);
     const names = new Map(hosts.map((host) => [host.name, this.displayNames(task, host)]));
     const name = headerName([...names.values()].flat());
-    const runOnce = task.runOnce !== undefined && isTruthy(renderString(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
+    const runOnce =
+      task.runOnce !== undefined &&
+      isTruthy(renderString(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
     // Every host named here gets a host.result: reporters wait for exactly these.
     await this.state.emit({ type: 'task.start', id: task.id, name, role: task.role?.name, hosts: targets.map((h) => h.name), handler });
@@ -182,7 +189,8 @@ export class PlayRunner {
    */
   private displayNames(task: Task, host: HostState): string[] {
     if (!task.name.includes('{{')) return [task.name];
-    const render = (extra: Record<string, unknown> = {}) => String(renderString(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' }));
+    const render = (extra: Record<string, unknown> = {}) =>
+      String(renderString(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' }));
     try {
       if (task.loop === undefined || !task.name.includes(task.loopVar)) return [render()];
       const items = renderDeep(task.loop, taskScope(this.vars, host, task, task.loc, "'loop'"), { loc: task.loc, what: "'loop'" });
@@ -242,7 +250,7 @@ export class PlayRunner {
       delegatedTo: outcome.delegatedTo,
       msg: censored ? censored.censored : outcome.msg,
       items: censored ? undefined : outcome.items,
-      diff: censored ? undefined : (outcome.result.diff as never) ?? collectItemDiffs(outcome.result),
+      diff: censored ? undefined : ((outcome.result.diff as never) ?? collectItemDiffs(outcome.result)),
       result: censored ?? outcome.result,
       durationMs: Date.now() - started,
     });
@@ -284,7 +292,9 @@ function countOutcome(host: HostState, outcome: HostOutcome): void {
 /** serial: a size, a percentage or a list of them (the last one repeats), as in Ansible. */
 export function batches<T>(hosts: T[], serial: Array<number | string> | undefined): T[][] {
   if (!serial || hosts.length === 0) return [hosts];
-  const sizes = serial.map((size) => (typeof size === 'string' && size.endsWith('%') ? Math.max(1, Math.floor((hosts.length * Number(size.slice(0, -1))) / 100)) : Math.max(1, Number(size))));
+  const sizes = serial.map((size) =>
+    typeof size === 'string' && size.endsWith('%') ? Math.max(1, Math.floor((hosts.length * Number(size.slice(0, -1))) / 100)) : Math.max(1, Number(size)),
+  );
   const result: T[][] = [];
   let index = 0;
   for (let i = 0; index < hosts.length; i++) {

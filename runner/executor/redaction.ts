@@ -31,7 +31,9 @@ export function* namedStrings(vars: unknown, name = '', secret = false): Generat
 
 /** The names of declared secrets too short to be masked without masking ordinary text. */
 export function tooShortSecrets(vars: unknown): string[] {
-  return [...namedStrings(vars)].filter((s) => s.secret && s.value.length > 0 && s.value.length < MIN_SECRET_LENGTH && !s.value.includes('{{')).map((s) => s.name);
+  return [...namedStrings(vars)]
+    .filter((s) => s.secret && s.value.length > 0 && s.value.length < MIN_SECRET_LENGTH && !s.value.includes('{{'))
+    .map((s) => s.name);
 }
 
 /**
@@ -69,7 +71,9 @@ export class Redactor {
     if (typeof value === 'string') return (underSecretName ? MASK : this.maskKnown(value)) as T;
     if (Array.isArray(value)) return value.map((item) => this.redact(item, underSecretName)) as T;
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.redact(item, underSecretName || (SECRET_NAME.test(key) && typeof item !== 'boolean'))])) as T;
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, this.redact(item, underSecretName || (SECRET_NAME.test(key) && typeof item !== 'boolean'))]),
+      ) as T;
     }
     return value;
   }

@@ -38,19 +38,41 @@ export function validatePlan(options: Pick<RunOptions, 'inventory' | 'playbook' 
   for (const play of playbook.plays) {
     const { unmatched } = matchHosts(inventory, play.hosts);
     if (unmatched.length) {
-      throw new UserError(`play '${play.name}' targets '${unmatched[0]}', which is neither a group nor a host in ${inventory.file}.`, play.loc, `Fix 'hosts:' or the inventory.${didYouMean(unmatched[0], names)}`);
+      throw new UserError(
+        `play '${play.name}' targets '${unmatched[0]}', which is neither a group nor a host in ${inventory.file}.`,
+        play.loc,
+        `Fix 'hosts:' or the inventory.${didYouMean(unmatched[0], names)}`,
+      );
     }
   }
   if (limit !== undefined && matchHosts(inventory, limit).hosts.length === 0) {
-    throw new UserError(`--limit '${limit}' matches no host in ${inventory.file}.`, undefined, `Known groups and hosts: ${names.filter((n) => n !== 'ungrouped').join(', ')}.`, ExitCode.BadOptions);
+    throw new UserError(
+      `--limit '${limit}' matches no host in ${inventory.file}.`,
+      undefined,
+      `Known groups and hosts: ${names.filter((n) => n !== 'ungrouped').join(', ')}.`,
+      ExitCode.BadOptions,
+    );
   }
   const tasks = playbook.plays.flatMap((play) => [...playTasks(play)]);
   if (selection.startAtTask !== undefined && !tasks.some((task) => task.name === selection.startAtTask)) {
-    throw new UserError(`--start-at-task '${selection.startAtTask}' names no task in ${playbook.file}.`, undefined, `Use a task's exact name.${didYouMean(selection.startAtTask, tasks.map((t) => t.name))}`, ExitCode.BadOptions);
+    throw new UserError(
+      `--start-at-task '${selection.startAtTask}' names no task in ${playbook.file}.`,
+      undefined,
+      `Use a task's exact name.${didYouMean(
+        selection.startAtTask,
+        tasks.map((t) => t.name),
+      )}`,
+      ExitCode.BadOptions,
+    );
   }
   const roles = [...new Set(playbook.plays.flatMap((play) => play.roles.map((role) => role.name)))];
   if (selection.role !== undefined && !roles.includes(selection.role)) {
-    throw new UserError(`--role '${selection.role}' is not a role of ${playbook.file}.`, undefined, `Its roles: ${roles.join(', ') || 'none'}.${didYouMean(selection.role, roles)}`, ExitCode.BadOptions);
+    throw new UserError(
+      `--role '${selection.role}' is not a role of ${playbook.file}.`,
+      undefined,
+      `Its roles: ${roles.join(', ') || 'none'}.${didYouMean(selection.role, roles)}`,
+      ExitCode.BadOptions,
+    );
   }
 }
 
@@ -79,7 +101,20 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
         continue;
       }
       await new PlayRunner(
-        { inventory, hosts, extraVars: options.extraVars, playbookDir: playbook.dir, check: options.check, diff: options.diff, forks: options.forks, becomePassword: options.becomePassword, selection, redactor, connect: (host) => pool.get(host), emit },
+        {
+          inventory,
+          hosts,
+          extraVars: options.extraVars,
+          playbookDir: playbook.dir,
+          check: options.check,
+          diff: options.diff,
+          forks: options.forks,
+          becomePassword: options.becomePassword,
+          selection,
+          redactor,
+          connect: (host) => pool.get(host),
+          emit,
+        },
         play,
       ).run(targets);
     }

@@ -36,7 +36,8 @@ export class TaskSelection {
 }
 
 export function tagsSelect(taskTags: string[], only: string[], skip: string[]): boolean {
-  const has = (list: string[]) => taskTags.some((tag) => list.includes(tag)) || (list.includes('tagged') && taskTags.length > 0) || (list.includes('untagged') && taskTags.length === 0);
+  const has = (list: string[]) =>
+    taskTags.some((tag) => list.includes(tag)) || (list.includes('tagged') && taskTags.length > 0) || (list.includes('untagged') && taskTags.length === 0);
   if (has(skip)) return false;
   if (taskTags.includes('always')) return true;
   const wanted = only.filter((tag) => tag !== 'all');

@@ -56,7 +56,8 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       result = conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
     } else {
       const loop = renderDeep(task.loop, base, what('loop'));
-      if (!Array.isArray(loop)) throw new UserError(`'loop' of task '${task.name}' must be a list, not ${typeof loop}.`, task.loc, 'Give a YAML list or a variable holding one.');
+      if (!Array.isArray(loop))
+        throw new UserError(`'loop' of task '${task.name}' must be a list, not ${typeof loop}.`, task.loc, 'Give a YAML list or a variable holding one.');
       const results: ModuleResult[] = [];
       items = [];
       for (const [index, rawItem] of loop.entries()) {
@@ -66,7 +67,11 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
         const itemResult = conditionsHold(task.when, itemScope, what('when'))
           ? await runModule(task, host, itemScope, (extra) => scope({ ...loopVars, ...extra }), ctx, delegatedTo)
           : skippedResult(task);
-        const label = task.loopLabel ? String(renderString(task.loopLabel, itemScope, what('loop_control.label'))) : typeof item === 'string' ? item : JSON.stringify(item);
+        const label = task.loopLabel
+          ? String(renderString(task.loopLabel, itemScope, what('loop_control.label')))
+          : typeof item === 'string'
+            ? item
+            : JSON.stringify(item);
         results.push({ ...itemResult, [task.loopVar]: item });
         items.push({ label, status: statusOf(itemResult), msg: itemResult.failed ? itemResult.msg : undefined });
       }
@@ -92,7 +97,11 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
   }
 }
 
-const skippedResult = (task: Task): ModuleResult => ({ changed: false, skipped: true, msg: `skipped: condition false (${task.when.map(String).join(' and ')})` });
+const skippedResult = (task: Task): ModuleResult => ({
+  changed: false,
+  skipped: true,
+  msg: `skipped: condition false (${task.when.map(String).join(' and ')})`,
+});
 
 function statusOf(result: ModuleResult): HostStatus {
   if (result.failed) return 'failed';
@@ -116,7 +125,14 @@ function record(task: Task, host: HostState, result: ModuleResult, ctx: TaskRunC
 }
 
 /** One module call (with until/retries), then changed_when and failed_when. */
-async function runModule(task: Task, host: HostState, scope: Vars, scopeWith: (extra: Vars) => Vars, ctx: TaskRunContext, delegatedTo: string | undefined): Promise<ModuleResult> {
+async function runModule(
+  task: Task,
+  host: HostState,
+  scope: Vars,
+  scopeWith: (extra: Vars) => Vars,
+  ctx: TaskRunContext,
+  delegatedTo: string | undefined,
+): Promise<ModuleResult> {
   const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
   const args = toPlain(renderDeep(task.args, scope, what(`${task.module}`))) as Record<string, unknown>;
   const problem = argumentProblem(task.module, args);
@@ -139,7 +155,8 @@ async function runModule(task: Task, host: HostState, scope: Vars, scopeWith: (e
     readPath: (path, want) => connection.readPath(path, want, { become }),
     findLocalFile: (kind, path) => findLocalFile(task, ctx.vars.playbookDir, kind, path),
     localPath: (path) => resolve(ctx.vars.playbookDir, path),
-    renderTemplateFile: async (file) => renderText(await readFile(file, 'utf8'), scope, { loc: { file, line: 1, column: 1 }, what: `template ${basename(file)}`, isFile: true }),
+    renderTemplateFile: async (file) =>
+      renderText(await readFile(file, 'utf8'), scope, { loc: { file, line: 1, column: 1 }, what: `template ${basename(file)}`, isFile: true }),
     scope,
     conditionsHold: (conditions) => conditionsHold(conditions, scope, what(task.module)),
   };
@@ -182,7 +199,9 @@ function resolveBecome(task: Task, host: HostState, scope: Vars, ctx: TaskRunCon
 }
 
 async function findLocalFile(task: Task, playbookDir: string, kind: 'files' | 'templates', path: string): Promise<string> {
-  const candidates = isAbsolute(path) ? [path] : [...(task.role ? [join(task.role.path, kind, path)] : []), join(playbookDir, kind, path), join(playbookDir, path)];
+  const candidates = isAbsolute(path)
+    ? [path]
+    : [...(task.role ? [join(task.role.path, kind, path)] : []), join(playbookDir, kind, path), join(playbookDir, path)];
   for (const candidate of candidates) {
     if ((await stat(candidate).catch(() => undefined))?.isFile()) return candidate;
   }

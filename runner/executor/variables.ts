@@ -52,7 +52,7 @@ function magicVars(ctx: VarsContext, host: HostState): Vars {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     groups: new Lazy(() => ctx.inventory.groupsVar()),
-    group_names: [...ctx.inventory.hosts.get(host.name)?.groups ?? []].filter((g) => g !== 'all' && g !== 'ungrouped'),
+    group_names: [...(ctx.inventory.hosts.get(host.name)?.groups ?? [])].filter((g) => g !== 'all' && g !== 'ungrouped'),
     hostvars: new Lazy(() => hostvarsView(ctx)),
     first_in: new Lazy(() => firstInView(ctx)),
     play_hosts: new Lazy(() => ctx.playHosts()),

@@ -9,7 +9,8 @@ export interface AptState {
 
 /** One round trip: dpkg status and apt's candidate for each package, and the lists' timestamp. */
 export function aptStateCommand(names: string[]): string {
-  const stamp = 'for f in /var/lib/apt/periodic/update-success-stamp /var/lib/apt/lists; do if [ -e "$f" ]; then echo "stamp $(( $(date +%s) - $(stat -c %Y "$f") ))"; break; fi; done';
+  const stamp =
+    'for f in /var/lib/apt/periodic/update-success-stamp /var/lib/apt/lists; do if [ -e "$f" ]; then echo "stamp $(( $(date +%s) - $(stat -c %Y "$f") ))"; break; fi; done';
   if (names.length === 0) return stamp;
   return `${stamp}; LC_ALL=C apt-cache policy -- ${join(names)} 2>/dev/null | awk '/^[^ ].*:$/{sub(":$",""); p=$0} /Installed:/{print "pkg", p, "installed", $2} /Candidate:/{print "pkg", p, "candidate", $2}'`;
 }

@@ -73,7 +73,13 @@ export function parseFileState(output: string): FileState {
   const [mode, size, ...words] = (attributes ?? '').split(' ');
   const names = words.join(' ');
   const colon = names.indexOf(':');
-  const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner: names.slice(0, colon), group: names.slice(colon + 1), size: Number(size) };
+  const state: FileState = {
+    type: type as FileType,
+    mode: mode.padStart(4, '0'),
+    owner: names.slice(0, colon),
+    group: names.slice(colon + 1),
+    size: Number(size),
+  };
   if (type === 'link') state.linkTarget = extra;
   if (type === 'file' && extra) state.sha256 = extra.split(' ')[0];
   return state;

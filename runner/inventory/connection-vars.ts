@@ -14,6 +14,10 @@ export function refuseConnectionVars(vars: unknown, where: string, locate: (key:
   for (const key of Object.keys(vars)) {
     if (!CONNECTION_VARS.has(key)) continue;
     const become = key.startsWith('ansible_become') ? ", or use the play's or task's 'become' and 'become_user'" : '';
-    throw new UserError(`'${key}' in ${where} would be ignored: how a host is reached is read once, from the inventory (or -e).`, locate(key), `Set it in the inventory, for the host or its group${become}.`);
+    throw new UserError(
+      `'${key}' in ${where} would be ignored: how a host is reached is read once, from the inventory (or -e).`,
+      locate(key),
+      `Set it in the inventory, for the host or its group${become}.`,
+    );
   }
 }

@@ -15,7 +15,11 @@ export function expandHostRange(pattern: string, loc: SourceLocation): string[] 
   if (ranges.length === 0) return [pattern];
   const count = ranges.reduce((product, range) => product * range.values.count, 1);
   if (count > MAX_HOSTS) {
-    throw new UserError(`host range '${pattern}' names ${count.toLocaleString('en')} hosts; an inventory holds at most ${MAX_HOSTS.toLocaleString('en')}.`, loc, 'Check the bounds of the range.');
+    throw new UserError(
+      `host range '${pattern}' names ${count.toLocaleString('en')} hosts; an inventory holds at most ${MAX_HOSTS.toLocaleString('en')}.`,
+      loc,
+      'Check the bounds of the range.',
+    );
   }
   let names = [''];
   let from = 0;

@@ -36,7 +36,11 @@ test('reads groups, children, host vars and ranges as Ansible does', async (t) =
 });
 
 test('group_vars/ and host_vars/ beside the inventory are read', async (t) => {
-  const ws = await workspace({ 'inventory.yaml': INVENTORY, 'group_vars/worker.yaml': 'level: from-group-file\n', 'host_vars/w3.yml': 'level: from-host-file\n' });
+  const ws = await workspace({
+    'inventory.yaml': INVENTORY,
+    'group_vars/worker.yaml': 'level: from-group-file\n',
+    'host_vars/w3.yml': 'level: from-host-file\n',
+  });
   t.teardown(ws.cleanup);
   const inventory = await loadInventory(ws.dir);
   t.is(inventory.hostVars('w1').level, 'from-group-file');

@@ -108,12 +108,18 @@ export async function loadInventory(path: string): Promise<Inventory> {
  */
 async function inventoryFile(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new UserError(`the inventory ${path} does not exist.`, undefined, 'Point -i at the inventory file (default: inventory.yaml).', ExitCode.BadOptions);
+  if (!info)
+    throw new UserError(`the inventory ${path} does not exist.`, undefined, 'Point -i at the inventory file (default: inventory.yaml).', ExitCode.BadOptions);
   if (!info.isDirectory()) return path;
   for (const name of ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml']) {
     if (await stat(join(path, name)).catch(() => undefined)) return join(path, name);
   }
-  throw new UserError(`the inventory directory ${path} has no inventory.yaml or hosts.yaml.`, undefined, 'Point -i at the inventory file.', ExitCode.BadOptions);
+  throw new UserError(
+    `the inventory directory ${path} has no inventory.yaml or hosts.yaml.`,
+    undefined,
+    'Point -i at the inventory file.',
+    ExitCode.BadOptions,
+  );
 }
 
 interface GroupBody {
@@ -146,7 +152,11 @@ function addGroup(inventory: Inventory, source: SourceDoc, name: string, body: G
       }
     }
     if (inventory.hosts.size > MAX_HOSTS) {
-      throw new UserError(`the inventory names more than ${MAX_HOSTS.toLocaleString('en')} hosts.`, loc, 'Check the host ranges: an inventory holds at most that many.');
+      throw new UserError(
+        `the inventory names more than ${MAX_HOSTS.toLocaleString('en')} hosts.`,
+        loc,
+        'Check the host ranges: an inventory holds at most that many.',
+      );
     }
   }
   for (const [child, childBody] of Object.entries(body?.children ?? {})) {

@@ -6,7 +6,10 @@ import type { Inventory } from './inventory.js';
  * Returns hosts in inventory order and the words that matched nothing.
  */
 export function matchHosts(inventory: Inventory, pattern: string | string[]): { hosts: string[]; unmatched: string[] } {
-  const words = (Array.isArray(pattern) ? pattern : [pattern]).flatMap((p) => p.split(/[:,]/)).map((w) => w.trim()).filter(Boolean);
+  const words = (Array.isArray(pattern) ? pattern : [pattern])
+    .flatMap((p) => p.split(/[:,]/))
+    .map((w) => w.trim())
+    .filter(Boolean);
   const unmatched: string[] = [];
   const resolve = (word: string): Set<string> => {
     const found = new Set(matchWord(inventory, word));
@@ -33,7 +36,12 @@ function matchWord(inventory: Inventory, word: string): string[] {
   if (inventory.groups.has(word)) return inventory.members(word);
   if (inventory.hosts.has(word)) return [word];
   if (word.includes('*') || word.includes('?')) {
-    const glob = new RegExp(`^${word.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const glob = new RegExp(
+      `^${word
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
     const groups = [...inventory.groups.keys()].filter((g) => glob.test(g)).flatMap((g) => inventory.members(g));
     const hosts = [...inventory.hosts.keys()].filter((h) => glob.test(h));
     return [...new Set([...groups, ...hosts])];

@@ -5,11 +5,21 @@ import { defineModule, type ModuleContext, type Step } from './module.js';
 
 const aptArgs = Type.Object(
   {
-    name: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Package names: a list, or one string (commas separate several).' })),
-    state: Type.Enum(['present', 'absent', 'latest'], { default: 'present', description: "'present': installed in any version; 'latest': upgraded to the candidate; 'absent': removed." }),
+    name: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Package names: a list, or one string (commas separate several).' }),
+    ),
+    state: Type.Enum(['present', 'absent', 'latest'], {
+      default: 'present',
+      description: "'present': installed in any version; 'latest': upgraded to the candidate; 'absent': removed.",
+    }),
     update_cache: Type.Boolean({ default: false, description: 'Refresh the package lists first (apt-get update).' }),
-    cache_valid_time: Type.Optional(Type.Integer({ minimum: 0, description: 'With update_cache: refresh only when the lists are older than this many seconds.' })),
-    upgrade: Type.Enum(['no', 'yes', 'safe', 'dist', 'full'], { default: 'no', description: "Upgrade every package: 'yes'/'safe' as apt-get upgrade, 'dist'/'full' as dist-upgrade." }),
+    cache_valid_time: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'With update_cache: refresh only when the lists are older than this many seconds.' }),
+    ),
+    upgrade: Type.Enum(['no', 'yes', 'safe', 'dist', 'full'], {
+      default: 'no',
+      description: "Upgrade every package: 'yes'/'safe' as apt-get upgrade, 'dist'/'full' as dist-upgrade.",
+    }),
     install_recommends: Type.Optional(Type.Boolean({ description: "Install recommended packages too; apt's own setting when not given." })),
   },
   { additionalProperties: false },
@@ -47,7 +57,10 @@ export function planApt(args: AptArgs, state: AptState, names: string[]): AptPla
 /** Packages an upgrade would change, read from apt-get's simulation ('Inst' lines). */
 async function pendingUpgrades(ctx: ModuleContext, verb: string): Promise<string[]> {
   const simulated = await ctx.read('simulating the upgrade', `${APT} -s ${verb}`);
-  return simulated.split('\n').filter((line) => line.startsWith('Inst ')).map((line) => line.split(' ')[1]);
+  return simulated
+    .split('\n')
+    .filter((line) => line.startsWith('Inst '))
+    .map((line) => line.split(' ')[1]);
 }
 
 export default defineModule({
@@ -61,7 +74,10 @@ export default defineModule({
     upgraded: { description: "Packages the 'upgrade' argument upgraded.", type: 'list' },
   },
   examples: [
-    { description: 'Install packages, refreshing the lists when they are more than an hour old.', task: 'apt:\n  name: [curl, ca-certificates]\n  update_cache: true\n  cache_valid_time: 3600' },
+    {
+      description: 'Install packages, refreshing the lists when they are more than an hour old.',
+      task: 'apt:\n  name: [curl, ca-certificates]\n  update_cache: true\n  cache_valid_time: 3600',
+    },
     { description: 'Remove a package.', task: 'apt:\n  name: example-tool\n  state: absent' },
   ],
   checkMode: 'full',
@@ -69,12 +85,15 @@ export default defineModule({
     const names = args.name === undefined ? [] : Array.isArray(args.name) ? args.name : args.name.split(',').map((n) => n.trim());
     const state = parseAptState(await ctx.read('reading the packages', aptStateCommand(names)));
     const plan = planApt(args, state, names);
-    if (plan.unknown.length) return { changed: false, failed: true, msg: `no package named ${plan.unknown.join(', ')} is known to apt (run with update_cache: true?)` };
+    if (plan.unknown.length)
+      return { changed: false, failed: true, msg: `no package named ${plan.unknown.join(', ')} is known to apt (run with update_cache: true?)` };
     const recommends = args.install_recommends === undefined ? '' : args.install_recommends ? ' --install-recommends' : ' --no-install-recommends';
     const upgradeVerb = args.upgrade === 'dist' || args.upgrade === 'full' ? 'dist-upgrade' : 'upgrade';
     const upgraded = args.upgrade !== 'no' ? await pendingUpgrades(ctx, upgradeVerb) : [];
     const steps: Step[] = [
-      ...(plan.updateCache ? [{ what: 'apt-get update', command: `${APT} update && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp` }] : []),
+      ...(plan.updateCache
+        ? [{ what: 'apt-get update', command: `${APT} update && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp` }]
+        : []),
       ...(plan.install.length ? [{ what: `apt-get install ${plan.install.join(' ')}`, command: `${APT}${recommends} install -- ${join(plan.install)}` }] : []),
       ...(plan.remove.length ? [{ what: `apt-get remove ${plan.remove.join(' ')}`, command: `${APT} remove -- ${join(plan.remove)}` }] : []),
       ...(upgraded.length ? [{ what: `apt-get ${upgradeVerb}`, command: `${APT} ${upgradeVerb}` }] : []),

@@ -13,10 +13,15 @@ function argumentSchemas(module: AnyModule): [object, object] {
 
 /** Every module's argument schemas by validator name, for the validators built ahead of time. */
 export function moduleSchemas(): Record<string, object> {
-  return Object.fromEntries([...modules.values()].flatMap((module) => {
-    const [full, partial] = argumentSchemas(module);
-    return [[`module_${module.name}`, full], [`module_${module.name}_partial`, partial]];
-  }));
+  return Object.fromEntries(
+    [...modules.values()].flatMap((module) => {
+      const [full, partial] = argumentSchemas(module);
+      return [
+        [`module_${module.name}`, full],
+        [`module_${module.name}_partial`, partial],
+      ];
+    }),
+  );
 }
 
 /** What is wrong with a module's arguments, if anything: an unknown one (with the closest name), a missing one, a wrong value. */
@@ -36,4 +41,3 @@ export function argumentProblem(module: string, args: Record<string, unknown>, p
   const key = error.instancePath.split('/')[1];
   return { key, message: `'${module}' argument '${key ?? ''}' ${error.message}.` };
 }
-

@@ -19,7 +19,13 @@ export default defineModule({
     assertion: { description: 'The first condition that did not hold.', type: 'string' },
     msg: { description: 'fail_msg or success_msg.', type: 'string' },
   },
-  examples: [{ description: 'Check a variable before using it.', task: 'assert:\n  that:\n    - k3s_version is defined\n    - k3s_version != ""\n  fail_msg: set k3s_version in the inventory', given: { k3s_version: 'v1.31.4+k3s1' } }],
+  examples: [
+    {
+      description: 'Check a variable before using it.',
+      task: 'assert:\n  that:\n    - k3s_version is defined\n    - k3s_version != ""\n  fail_msg: set k3s_version in the inventory',
+      given: { k3s_version: 'v1.31.4+k3s1' },
+    },
+  ],
   checkMode: 'full',
   async plan(args, ctx) {
     for (const condition of Array.isArray(args.that) ? args.that : [args.that]) {

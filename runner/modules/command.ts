@@ -16,7 +16,12 @@ export const commandArgs = {
 const commandModuleArgs = Type.Object(
   {
     ...commandArgs,
-    argv: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]), { minItems: 1, description: 'The program and its arguments as a list, each passed as it is (instead of cmd).' })),
+    argv: Type.Optional(
+      Type.Array(Type.Union([Type.String(), Type.Number()]), {
+        minItems: 1,
+        description: 'The program and its arguments as a list, each passed as it is (instead of cmd).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -99,7 +104,10 @@ export default defineModule({
   args: commandModuleArgs,
   returns: commandReturns,
   examples: [
-    { description: 'Run a program once: skipped when the file it makes exists.', task: 'command:\n  cmd: ssh-keygen -q -t ed25519 -N "" -f /etc/example-key\n  creates: /etc/example-key' },
+    {
+      description: 'Run a program once: skipped when the file it makes exists.',
+      task: 'command:\n  cmd: ssh-keygen -q -t ed25519 -N "" -f /etc/example-key\n  creates: /etc/example-key',
+    },
     { description: 'Arguments as a list, each passed as it is (no quoting needed).', task: 'command:\n  argv: [uname, -r]\nchanged_when: false' },
   ],
   freeForm: 'cmd',

@@ -10,8 +10,12 @@ export default defineModule({
   args: Type.Object(
     {
       dest: Type.String({ description: 'Path of the file on the host.' }),
-      content: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: "The file's content, written as it is (give this or 'src')." })),
-      src: Type.Optional(Type.String({ description: "A controller file: looked up in the role's files/, then the playbook's files/ and directory (give this or 'content')." })),
+      content: Type.Optional(
+        Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: "The file's content, written as it is (give this or 'src')." }),
+      ),
+      src: Type.Optional(
+        Type.String({ description: "A controller file: looked up in the role's files/, then the playbook's files/ and directory (give this or 'content')." }),
+      ),
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -21,12 +25,16 @@ export default defineModule({
     checksum: { description: 'SHA-256 of the content asked for.', type: 'string' },
   },
   examples: [
-    { description: 'Write a small configuration file, readable by its owner only.', task: 'copy:\n  dest: /etc/example/app.conf\n  content: "listen = 8080\\n"\n  mode: "0600"' },
+    {
+      description: 'Write a small configuration file, readable by its owner only.',
+      task: 'copy:\n  dest: /etc/example/app.conf\n  content: "listen = 8080\\n"\n  mode: "0600"',
+    },
     { description: "Copy a file from the role's files/ directory.", task: 'copy:\n  src: motd\n  dest: /etc/motd' },
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    if ((args.content === undefined) === (args.src === undefined)) return { changed: false, failed: true, msg: "copy needs exactly one of 'content' and 'src'" };
+    if ((args.content === undefined) === (args.src === undefined))
+      return { changed: false, failed: true, msg: "copy needs exactly one of 'content' and 'src'" };
     const content = args.content !== undefined ? String(args.content) : await readFile(await ctx.findLocalFile('files', args.src!));
     return planFileContent(ctx, args.dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) });
   },

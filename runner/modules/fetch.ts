@@ -10,7 +10,11 @@ const fetchArgs = Type.Object(
     src: Type.String({ description: 'The file on the host.' }),
     dest: Type.String({ description: "A directory on the controller (relative: the playbook's directory); the file lands in dest/HOST/SRC." }),
     flat: Type.Boolean({ default: false, description: 'Put the file at dest itself (or dest/NAME when dest ends with /), without the host and path.' }),
-    mode: Type.String({ pattern: '^0?[0-7]{3}$', default: '0600', description: 'Mode of the controller copy; private by default, since fetched files are often secrets.' }),
+    mode: Type.String({
+      pattern: '^0?[0-7]{3}$',
+      default: '0600',
+      description: 'Mode of the controller copy; private by default, since fetched files are often secrets.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -31,7 +35,12 @@ export default defineModule({
     dest: { description: 'Where the file is on the controller.', type: 'string' },
     checksum: { description: "SHA-256 of the file's content.", type: 'string' },
   },
-  examples: [{ description: "Bring each host's os-release to the controller, under fetched/HOST/etc/os-release.", task: 'fetch:\n  src: /etc/os-release\n  dest: fetched' }],
+  examples: [
+    {
+      description: "Bring each host's os-release to the controller, under fetched/HOST/etc/os-release.",
+      task: 'fetch:\n  src: /etc/os-release\n  dest: fetched',
+    },
+  ],
   checkMode: 'full',
   async plan(args, ctx) {
     const content = await readRemoteBytes(ctx, args.src);

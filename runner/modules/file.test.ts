@@ -11,7 +11,11 @@ const absent = parseFileState('absent');
 test('fact parser reads type, attributes and checksum', (t) => {
   t.deepEqual(file, { type: 'file', mode: '0644', owner: 'root', group: 'root', size: 5, sha256: sha256('hello') });
   t.deepEqual(parseFileState('link\n777 3 root:root\n/etc/x'), { type: 'link', mode: '0777', owner: 'root', group: 'root', size: 3, linkTarget: '/etc/x' });
-  t.like(parseFileState('file\n640 12 jane doe:domain users\nabc  -'), { owner: 'jane doe', group: 'domain users', size: 12, sha256: 'abc' }, 'names with spaces');
+  t.like(
+    parseFileState('file\n640 12 jane doe:domain users\nabc  -'),
+    { owner: 'jane doe', group: 'domain users', size: 12, sha256: 'abc' },
+    'names with spaces',
+  );
   t.deepEqual(absent, { type: 'absent' });
 });
 
@@ -38,7 +42,7 @@ test('file plan: directories, links, absent, touch', (t) => {
     const result = planFile(args, state);
     return result instanceof Error ? result.message : result.commands;
   };
-  t.deepEqual(plan({ path: '/d', state: 'directory', mode: '0700' }), ["mkdir -p /d", 'chmod 0700 /d']);
+  t.deepEqual(plan({ path: '/d', state: 'directory', mode: '0700' }), ['mkdir -p /d', 'chmod 0700 /d']);
   t.deepEqual(plan({ path: '/d', state: 'directory', mode: '0755' }, dir), []);
   t.deepEqual(plan({ path: '/d', state: 'directory', owner: 'k3s' }, dir), ['chown k3s /d']);
   t.deepEqual(plan({ path: '/f', state: 'absent' }, file), ['rm -rf -- /f']);
@@ -47,7 +51,7 @@ test('file plan: directories, links, absent, touch', (t) => {
   t.deepEqual(plan({ path: '/f', state: 'touch' }, file), [], 'touch keeps times: idempotent');
   t.regex(plan({ path: '/f', state: 'file' }) as string, /absent; use state: touch/);
   t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/x' }, parseFileState('link\n777 3 root:root\n/etc/x')), []);
-  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/y' }, parseFileState('link\n777 3 root:root\n/etc/x')), ["ln -sfn /etc/y /l"]);
+  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/y' }, parseFileState('link\n777 3 root:root\n/etc/x')), ['ln -sfn /etc/y /l']);
   t.regex(plan({ path: '/l', state: 'link' }) as string, /needs 'src'/);
 });
 
@@ -69,6 +73,9 @@ test('state and text in one read: text keeps its exact bytes, trailing newline o
     t.is(parsed.content, text);
     t.is(parsed.state.sha256, sha256(text));
   }
-  t.deepEqual(parseFileWithContent(execFileSync('/bin/sh', ['-c', fileWithContentCommand(join(dir, 'missing'))]).toString()), { state: { type: 'absent' }, content: '' });
+  t.deepEqual(parseFileWithContent(execFileSync('/bin/sh', ['-c', fileWithContentCommand(join(dir, 'missing'))]).toString()), {
+    state: { type: 'absent' },
+    content: '',
+  });
   execFileSync('rm', ['-rf', dir]);
 });

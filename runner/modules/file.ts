@@ -9,9 +9,10 @@ const fileArgs = Type.Object(
     path: Type.String({ description: 'The path on the host.' }),
     state: Type.Enum(['file', 'directory', 'link', 'absent', 'touch'], {
       default: 'file',
-      description: "What the path must be. 'file' only sets attributes of an existing file; 'touch' creates an empty one when absent; 'directory' creates parents too; 'absent' removes it (a directory with its contents).",
+      description:
+        "What the path must be. 'file' only sets attributes of an existing file; 'touch' creates an empty one when absent; 'directory' creates parents too; 'absent' removes it (a directory with its contents).",
     }),
-    src: Type.Optional(Type.String({ description: "For state: link, the path the link points to." })),
+    src: Type.Optional(Type.String({ description: 'For state: link, the path the link points to.' })),
     ...attributesArgs,
   },
   { additionalProperties: false },
@@ -29,7 +30,8 @@ export function planFile(args: FileArgs, state: FileState): { commands: string[]
     case 'absent':
       return state.type === 'absent' ? same : { commands: [`rm -rf -- ${p}`], before: state.type, after: 'absent' };
     case 'file':
-      if (state.type !== 'file') return new Error(`${args.path} is ${state.type === 'absent' ? 'absent' : `a ${state.type}`}; use state: touch to create a file`);
+      if (state.type !== 'file')
+        return new Error(`${args.path} is ${state.type === 'absent' ? 'absent' : `a ${state.type}`}; use state: touch to create a file`);
       return withAttributes([], p, wanted, state, want);
     case 'touch':
       if (state.type === 'absent') return withAttributes([`touch ${p}`], p, wanted, undefined, want);
@@ -43,7 +45,11 @@ export function planFile(args: FileArgs, state: FileState): { commands: string[]
       if (args.src === undefined) return new Error("state: link needs 'src', the path the link points to");
       if (state.type === 'link' && state.linkTarget === args.src) return same;
       if (state.type === 'directory') return new Error(`${args.path} is a directory; remove it before making a link there`);
-      return { commands: [`ln -sfn ${shellQuote(args.src)} ${p}`], before: state.type === 'link' ? `link to ${state.linkTarget}` : state.type, after: `link to ${args.src}` };
+      return {
+        commands: [`ln -sfn ${shellQuote(args.src)} ${p}`],
+        before: state.type === 'link' ? `link to ${state.linkTarget}` : state.type,
+        after: `link to ${args.src}`,
+      };
   }
 }
 
@@ -51,7 +57,9 @@ function withAttributes(commands: string[], p: string, wanted: Attributes, state
   const changes = state ? attributeChanges(wanted, state) : wanted;
   const attributes = attributeCommands(p, changes);
   const describe = (values: Partial<Record<string, unknown>>) =>
-    Object.keys(changes).map((key) => `${key}: ${values[key] ?? '(none)'}`).join(', ');
+    Object.keys(changes)
+      .map((key) => `${key}: ${values[key] ?? '(none)'}`)
+      .join(', ');
   return {
     commands: [...commands, ...attributes],
     before: state ? `${state.type}${attributes.length ? ` (${describe(state as unknown as Record<string, unknown>)})` : ''}` : 'absent',

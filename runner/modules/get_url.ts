@@ -19,7 +19,9 @@ export default defineModule({
     {
       url: Type.String({ description: 'What to download (http, https).' }),
       dest: Type.String({ description: 'The file on the host; a directory: the file keeps the name in the URL.' }),
-      checksum: Type.Optional(Type.String({ description: "'sha256:' and 64 hex digits: the download must match, and a file that matches is not downloaded again." })),
+      checksum: Type.Optional(
+        Type.String({ description: "'sha256:' and 64 hex digits: the download must match, and a file that matches is not downloaded again." }),
+      ),
       force: Type.Boolean({ default: false, description: 'Without checksum: download again even when the file exists (replaced only when it differs).' }),
       timeout: Type.Number({ minimum: 1, default: 120, description: 'Seconds the download may take.' }),
       ...attributesArgs,
@@ -54,15 +56,23 @@ export default defineModule({
       const steps = changed ? [{ what: `setting the attributes of ${dest}`, command: attributeCommands(shellQuote(dest), changes).join(' && ') }] : [];
       return { changed, dest, checksum_dest: state.sha256, msg: changed ? 'attributes updated' : 'file already present', steps };
     }
-    const verify = expected ? `echo ${shellQuote(`${expected}  `)}"$t" | sha256sum -c --status || { echo "checksum mismatch: got $(sha256sum "$t" | cut -d' ' -f1)" >&2; exit 90; }; ` : '';
-    const same = state.type === 'file' ? `if [ "$(sha256sum "$t" | cut -d' ' -f1)" = ${shellQuote(state.sha256 ?? '')} ]; then echo unchanged; exit 0; fi; ` : '';
-    const attributes = attributeCommands('"$t"', { mode: wanted.mode ?? '0644', owner: wanted.owner, group: wanted.group }).map((c) => `${c} && `).join('');
+    const verify = expected
+      ? `echo ${shellQuote(`${expected}  `)}"$t" | sha256sum -c --status || { echo "checksum mismatch: got $(sha256sum "$t" | cut -d' ' -f1)" >&2; exit 90; }; `
+      : '';
+    const same =
+      state.type === 'file' ? `if [ "$(sha256sum "$t" | cut -d' ' -f1)" = ${shellQuote(state.sha256 ?? '')} ]; then echo unchanged; exit 0; fi; ` : '';
+    const attributes = attributeCommands('"$t"', { mode: wanted.mode ?? '0644', owner: wanted.owner, group: wanted.group })
+      .map((c) => `${c} && `)
+      .join('');
     const script = `t=$(mktemp ${shellQuote(`${dest}.tmp-`)}XXXXXX) || exit 1; trap 'rm -f "$t"' EXIT; curl -fsSL --retry 3 --max-time ${args.timeout} -o "$t" -- ${shellQuote(args.url)} || exit 22; ${verify}${same}${attributes}mv -f "$t" ${shellQuote(dest)} && trap - EXIT && echo downloaded`;
     // Without a checksum, whether a forced download differs is known only once it is there.
     const interpret = (output: ExecResult): Partial<ModuleResult> =>
       output.rc === 0
         ? { changed: output.stdout.trim() === 'downloaded' }
-        : { failed: true, msg: output.rc === 90 ? `${args.url}: ${output.stderr.trim()} (expected ${expected})` : `download of ${args.url} failed: ${output.stderr.trim()}` };
+        : {
+            failed: true,
+            msg: output.rc === 90 ? `${args.url}: ${output.stderr.trim()} (expected ${expected})` : `download of ${args.url} failed: ${output.stderr.trim()}`,
+          };
     return { changed: true, dest, url: args.url, msg: `download ${args.url}`, steps: [{ what: `downloading ${args.url}`, command: script, interpret }] };
   },
 });

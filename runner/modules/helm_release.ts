@@ -11,7 +11,10 @@ const releaseArgs = Type.Object(
     chart: Type.String({ description: 'The chart: repo/name (after helm repo add) or a path or URL of a chart archive.' }),
     version: Type.String({ description: 'The chart version to install; pinned, so a re-run never upgrades by surprise.' }),
     namespace: Type.String({ description: 'The namespace of the release.' }),
-    values: Type.Record(Type.String(), Type.Unknown(), { default: {}, description: 'Chart values (as in a values file); the release is upgraded when they differ from the deployed ones.' }),
+    values: Type.Record(Type.String(), Type.Unknown(), {
+      default: {},
+      description: 'Chart values (as in a values file); the release is upgraded when they differ from the deployed ones.',
+    }),
     create_namespace: Type.Boolean({ default: false, description: 'Create the namespace when it does not exist.' }),
     wait: Type.Boolean({ default: false, description: 'Wait until the release is ready (helm --wait).' }),
     timeout: Type.String({ default: '10m', description: 'How long --wait may take, as Helm writes durations: 5m, 90s.' }),
@@ -31,7 +34,11 @@ interface Listed {
 }
 
 /** Whether a release needs `helm upgrade --install`, and why: a pure comparison. */
-export function planRelease(args: Pick<ReleaseArgs, 'version' | 'values'>, listed: Listed | undefined, currentValues: Record<string, unknown>): string | undefined {
+export function planRelease(
+  args: Pick<ReleaseArgs, 'version' | 'values'>,
+  listed: Listed | undefined,
+  currentValues: Record<string, unknown>,
+): string | undefined {
   if (!listed) return 'not installed';
   if (!listed.chart.endsWith(`-${args.version}`)) return `chart ${listed.chart} is not version ${args.version}`;
   if (listed.status !== 'deployed') return `status is ${listed.status}`;
@@ -55,15 +62,27 @@ export default defineModule({
     const helm = `${args.helm} --kubeconfig ${shellQuote(args.kubeconfig)} -n ${shellQuote(args.namespace)}`;
     const list = await ctx.run(`${helm} list --all -o json --filter ${shellQuote(`^${args.name}$`)}`);
     // Planning on a host that Helm is not on yet (an earlier role installs it): the release is still to be made.
-    if (list.rc === 127) return { changed: true, msg: `${args.helm} is not on the host yet: the release would be installed once it is`, steps: [upgradeStep(helm, args)] };
+    if (list.rc === 127)
+      return { changed: true, msg: `${args.helm} is not on the host yet: the release would be installed once it is`, steps: [upgradeStep(helm, args)] };
     if (list.rc !== 0) return { changed: false, failed: true, msg: commandFailure('helm list', list) };
     const listed = (JSON.parse(list.stdout || '[]') as Listed[]).find((release) => release.name === args.name);
-    const current = listed ? ((JSON.parse(await ctx.read('helm get values', `${helm} get values ${shellQuote(args.name)} -o json`)) as Record<string, unknown> | null) ?? {}) : {};
+    const current = listed
+      ? ((JSON.parse(await ctx.read('helm get values', `${helm} get values ${shellQuote(args.name)} -o json`)) as Record<string, unknown> | null) ?? {})
+      : {};
     const reason = planRelease(args, listed, current);
     return {
       changed: reason !== undefined,
       msg: reason ? `upgrade: ${reason}` : `${args.name} is ${listed?.chart}, values as asked`,
-      diff: reason && ctx.diff ? [{ path: `helm release ${args.name}`, before: listed ? `chart: ${listed.chart}\n${stringify(current)}` : '', after: `chart: ${args.chart}-${args.version}\n${stringify(args.values)}` }] : undefined,
+      diff:
+        reason && ctx.diff
+          ? [
+              {
+                path: `helm release ${args.name}`,
+                before: listed ? `chart: ${listed.chart}\n${stringify(current)}` : '',
+                after: `chart: ${args.chart}-${args.version}\n${stringify(args.values)}`,
+              },
+            ]
+          : undefined,
       steps: reason ? [upgradeStep(helm, args)] : [],
     };
   },
@@ -71,5 +90,9 @@ export default defineModule({
 
 function upgradeStep(helm: string, args: ReleaseArgs): Step {
   const flags = [args.create_namespace ? '--create-namespace' : '', args.wait ? `--wait --timeout ${shellQuote(args.timeout)}` : ''].filter(Boolean).join(' ');
-  return { what: `helm upgrade --install ${args.name}`, command: `${helm} upgrade --install ${shellQuote(args.name)} ${shellQuote(args.chart)} --version ${shellQuote(args.version)} ${flags} -f -`, stdin: stringify(args.values) };
+  return {
+    what: `helm upgrade --install ${args.name}`,
+    command: `${helm} upgrade --install ${shellQuote(args.name)} ${shellQuote(args.chart)} --version ${shellQuote(args.version)} ${flags} -f -`,
+    stdin: stringify(args.values),
+  };
 }

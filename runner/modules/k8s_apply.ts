@@ -6,7 +6,11 @@ import { commandFailure } from './support/command-failure.js';
 
 const applyArgs = Type.Object(
   {
-    definition: Type.Optional(Type.Union([Type.String(), Type.Object({}), Type.Array(Type.Object({}))], { description: 'The manifest: YAML text (several documents allowed), an object or a list of objects.' })),
+    definition: Type.Optional(
+      Type.Union([Type.String(), Type.Object({}), Type.Array(Type.Object({}))], {
+        description: 'The manifest: YAML text (several documents allowed), an object or a list of objects.',
+      }),
+    ),
     src: Type.Optional(Type.String({ description: 'Or a manifest file (or URL) kubectl reads on the host.' })),
     kustomize: Type.Optional(Type.String({ description: 'Or a kustomization directory on the host (kubectl apply -k).' })),
     kubectl: Type.String({ default: 'k3s kubectl', description: 'The kubectl command on the host.' }),
@@ -46,13 +50,22 @@ export default defineModule({
         : args.src !== undefined
           ? { file: `-f ${shellQuote(args.src)}`, stdin: undefined }
           : { file: '-f -', stdin: manifestText(args.definition!) };
-    const apply: Step = { what: 'kubectl apply', command: `${args.kubectl} apply --server-side --force-conflicts ${manager} ${input.file}`, stdin: input.stdin };
+    const apply: Step = {
+      what: 'kubectl apply',
+      command: `${args.kubectl} apply --server-side --force-conflicts ${manager} ${input.file}`,
+      stdin: input.stdin,
+    };
     // kubectl diff: exit 0 = no difference, 1 = differences (printed), anything else = an error.
     const diff = await ctx.run(`${args.kubectl} diff --server-side ${manager} ${input.file}`, { stdin: input.stdin });
     // Planning on a host that K3s is not on yet (an earlier role installs it): every object is still to be made.
-    if (diff.rc === 127) return { changed: true, msg: `${args.kubectl.split(' ')[0]} is not on the host yet: the objects would be created once it is`, steps: [apply] };
+    if (diff.rc === 127)
+      return { changed: true, msg: `${args.kubectl.split(' ')[0]} is not on the host yet: the objects would be created once it is`, steps: [apply] };
     if (diff.rc > 1) return { changed: false, failed: true, msg: commandFailure('kubectl diff', diff) };
     const changed = diff.rc === 1;
-    return { changed, diff: changed && ctx.diff ? [{ path: 'kubernetes objects', before: '', after: '', unified: diff.stdout }] : undefined, steps: changed ? [apply] : [] };
+    return {
+      changed,
+      diff: changed && ctx.diff ? [{ path: 'kubernetes objects', before: '', after: '', unified: diff.stdout }] : undefined,
+      steps: changed ? [apply] : [],
+    };
   },
 });

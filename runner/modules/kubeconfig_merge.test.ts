@@ -24,7 +24,10 @@ const mine = stringify({
 
 test('adds the cluster under its own name, keeps every other entry and the current context', (t) => {
   const merged = mergeKubeconfig(mine, k3sYaml('CA1'), 'k3s-lab', 'https://m1.example.net:6443');
-  t.deepEqual(merged.contexts!.map((c) => c.name), ['work', 'k3s-lab']);
+  t.deepEqual(
+    merged.contexts!.map((c) => c.name),
+    ['work', 'k3s-lab'],
+  );
   t.deepEqual(merged.clusters!.find((c) => c.name === 'k3s-lab')!.cluster, { server: 'https://m1.example.net:6443', 'certificate-authority-data': 'CA1' });
   t.deepEqual(merged.contexts!.find((c) => c.name === 'k3s-lab')!.context, { cluster: 'k3s-lab', user: 'k3s-lab' });
   t.is(merged['current-context'], 'work', "the user's current context stays");
@@ -58,6 +61,11 @@ test('a kubeconfig without a cluster is an error', (t) => {
 test('removing the cluster keeps the rest, and moves the current context off it', (t) => {
   const merged = stringify(mergeKubeconfig('', k3sYaml('CA'), 'k3s-lab', 'https://m1:6443'));
   const both = stringify(mergeKubeconfig(mine, k3sYaml('CA'), 'k3s-lab', 'https://m1:6443'));
-  t.deepEqual(removeFromKubeconfig(both, 'k3s-lab'), { ...parse(mine), clusters: parse(mine).clusters, users: parse(mine).users, contexts: parse(mine).contexts });
+  t.deepEqual(removeFromKubeconfig(both, 'k3s-lab'), {
+    ...parse(mine),
+    clusters: parse(mine).clusters,
+    users: parse(mine).users,
+    contexts: parse(mine).contexts,
+  });
   t.is(removeFromKubeconfig(merged, 'k3s-lab')['current-context'], '');
 });

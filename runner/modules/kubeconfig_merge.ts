@@ -75,13 +75,16 @@ const summary = (config: Kubeconfig) =>
 
 export default defineModule({
   name: 'kubeconfig_merge',
-  description: "Merges a cluster's kubeconfig into a user's kubeconfig under a context name, keeping every other context; written atomically, mode 0600. No kubectl needed.",
+  description:
+    "Merges a cluster's kubeconfig into a user's kubeconfig under a context name, keeping every other context; written atomically, mode 0600. No kubectl needed.",
   args: Type.Object(
     {
       path: Type.String({ description: 'The kubeconfig file to merge into (~/ is the home of the user running the task).' }),
       content: Type.Optional(Type.String({ description: "The cluster's own kubeconfig (K3s' k3s.yaml); needed with state: present." })),
       name: Type.String({ minLength: 1, description: 'Name of the cluster, user and context in the merged file.' }),
-      server: Type.Optional(Type.String({ pattern: '^https://', description: "API server URL to put in place of K3s' https://127.0.0.1:6443; needed with state: present." })),
+      server: Type.Optional(
+        Type.String({ pattern: '^https://', description: "API server URL to put in place of K3s' https://127.0.0.1:6443; needed with state: present." }),
+      ),
       state: Type.Enum(['present', 'absent'], { default: 'present', description: "'absent' removes this cluster's entries (reset.yaml)." }),
     },
     { additionalProperties: false },
@@ -92,9 +95,16 @@ export default defineModule({
   },
   examples: [
     {
-      description: "Merge the cluster's kubeconfig, read before into k3s_yaml (slurp: { src: /etc/rancher/k3s/k3s.yaml }), into the user's, pointing at the host.",
+      description:
+        "Merge the cluster's kubeconfig, read before into k3s_yaml (slurp: { src: /etc/rancher/k3s/k3s.yaml }), into the user's, pointing at the host.",
       task: 'kubeconfig_merge:\n  path: ~/.kube/config\n  name: lab\n  content: "{{ b64decode k3s_yaml.content }}"\n  server: "https://{{ ansible_host }}:6443"',
-      given: { k3s_yaml: { content: Buffer.from('clusters: [{name: default, cluster: {server: "https://127.0.0.1:6443"}}]\nusers: [{name: default, user: {}}]\ncontexts: [{name: default, context: {cluster: default, user: default}}]\n').toString('base64') } },
+      given: {
+        k3s_yaml: {
+          content: Buffer.from(
+            'clusters: [{name: default, cluster: {server: "https://127.0.0.1:6443"}}]\nusers: [{name: default, user: {}}]\ncontexts: [{name: default, context: {cluster: default, user: default}}]\n',
+          ).toString('base64'),
+        },
+      },
     },
   ],
   checkMode: 'full',
@@ -103,7 +113,8 @@ export default defineModule({
     const text = await ctx.read(`reading ${path}`, `if [ -f ${shellQuote(path)} ]; then cat ${shellQuote(path)}; fi`);
     const removing = args.state === 'absent';
     if (removing && !text) return { changed: false, path, msg: `${path} does not exist` };
-    if (!removing && (args.content === undefined || args.server === undefined)) return { changed: false, failed: true, msg: "kubeconfig_merge needs 'content' and 'server'" };
+    if (!removing && (args.content === undefined || args.server === undefined))
+      return { changed: false, failed: true, msg: "kubeconfig_merge needs 'content' and 'server'" };
     let existing: Kubeconfig;
     let merged: Kubeconfig;
     try {
@@ -113,10 +124,24 @@ export default defineModule({
       return { changed: false, failed: true, msg: `${path}: ${(error as Error).message}` };
     }
     const changed = !isDeepStrictEqual(existing, merged);
-    const result = { changed, path, context: args.name, diff: changed && ctx.diff ? [{ path, before: text ? summary(existing) : '', after: summary(merged) }] : undefined };
+    const result = {
+      changed,
+      path,
+      context: args.name,
+      diff: changed && ctx.diff ? [{ path, before: text ? summary(existing) : '', after: summary(merged) }] : undefined,
+    };
     if (!changed) return result;
     const dir = path.slice(0, path.lastIndexOf('/')) || '/';
     const newText = stringify(merged);
-    return { ...result, steps: [{ what: `writing ${path}`, command: `mkdir -p -m 0700 ${shellQuote(dir)} || exit 1\n${atomicWriteCommand(path, { mode: '0600' }, false, Buffer.byteLength(newText))}`, stdin: newText }] };
+    return {
+      ...result,
+      steps: [
+        {
+          what: `writing ${path}`,
+          command: `mkdir -p -m 0700 ${shellQuote(dir)} || exit 1\n${atomicWriteCommand(path, { mode: '0600' }, false, Buffer.byteLength(newText))}`,
+          stdin: newText,
+        },
+      ],
+    };
   },
 });

@@ -47,10 +47,17 @@ export default defineModule({
     {
       path: Type.String({ description: 'The file on the host.' }),
       line: Type.Optional(Type.String({ description: 'The line the file must hold (state: present).' })),
-      regexp: Type.Optional(Type.String({ description: 'A line matching this (JavaScript) regular expression is replaced by line, the last one when several match; with state: absent, every match is removed.' })),
+      regexp: Type.Optional(
+        Type.String({
+          description:
+            'A line matching this (JavaScript) regular expression is replaced by line, the last one when several match; with state: absent, every match is removed.',
+        }),
+      ),
       state: Type.Enum(['present', 'absent'], { default: 'present', description: 'Whether the line must be there or not.' }),
       create: Type.Boolean({ default: false, description: 'Create the file when it does not exist (otherwise that fails).' }),
-      insertafter: Type.Optional(Type.String({ description: "A new line goes after the last line matching this regular expression ('EOF': at the end, the default)." })),
+      insertafter: Type.Optional(
+        Type.String({ description: "A new line goes after the last line matching this regular expression ('EOF': at the end, the default)." }),
+      ),
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -60,7 +67,10 @@ export default defineModule({
     checksum: { description: "SHA-256 of the file's new content.", type: 'string' },
   },
   examples: [
-    { description: 'Set a value in a configuration file, replacing the line that sets it now.', task: 'lineinfile:\n  path: /etc/login.defs\n  regexp: "^UMASK"\n  line: UMASK 027' },
+    {
+      description: 'Set a value in a configuration file, replacing the line that sets it now.',
+      task: 'lineinfile:\n  path: /etc/login.defs\n  regexp: "^UMASK"\n  line: UMASK 027',
+    },
     { description: 'Remove a line.', task: 'lineinfile:\n  path: /etc/hosts\n  regexp: "old-name"\n  state: absent' },
   ],
   checkMode: 'full',

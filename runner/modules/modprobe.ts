@@ -13,7 +13,8 @@ export default defineModule({
   async plan(args, ctx) {
     // Loaded modules appear under /sys/module; built-in ones are listed in modules.builtin.
     const name = shellQuote(args.name.replace(/-/g, '_'));
-    const loaded = (await ctx.run(`test -d /sys/module/${name} || grep -qE "/${name}\\.ko(\\.[a-z]+)?$" "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null`)).rc === 0;
+    const loaded =
+      (await ctx.run(`test -d /sys/module/${name} || grep -qE "/${name}\\.ko(\\.[a-z]+)?$" "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null`)).rc === 0;
     const persisted = await planFileContent(ctx, `/etc/modules-load.d/${args.name}.conf`, `${args.name}\n`, { mode: '0644' });
     if (persisted.failed) return persisted;
     return {

@@ -27,7 +27,33 @@ import waitFor from './wait_for.js';
 
 /** Every module a task can name, by its short name ('ansible.builtin.X' resolves to 'X'). */
 export const modules: ReadonlyMap<string, AnyModule> = new Map(
-  [apt, assertModule, command, copy, debug, fail, fetch, file, getUrl, helmRelease, k8sApply, kubeconfigMerge, lineinfile, modprobe, service, setFact, shell, slurp, stat, sysctl, systemd, template, ufw, uri, waitFor].map((module) => [module.name, module]),
+  [
+    apt,
+    assertModule,
+    command,
+    copy,
+    debug,
+    fail,
+    fetch,
+    file,
+    getUrl,
+    helmRelease,
+    k8sApply,
+    kubeconfigMerge,
+    lineinfile,
+    modprobe,
+    service,
+    setFact,
+    shell,
+    slurp,
+    stat,
+    sysctl,
+    systemd,
+    template,
+    ufw,
+    uri,
+    waitFor,
+  ].map((module) => [module.name, module]),
 );
 /** Keys that name engine actions rather than modules. */
 export const ENGINE_ACTIONS = ['meta'] as const;

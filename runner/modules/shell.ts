@@ -7,7 +7,7 @@ export default defineModule({
   description: 'Runs a command line through /bin/sh (pipes, redirections, variables). Quote templated values with {{quote x}}.',
   args: Type.Object(commandArgs, { additionalProperties: false }),
   returns: commandReturns,
-  examples: [{ description: 'A pipeline; changed_when says it only reads.', task: "shell: set -o pipefail 2>/dev/null; ls /etc | wc -l\nchanged_when: false" }],
+  examples: [{ description: 'A pipeline; changed_when says it only reads.', task: 'shell: set -o pipefail 2>/dev/null; ls /etc | wc -l\nchanged_when: false' }],
   freeForm: 'cmd',
   checkMode: 'none',
   async plan(args, ctx) {

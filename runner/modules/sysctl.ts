@@ -28,7 +28,13 @@ export default defineModule({
     if (live.rc !== 0) return { changed: false, failed: true, msg: `the kernel has no parameter ${args.name}: ${live.stderr.trim()}` };
     const text = saved.content?.toString('utf8') ?? '';
     const line = `${args.name} = ${value}`;
-    const persisted = await planFileContent(ctx, file, editLines(text, { regexp: `^\\s*${args.name.replace(/\./g, '\\.')}\\s*=`, line }), { mode: '0644' }, { state: saved.state, text });
+    const persisted = await planFileContent(
+      ctx,
+      file,
+      editLines(text, { regexp: `^\\s*${args.name.replace(/\./g, '\\.')}\\s*=`, line }),
+      { mode: '0644' },
+      { state: saved.state, text },
+    );
     if (persisted.failed) return persisted;
     const liveChanged = live.stdout.trim().replace(/\s+/g, ' ') !== value;
     const liveDiff = liveChanged && ctx.diff ? [{ path: `${args.name} (running kernel)`, before: `${live.stdout.trim()}\n`, after: `${value}\n` }] : [];
@@ -37,7 +43,10 @@ export default defineModule({
       name: args.name,
       value,
       diff: [...(persisted.diff ?? []), ...liveDiff],
-      steps: [...(persisted.steps ?? []), ...(liveChanged ? [{ what: `sysctl -w ${args.name}`, command: `sysctl -w ${shellQuote(`${args.name}=${value}`)}` }] : [])],
+      steps: [
+        ...(persisted.steps ?? []),
+        ...(liveChanged ? [{ what: `sysctl -w ${args.name}`, command: `sysctl -w ${shellQuote(`${args.name}=${value}`)}` }] : []),
+      ],
     };
   },
 });

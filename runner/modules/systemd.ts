@@ -6,10 +6,17 @@ import { defineModule, type AnyModule, type Step } from './module.js';
 const systemdArgs = Type.Object(
   {
     name: Type.Optional(Type.String({ description: 'The unit: k3s or k3s.service.' })),
-    state: Type.Optional(Type.Enum(['started', 'stopped', 'restarted', 'reloaded'], { description: "'started'/'stopped' act only when needed; 'restarted' and 'reloaded' always act." })),
+    state: Type.Optional(
+      Type.Enum(['started', 'stopped', 'restarted', 'reloaded'], {
+        description: "'started'/'stopped' act only when needed; 'restarted' and 'reloaded' always act.",
+      }),
+    ),
     enabled: Type.Optional(Type.Boolean({ description: 'Whether the unit starts at boot.' })),
     daemon_reload: Type.Boolean({ default: false, description: 'Reload unit files first (after a unit file changed); not reported as a change.' }),
-    no_block: Type.Boolean({ default: false, description: 'Ask systemd to act and return at once, without waiting for the unit to get there (a unit that waits for a server).' }),
+    no_block: Type.Boolean({
+      default: false,
+      description: 'Ask systemd to act and return at once, without waiting for the unit to get there (a unit that waits for a server).',
+    }),
   },
   { additionalProperties: false },
 );
@@ -44,19 +51,25 @@ export function defineSystemdModule(name: string): AnyModule {
     },
     examples: [
       { description: 'Start a service now and at every boot.', task: `${name}:\n  name: ssh\n  state: started\n  enabled: true` },
-      { description: 'Reload unit files, then restart a service whose unit changed.', task: `${name}:\n  name: cron\n  state: restarted\n  daemon_reload: true` },
+      {
+        description: 'Reload unit files, then restart a service whose unit changed.',
+        task: `${name}:\n  name: cron\n  state: restarted\n  daemon_reload: true`,
+      },
     ],
     checkMode: 'full',
     async plan(args, ctx) {
       // Reloading unit files changes no unit's state, so it is not reported as a change (as in Ansible).
       const reload: Step[] = args.daemon_reload ? [{ what: 'systemctl daemon-reload', command: 'systemctl daemon-reload' }] : [];
       if (args.name === undefined) {
-        return args.state || args.enabled !== undefined ? { changed: false, failed: true, msg: "state and enabled need 'name'" } : { changed: false, steps: reload };
+        return args.state || args.enabled !== undefined
+          ? { changed: false, failed: true, msg: "state and enabled need 'name'" }
+          : { changed: false, steps: reload };
       }
       const shown = parseUnitState(await ctx.read(`systemctl show ${args.name}`, unitStateCommand(args.name)));
       // A unit file written since the last reload is planned for as the reload will load it: stopped
       // and disabled. If the reload does not find it either, the first systemctl step fails.
-      const unit = args.daemon_reload && shown.loadState === 'not-found' ? { ...shown, loadState: 'loaded', activeState: 'inactive', unitFileState: 'disabled' } : shown;
+      const unit =
+        args.daemon_reload && shown.loadState === 'not-found' ? { ...shown, loadState: 'loaded', activeState: 'inactive', unitFileState: 'disabled' } : shown;
       const verbs = planUnit(args, unit);
       if (verbs instanceof Error) return { changed: false, failed: true, msg: verbs.message };
       const journal = `journalctl -u ${shellQuote(args.name)} -n 20 --no-pager 2>/dev/null || true`;
@@ -66,7 +79,14 @@ export function defineSystemdModule(name: string): AnyModule {
         status: unit,
         actions: verbs,
         diff: verbs.length && ctx.diff ? [{ path: args.name, before: describe(unit), after: `${verbs.join(', ')}\n` }] : undefined,
-        steps: [...reload, ...verbs.map((verb) => ({ what: `systemctl ${verb} ${args.name}`, command: `systemctl ${args.no_block ? '--no-block ' : ''}${verb} -- ${shellQuote(args.name!)}`, diagnose: journal }))],
+        steps: [
+          ...reload,
+          ...verbs.map((verb) => ({
+            what: `systemctl ${verb} ${args.name}`,
+            command: `systemctl ${args.no_block ? '--no-block ' : ''}${verb} -- ${shellQuote(args.name!)}`,
+            diagnose: journal,
+          })),
+        ],
       };
     },
   });

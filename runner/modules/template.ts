@@ -18,7 +18,12 @@ export default defineModule({
     path: { description: 'The destination path.', type: 'string' },
     checksum: { description: 'SHA-256 of the rendered content.', type: 'string' },
   },
-  examples: [{ description: "Render the role's templates/config.yaml.hbs into K3s' configuration, private to root.", task: 'template:\n  src: config.yaml.hbs\n  dest: /etc/rancher/k3s/config.yaml\n  mode: "0600"' }],
+  examples: [
+    {
+      description: "Render the role's templates/config.yaml.hbs into K3s' configuration, private to root.",
+      task: 'template:\n  src: config.yaml.hbs\n  dest: /etc/rancher/k3s/config.yaml\n  mode: "0600"',
+    },
+  ],
   checkMode: 'full',
   async plan(args, ctx) {
     const content = await ctx.renderTemplateFile(await ctx.findLocalFile('templates', args.src));

@@ -34,13 +34,25 @@ function ruleWords(rule: UfwRule): string {
 
 export default defineModule({
   name: 'ufw',
-  description: 'Opens (or closes) a port, or all traffic from a network, in ufw when ufw is active, tagging our rules with a comment; nothing to do when ufw is not active. Or disables ufw when asked.',
+  description:
+    'Opens (or closes) a port, or all traffic from a network, in ufw when ufw is active, tagging our rules with a comment; nothing to do when ufw is not active. Or disables ufw when asked.',
   args: Type.Object(
     {
-      port: Type.Optional(Type.Union([Type.String({ pattern: '^\\d+(:\\d+)?$' }), Type.Integer()], { description: "A port or range to open: 6443 or '30000:32767'." })),
+      port: Type.Optional(
+        Type.Union([Type.String({ pattern: '^\\d+(:\\d+)?$' }), Type.Integer()], { description: "A port or range to open: 6443 or '30000:32767'." }),
+      ),
       proto: Type.Enum(['tcp', 'udp'], { default: 'tcp', description: "The port's protocol." }),
-      from: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F.:]+(/\\d{1,3})?$', description: 'Only for traffic from this network; without a port, all traffic from it (pods and services reaching the node).' })),
-      comment: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: 'k3s-playbook', description: "Tag of the rule, so that what we opened can be told from the user's own rules." }),
+      from: Type.Optional(
+        Type.String({
+          pattern: '^[0-9a-fA-F.:]+(/\\d{1,3})?$',
+          description: 'Only for traffic from this network; without a port, all traffic from it (pods and services reaching the node).',
+        }),
+      ),
+      comment: Type.String({
+        pattern: '^[A-Za-z0-9._-]+$',
+        default: 'k3s-playbook',
+        description: "Tag of the rule, so that what we opened can be told from the user's own rules.",
+      }),
       delete: Type.Boolean({ default: false, description: 'Close every rule tagged with the comment (and only those), or the one port given.' }),
       state: Type.Optional(Type.Enum(['disabled'], { description: "'disabled' turns the firewall off (only when the user chose to)." })),
     },
@@ -48,7 +60,7 @@ export default defineModule({
   ),
   returns: { msg: { description: 'What was opened or closed, or why nothing was.', type: 'string' } },
   examples: [
-    { description: "Open the Kubernetes API port when ufw is active.", task: 'ufw:\n  port: 6443\n  proto: tcp' },
+    { description: 'Open the Kubernetes API port when ufw is active.', task: 'ufw:\n  port: 6443\n  proto: tcp' },
     { description: "Let the pods' network reach the node.", task: 'ufw:\n  from: 10.42.0.0/16' },
     { description: 'Close every rule this project opened (reset).', task: 'ufw:\n  delete: true' },
   ],

@@ -22,7 +22,9 @@ type UriArgs = Static<typeof uriArgs>;
 
 /** The curl command line, run on the host (the host's view of the network is what is checked). */
 export function curlCommand(args: UriArgs): string {
-  const headers = Object.entries(args.headers ?? {}).map(([key, value]) => ` -H ${shellQuote(`${key}: ${value}`)}`).join('');
+  const headers = Object.entries(args.headers ?? {})
+    .map(([key, value]) => ` -H ${shellQuote(`${key}: ${value}`)}`)
+    .join('');
   const json = args.body_format === 'json' ? ` -H 'Content-Type: application/json'` : '';
   const body = args.body !== undefined ? ' --data-binary @-' : '';
   const insecure = args.validate_certs === false ? ' -k' : '';
@@ -49,17 +51,23 @@ function responseResult(args: UriArgs, output: ExecResult): Partial<ModuleResult
 
 export default defineModule({
   name: 'uri',
-  description: 'Makes an HTTP request from the host and fails unless the status is one of status_code (default 200). Skipped in check mode, as in Ansible: a request may change the server.',
+  description:
+    'Makes an HTTP request from the host and fails unless the status is one of status_code (default 200). Skipped in check mode, as in Ansible: a request may change the server.',
   args: uriArgs,
   returns: {
     status: { description: 'The HTTP status (-1 when there was no response).', type: 'number' },
     content: { description: 'The body, with return_content.', type: 'string' },
     json: { description: 'The body parsed, when it is JSON.', type: 'dict' },
   },
-  examples: [{ description: "Check that the app answers through the node's NodePort.", task: 'uri:\n  url: "http://{{ ansible_host }}:30080/healthz"\n  timeout: 10' }],
+  examples: [
+    { description: "Check that the app answers through the node's NodePort.", task: 'uri:\n  url: "http://{{ ansible_host }}:30080/healthz"\n  timeout: 10' },
+  ],
   checkMode: 'none',
   async plan(args) {
     const stdin = args.body === undefined ? undefined : typeof args.body === 'string' ? args.body : JSON.stringify(args.body);
-    return { changed: false, steps: [{ what: `${args.method} ${args.url}`, command: curlCommand(args), stdin, interpret: (output) => responseResult(args, output) }] };
+    return {
+      changed: false,
+      steps: [{ what: `${args.method} ${args.url}`, command: curlCommand(args), stdin, interpret: (output) => responseResult(args, output) }],
+    };
   },
 });

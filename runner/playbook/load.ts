@@ -85,7 +85,8 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
 async function loadVarsFiles(files: string[], source: SourceDoc, path: PathSegment[], dir: string): Promise<Vars> {
   const vars: Vars = {};
   for (const [index, name] of files.entries()) {
-    if (name.includes('{{')) throw new UserError('vars_files paths cannot hold templates.', source.locate([...path, index]), 'Write a plain path, relative to the playbook.');
+    if (name.includes('{{'))
+      throw new UserError('vars_files paths cannot hold templates.', source.locate([...path, index]), 'Write a plain path, relative to the playbook.');
     const file = await loadYamlFile(resolve(dir, name), 'vars_files');
     if (file.value !== null && (typeof file.value !== 'object' || Array.isArray(file.value))) {
       throw new UserError('a vars file must hold a mapping of variables.', file.locate([]), 'Write "name: value" lines.');
@@ -102,7 +103,11 @@ function checkNotifyTargets(play: Play): void {
   for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers])) {
     for (const target of task.notify) {
       if (!target.includes('{{') && !names.includes(target)) {
-        throw new UserError(`task '${task.name}' notifies '${target}', and no handler has that name or listens to it.`, task.loc, `Fix the name.${didYouMean(target, names)}`);
+        throw new UserError(
+          `task '${task.name}' notifies '${target}', and no handler has that name or listens to it.`,
+          task.loc,
+          `Fix the name.${didYouMean(target, names)}`,
+        );
       }
     }
   }

@@ -28,7 +28,11 @@ export class RoleLoader {
   async load(ref: RoleRef, parent: Inherited, loc: SourceLocation, chain: string[] = []): Promise<Role[]> {
     refuseConnectionVars(ref.vars, `the variables given to role '${ref.role}'`, () => loc);
     if (chain.includes(ref.role)) {
-      throw new UserError(`role '${ref.role}' depends on itself: ${[...chain, ref.role].join(' -> ')}.`, loc, 'Remove the circular dependency from meta/main.yaml.');
+      throw new UserError(
+        `role '${ref.role}' depends on itself: ${[...chain, ref.role].join(' -> ')}.`,
+        loc,
+        'Remove the circular dependency from meta/main.yaml.',
+      );
     }
     const key = `${ref.role}:${JSON.stringify(ref.vars ?? {})}`;
     if (this.seen.has(key)) return [];

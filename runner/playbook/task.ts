@@ -26,7 +26,9 @@ export const list = <T>(value: T | T[] | undefined | null): T[] => (value === un
 
 /** Normalize a YAML task list into plan items, each carrying what it inherits and where it was written. */
 export function loadItems(raw: unknown, from: TaskSource, inherited: Inherited): Item[] {
-  return list(raw as unknown[]).map((entry, index) => loadItem(entry as Record<string, unknown>, { source: from.source, path: [...from.path, index] }, inherited));
+  return list(raw as unknown[]).map((entry, index) =>
+    loadItem(entry as Record<string, unknown>, { source: from.source, path: [...from.path, index] }, inherited),
+  );
 }
 
 function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
@@ -58,13 +60,31 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   }
   if ('block' in raw) {
     const extra = Object.keys(raw).filter((key) => !KEYWORDS.has(key));
-    if (extra.length) throw new UserError(`a block cannot also run the module '${extra[0]}'.`, at.source.locate([...at.path, extra[0]]), 'Move the module into a task inside the block.');
+    if (extra.length)
+      throw new UserError(
+        `a block cannot also run the module '${extra[0]}'.`,
+        at.source.locate([...at.path, extra[0]]),
+        'Move the module into a task inside the block.',
+      );
     const child = (key: string) => loadItems(raw[key], { source: at.source, path: [...at.path, key] }, inherited);
-    const block: Block = { ...inherited, kind: 'block', name: raw.name as string | undefined, block: child('block'), rescue: child('rescue'), always: child('always'), loc };
+    const block: Block = {
+      ...inherited,
+      kind: 'block',
+      name: raw.name as string | undefined,
+      block: child('block'),
+      rescue: child('rescue'),
+      always: child('always'),
+      loc,
+    };
     return block;
   }
   for (const key of ['rescue', 'always']) {
-    if (key in raw) throw new UserError(`'${key}' belongs to a block, and this task has no 'block:'.`, at.source.locate([...at.path, key]), "Put the tasks under 'block:' or remove it.");
+    if (key in raw)
+      throw new UserError(
+        `'${key}' belongs to a block, and this task has no 'block:'.`,
+        at.source.locate([...at.path, key]),
+        "Put the tasks under 'block:' or remove it.",
+      );
   }
   const moduleKeys = Object.keys(raw).filter((key) => !KEYWORDS.has(key));
   if (moduleKeys.length === 0) {
@@ -82,7 +102,11 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   const moduleKey = moduleKeys[0];
   const module = resolveModuleName(moduleKey);
   if (!MODULE_NAMES.includes(module)) {
-    throw new UserError(`unknown module '${moduleKey}'.`, at.source.locate([...at.path, moduleKey]), `Fix its name.${didYouMean(module, MODULE_NAMES)} Known modules: ${MODULE_NAMES.join(', ')}.`);
+    throw new UserError(
+      `unknown module '${moduleKey}'.`,
+      at.source.locate([...at.path, moduleKey]),
+      `Fix its name.${didYouMean(module, MODULE_NAMES)} Known modules: ${MODULE_NAMES.join(', ')}.`,
+    );
   }
   const args = moduleArgs(module, raw[moduleKey], raw.args as Record<string, unknown> | undefined, { source: at.source, path: [...at.path, moduleKey] });
   if (module === 'set_fact') refuseConnectionVars(args, 'set_fact', (key) => at.source.locate([...at.path, moduleKey, key]));
@@ -130,7 +154,12 @@ function moduleArgs(module: string, value: unknown, extra: Record<string, unknow
   else if (typeof value === 'string' && definition.freeForm) args = { [definition.freeForm]: value };
   else if (typeof value === 'string') args = keyValueArgs(value, module, loc);
   else if (typeof value === 'object' && !Array.isArray(value)) args = { ...(value as Record<string, unknown>) };
-  else throw new UserError(`the arguments of '${module}' must be a mapping, not ${Array.isArray(value) ? 'a list' : typeof value}.`, loc, `Write them as "${module}:" followed by indented "key: value" lines.`);
+  else
+    throw new UserError(
+      `the arguments of '${module}' must be a mapping, not ${Array.isArray(value) ? 'a list' : typeof value}.`,
+      loc,
+      `Write them as "${module}:" followed by indented "key: value" lines.`,
+    );
   Object.assign(args, extra ?? {});
   validateLiteralArgs(module, args, at);
   return args;
@@ -140,7 +169,8 @@ function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['l
   const args: Record<string, unknown> = {};
   for (const word of splitWords(text)) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
-    if (!match) throw new UserError(`'${module}' takes "key=value" words or a mapping, and '${String(word)}' is neither.`, loc, 'Write the arguments as a mapping.');
+    if (!match)
+      throw new UserError(`'${module}' takes "key=value" words or a mapping, and '${String(word)}' is neither.`, loc, 'Write the arguments as a mapping.');
     args[match[1]] = match[2];
   }
   return args;

@@ -18,7 +18,9 @@ export function recapLines(hosts: Record<string, HostStats>): string[] {
     .sort()
     .map((host) => {
       const s = hosts[host];
-      const counters = (['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const).map((key) => `${key}=${String(s[key]).padEnd(4)}`);
+      const counters = (['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const).map(
+        (key) => `${key}=${String(s[key]).padEnd(4)}`,
+      );
       return `${host.padEnd(26)} : ${counters.join(' ')}`.trimEnd();
     });
 }

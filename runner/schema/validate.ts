@@ -36,21 +36,37 @@ function schemaError(error: ErrorObject, source: SourceDoc, what: string): UserE
     case 'additionalProperties': {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
       const known = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
-      return new UserError(`unknown key '${extra}' in this ${what} entry.`, source.locate([...path, extra]), `Remove it or fix its spelling.${didYouMean(extra, known)}`);
+      return new UserError(
+        `unknown key '${extra}' in this ${what} entry.`,
+        source.locate([...path, extra]),
+        `Remove it or fix its spelling.${didYouMean(extra, known)}`,
+      );
     }
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
       return new UserError(`this ${what} entry has no '${missing}' key.`, source.locate(path), `Add '${missing}:'.`);
     }
     case 'type':
-      return new UserError(`${key} must be ${article(String((error.params as { type: string }).type))}, not ${describe(valueAt(source.value, error.instancePath))}.`, source.locate(path), 'Change its value.');
+      return new UserError(
+        `${key} must be ${article(String((error.params as { type: string }).type))}, not ${describe(valueAt(source.value, error.instancePath))}.`,
+        source.locate(path),
+        'Change its value.',
+      );
     case 'enum':
-      return new UserError(`${key} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`, source.locate(path), 'Change its value.');
+      return new UserError(
+        `${key} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`,
+        source.locate(path),
+        'Change its value.',
+      );
     case 'minimum':
     case 'maximum':
       return new UserError(`${key} ${error.message}.`, source.locate(path), 'Change its value.');
     case 'anyOf':
-      return new UserError(`${key} has a value of the wrong kind (${describe(valueAt(source.value, error.instancePath))}).`, source.locate(path), expectedFor(error));
+      return new UserError(
+        `${key} has a value of the wrong kind (${describe(valueAt(source.value, error.instancePath))}).`,
+        source.locate(path),
+        expectedFor(error),
+      );
     default:
       return new UserError(`${key} ${error.message ?? 'is invalid'}.`, source.locate(path), 'Change its value.');
   }
@@ -64,8 +80,19 @@ function expectedFor(error: ErrorObject): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false', null: 'empty' };
-  return type.split(',').map((t) => names[t] ?? t).join(' or ');
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    integer: 'a whole number',
+    number: 'a number',
+    boolean: 'true or false',
+    null: 'empty',
+  };
+  return type
+    .split(',')
+    .map((t) => names[t] ?? t)
+    .join(' or ');
 }
 
 export function describe(value: unknown): string {

@@ -42,7 +42,9 @@ export const helpers: Record<string, HelperDelegate> = {
   /** {{replace text "from" "to"}}: every occurrence replaced (plain text, not a pattern). */
   replace: (...args: unknown[]) => {
     const [text, from, to] = values(args);
-    return String(required('replace', text)).split(String(from)).join(String(to ?? ''));
+    return String(required('replace', text))
+      .split(String(from))
+      .join(String(to ?? ''));
   },
   /** {{indent text 4}}: every line but the first indented, for nesting text in YAML templates. */
   indent: (...args: unknown[]) => {

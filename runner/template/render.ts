@@ -132,7 +132,11 @@ function templateError(error: unknown, text: string, origin: TemplateOrigin): Us
   const inFile = (line?: number, column?: number): SourceLocation =>
     origin.isFile && line ? { file: origin.loc.file, line, column: (column ?? 0) + 1 } : origin.loc;
   if (error instanceof UndefinedVariable) {
-    return new UserError(`${origin.what} uses an undefined variable '${error.variable}'.`, origin.loc, 'Define it (inventory, role defaults, vars or -e) or give a fallback with {{default name "value"}}.');
+    return new UserError(
+      `${origin.what} uses an undefined variable '${error.variable}'.`,
+      origin.loc,
+      'Define it (inventory, role defaults, vars or -e) or give a fallback with {{default name "value"}}.',
+    );
   }
   if (error instanceof VariableCycle) {
     return new UserError(`${origin.what}: ${error.message}.`, origin.loc, 'Break the circle: one of these variables must hold a plain value.');
@@ -141,12 +145,28 @@ function templateError(error: unknown, text: string, origin: TemplateOrigin): Us
   if (notDefined && hbError.lineNumber) {
     const line = text.split('\n')[hbError.lineNumber - 1] ?? '';
     const expression = /^[\w@.[\]/-]+/.exec(line.slice(hbError.column ?? 0))?.[0] ?? notDefined[1];
-    return new UserError(`${origin.what} uses an undefined variable '${expression}'.`, inFile(hbError.lineNumber, hbError.column), 'Define it (inventory, role defaults, vars or -e) or give a fallback with {{default name "value"}}.');
+    return new UserError(
+      `${origin.what} uses an undefined variable '${expression}'.`,
+      inFile(hbError.lineNumber, hbError.column),
+      'Define it (inventory, role defaults, vars or -e) or give a fallback with {{default name "value"}}.',
+    );
   }
   if (/Parse error|Expecting|Missing helper|doesn't match/.test(hbError.message)) {
     const parseLine = /on line (\d+)/.exec(hbError.message);
-    const reason = hbError.message.split('\n').filter((l) => !/^(-*\^|\.\.\.)/.test(l)).join(' ').replace(/\s+/g, ' ');
-    return new UserError(`${origin.what} is not a valid template: ${reason}.`, inFile(parseLine ? Number(parseLine[1]) : hbError.lineNumber, hbError.column), 'Check the {{ }} braces; index lists as list.[0] or with {{first list}}.');
+    const reason = hbError.message
+      .split('\n')
+      .filter((l) => !/^(-*\^|\.\.\.)/.test(l))
+      .join(' ')
+      .replace(/\s+/g, ' ');
+    return new UserError(
+      `${origin.what} is not a valid template: ${reason}.`,
+      inFile(parseLine ? Number(parseLine[1]) : hbError.lineNumber, hbError.column),
+      'Check the {{ }} braces; index lists as list.[0] or with {{first list}}.',
+    );
   }
-  return new UserError(`${origin.what} could not be rendered: ${hbError.message}.`, inFile(hbError.lineNumber, hbError.column), 'Check that the variables it reads exist and have the expected type.');
+  return new UserError(
+    `${origin.what} could not be rendered: ${hbError.message}.`,
+    inFile(hbError.lineNumber, hbError.column),
+    'Check that the variables it reads exist and have the expected type.',
+  );
 }

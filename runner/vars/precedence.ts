@@ -27,7 +27,9 @@ export function mergeLayers(layers: Partial<Record<Layer, Vars>>): Vars {
 export function keysFrom(layers: Partial<Record<Layer, Vars>>, from: readonly Layer[]): Set<string> {
   const keys = new Set<string>();
   for (const layer of from) {
-    const later = PRECEDENCE.slice(PRECEDENCE.indexOf(layer) + 1).map((name) => layers[name]).filter((vars) => vars !== undefined);
+    const later = PRECEDENCE.slice(PRECEDENCE.indexOf(layer) + 1)
+      .map((name) => layers[name])
+      .filter((vars) => vars !== undefined);
     for (const key of Object.keys(layers[layer] ?? {})) if (!later.some((vars) => key in vars)) keys.add(key);
   }
   return keys;

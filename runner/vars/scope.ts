@@ -22,7 +22,8 @@ export function createScope(vars: Vars, origin: TemplateOrigin, data: ReadonlySe
     resolving.add(key);
     try {
       const raw = vars[key];
-      const value = raw instanceof Lazy ? raw.compute() : data.has(key) ? raw : renderDeep(raw, scope, { ...origin, what: `${origin.what} (through variable '${key}')` });
+      const value =
+        raw instanceof Lazy ? raw.compute() : data.has(key) ? raw : renderDeep(raw, scope, { ...origin, what: `${origin.what} (through variable '${key}')` });
       resolved.set(key, value);
       return value;
     } finally {

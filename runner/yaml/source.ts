@@ -17,7 +17,11 @@ export interface SourceDoc {
 
 export function parseYaml(text: string, file: string): SourceDoc {
   if (text.length > YAML_LIMITS.bytes) {
-    throw new UserError(`the file is ${(text.length / 1024 / 1024).toFixed(1)} MB; YAML files of up to ${YAML_LIMITS.bytes / 1024 / 1024} MB are read.`, { file, line: 1, column: 1 }, 'Split it, or check that this is the file you meant.');
+    throw new UserError(
+      `the file is ${(text.length / 1024 / 1024).toFixed(1)} MB; YAML files of up to ${YAML_LIMITS.bytes / 1024 / 1024} MB are read.`,
+      { file, line: 1, column: 1 },
+      'Split it, or check that this is the file you meant.',
+    );
   }
   const lineCounter = new LineCounter();
   // Duplicate keys are found below in one pass: the parser's own check compares each key with every other.
@@ -51,7 +55,11 @@ type ParseProblem = Document.Parsed['errors'][number];
 
 function syntaxError(problem: ParseProblem, text: string, file: string): UserError {
   if (/Maximum call stack size exceeded/.test(problem.message)) {
-    return new UserError(`it nests deeper than ${YAML_LIMITS.depth} levels.`, { file, line: problem.linePos?.[0].line ?? 1, column: 1 }, 'Flatten the structure.');
+    return new UserError(
+      `it nests deeper than ${YAML_LIMITS.depth} levels.`,
+      { file, line: problem.linePos?.[0].line ?? 1, column: 1 },
+      'Flatten the structure.',
+    );
   }
   // A one-character range marks the end of the last good token: the mistake is where it points next.
   const positions = problem.linePos ?? [{ line: 1, col: 1 }];
@@ -93,7 +101,13 @@ function checkShape(doc: Document.Parsed, text: string, at: (offset: number) => 
         const offset = pair.key.range?.[0] ?? 0;
         if (seen.has(key)) {
           const loc = at(offset);
-          throw new UserError(`invalid YAML: map keys must be unique: '${key}' is also at line ${at(seen.get(key)!).line}.`, loc, 'Remove one of them or merge them.', undefined, excerpt(text, loc));
+          throw new UserError(
+            `invalid YAML: map keys must be unique: '${key}' is also at line ${at(seen.get(key)!).line}.`,
+            loc,
+            'Remove one of them or merge them.',
+            undefined,
+            excerpt(text, loc),
+          );
         }
         seen.set(key, offset);
       }
@@ -116,7 +130,13 @@ function toValue(doc: Document.Parsed, text: string, at: (offset: number) => Sou
       },
     });
     const loc = at(offset);
-    throw new UserError(`its aliases (*name) expand to more than ${YAML_LIMITS.aliases} copies, as in a "billion laughs" file.`, loc, 'Use fewer aliases, or write the values out.', undefined, excerpt(text, loc));
+    throw new UserError(
+      `its aliases (*name) expand to more than ${YAML_LIMITS.aliases} copies, as in a "billion laughs" file.`,
+      loc,
+      'Use fewer aliases, or write the values out.',
+      undefined,
+      excerpt(text, loc),
+    );
   }
 }
 

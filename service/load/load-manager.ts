@@ -92,7 +92,9 @@ export class LoadManager {
   /** Stop every worker and wait until each has exited (and been reaped). */
   async stopAll(): Promise<void> {
     clearTimeout(this.overtime);
-    const exits = [...this.workers].map((worker) => new Promise<void>((resolve) => (worker.exitCode !== null || worker.signalCode !== null ? resolve() : worker.once('exit', () => resolve()))));
+    const exits = [...this.workers].map(
+      (worker) => new Promise<void>((resolve) => (worker.exitCode !== null || worker.signalCode !== null ? resolve() : worker.once('exit', () => resolve()))),
+    );
     for (const worker of this.workers) worker.kill('SIGKILL');
     await Promise.all(exits);
     this.deadline = 0;

@@ -16,7 +16,12 @@ export function errorPages(log: Logger): Middleware {
       const status = Number((error as { status?: number }).status ?? 500);
       ctx.status = status;
       ctx.type = 'html';
-      const message = status === 413 ? 'The request body is too large. Nothing was started.' : status < 500 ? (error as Error).message : 'Something went wrong on the server.';
+      const message =
+        status === 413
+          ? 'The request body is too large. Nothing was started.'
+          : status < 500
+            ? (error as Error).message
+            : 'Something went wrong on the server.';
       ctx.body = errorPage({ title: `Error ${status}`, message });
       if (status >= 500) log('error', 'request failed', { path: ctx.path, error: (error as Error).message });
     }

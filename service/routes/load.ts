@@ -24,7 +24,10 @@ export function loadRoute(router: Router, service: ServiceContext): void {
     if (seconds === undefined) {
       ctx.status = 400;
       const sent = raw === undefined ? 'nothing' : `"${String(raw).slice(0, 40)}"`;
-      ctx.body = errorPage({ title: 'Invalid duration', message: `The duration must be a whole number of seconds from 1 to ${service.config.maxLoadSeconds}; the form sent ${sent}. No load was started.` });
+      ctx.body = errorPage({
+        title: 'Invalid duration',
+        message: `The duration must be a whole number of seconds from 1 to ${service.config.maxLoadSeconds}; the form sent ${sent}. No load was started.`,
+      });
       return;
     }
     const outcome = service.load.start(seconds);

@@ -31,7 +31,8 @@ views.registerPartial('layout-end', '</body>\n</html>\n');
 /** Only our helpers and partials are used, so Handlebars can generate simpler, faster code. */
 const options = { knownHelpers: { concat: true }, knownHelpersOnly: false, data: false } as const;
 
-export const homePage = views.compile(`{{> layout-start title=(concat "Hello from " nodeName)}}
+export const homePage = views.compile(
+  `{{> layout-start title=(concat "Hello from " nodeName)}}
 <h1>Hello from the k3s-playbook stress service</h1>
 <dl>
   <dt>Node</dt><dd id="node">{{nodeName}}</dd>
@@ -46,9 +47,12 @@ export const homePage = views.compile(`{{> layout-start title=(concat "Hello fro
   <button type="submit">Commit</button>
 </form>
 <p class="note">Each reload may land on another pod (NodePort round robin). The load uses the CPUs this pod may use ({{cpuLimit}} from {{cpuSource}}).</p>
-{{> layout-end}}`, options);
+{{> layout-end}}`,
+  options,
+);
 
-export const loadPage = views.compile(`{{> layout-start title="CPU load"}}
+export const loadPage = views.compile(
+  `{{> layout-start title="CPU load"}}
 <h1>CPU load</h1>
 <p id="result">{{message}}</p>
 <dl>
@@ -61,13 +65,18 @@ export const loadPage = views.compile(`{{> layout-start title="CPU load"}}
 <p id="no-grafana" class="note">No Grafana panel is configured for this service (GRAFANA_PANEL_URL is not set), so no live graph is shown here.</p>
 {{/if}}
 <p><a href="/" id="back">Back</a></p>
-{{> layout-end}}`, options);
+{{> layout-end}}`,
+  options,
+);
 
-export const errorPage = views.compile(`{{> layout-start title=title}}
+export const errorPage = views.compile(
+  `{{> layout-start title=title}}
 <h1>{{title}}</h1>
 <p class="error" id="error">{{message}}</p>
 <p><a href="/">Back</a></p>
-{{> layout-end}}`, options);
+{{> layout-end}}`,
+  options,
+);
 
 views.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 

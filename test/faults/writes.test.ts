@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { startLab, type Lab } from '../support/lab.js';
 import { runCaptured, waitFor } from '../support/proc.js';
-import { runJson, workspace } from '../support/workspace.js';
+import { runJson, workspace, hostResults } from '../support/workspace.js';
 
 // Writes that fail or are cut short, on a real host: the old file stays whole, nothing half-written
 // takes its place, no temporary file is left behind, and the task fails.
@@ -24,7 +24,12 @@ test.after.always(async () => {
 const leftovers = async (dir: string) => (await lab.exec(1, 'sh', '-c', `ls -A ${dir} | grep -c tmp- || true`)).trim();
 
 test.serial('a full disk fails copy, template and lineinfile and leaves each old file whole', async (t) => {
-  await lab.exec(1, 'sh', '-c', `for f in copied templated lined; do printf '${OLD}' > /srv/full/$f; done; head -c 600000 /dev/zero | tr '\\0' x > /srv/full/big-lines`);
+  await lab.exec(
+    1,
+    'sh',
+    '-c',
+    `for f in copied templated lined; do printf '${OLD}' > /srv/full/$f; done; head -c 600000 /dev/zero | tr '\\0' x > /srv/full/big-lines`,
+  );
   const ws = await workspace({
     'big.bin': randomBytes(4_500_000).toString('base64'),
     'templates/big.hbs': '{{ filler }}\n',
@@ -39,7 +44,7 @@ test.serial('a full disk fails copy, template and lineinfile and leaves each old
   t.teardown(ws.cleanup);
   // The template's content: 2 MB, built from a variable so the playbook stays small.
   const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory, '-e', `filler=${'y'.repeat(2_000_000)}`]);
-  const results = Object.fromEntries(run.events.filter((e) => e.type === 'host.result').map((e) => [e.task, e]));
+  const results = Object.fromEntries(hostResults(run.events).map((e) => [e.task, e]));
   for (const task of ['copy', 'template', 'lineinfile']) {
     t.is(results[task]?.status, 'failed', `${task} fails: ${JSON.stringify(results[task])}`);
     t.regex(String(results[task]?.msg), /No space left on device|bytes arrived/, task);

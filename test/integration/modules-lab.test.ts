@@ -7,7 +7,7 @@ import { buildAptRepo, serveDirectory } from '../support/http-fixture.js';
 import { startLab, type Lab } from '../support/lab.js';
 import { stringify, parse } from 'yaml';
 import { modules } from '../../runner/modules/registry.js';
-import { failures, recapOf, runJson } from '../support/workspace.js';
+import { failures, recapOf, runJson, hostResults } from '../support/workspace.js';
 
 // Real SSH to real sshd (and real systemd, apt, sudo) on three lab hosts.
 const SITE = join(import.meta.dirname, '..', 'fixtures', 'modules-site');
@@ -28,7 +28,16 @@ test.before(async () => {
   await writeFile(join(served, 'payload.bin'), payload);
   fixture = await serveDirectory(served, lab.controllerIp);
   fetchDir = await mkdtemp(join(tmpdir(), 'k3s-playbook-fetched-'));
-  vars = ['-e', `fixture_url=${fixture.url}`, '-e', `file_sha256=${createHash('sha256').update(payload).digest('hex')}`, '-e', `fetch_dir=${fetchDir}`, '-e', `kp_token=${TOKEN}`];
+  vars = [
+    '-e',
+    `fixture_url=${fixture.url}`,
+    '-e',
+    `file_sha256=${createHash('sha256').update(payload).digest('hex')}`,
+    '-e',
+    `fetch_dir=${fetchDir}`,
+    '-e',
+    `kp_token=${TOKEN}`,
+  ];
 });
 
 test.after.always(async () => {
@@ -41,7 +50,9 @@ test.after.always(async () => {
 test.serial('check mode on fresh hosts reports changes and changes nothing', async (t) => {
   const before = await Promise.all([1, 2, 3].map(lab.changes));
   const run = await runJson(SITE, ['site.yaml', '-i', lab.inventory, '--check', '--diff', ...vars]);
-  const failures = run.events.filter((e) => e.type === 'host.result' && e.status === 'failed' && !e.ignored).map((e) => `${e.host}: ${e.task}: ${e.msg}`);
+  const failures = hostResults(run.events)
+    .filter((e) => e.status === 'failed' && !e.ignored)
+    .map((e) => `${e.host}: ${e.task}: ${e.msg}`);
   t.deepEqual(failures, []);
   t.is(run.code, 0, run.err);
   const recap = recapOf(run.events);
@@ -62,7 +73,9 @@ test.serial('every module converges on the first run and reports changed=0 on th
   }
   const second = await runJson(SITE, ['site.yaml', '-i', lab.inventory, ...vars]);
   t.is(second.code, 0);
-  const changedTasks = second.events.filter((e) => e.type === 'host.result' && e.status === 'changed').map((e) => `${e.host}: ${e.task}`);
+  const changedTasks = hostResults(second.events)
+    .filter((e) => e.status === 'changed')
+    .map((e) => `${e.host}: ${e.task}`);
   t.deepEqual(changedTasks, [], 'nothing changes on the second run');
 
   // Effects, read inside each host.
@@ -79,11 +92,16 @@ test.serial('every module converges on the first run and reports changed=0 on th
     t.is(await lab.exec(n, 'stat', '-c', '%a', '/opt/kp/payload.bin'), '755\n');
     t.is(await lab.exec(n, 'sh', '-c', 'test -e /etc/motd && echo present || echo absent'), 'absent\n');
     t.is(await lab.exec(n, 'cat', '/tmp/x/canary'), 'still here\n', 'the injection did not run');
-    t.is(await lab.exec(n, 'sh', '-c', 'ls /tmp/pwned 2>&1 || true'), 'ls: cannot access \'/tmp/pwned\': No such file or directory\n');
+    t.is(await lab.exec(n, 'sh', '-c', 'ls /tmp/pwned 2>&1 || true'), "ls: cannot access '/tmp/pwned': No such file or directory\n");
     t.is(await lab.exec(n, 'stat', '-c', '%a %s', '/etc/kp-secret', '/etc/kp-secret-copy'), `600 ${TOKEN.length + 1}\n600 ${TOKEN.length + 1}\n`);
   }
   const fetched = await readFile(join(fetchDir, 'h2', 'opt', 'kp', 'app.conf'), 'utf8');
-  t.regex(fetched, new RegExp(`host=h2\\naddress=${lab.hostIp(2).replace(/\./g, '\\.')}\\nmaster=${lab.hostIp(1).replace(/\./g, '\\.')}\\nliteral='\\$\\(touch /tmp/pwned\\)'`));
+  t.regex(
+    fetched,
+    new RegExp(
+      `host=h2\\naddress=${lab.hostIp(2).replace(/\./g, '\\.')}\\nmaster=${lab.hostIp(1).replace(/\./g, '\\.')}\\nliteral='\\$\\(touch /tmp/pwned\\)'`,
+    ),
+  );
   t.is(fixture.requests.filter((r) => r.includes('payload.bin')).length, 3, 'downloaded once per host, not again on the second run');
 });
 
@@ -91,7 +109,7 @@ test.serial('--check --diff on a file edited by hand shows its old and new text,
   await lab.exec(2, 'sh', '-c', "printf 'edited by hand\\n' > /opt/kp/app.conf");
   const run = await runJson(SITE, ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '--check', '--diff', ...vars]);
   t.is(run.code, 0, run.err);
-  const result = run.events.find((e) => e.type === 'host.result' && e.host === 'h2' && e.task === 'template');
+  const result = hostResults(run.events).find((e) => e.host === 'h2' && e.task === 'template');
   t.is(result?.status, 'changed');
   t.is(result?.diff?.[0]?.before, 'edited by hand\n');
   t.regex(result?.diff?.[0]?.after ?? '', /\nhost=h2\n/);
@@ -128,6 +146,8 @@ test.serial("every module's documented example runs (in check mode) on a host", 
   const run = await runJson(dir, ['examples.yaml', '-i', lab.inventory, '--check']);
   t.deepEqual(failures(run.events), []);
   t.is(run.code, 0, run.err);
-  const ran = run.events.filter((e) => e.type === 'host.result' && e.host === 'h1').map((e) => e.task);
+  const ran = hostResults(run.events)
+    .filter((e) => e.host === 'h1')
+    .map((e) => e.task);
   t.deepEqual(ran, ['Gathering Facts', ...tasks.map((task) => task.name)], 'every example reached the host');
 });

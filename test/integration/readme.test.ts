@@ -78,7 +78,10 @@ test.after.always(async () => {
 
 test.serial('set-up command 1, typed into a terminal: install, rehearsal lab, the whole playbook', async (t) => {
   const command = 'npm ci && npm run lab -- up 3 && npx run-playbook site.yaml -i lab';
-  t.true(COMMANDS.some((c) => c.command === command), 'README gives this set-up command');
+  t.true(
+    COMMANDS.some((c) => c.command === command),
+    'README gives this set-up command',
+  );
   ran.add(command);
   // A person's terminal: no CI variable (with it, the output is plain lines, not listr2's view).
   const { CI: _ci, ...terminalEnv } = env;
@@ -109,13 +112,17 @@ test.serial("your own kubectl reads the rehearsal through lab/kubeconfig (TLS wi
   const password = await readme("KUBECONFIG=lab/kubeconfig kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d");
   t.is(password.code, 0, password.stderr);
   t.regex(password.stdout, /^\S{16,}$/);
-  const onMaster = await sh("LAB=rehearse bash test/lab/lab.sh exec 1 sh -c \"kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d\"");
+  const onMaster = await sh(
+    'LAB=rehearse bash test/lab/lab.sh exec 1 sh -c "kubectl -n monitoring get secret grafana-admin -o jsonpath=\'{.data.admin-password}\' | base64 -d"',
+  );
   t.is(password.stdout, onMaster.stdout, 'the same Secret as the master reads');
   // Without the client certificate the API refuses, as K3s does.
   const config = parse(readFileSync(join(copy, 'lab', 'kubeconfig'), 'utf8'));
   const cluster = config.clusters.find((c: { name: string }) => c.name === 'k3s-playbook').cluster;
   const ca = Buffer.from(cluster['certificate-authority-data'], 'base64');
-  const anonymous = await new Promise<number>((resolve, reject) => httpsGet(`${cluster.server}/api/v1/nodes`, { ca }, (res) => resolve(res.resume().statusCode!)).on('error', reject));
+  const anonymous = await new Promise<number>((resolve, reject) =>
+    httpsGet(`${cluster.server}/api/v1/nodes`, { ca }, (res) => resolve(res.resume().statusCode!)).on('error', reject),
+  );
   t.is(anonymous, 401, 'the server is verified with the CA; without the client certificate the API refuses');
 });
 
@@ -134,7 +141,11 @@ test.serial('the shipped inventory.yaml, edited as README says, then every "Runn
   cpSync(join(copy, 'lab', 'group_vars'), join(copy, 'group_vars'), { recursive: true });
   // ~/.ssh/known_hosts as after "connect once with ssh", except that the master was "reinstalled".
   const known = readFileSync('/run/k3s-playbook-lab/rehearse/known_hosts', 'utf8');
-  const keyOf = (ip: string) => known.split('\n').find((line) => line.startsWith(`${ip} `))!.slice(ip.length + 1);
+  const keyOf = (ip: string) =>
+    known
+      .split('\n')
+      .find((line) => line.startsWith(`${ip} `))!
+      .slice(ip.length + 1);
   const stale = known.replace(`${master} ${keyOf(master)}`, `${master} ${keyOf(worker)}`);
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
   writeFileSync(join(home, '.ssh', 'known_hosts'), stale);
@@ -232,7 +243,10 @@ test.serial('npm start serves the stress page on PORT, and SIGTERM stops all of 
   try {
     let page = '';
     for (let attempt = 0; attempt < 50 && !page; attempt++) {
-      page = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => '');
+      page = await fetch(`http://127.0.0.1:${port}/`).then(
+        (r) => r.text(),
+        () => '',
+      );
       if (!page) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     t.regex(page, /readme-node/);
@@ -243,7 +257,13 @@ test.serial('npm start serves the stress page on PORT, and SIGTERM stops all of 
   // Nothing of it is left: the whole process group ends (once reaped) and the port is free.
   for (let waited = 0; waited < 5000 && processExists(-server.pid!); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
   t.false(processExists(-server.pid!));
-  t.is(await fetch(`http://127.0.0.1:${port}/`).then(() => 'answered', () => 'closed'), 'closed');
+  t.is(
+    await fetch(`http://127.0.0.1:${port}/`).then(
+      () => 'answered',
+      () => 'closed',
+    ),
+    'closed',
+  );
 });
 
 test.serial('the browser test with UPDATE_SCREENSHOTS=1 writes the pictures README shows', async (t) => {
@@ -257,6 +277,20 @@ test.serial('npm run docs leaves an up-to-date README as it is', async (t) => {
   const docs = await readme('npm run docs');
   t.is(docs.code, 0, docs.stderr);
   t.is(readFileSync(join(copy, 'README.md'), 'utf8'), README);
+});
+
+test.serial('npm run format leaves the formatted code as it is', async (t) => {
+  const sources = (await promisify(execFile)('git', ['ls-files', '-z'], { cwd: ROOT, maxBuffer: 16 << 20 })).stdout.split('\0').filter(Boolean);
+  const read = () => sources.map((file) => readFileSync(join(copy, file), 'utf8'));
+  const before = read();
+  const format = await readme('npm run format');
+  t.is(format.code, 0, format.stderr);
+  const after = read();
+  t.deepEqual(
+    sources.filter((_, i) => before[i] !== after[i]),
+    [],
+    'every file was formatted already',
+  );
 });
 
 test.serial('the benchmarks run (few hosts here: the figures in README come from full runs)', async (t) => {
@@ -275,5 +309,8 @@ test.serial('every command README gives has been run above, or is what .ci/run r
   const missing = COMMANDS.filter((c) => !covered(c.command)).map((c) => `README.md:${c.line}: ${c.command}`);
   t.deepEqual(missing, []);
   // .ci/run runs exactly README's test command, after the installs it needs.
-  t.deepEqual(ci.filter((line) => /^(?:bash|npm) /.test(line)), ['bash scripts/install-test-deps.sh', 'npm ci', 'npm test']);
+  t.deepEqual(
+    ci.filter((line) => /^(?:bash|npm) /.test(line)),
+    ['bash scripts/install-test-deps.sh', 'npm ci', 'npm test'],
+  );
 });

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import { startLab, type Lab } from '../support/lab.js';
 import { waitFor } from '../support/proc.js';
-import { debugMessages, recapOf, runCli, runJson, workspace } from '../support/workspace.js';
+import { debugMessages, recapOf, runCli, runJson, workspace, hostResults } from '../support/workspace.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const PLAY = `- hosts: all
@@ -26,7 +26,11 @@ test.before(async () => {
 test.after.always(async () => lab?.stop());
 
 /** The CLI as a user runs it: a child process, with its own HOME and stdin. */
-function cli(cwd: string, args: string[], options: { home?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  cwd: string,
+  args: string[],
+  options: { home?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('node', [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', ...(options.home ? { HOME: options.home } : {}), ...options.env } });
     let stdout = '';
@@ -59,8 +63,8 @@ test.serial('a host whose sshd is down is unreachable; the others finish; exit c
   t.like(recapOf(run.events).h3, { unreachable: 1, ok: 0 });
   t.deepEqual(debugMessages(run.events, 'h1'), ['h1']);
   t.deepEqual(debugMessages(run.events, 'h2'), ['h2']);
-  const why = run.events.find((e) => e.type === 'host.result' && e.host === 'h3');
-  t.regex(why.msg, new RegExp(`root@${lab.hostIp(3).replace(/\./g, '\\.')}:22: connection refused`));
+  const why = hostResults(run.events).find((e) => e.host === 'h3');
+  t.regex(why?.msg ?? '', new RegExp(`root@${lab.hostIp(3).replace(/\./g, '\\.')}:22: connection refused`));
 });
 
 test.serial('connecting retries with backoff: a host whose sshd comes up late is reached; a silent host times out', async (t) => {
@@ -80,20 +84,44 @@ test.serial('connecting retries with backoff: a host whose sshd comes up late is
   await lab.exec(3, 'iptables', '-I', 'INPUT', '-p', 'tcp', '--dport', '2222', '-j', 'DROP');
   t.teardown(() => lab.exec(3, 'iptables', '-D', 'INPUT', '-p', 'tcp', '--dport', '2222', '-j', 'DROP').then(() => undefined));
   const silentStart = Date.now();
-  const silent = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory, '--limit', 'h3', '-e', 'ansible_port=2222', '-e', 'ansible_ssh_timeout=1', '-e', 'ansible_ssh_retries=1']);
+  const silent = await runJson(ws.dir, [
+    'site.yaml',
+    '-i',
+    lab.inventory,
+    '--limit',
+    'h3',
+    '-e',
+    'ansible_port=2222',
+    '-e',
+    'ansible_ssh_timeout=1',
+    '-e',
+    'ansible_ssh_retries=1',
+  ]);
   const took = Date.now() - silentStart;
   t.is(silent.code, 4);
-  const why = silent.events.find((e) => e.type === 'host.result' && e.host === 'h3');
-  t.regex(why.msg, /:2222: no answer within 1s \(host down, wrong address or a firewall\) \(2 attempts over 2\.\d s\)/);
+  const why = hostResults(silent.events).find((e) => e.host === 'h3');
+  t.regex(why?.msg ?? '', /:2222: no answer within 1s \(host down, wrong address or a firewall\) \(2 attempts over 2\.\d s\)/);
   t.true(took >= 2500 && took < 6000, `two attempts of 1 s with a 0.5 s pause between them, took ${took} ms`);
   // While it retries, the user sees the attempt, the pause and the whole budget (1 + 0.5 + 1 s).
   const retries = silent.events.filter((e) => e.type === 'host.retry');
   t.like(retries, [{ host: 'h3', attempt: 1, attempts: 2, retryInMs: 500, budgetMs: 2500 }]);
-  const plain = await runCli(ws.dir, ['site.yaml', '-i', lab.inventory, '--limit', 'h3', '-e', 'ansible_port=2222', '-e', 'ansible_ssh_timeout=1', '-e', 'ansible_ssh_retries=1']);
+  const plain = await runCli(ws.dir, [
+    'site.yaml',
+    '-i',
+    lab.inventory,
+    '--limit',
+    'h3',
+    '-e',
+    'ansible_port=2222',
+    '-e',
+    'ansible_ssh_timeout=1',
+    '-e',
+    'ansible_ssh_retries=1',
+  ]);
   t.regex(plain.out, /\[h3\] connecting to h3: attempt 1 of 2 failed \(.*no answer within 1s.*\); next in 0\.50s, at most 2\.50s in all/);
 });
 
-test.serial('with no key file, the keys of the user\'s ssh-agent are used', async (t) => {
+test.serial("with no key file, the keys of the user's ssh-agent are used", async (t) => {
   const home = await mkdtemp(join(tmpdir(), 'k3s-playbook-home-'));
   t.teardown(() => rm(home, { recursive: true, force: true }));
   const socket = join(home, 'agent.sock');
@@ -138,12 +166,12 @@ test.serial('a connection lost in the middle of a run makes that host unreachabl
 });
 
 test.serial('an unknown host key is refused with its fingerprint; --accept-new-host-keys records it', async (t) => {
-  const ws = await workspace({ 'site.yaml': PLAY, 'known_hosts': '' });
+  const ws = await workspace({ 'site.yaml': PLAY, known_hosts: '' });
   t.teardown(ws.cleanup);
   const args = ['site.yaml', '-i', lab.inventory, '-e', `ansible_ssh_known_hosts_file=${ws.path('known_hosts')}`, '--limit', 'h1'];
   const refused = await runJson(ws.dir, args);
   t.is(refused.code, 4);
-  const msg = refused.events.find((e) => e.type === 'host.result').msg;
+  const msg = hostResults(refused.events)[0]?.msg ?? '';
   t.regex(msg, /unknown host key for 10\.250\.\d+\.11: ssh-ed25519 SHA256:[A-Za-z0-9+/]{43} is not in .*known_hosts/);
   t.regex(msg, /--accept-new-host-keys/);
   t.is(await readFile(ws.path('known_hosts'), 'utf8'), '', 'nothing recorded without the option');
@@ -159,12 +187,23 @@ test.serial('a changed host key always fails loudly, even with --accept-new-host
   const ws = await workspace({ 'site.yaml': PLAY });
   t.teardown(ws.cleanup);
   const impostor = await new Promise<string>((resolve, reject) =>
-    execFile('sh', ['-c', `ssh-keygen -q -t ed25519 -N '' -f ${ws.path('other')} && cut -d' ' -f1,2 ${ws.path('other.pub')}`], (e, out) => (e ? reject(e) : resolve(out.trim()))),
+    execFile('sh', ['-c', `ssh-keygen -q -t ed25519 -N '' -f ${ws.path('other')} && cut -d' ' -f1,2 ${ws.path('other.pub')}`], (e, out) =>
+      e ? reject(e) : resolve(out.trim()),
+    ),
   );
   await writeFile(ws.path('known_hosts'), `${lab.hostIp(1)} ${impostor}\n`);
-  const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory, '-e', `ansible_ssh_known_hosts_file=${ws.path('known_hosts')}`, '--limit', 'h1', '--accept-new-host-keys']);
+  const run = await runJson(ws.dir, [
+    'site.yaml',
+    '-i',
+    lab.inventory,
+    '-e',
+    `ansible_ssh_known_hosts_file=${ws.path('known_hosts')}`,
+    '--limit',
+    'h1',
+    '--accept-new-host-keys',
+  ]);
   t.is(run.code, 4);
-  t.regex(run.events.find((e) => e.type === 'host.result').msg, /HOST KEY CHANGED for 10\.250\.\d+\.11.*ssh-keygen -f .* -R/);
+  t.regex(hostResults(run.events)[0]?.msg ?? '', /HOST KEY CHANGED for 10\.250\.\d+\.11.*ssh-keygen -f .* -R/);
   t.is(await readFile(ws.path('known_hosts'), 'utf8'), `${lab.hostIp(1)} ${impostor}\n`, 'the file is left alone');
 });
 
@@ -207,7 +246,8 @@ test.serial('paths are read by the Perl path reader; a host without perl is read
   await hideTools(1, ['stat', 'sha256sum']);
   t.teardown(async () => {
     await unhideTools(1, ['stat', 'sha256sum']);
-    for (const n of [1, 2]) await lab.exec(n, 'sh', '-c', "rm -rf /usr/local/bin/perl /tmp/perl-starts /opt/reader /opt/shared; sed -i '/^domain users:/d' /etc/group");
+    for (const n of [1, 2])
+      await lab.exec(n, 'sh', '-c', "rm -rf /usr/local/bin/perl /tmp/perl-starts /opt/reader /opt/shared; sed -i '/^domain users:/d' /etc/group");
   });
   const ws = await workspace({
     'site.yaml': `- hosts: h1:h2
@@ -254,8 +294,15 @@ test.serial('large files travel whole: a 6 MB binary fetched byte for byte, a 3 
   t.teardown(ws.cleanup);
   const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
   t.is(run.code, 0, run.out.slice(-1500));
-  const remote = await promisify(execFile)(join(import.meta.dirname, '..', 'lab', 'lab.sh'), ['exec', '1', 'sha256sum', '/opt/big.bin'], { env: { ...process.env, LAB: lab.name } });
-  t.is(createHash('sha256').update(await readFile(ws.path('fetched/big.bin'))).digest('hex'), remote.stdout.split(' ')[0]);
+  const remote = await promisify(execFile)(join(import.meta.dirname, '..', 'lab', 'lab.sh'), ['exec', '1', 'sha256sum', '/opt/big.bin'], {
+    env: { ...process.env, LAB: lab.name },
+  });
+  t.is(
+    createHash('sha256')
+      .update(await readFile(ws.path('fetched/big.bin')))
+      .digest('hex'),
+    remote.stdout.split(' ')[0],
+  );
   const text = await lab.exec(1, 'cat', '/opt/big.txt');
   t.is(text.split('\n').length, 400001);
   t.true(text.includes('\n199999\ntwo hundred thousand\n200001\n'));
@@ -312,7 +359,10 @@ test.serial('~/.ssh/config is honoured: HostName, User, Port, IdentityFile and P
   t.teardown(ws.cleanup);
   const run = await cli(ws.dir, ['site.yaml'], { home });
   t.is(run.code, 0, run.stdout + run.stderr);
-  await writeFile(join(home, '.ssh', 'config'), (await readFile(join(home, '.ssh', 'config'), 'utf8')).replace(/  IdentityFile .*\n\nHost inner/, '\nHost inner'));
+  await writeFile(
+    join(home, '.ssh', 'config'),
+    (await readFile(join(home, '.ssh', 'config'), 'utf8')).replace(/ {2}IdentityFile .*\n\nHost inner/, '\nHost inner'),
+  );
   const noJumpKey = await cli(ws.dir, ['site.yaml'], { home });
   t.is(noJumpKey.code, 4);
   t.regex(noJumpKey.stdout, /ProxyJump host root@10\.250\.\d+\.11:22: authentication failed/);

@@ -15,17 +15,30 @@ import { createScope, toPlain } from '../../runner/vars/scope.js';
 // monitoring values against the key trees of the pinned charts' values files (test/roles/chart-keys,
 // written by scripts/chart-keys.ts from the charts).
 const ROOT = join(import.meta.dirname, '..', '..');
-const chartKeys = (chart: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'chart-keys', `${chart}.json`), 'utf8')) as { version: string; keys: object };
+const chartKeys = (chart: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, 'chart-keys', `${chart}.json`), 'utf8')) as { version: string; keys: object };
 const defaults = (role: string) => parse(readFileSync(join(ROOT, 'roles', role, 'defaults', 'main.yaml'), 'utf8')) ?? {};
 const origin = { loc: { file: 'test', line: 1, column: 1 }, what: 'test' };
 
 /** The variables a role's template sees on the seed's master, from the roles' real defaults. */
 function scopeFor(role: string, extra: Record<string, unknown> = {}) {
   const host = { ansible_host: '192.168.0.10', ansible_hostname: 'master1', inventory_hostname: 'master1', ansible_user: 'ubuntu' };
-  return createScope({ ...defaults('cluster'), ...defaults(role), ...host, first_in: { master: host }, playbook_dir: join(ROOT, 'playbooks'), ...extra }, origin);
+  return createScope(
+    { ...defaults('cluster'), ...defaults(role), ...host, first_in: { master: host }, playbook_dir: join(ROOT, 'playbooks'), ...extra },
+    origin,
+  );
 }
 
-const MODELS: Record<string, { new (data: unknown): { validate(): void } }> = { Deployment, Service, HorizontalPodAutoscaler, ServiceMonitor, ConfigMap, Namespace, Secret };
+/** Each model takes the data of its own kind only (hence 'never' here); the kind is looked up first. */
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  Deployment,
+  Service,
+  HorizontalPodAutoscaler,
+  ServiceMonitor,
+  ConfigMap,
+  Namespace,
+  Secret,
+};
 
 function validateAll(text: string): string[] {
   const kinds: string[] = [];
@@ -34,13 +47,16 @@ function validateAll(text: string): string[] {
     if (!object) continue;
     const Model = MODELS[object.kind];
     if (!Model) throw new Error(`no schema for kind ${object.kind}`);
-    new Model(object).validate();
+    new Model(object as never).validate();
     kinds.push(object.kind);
   }
   return kinds;
 }
 
-for (const [name, extra] of [['default delivery (ConfigMap bundle)', {}], ['a custom image', { app_image: 'registry.example/stress:1.0' }]] as const) {
+for (const [name, extra] of [
+  ['default delivery (ConfigMap bundle)', {}],
+  ['a custom image', { app_image: 'registry.example/stress:1.0' }],
+] as const) {
   test(`app manifests are valid Kubernetes objects: ${name}`, (t) => {
     const text = renderText(readFileSync(join(ROOT, 'roles', 'app', 'templates', 'app.yaml.hbs'), 'utf8'), scopeFor('app', extra), origin);
     t.deepEqual(validateAll(text), ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'ServiceMonitor']);
@@ -49,7 +65,10 @@ for (const [name, extra] of [['default delivery (ConfigMap bundle)', {}], ['a cu
     t.false('replicas' in deployment.spec, 'the HPA owns the replica count: an applied one would conflict with it');
     t.deepEqual(container.resources, { requests: { cpu: '1000m' }, limits: { cpu: '2000m' } });
     t.deepEqual(container.env.find((e: { name: string }) => e.name === 'NODE_NAME').valueFrom, { fieldRef: { fieldPath: 'spec.nodeName' } });
-    t.regex(container.env.find((e: { name: string }) => e.name === 'GRAFANA_PANEL_URL').value, /^http:\/\/192\.168\.0\.10:30090\/d-solo\/k3s-playbook-stress\/stress\?orgId=1&panelId=2/);
+    t.regex(
+      container.env.find((e: { name: string }) => e.name === 'GRAFANA_PANEL_URL').value,
+      /^http:\/\/192\.168\.0\.10:30090\/d-solo\/k3s-playbook-stress\/stress\?orgId=1&panelId=2/,
+    );
     t.truthy(container.readinessProbe && container.livenessProbe);
     t.deepEqual(service.spec.ports[0], { name: 'http', port: 80, targetPort: 'http', nodePort: 30080 });
     t.like(hpa.spec, { minReplicas: 2, maxReplicas: 4 });
@@ -103,22 +122,48 @@ function missingKeys(ours: unknown, chart: unknown, path: string[] = []): string
 test('every monitoring value key exists in the pinned charts (a misspelt key is silently ignored by Helm)', (t) => {
   const kps = chartKeys('kube-prometheus-stack').keys;
   const grafana = chartKeys('grafana').keys;
-  t.is(chartKeys('kube-prometheus-stack').version, defaults('monitoring').kps_chart_version, 'the key tree is of the pinned chart: rerun scripts/chart-keys.ts on a new one');
+  t.is(
+    chartKeys('kube-prometheus-stack').version,
+    defaults('monitoring').kps_chart_version,
+    'the key tree is of the pinned chart: rerun scripts/chart-keys.ts on a new one',
+  );
   const { grafana: ourGrafana, ...ourKps } = defaults('monitoring').kps_values;
   t.deepEqual(missingKeys(ourKps, kps), []);
   t.deepEqual(missingKeys(ourGrafana, grafana, ['grafana']), []);
   t.deepEqual(missingKeys({ globl: { nodeSelector: {} } }, kps), ['globl'], 'the check does catch a wrong key');
 });
 
+/** The parts of the rendered kube-prometheus-stack values the next test reads. */
+interface Placed {
+  nodeSelector?: Record<string, string>;
+}
+interface NodePortService {
+  service: { type: string; nodePort: number };
+}
+interface MonitoringValues {
+  prometheus: NodePortService & { prometheusSpec: Placed & { scrapeInterval: string } };
+  alertmanager: { alertmanagerSpec: Placed };
+  prometheusOperator: Placed & { admissionWebhooks: { patch: Placed } };
+  'kube-state-metrics': Placed;
+  grafana: Placed & NodePortService & { admin: { existingSecret: string } };
+}
+
 test('rendered monitoring values: NodePorts as numbers, none colliding with the app, components on the master', (t) => {
-  const values = toPlain(scopeFor('monitoring').kps_values) as Record<string, any>;
+  const values = toPlain(scopeFor('monitoring').kps_values) as MonitoringValues;
   t.deepEqual(values.prometheus.service, { type: 'NodePort', nodePort: 30100 });
   t.deepEqual(values.grafana.service, { type: 'NodePort', nodePort: 30090 });
   const used = [values.prometheus.service.nodePort, values.grafana.service.nodePort, defaults('cluster').app_node_port];
   t.is(new Set(used).size, 3);
   // Every component the chart schedules, but the node-exporter DaemonSet, on a server node: by K3s'
   // role label (a hostname breaks on upper case, which K3s lowers in node names).
-  const placed = { prometheus: values.prometheus.prometheusSpec, alertmanager: values.alertmanager.alertmanagerSpec, operator: values.prometheusOperator, webhookPatchJob: values.prometheusOperator.admissionWebhooks.patch, kubeStateMetrics: values['kube-state-metrics'], grafana: values.grafana };
+  const placed = {
+    prometheus: values.prometheus.prometheusSpec,
+    alertmanager: values.alertmanager.alertmanagerSpec,
+    operator: values.prometheusOperator,
+    webhookPatchJob: values.prometheusOperator.admissionWebhooks.patch,
+    kubeStateMetrics: values['kube-state-metrics'],
+    grafana: values.grafana,
+  };
   for (const [component, where] of Object.entries(placed)) t.deepEqual(where.nodeSelector, { 'node-role.kubernetes.io/control-plane': 'true' }, component);
   t.is(values.prometheus.prometheusSpec.scrapeInterval, '10s');
   t.is(values.grafana.admin.existingSecret, 'grafana-admin', 'no password in the values');
@@ -128,20 +173,36 @@ test('rendered monitoring values: NodePorts as numbers, none colliding with the 
 test('--tags NAME selects the same tasks of site.yaml as --role NAME, dependencies included', async (t) => {
   const listed = async (...args: string[]) => {
     const { stdout } = await promisify(execFile)('node', [join(ROOT, 'dist', 'cli.js'), 'site.yaml', '--list-tasks', ...args], { cwd: ROOT });
-    return stdout.split('\n').filter((line) => line.startsWith('      ')).map((line) => line.trim().replace(/\tTAGS: .*$/, ''));
+    return stdout
+      .split('\n')
+      .filter((line) => line.startsWith('      '))
+      .map((line) => line.trim().replace(/\tTAGS: .*$/, ''));
   };
   for (const role of ['os-prep', 'k3s-server', 'k3s-agent', 'kubeconfig', 'helm', 'monitoring', 'app', 'verify']) {
     const byTag = await listed('--tags', role);
     t.true(byTag.length > 0, role);
     t.deepEqual(byTag, await listed('--role', role), role);
   }
-  t.true((await listed('--tags', 'k3s-agent')).some((task) => task.startsWith('k3s-install : ')), 'the installer (a dependency) runs under the role\'s tag');
+  t.true(
+    (await listed('--tags', 'k3s-agent')).some((task) => task.startsWith('k3s-install : ')),
+    "the installer (a dependency) runs under the role's tag",
+  );
 });
 
 test("the cluster's networks: K3s' defaults are left to K3s, other ones go into its config (and os-prep lets them through ufw)", (t) => {
-  const config = (extra: Record<string, unknown>) => parse(renderText(readFileSync(join(ROOT, 'roles', 'k3s-server', 'templates', 'config.yaml.hbs'), 'utf8'), scopeFor('k3s-server', { k3s_dns_names: [], k3s_token: '', k3s_server_extra_config: {}, ...extra }), origin));
+  const config = (extra: Record<string, unknown>) =>
+    parse(
+      renderText(
+        readFileSync(join(ROOT, 'roles', 'k3s-server', 'templates', 'config.yaml.hbs'), 'utf8'),
+        scopeFor('k3s-server', { k3s_dns_names: [], k3s_token: '', k3s_server_extra_config: {}, ...extra }),
+        origin,
+      ),
+    );
   t.false('cluster-cidr' in config({}) || 'service-cidr' in config({}), 'a cluster made before these settings keeps its config file as it was');
-  t.like(config({ k3s_cluster_cidr: '10.100.0.0/16', k3s_service_cidr: '10.101.0.0/16' }), { 'cluster-cidr': '10.100.0.0/16', 'service-cidr': '10.101.0.0/16' });
+  t.like(config({ k3s_cluster_cidr: '10.100.0.0/16', k3s_service_cidr: '10.101.0.0/16' }), {
+    'cluster-cidr': '10.100.0.0/16',
+    'service-cidr': '10.101.0.0/16',
+  });
   t.is(config({})['node-name'], 'master1');
   const osPrep = readFileSync(join(ROOT, 'roles', 'os-prep', 'tasks', 'main.yaml'), 'utf8');
   t.regex(osPrep, /ufw: \{ from: "\{\{ item \}\}" \}\n\s+loop: \["\{\{ k3s_cluster_cidr \}\}", "\{\{ k3s_service_cidr \}\}"\]/);

@@ -25,7 +25,10 @@ export function saveScreenshot(name: string, png: Buffer, shownText: string): st
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, name), png);
   const textFile = join(README_SHOTS, name.replace(/\.png$/, '.txt'));
-  const text = `${shownText.replace(/\b\d+(?:\.\d+)?\s?(?:ms|s)\b/g, '#s').replace(/[ \t]+$/gm, '').trim()}\n`;
+  const text = `${shownText
+    .replace(/\b\d+(?:\.\d+)?\s?(?:ms|s)\b/g, '#s')
+    .replace(/[ \t]+$/gm, '')
+    .trim()}\n`;
   if (process.env.UPDATE_SCREENSHOTS) {
     writeFileSync(join(README_SHOTS, name), png);
     writeFileSync(textFile, text);

@@ -14,7 +14,10 @@ export async function buildAptRepo(versions: string[]): Promise<{ dir: string; c
     const pkg = join(dir, `build-${version}`);
     await mkdir(join(pkg, 'DEBIAN'), { recursive: true });
     await mkdir(join(pkg, 'usr', 'share', 'k3s-playbook-probe'), { recursive: true });
-    await writeFile(join(pkg, 'DEBIAN', 'control'), `Package: k3s-playbook-probe\nVersion: ${version}\nArchitecture: all\nMaintainer: k3s-playbook tests <tests@localhost>\nDescription: test package of the k3s-playbook apt module tests\n`);
+    await writeFile(
+      join(pkg, 'DEBIAN', 'control'),
+      `Package: k3s-playbook-probe\nVersion: ${version}\nArchitecture: all\nMaintainer: k3s-playbook tests <tests@localhost>\nDescription: test package of the k3s-playbook apt module tests\n`,
+    );
     await writeFile(join(pkg, 'usr', 'share', 'k3s-playbook-probe', 'version'), `${version}\n`);
     await run('dpkg-deb', ['--build', '--root-owner-group', pkg, join(dir, `k3s-playbook-probe_${version}_all.deb`)]);
     await rm(pkg, { recursive: true });

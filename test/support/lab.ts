@@ -34,8 +34,17 @@ export async function startLab(name: string, hosts: number): Promise<Lab> {
     hostIp: (n) => ips[n - 1],
     exec: async (n, ...command) => (await run(LAB_SCRIPT, ['exec', String(n), ...command], { env: { ...process.env, LAB: name }, maxBuffer: 16 << 20 })).stdout,
     changes: async (n) => {
-      const tmpfs = (await run(LAB_SCRIPT, ['exec', String(n), 'sh', '-c', 'find /tmp /root /home /var/tmp -xdev -printf "%p %s %m\\n" | sort'], { env: { ...process.env, LAB: name } })).stdout;
-      const upper = (await run('sh', ['-c', `cd ${dirname(inventory)}/h${n}/upper && find . -path ./var/log -prune -o -path ./var/lib/systemd -prune -o -path ./var/cache/ldconfig -prune -o -printf "%p %s %m\\n" | sort`])).stdout;
+      const tmpfs = (
+        await run(LAB_SCRIPT, ['exec', String(n), 'sh', '-c', 'find /tmp /root /home /var/tmp -xdev -printf "%p %s %m\\n" | sort'], {
+          env: { ...process.env, LAB: name },
+        })
+      ).stdout;
+      const upper = (
+        await run('sh', [
+          '-c',
+          `cd ${dirname(inventory)}/h${n}/upper && find . -path ./var/log -prune -o -path ./var/lib/systemd -prune -o -path ./var/cache/ldconfig -prune -o -printf "%p %s %m\\n" | sort`,
+        ])
+      ).stdout;
       return tmpfs + upper;
     },
     stop: async () => {

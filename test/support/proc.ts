@@ -38,7 +38,11 @@ export interface Captured {
 export function runCaptured(file: string, args: string[], options: ExecFileOptions = {}): Promise<Captured> {
   return promisify(execFile)(file, args, { maxBuffer: 64 << 20, ...options, encoding: 'utf8' }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: typeof error.code === 'number' ? error.code : 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: typeof error.code === 'number' ? error.code : 1,
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? '',
+    }),
   );
 }
 

@@ -31,13 +31,15 @@ export async function renderTerminal(browser: Browser, output: string, size: { c
   const require = createRequire(import.meta.url);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   try {
-    await page.setContent('<style>body{margin:0;background:#1e1e1e}#term{display:inline-block;padding:12px}.xterm-viewport{overflow:hidden!important}.xterm .scrollbar{display:none!important}</style><div id="term"></div>');
+    await page.setContent(
+      '<style>body{margin:0;background:#1e1e1e}#term{display:inline-block;padding:12px}.xterm-viewport{overflow:hidden!important}.xterm .scrollbar{display:none!important}</style><div id="term"></div>',
+    );
     await page.addStyleTag({ path: require.resolve('@xterm/xterm/css/xterm.css') });
     await page.addScriptTag({ path: require.resolve('@xterm/xterm/lib/xterm.js') });
     const text = await page.evaluate(
       ({ data, cols, rows }) =>
         new Promise<string>((resolve) => {
-          const { Terminal } = (globalThis as unknown as { Terminal: typeof import('@xterm/xterm').Terminal });
+          const { Terminal } = globalThis as unknown as { Terminal: typeof import('@xterm/xterm').Terminal };
           const term = new Terminal({ cols, rows, convertEol: false, fontSize: 14, theme: { background: '#1e1e1e' } });
           term.open(document.getElementById('term')!);
           term.write(data, () => {

@@ -2,6 +2,9 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCommand } from '../../runner/cli/run-command.js';
+import type { HostStats, RunEvent } from '../../runner/executor/events.js';
+
+export type HostResult = Extract<RunEvent, { type: 'host.result' }>;
 
 /** A temporary project directory with the given files; removed by cleanup(). */
 export async function workspace(files: Record<string, string>): Promise<{ dir: string; path: (p: string) => string; cleanup: () => Promise<void> }> {
@@ -31,22 +34,41 @@ ${vars}
         ${hosts[0]}:
     worker:
       hosts:
-${hosts.slice(1).map((h) => `        ${h}:`).join('\n') || '        {}'}
+${
+  hosts
+    .slice(1)
+    .map((h) => `        ${h}:`)
+    .join('\n') || '        {}'
+}
 `;
 
 /** Runs the CLI with --json and returns the events and exit code. */
-export async function runJson(dir: string, args: string[]): Promise<{ code: number; events: Array<Record<string, any>>; err: string; out: string }> {
+export async function runJson(dir: string, args: string[]): Promise<{ code: number; events: RunEvent[]; err: string; out: string }> {
   const result = await runCli(dir, [...args, '--json']);
-  const events = result.out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  const events = result.out
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as RunEvent);
   return { ...result, events };
 }
 
 /** The debug messages of a run, per host, in order. */
-export const debugMessages = (events: Array<Record<string, any>>, host: string) =>
-  events.filter((e) => e.type === 'host.result' && e.module === 'debug' && e.host === host && e.status === 'ok').map((e) => e.msg);
+export const debugMessages = (events: RunEvent[], host: string) =>
+  hostResults(events)
+    .filter((e) => e.module === 'debug' && e.host === host && e.status === 'ok')
+    .map((e) => e.msg);
 
-export const recapOf = (events: Array<Record<string, any>>) => events.find((e) => e.type === 'recap')?.hosts;
+/** The events that report a task's outcome on one host. */
+export const hostResults = (events: RunEvent[]) => events.filter((e): e is HostResult => e.type === 'host.result');
+
+export const recapOf = (events: RunEvent[]): Record<string, HostStats> => {
+  const recap = events.find((e) => e.type === 'recap');
+  if (recap?.type !== 'recap') throw new Error('the run printed no recap');
+  return recap.hosts;
+};
 
 /** "host: task: message" for each failed (and not ignored) host result: what a failing run's assertion shows. */
-export const failures = (events: Array<Record<string, any>>) =>
-  events.filter((e) => e.type === 'host.result' && e.status === 'failed' && !e.ignored).map((e) => `${e.host}: ${e.task}: ${e.msg}`);
+export const failures = (events: RunEvent[]) =>
+  hostResults(events)
+    .filter((e) => e.status === 'failed' && !e.ignored)
+    .map((e) => `${e.host}: ${e.task}: ${e.msg}`);

@@ -59,7 +59,13 @@ export function atomicWriteCommand(path: string, attributes: Attributes, exists:
 }
 
 /** The plan that makes a file hold exactly this content with these attributes (copy, template, lineinfile). */
-export async function planFileContent(ctx: ModuleContext, path: string, content: string | Buffer, wanted: Attributes, known?: { state: FileState; text: string }): Promise<Plan> {
+export async function planFileContent(
+  ctx: ModuleContext,
+  path: string,
+  content: string | Buffer,
+  wanted: Attributes,
+  known?: { state: FileState; text: string },
+): Promise<Plan> {
   const state = known?.state ?? (await readFileState(ctx, path));
   const plan = planContent(content, wanted, state);
   if (plan instanceof Error) return { changed: false, failed: true, msg: `${path}: ${plan.message}` };
@@ -75,7 +81,14 @@ export async function planFileContent(ctx: ModuleContext, path: string, content:
   return result;
 }
 
-async function contentDiff(ctx: ModuleContext, path: string, state: FileState, content: string | Buffer, plan: ContentPlan, knownText?: string): Promise<Diff[]> {
+async function contentDiff(
+  ctx: ModuleContext,
+  path: string,
+  state: FileState,
+  content: string | Buffer,
+  plan: ContentPlan,
+  knownText?: string,
+): Promise<Diff[]> {
   const diffs: Diff[] = [];
   if (plan.writeContent) {
     const tooBig = content.length > DIFF_LIMIT || (state.size ?? 0) > DIFF_LIMIT;
