@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AnyModule } from '../runner/modules/module.js';
+import type { ModuleDeclaration } from '../runner/modules/module.js';
 import { modules } from '../runner/modules/registry.js';
 import playbookSchema from '../runner/schema/playbook.schema.json' with { type: 'json' };
 
@@ -26,7 +26,7 @@ interface Schema {
 }
 
 /** A module's arguments as the JSON Schema they are (TypeBox values are plain JSON Schema). */
-const schemaOf = (module: AnyModule): Schema => module.args as unknown as Schema;
+const schemaOf = (module: ModuleDeclaration): Schema => module.args as unknown as Schema;
 
 const cell = (text: string) =>
   text
@@ -53,7 +53,7 @@ export function typeName(schema: Schema): string {
   return types.map((type) => names[type] ?? type).join(' or ');
 }
 
-function argumentRows(module: AnyModule): string[][] {
+function argumentRows(module: ModuleDeclaration): string[][] {
   const args = schemaOf(module);
   return Object.entries(args.properties ?? {}).map(([name, spec]) => {
     const required = (args.required ?? []).includes(name) && spec.default === undefined;
@@ -66,7 +66,7 @@ function argumentRows(module: AnyModule): string[][] {
 const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
-function moduleSection(module: AnyModule): string {
+function moduleSection(module: ModuleDeclaration): string {
   const lines = [`## ${module.name}`, '', module.description, ''];
   if (module.checkMode === 'none') lines.push('Check mode: skipped (what it changes cannot be predicted).', '');
   if (module.freeForm) lines.push(`A free-form value fills \`${module.freeForm}\`: \`${module.name}: ...\`.`, '');
@@ -115,7 +115,7 @@ const orTemplate = (spec: Schema): Schema =>
     ? spec
     : { anyOf: [spec, { $ref: 'playbook.schema.json#/$defs/templated' }], description: spec.description };
 
-function editorArguments(module: AnyModule): Schema {
+function editorArguments(module: ModuleDeclaration): Schema {
   const args = schemaOf(module);
   const properties = Object.fromEntries(Object.entries(args.properties ?? {}).map(([name, spec]) => [name, orTemplate(spec)]));
   const mapping: Schema = { ...args, properties, required: (args.required ?? []).filter((name) => args.properties?.[name]?.default === undefined) };

@@ -79,6 +79,42 @@ test('the cycle finder finds a cycle of three files and none in a chain', (t) =>
   );
 });
 
+/** The runner's layers, lowest first: a file imports from its own layer or those before it. */
+const LAYERS = [
+  'errors',
+  'shell',
+  'yaml',
+  'template',
+  'vars',
+  'conditions',
+  'schema',
+  'facts',
+  'inventory',
+  'connection',
+  'modules',
+  'playbook',
+  'executor',
+  'reporters',
+  'cli',
+];
+
+test("the runner's layers import only the layers below them", (t) => {
+  const runner = join(root, 'runner');
+  const layerOf = (file: string) => relative(runner, file).split('/')[0].replace(/\.ts$/, '');
+  const graph = importGraph(sourceFiles(runner));
+  t.deepEqual(
+    [...new Set([...graph.keys()].map(layerOf))].filter((layer) => !LAYERS.includes(layer)),
+    [],
+    'every folder of runner/ has its place in LAYERS',
+  );
+  const upward = [...graph].flatMap(([file, imports]) =>
+    imports
+      .filter((target) => LAYERS.indexOf(layerOf(target)) > LAYERS.indexOf(layerOf(file)))
+      .map((target) => `${relative(root, file)} -> ${relative(root, target)}`),
+  );
+  t.deepEqual(upward, []);
+});
+
 for (const dir of ['runner', 'service']) {
   test(`no file under ${dir}/ imports itself through others`, (t) => {
     const found = cycles(importGraph(sourceFiles(join(root, dir))));

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import test from 'ava';
-import { buildCommandLine, shellQuote, stdinFor } from './command-line.js';
+import { buildCommandLine, stdinFor } from './command-line.js';
+import { shellQuote } from '../shell/quote.js';
 
 const NASTY = ['$(touch /tmp/pwned)', "'; rm -rf /tmp/x #", '`id`', 'a b\tc\nd', '"quoted" \\ back', '*', '', 'héllo ✓', "it's", '--', '-n'];
 

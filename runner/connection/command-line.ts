@@ -1,8 +1,5 @@
-import { quote } from 'shlex';
+import { shellQuote } from '../shell/quote.js';
 import type { ExecOptions } from './connection.js';
-
-/** One POSIX shell word (single-quoted where needed), whatever the text holds. */
-export const shellQuote = (word: string) => quote(word);
 
 /**
  * The one place a remote command line is assembled: environment, working directory and sudo.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import pLimit from 'p-limit';
-import { shellQuote } from './command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import { ByteBuffer } from './byte-buffer.js';
 import type { ExecResult } from './connection.js';
 

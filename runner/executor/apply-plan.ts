@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ExecResult } from '../connection/connection.js';
-import type { AnyModule, CommandStep, ModuleResult, Plan, Step } from '../modules/module.js';
+import type { ModuleDeclaration, CommandStep, ModuleResult, Plan, Step } from '../modules/module.js';
 import { commandFailure } from '../modules/support/command-failure.js';
 import { writeLocalFileAtomic } from './local-file.js';
 
@@ -14,7 +14,7 @@ export interface Applier {
  * Check mode is structural: a module only plans, and this is the one place that changes a host.
  * Steps run in order; the first that fails stops the rest and fails the task with what it was.
  */
-export async function applyPlan(module: Pick<AnyModule, 'name' | 'checkMode'>, plan: Plan, applier: Applier): Promise<ModuleResult> {
+export async function applyPlan(module: Pick<ModuleDeclaration, 'name' | 'checkMode'>, plan: Plan, applier: Applier): Promise<ModuleResult> {
   const { steps = [], ...result } = plan;
   if (result.failed || steps.length === 0) return result;
   if (applier.check) {

@@ -6,7 +6,7 @@ import { isTruthy } from '../conditions/values.js';
 import { UnreachableError, type Become, type Connection } from '../connection/connection.js';
 import { formatLocation, UserError } from '../errors.js';
 import type { Vars } from '../vars/vars.js';
-import type { AnyModule, ModuleContext, ModuleResult } from '../modules/module.js';
+import type { ModuleDeclaration, ModuleContext, ModuleResult } from '../modules/module.js';
 import { modules } from '../modules/registry.js';
 import type { Task } from '../playbook/model.js';
 import { argumentProblem } from '../modules/arguments.js';
@@ -181,7 +181,7 @@ async function runModule(
 }
 
 /** Plans, then applies the plan unless in check mode; an error thrown on the way fails the task with its message. */
-async function callModule(module: AnyModule, args: Record<string, unknown>, ctx: ModuleContext, applier: Applier): Promise<ModuleResult> {
+async function callModule(module: ModuleDeclaration, args: Record<string, unknown>, ctx: ModuleContext, applier: Applier): Promise<ModuleResult> {
   try {
     return await applyPlan(module, await module.plan(args, ctx), applier);
   } catch (error) {

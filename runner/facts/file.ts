@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import type { FileState, FileType, PathReading, PathWant } from './path-state.js';
 
 export const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');

@@ -1,4 +1,4 @@
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 
 /** A unit's state as systemctl shows it. */
 export interface UnitState {

@@ -1,13 +1,13 @@
 import { didYouMean } from '../schema/validate.js';
 import { getValidator } from '../schema/validators.js';
-import type { AnyModule } from './module.js';
+import type { ModuleDeclaration } from './module.js';
 import { modules } from './registry.js';
 
 /**
  * A module's argument schema (its own copy: service and systemd share one), and the same without 'required' for checking only the literal
  * arguments of a task before templating.
  */
-function argumentSchemas(module: AnyModule): [object, object] {
+function argumentSchemas(module: ModuleDeclaration): [object, object] {
   return [{ ...module.args }, { ...module.args, required: [] }];
 }
 

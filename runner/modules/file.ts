@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import type { FileState } from '../facts/path-state.js';
 import { defineModule } from './module.js';
 import { attributeChanges, attributeCommands, attributesArgs, normalizeMode, type Attributes } from './support/file-attributes.js';

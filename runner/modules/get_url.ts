@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { ExecResult } from '../connection/connection.js';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule, type ModuleResult } from './module.js';
 import { attributeChanges, attributeCommands, attributesArgs, normalizeMode } from './support/file-attributes.js';
 import { readFileState } from './support/file-content.js';

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { stringify } from 'yaml';
 import Type, { type Static } from 'typebox';
-import { shellQuote } from '../connection/command-line.js';
-import { defineModule, type Step } from './module.js';
+import { shellQuote } from '../shell/quote.js';
+import { defineModule, type ModuleContext, type Step } from './module.js';
 import { commandFailure } from './support/command-failure.js';
 
 const releaseArgs = Type.Object(
@@ -70,9 +70,12 @@ export default defineModule({
       ? ((JSON.parse(await ctx.read('helm get values', `${helm} get values ${shellQuote(args.name)} -o json`)) as Record<string, unknown> | null) ?? {})
       : {};
     const reason = planRelease(args, listed, current);
+    const refresh = reason ? await indexRefresh(args, ctx) : [];
     return {
       changed: reason !== undefined,
-      msg: reason ? `upgrade: ${reason}` : `${args.name} is ${listed?.chart}, values as asked`,
+      msg: reason
+        ? `upgrade: ${reason}${refresh.length ? ` (${args.version} is not in the cached chart index yet: it is refreshed first)` : ''}`
+        : `${args.name} is ${listed?.chart}, values as asked`,
       diff:
         reason && ctx.diff
           ? [
@@ -83,10 +86,30 @@ export default defineModule({
               },
             ]
           : undefined,
-      steps: reason ? [upgradeStep(helm, args)] : [],
+      steps: reason ? [...refresh, upgradeStep(helm, args)] : [],
     };
   },
 });
+
+/** A chart from a repository (repo/name, not a path or URL): its repository's name. */
+export const chartRepository = (chart: string) => /^([A-Za-z0-9][\w.-]*)\/[\w.-]+$/.exec(chart)?.[1];
+
+/**
+ * Helm resolves a chart version from the repository index it cached at `helm repo add` or the last
+ * `helm repo update`: a version published since is "not found" until the index is refreshed.
+ */
+async function indexRefresh(args: ReleaseArgs, ctx: ModuleContext): Promise<Step[]> {
+  const repository = chartRepository(args.chart);
+  if (!repository) return [];
+  const search = await ctx.read(
+    `helm search repo ${args.chart}`,
+    `${args.helm} search repo ${shellQuote(args.chart)} --version ${shellQuote(args.version)} -o json`,
+  );
+  const found = (JSON.parse(search || '[]') as Array<{ name: string; version: string }>).some(
+    (chart) => chart.name === args.chart && chart.version === args.version,
+  );
+  return found ? [] : [{ what: `helm repo update ${repository}`, command: `${args.helm} repo update ${shellQuote(repository)}` }];
+}
 
 function upgradeStep(helm: string, args: ReleaseArgs): Step {
   const flags = [args.create_namespace ? '--create-namespace' : '', args.wait ? `--wait --timeout ${shellQuote(args.timeout)}` : ''].filter(Boolean).join(' ');

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import Type, { type Static } from 'typebox';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule, type Step } from './module.js';
 import { commandFailure } from './support/command-failure.js';
 

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parse, stringify } from 'yaml';
 import Type from 'typebox';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule } from './module.js';
 import { atomicWriteCommand } from './support/file-content.js';
 

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule } from './module.js';
 import { planFileContent } from './support/file-content.js';
 

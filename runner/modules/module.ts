@@ -119,7 +119,8 @@ export interface ModuleDeclaration<S extends TObject = TObject> {
   plan(args: Static<S>, ctx: ModuleContext): Promise<Plan>;
 }
 
-/** The registry's view: arguments typed by their schema inside each module, plain outside. */
-export type AnyModule = Omit<ModuleDeclaration, 'plan'> & { plan(args: Record<string, unknown>, ctx: ModuleContext): Promise<Plan> };
-
-export const defineModule = <S extends TObject>(declaration: ModuleDeclaration<S>): AnyModule => declaration as unknown as AnyModule;
+/**
+ * A module for the registry: its arguments are typed by its own schema inside, and the engine
+ * calls plan only with arguments that schema accepted.
+ */
+export const defineModule = <S extends TObject>(declaration: ModuleDeclaration<S>): ModuleDeclaration => declaration;

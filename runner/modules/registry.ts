@@ -12,7 +12,7 @@ import k8sApply from './k8s_apply.js';
 import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
 import modprobe from './modprobe.js';
-import type { AnyModule } from './module.js';
+import type { ModuleDeclaration } from './module.js';
 import service from './service.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
@@ -26,7 +26,7 @@ import uri from './uri.js';
 import waitFor from './wait_for.js';
 
 /** Every module a task can name, by its short name ('ansible.builtin.X' resolves to 'X'). */
-export const modules: ReadonlyMap<string, AnyModule> = new Map(
+export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
   [
     apt,
     assertModule,

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import { parseUnitState, unitStateCommand, type UnitState } from '../facts/systemd.js';
-import { defineModule, type AnyModule, type Step } from './module.js';
+import { defineModule, type ModuleDeclaration, type Step } from './module.js';
 
 const systemdArgs = Type.Object(
   {
@@ -39,7 +39,7 @@ export function planUnit(args: SystemdArgs, unit: UnitState): string[] | Error {
 
 const describe = (unit: UnitState) => `active: ${unit.activeState}\nenabled: ${unit.unitFileState || 'n/a'}\n`;
 
-export function defineSystemdModule(name: string): AnyModule {
+export function defineSystemdModule(name: string): ModuleDeclaration {
   return defineModule({
     name,
     description: 'Starts, stops, restarts or reloads a systemd unit, enables or disables it, and reloads unit files.',

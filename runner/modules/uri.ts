@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { ExecResult } from '../connection/connection.js';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule, type ModuleResult } from './module.js';
 
 const uriArgs = Type.Object(

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { shellQuote } from '../connection/command-line.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule } from './module.js';
 
 const waitArgs = Type.Object(

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { shellQuote } from '../../connection/command-line.js';
+import { shellQuote } from '../../shell/quote.js';
 import type { FileState } from '../../facts/path-state.js';
 
 /** Owner, group and mode a task asks for; unset ones are left as they are. */

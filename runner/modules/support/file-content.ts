@@ -1,4 +1,4 @@
-import { shellQuote } from '../../connection/command-line.js';
+import { shellQuote } from '../../shell/quote.js';
 import { sha256 } from '../../facts/file.js';
 import type { FileState } from '../../facts/path-state.js';
 import type { Diff, ModuleContext, Plan } from '../module.js';
