@@ -16,12 +16,23 @@ case ${1:-} in
     rm -rf "$root/lab"
     mkdir -p "$root/lab/group_vars"
     cp "$inventory" "$root/lab/inventory.yaml"
+    # The chart repository: h1 serves an index.yaml listing the pinned kube-prometheus-stack (the
+    # Helm double fetches it at 'helm repo add' and 'helm repo update', as Helm does).
+    chart_version=$(sed -n 's/^kps_chart_version: *//p' "$root/roles/monitoring/defaults/main.yaml")
+    unit='[Unit]\nDescription=the rehearsal chart repository\n[Service]\nExecStart=/usr/bin/python3 -m http.server 8879 --bind 127.0.0.1 --directory /srv/chart-repo\n[Install]\nWantedBy=multi-user.target\n'
+    LAB=rehearse bash "$root/test/lab/lab.sh" exec 1 sh -c "mkdir -p /srv/chart-repo && cat > /srv/chart-repo/index.yaml && printf '$unit' > /etc/systemd/system/chart-repo.service && systemctl daemon-reload && systemctl enable --now chart-repo.service 2>/dev/null" <<REPO
+apiVersion: v1
+entries:
+  kube-prometheus-stack:
+    - { name: kube-prometheus-stack, version: "$chart_version", urls: [kube-prometheus-stack-$chart_version.tgz] }
+REPO
     cat > "$root/lab/group_vars/all.yaml" <<VARS
 # A REHEARSAL: K3s and Helm are the test doubles of test/doubles, installed by the roles' offline path.
 k3s_install_source: offline
 k3s_offline_binary: $root/test/doubles/k3s
 k3s_offline_installer: $root/test/doubles/install.sh
 helm_offline_binary: $root/test/doubles/helm
+helm_repos: [{ name: prometheus-community, url: "http://127.0.0.1:8879" }]
 kubeconfig_controller_path: $root/lab/kubeconfig
 # The lab hosts share this machine's kernel: no kernel modules are loaded into it.
 os_prep_kernel_modules: []

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { quote } from 'shlex';
 import { stringify } from 'yaml';
 import type { HelperDelegate } from 'handlebars';
@@ -39,6 +40,8 @@ export const helpers: Record<string, HelperDelegate> = {
   lower: (...args: unknown[]) => String(required('lower', values(args)[0])).toLowerCase(),
   upper: (...args: unknown[]) => String(required('upper', values(args)[0])).toUpperCase(),
   trim: (...args: unknown[]) => String(required('trim', values(args)[0])).trim(),
+  // A path's last part, as Ansible's basename filter gives it.
+  basename: (...args: unknown[]) => posix.basename(String(required('basename', values(args)[0]))),
   /** {{replace text "from" "to"}}: every occurrence replaced (plain text, not a pattern). */
   replace: (...args: unknown[]) => {
     const [text, from, to] = values(args);

@@ -37,6 +37,7 @@ test('a missing variable in a template file names the file line', (t) => {
 });
 
 test('helpers: default, quote, json, yaml, base64, join, first', (t) => {
+  t.is(renderString('{{ basename path }}', { path: '/home/me/k3s-airgap-images-amd64.tar.zst' }, origin), 'k3s-airgap-images-amd64.tar.zst');
   const s = scope({ evil: "$(touch /tmp/pwned)'; rm -rf /tmp/x #", list: ['a', 'b'], obj: { k: [1] }, none: null });
   t.is(renderString('{{ default none "d" }}', s, origin), 'd');
   t.is(renderString('{{ default unset "d" }}', s, origin), 'd');

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import test from 'ava';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { serveDirectory } from '../support/http-fixture.js';
 import { runCaptured } from '../support/proc.js';
 import { startLab, type Lab } from '../support/lab.js';
@@ -22,7 +23,20 @@ let work: string;
 let fixture: Awaited<ReturnType<typeof serveDirectory>>;
 let vars: string[];
 
+const CHART_VERSION = (parse(readFileSync(join(ROOT, 'roles', 'monitoring', 'defaults', 'main.yaml'), 'utf8')) as { kps_chart_version: string })
+  .kps_chart_version;
+
+/** A chart repository's index.yaml listing these versions of kube-prometheus-stack. */
+const chartIndex = (versions: string[]) =>
+  stringify({
+    apiVersion: 'v1',
+    entries: {
+      'kube-prometheus-stack': versions.map((version) => ({ name: 'kube-prometheus-stack', version, urls: [`kube-prometheus-stack-${version}.tgz`] })),
+    },
+  });
+
 test.before(async () => {
+  if (!existsSync('/sys/module/printk')) throw new Error('this kernel has no /sys/module/printk, which the boot-module test uses');
   lab = await startLab('itsite', 3);
   // Ubuntu hosts often run ufw: h1 and h2 do here (SSH allowed, all else dropped); h3 does not.
   for (const n of [1, 2]) await lab.exec(n, 'sh', '-c', 'ufw allow 22/tcp >/dev/null && ufw --force enable >/dev/null');
@@ -36,6 +50,11 @@ test.before(async () => {
   const sha = createHash('sha256')
     .update(await readFile(join(work, 'served', 'helm-v3.16.4-linux-amd64.tar.gz')))
     .digest('hex');
+  // K3s' images archive, as an air-gapped install ships it (the double imports no images).
+  await writeFile(join(work, 'k3s-airgap-images-amd64.tar.zst'), 'images\n');
+  // The chart repository Helm reads: an index.yaml with the pinned chart version.
+  await mkdir(join(work, 'served', 'charts'));
+  await writeFile(join(work, 'served', 'charts', 'index.yaml'), chartIndex([CHART_VERSION]));
   fixture = await serveDirectory(join(work, 'served'), lab.controllerIp);
   await writeFile(
     join(work, 'lab-vars.yaml'),
@@ -43,11 +62,14 @@ test.before(async () => {
       'k3s_install_source: offline',
       `k3s_offline_binary: ${ROOT}/test/doubles/k3s`,
       `k3s_offline_installer: ${ROOT}/test/doubles/install.sh`,
+      `k3s_offline_images: ${work}/k3s-airgap-images-amd64.tar.zst`,
       `helm_download_url: ${fixture.url}`,
       `helm_checksums: { amd64: ${sha} }`,
       `kubeconfig_controller_path: ${work}/kubeconfig`,
-      "# The lab hosts share this machine's kernel: a test loads no modules into it.",
-      'os_prep_kernel_modules: []',
+      `helm_repos: [{ name: prometheus-community, url: "${fixture.url}/charts" }]`,
+      // The lab hosts share this machine's kernel: a module built into every kernel (it is under
+      // /sys/module already), so os-prep loads nothing, yet writes its boot file.
+      'os_prep_kernel_modules: [printk]',
       'k3s_join_retries: 10',
     ].join('\n'),
   );
@@ -112,6 +134,10 @@ test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Pr
   for (const n of [1, 2, 3])
     t.is(await lab.exec(n, 'stat', '-c', '%a', '/etc/rancher/k3s/config.yaml'), '600\n', 'the config (with the token on workers) is private');
   t.is(await lab.exec(1, 'stat', '-c', '%a %U', '/root/.kube/config'), '600 root\n');
+  for (const n of [1, 2, 3]) {
+    t.is(await lab.exec(n, 'cat', '/etc/modules-load.d/k3s-playbook.conf'), 'printk\n', 'kernel modules loaded at boot');
+    t.is(await lab.exec(n, 'cat', '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst'), 'images\n', "K3s' images archive");
+  }
   t.regex(await lab.exec(1, 'cat', '/root/.bashrc'), /^export KUBECONFIG=\$HOME\/\.kube\/config$/m);
   const token = (await lab.exec(1, 'cat', '/var/lib/rancher/k3s/server/node-token')).trim();
   t.true((await lab.exec(2, 'cat', '/etc/rancher/k3s/config.yaml')).includes(token), "the worker joined with the master's token");
@@ -210,6 +236,22 @@ test.serial('a Grafana admin password you set goes into its Secret and nowhere e
   t.is(JSON.parse(await grafanaLogin()), createHash('sha256').update(chosen).digest('hex'), 'the login is the chosen password');
   const again = await site('--role', 'monitoring', '-e', `grafana_admin_password=${chosen}`);
   t.deepEqual(changedTasks(again.events), []);
+});
+
+test.serial('a chart version published after the repository was added is found: the index is refreshed first', async (t) => {
+  const newer = '88.6.0';
+  await writeFile(join(work, 'served', 'charts', 'index.yaml'), chartIndex([CHART_VERSION, newer]));
+  t.teardown(() => writeFile(join(work, 'served', 'charts', 'index.yaml'), chartIndex([CHART_VERSION])));
+  const upgrade = await site('--role', 'monitoring', '-e', `kps_chart_version=${newer}`);
+  t.is(upgrade.code, 0, failures(upgrade.events).join('\n'));
+  const release = hostResults(upgrade.events).find((e) => e.module === 'helm_release');
+  t.regex(release?.msg ?? '', new RegExp(`${newer} is not in the cached chart index yet: it is refreshed first`));
+  const listed = JSON.parse(await lab.exec(1, 'helm', '--kubeconfig', '/etc/rancher/k3s/k3s.yaml', '-n', 'monitoring', 'list', '-o', 'json'));
+  t.is(listed[0]?.chart, `kube-prometheus-stack-${newer}`);
+  // Back to the pinned version: already in the index, so no refresh.
+  const back = await site('--role', 'monitoring');
+  t.is(back.code, 0, failures(back.events).join('\n'));
+  t.notRegex(hostResults(back.events).find((e) => e.module === 'helm_release')?.msg ?? '', /refreshed first/);
 });
 
 test.serial('verify needs no facts of other hosts: --role verify alone, and with a worker unreachable', async (t) => {
@@ -342,7 +384,15 @@ test.serial('reset.yaml removes K3s from every host and the context from your ku
   const reset = await runJson(ROOT, ['reset.yaml', ...vars]);
   t.is(reset.code, 0, reset.err + failures(reset.events).join('\n'));
   for (const n of [1, 2, 3])
-    t.is(await lab.exec(n, 'sh', '-c', 'ls -d /usr/local/bin/k3s /etc/rancher/k3s /var/lib/k3s-playbook /usr/local/bin/helm 2>/dev/null | wc -l'), '0\n');
+    t.is(
+      await lab.exec(
+        n,
+        'sh',
+        '-c',
+        'ls -d /usr/local/bin/k3s /etc/rancher/k3s /var/lib/k3s-playbook /usr/local/bin/helm /etc/modules-load.d/k3s-playbook.conf 2>/dev/null | wc -l',
+      ),
+      '0\n',
+    );
   t.is(await lab.exec(1, 'sh', '-c', 'ls /root/.kube/config 2>/dev/null | wc -l; grep -c KUBECONFIG /root/.bashrc || true'), '0\n0\n');
   const kubeconfig = parse(await readFile(join(work, 'kubeconfig'), 'utf8'));
   t.deepEqual(
