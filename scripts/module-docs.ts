@@ -22,6 +22,7 @@ interface Schema {
   properties?: Record<string, Schema>;
   required?: string[];
   additionalProperties?: Schema | boolean;
+  aliases?: string[];
   [key: string]: unknown;
 }
 
@@ -59,7 +60,8 @@ function argumentRows(module: ModuleDeclaration): string[][] {
     const required = (args.required ?? []).includes(name) && spec.default === undefined;
     const shown = spec.default === undefined ? (required ? '**required**' : '') : `\`${JSON.stringify(spec.default)}\``;
     const choices = spec.enum ? spec.enum.map((choice) => `\`${String(choice)}\``).join(', ') : '';
-    return [`\`${name}\``, typeName(spec), shown, choices, cell(spec.description ?? '')];
+    const aliases = spec.aliases?.length ? ` (also: ${spec.aliases.map((alias) => `\`${alias}\``).join(', ')})` : '';
+    return [`\`${name}\`${aliases}`, typeName(spec), shown, choices, cell(spec.description ?? '')];
   });
 }
 
@@ -68,6 +70,8 @@ const table = (head: string[], rows: string[][]) =>
 
 function moduleSection(module: ModuleDeclaration): string {
   const lines = [`## ${module.name}`, '', module.description, ''];
+  if (module.collectionNames?.length)
+    lines.push(`Also answers to ${module.collectionNames.map((name) => `\`${name}\``).join(', ')}, taking the arguments listed here.`, '');
   if (module.checkMode === 'none') lines.push('Check mode: skipped (what it changes cannot be predicted).', '');
   if (module.freeForm) lines.push(`A free-form value fills \`${module.freeForm}\`: \`${module.name}: ...\`.`, '');
   const rows = argumentRows(module);
@@ -117,7 +121,9 @@ const orTemplate = (spec: Schema): Schema =>
 
 function editorArguments(module: ModuleDeclaration): Schema {
   const args = schemaOf(module);
-  const properties = Object.fromEntries(Object.entries(args.properties ?? {}).map(([name, spec]) => [name, orTemplate(spec)]));
+  const properties = Object.fromEntries(
+    Object.entries(args.properties ?? {}).flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])].map((key) => [key, orTemplate(spec)])),
+  );
   const mapping: Schema = { ...args, properties, required: (args.required ?? []).filter((name) => args.properties?.[name]?.default === undefined) };
   return module.freeForm ? { anyOf: [mapping, { type: 'string' }] } : mapping;
 }
@@ -131,7 +137,7 @@ export function editorSchema(): object {
   const defs: Record<string, object> = {};
   for (const module of [...modules.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     defs[module.name] = editorArguments(module);
-    for (const key of [module.name, `ansible.builtin.${module.name}`, `ansible.legacy.${module.name}`])
+    for (const key of [module.name, `ansible.builtin.${module.name}`, `ansible.legacy.${module.name}`, ...(module.collectionNames ?? [])])
       moduleKeys[key] = { $ref: `#/$defs/${module.name}`, description: module.description };
   }
   moduleKeys.meta = { enum: ['flush_handlers', 'noop', 'end_play', 'end_host'], description: 'An engine action.' };

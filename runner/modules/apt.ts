@@ -6,13 +6,16 @@ import { defineModule, type ModuleContext, type Step } from './module.js';
 const aptArgs = Type.Object(
   {
     name: Type.Optional(
-      Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Package names: a list, or one string (commas separate several).' }),
+      Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'Package names: a list, or one string (commas separate several).',
+        aliases: ['package', 'pkg'],
+      }),
     ),
     state: Type.Enum(['present', 'absent', 'latest'], {
       default: 'present',
       description: "'present': installed in any version; 'latest': upgraded to the candidate; 'absent': removed.",
     }),
-    update_cache: Type.Boolean({ default: false, description: 'Refresh the package lists first (apt-get update).' }),
+    update_cache: Type.Boolean({ default: false, description: 'Refresh the package lists first (apt-get update).', aliases: ['update-cache'] }),
     cache_valid_time: Type.Optional(
       Type.Integer({ minimum: 0, description: 'With update_cache: refresh only when the lists are older than this many seconds.' }),
     ),
@@ -20,7 +23,9 @@ const aptArgs = Type.Object(
       default: 'no',
       description: "Upgrade every package: 'yes'/'safe' as apt-get upgrade, 'dist'/'full' as dist-upgrade.",
     }),
-    install_recommends: Type.Optional(Type.Boolean({ description: "Install recommended packages too; apt's own setting when not given." })),
+    install_recommends: Type.Optional(
+      Type.Boolean({ description: "Install recommended packages too; apt's own setting when not given.", aliases: ['install-recommends'] }),
+    ),
   },
   { additionalProperties: false },
 );

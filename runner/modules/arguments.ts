@@ -24,6 +24,32 @@ export function moduleSchemas(): Record<string, object> {
   );
 }
 
+/** Each argument's other names (Ansible's aliases), from the module's schema. */
+export function argumentAliases(module: ModuleDeclaration): Map<string, string> {
+  const properties = module.args.properties as Record<string, { aliases?: string[] }>;
+  return new Map(Object.entries(properties).flatMap(([name, spec]) => (spec.aliases ?? []).map((alias) => [alias, name])));
+}
+
+/**
+ * The arguments under their own names ('dest' is file's 'path'); an error names an argument given
+ * twice, under its name and an alias (Ansible refuses that too).
+ */
+export function canonicalArgs(
+  module: string,
+  args: Record<string, unknown>,
+): { args: Record<string, unknown> } | { problem: { key: string; message: string } } {
+  const definition = modules.get(module);
+  if (!definition) return { args };
+  const aliases = argumentAliases(definition);
+  const renamed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    const name = aliases.get(key) ?? key;
+    if (name in renamed) return { problem: { key, message: `'${module}' got '${name}' twice: '${key}' is another name of '${name}'. Give it once.` } };
+    renamed[name] = value;
+  }
+  return { args: renamed };
+}
+
 /** What is wrong with a module's arguments, if anything: an unknown one (with the closest name), a missing one, a wrong value. */
 export function argumentProblem(module: string, args: Record<string, unknown>, partial = false): { key?: string; message: string } | undefined {
   const definition = modules.get(module);
@@ -35,7 +61,8 @@ export function argumentProblem(module: string, args: Record<string, unknown>, p
   const known = Object.keys(definition.args.properties);
   if (error.keyword === 'additionalProperties') {
     const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    return { key: extra, message: `'${module}' has no argument '${extra}'.${didYouMean(extra, known)} Its arguments: ${known.join(', ')}.` };
+    const suggestion = didYouMean(extra, [...known, ...argumentAliases(definition).keys()]);
+    return { key: extra, message: `'${module}' has no argument '${extra}'.${suggestion} Its arguments: ${known.join(', ')}.` };
   }
   if (error.keyword === 'required') return { message: `'${module}' needs the argument '${(error.params as { missingProperty: string }).missingProperty}'.` };
   const key = error.instancePath.split('/')[1];

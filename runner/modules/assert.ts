@@ -9,9 +9,8 @@ export default defineModule({
   args: Type.Object(
     {
       that: Type.Union([condition, Type.Array(condition)], { description: 'Conditions, written as in when: all must hold.' }),
-      fail_msg: Type.Optional(Type.String({ description: 'The message when one does not hold.' })),
+      fail_msg: Type.Optional(Type.String({ description: 'The message when one does not hold.', aliases: ['msg'] })),
       success_msg: Type.String({ default: 'All assertions passed', description: 'The message when all hold.' }),
-      msg: Type.Optional(Type.String({ description: 'Same as fail_msg (an older name Ansible keeps).' })),
     },
     { additionalProperties: false },
   ),
@@ -30,7 +29,7 @@ export default defineModule({
   async plan(args, ctx) {
     for (const condition of Array.isArray(args.that) ? args.that : [args.that]) {
       if (!ctx.conditionsHold([condition])) {
-        return { changed: false, failed: true, assertion: condition, msg: args.fail_msg ?? args.msg ?? `Assertion failed: ${String(condition)}` };
+        return { changed: false, failed: true, assertion: condition, msg: args.fail_msg ?? `Assertion failed: ${String(condition)}` };
       }
     }
     return { changed: false, msg: args.success_msg };

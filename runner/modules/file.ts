@@ -6,7 +6,7 @@ import { attributeChanges, attributeCommands, attributesArgs, normalizeMode, typ
 
 const fileArgs = Type.Object(
   {
-    path: Type.String({ description: 'The path on the host.' }),
+    path: Type.String({ description: 'The path on the host.', aliases: ['dest', 'name'] }),
     state: Type.Enum(['file', 'directory', 'link', 'absent', 'touch'], {
       default: 'file',
       description:

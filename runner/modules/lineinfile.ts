@@ -45,12 +45,13 @@ export default defineModule({
   description: 'Makes sure one line is in a file (replacing the line a regexp matches) or is not.',
   args: Type.Object(
     {
-      path: Type.String({ description: 'The file on the host.' }),
-      line: Type.Optional(Type.String({ description: 'The line the file must hold (state: present).' })),
+      path: Type.String({ description: 'The file on the host.', aliases: ['dest', 'destfile', 'name'] }),
+      line: Type.Optional(Type.String({ description: 'The line the file must hold (state: present).', aliases: ['value'] })),
       regexp: Type.Optional(
         Type.String({
           description:
             'A line matching this (JavaScript) regular expression is replaced by line, the last one when several match; with state: absent, every match is removed.',
+          aliases: ['regex'],
         }),
       ),
       state: Type.Enum(['present', 'absent'], { default: 'present', description: 'Whether the line must be there or not.' }),

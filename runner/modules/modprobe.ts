@@ -8,6 +8,7 @@ const bootFile = (name: string) => `/etc/modules-load.d/${name}.conf`;
 
 export default defineModule({
   name: 'modprobe',
+  collectionNames: ['community.general.modprobe'],
   description: 'Loads or unloads a kernel module, each only when needed; with persistent, also at every boot (/etc/modules-load.d/NAME.conf).',
   args: Type.Object(
     {

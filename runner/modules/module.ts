@@ -108,6 +108,12 @@ export interface ModuleDeclaration<S extends TObject = TObject> {
   args: S;
   returns: Record<string, ReturnValue>;
   examples: Example[];
+  /**
+   * The names of the same module in Ansible collections ('ansible.posix.sysctl'), when this one
+   * takes their arguments; 'ansible.builtin.NAME' needs no mention. An argument's other names
+   * are in its schema: `aliases: ['dest', 'name']`, as in Ansible's argument specs.
+   */
+  collectionNames?: string[];
   /** The argument a free-form string fills ('command: echo hi' is { cmd: 'echo hi' }). */
   freeForm?: keyof Static<S> & string;
   /**

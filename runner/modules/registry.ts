@@ -58,6 +58,9 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
 /** Keys that name engine actions rather than modules. */
 export const ENGINE_ACTIONS = ['meta'] as const;
 
+const byCollectionName = new Map([...modules.values()].flatMap((module) => (module.collectionNames ?? []).map((name) => [name, module.name])));
+
+/** A task's module key as the registry names it: 'ansible.builtin.copy' and 'copy' are 'copy', 'ansible.posix.sysctl' is 'sysctl'. */
 export function resolveModuleName(key: string): string {
-  return key.replace(/^ansible\.(builtin|legacy)\./, '');
+  return byCollectionName.get(key) ?? key.replace(/^ansible\.(builtin|legacy)\./, '');
 }

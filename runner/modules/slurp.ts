@@ -5,7 +5,7 @@ import { readRemoteBytes } from './support/file-content.js';
 export default defineModule({
   name: 'slurp',
   description: "Reads a remote file into the result, base64-encoded (as Ansible's slurp); decode with | b64decode. Mark secrets no_log.",
-  args: Type.Object({ src: Type.String({ description: 'The file on the host.' }) }, { additionalProperties: false }),
+  args: Type.Object({ src: Type.String({ description: 'The file on the host.', aliases: ['path'] }) }, { additionalProperties: false }),
   returns: {
     content: { description: "The file's bytes, base64-encoded.", type: 'string' },
     encoding: { description: "Always 'base64'.", type: 'string' },

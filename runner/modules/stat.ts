@@ -5,7 +5,7 @@ import { readFileState } from './support/file-content.js';
 export default defineModule({
   name: 'stat',
   description: "Reads a path's type, owner, group, mode, size and sha256 into stat.* (exists, isdir, isreg, islnk, checksum).",
-  args: Type.Object({ path: Type.String({ description: 'The path on the host.' }) }, { additionalProperties: false }),
+  args: Type.Object({ path: Type.String({ description: 'The path on the host.', aliases: ['dest', 'name'] }) }, { additionalProperties: false }),
   returns: {
     stat: { description: 'exists, isdir, isreg, islnk, mode, pw_name, gr_name, size, checksum (SHA-256) and lnk_target.', type: 'dict' },
   },

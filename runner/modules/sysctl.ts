@@ -6,11 +6,12 @@ import { planFileContent } from './support/file-content.js';
 
 export default defineModule({
   name: 'sysctl',
+  collectionNames: ['ansible.posix.sysctl'],
   description: 'Sets a kernel parameter now (sysctl -w) and across reboots (a line in /etc/sysctl.d/), each only when it differs.',
   args: Type.Object(
     {
-      name: Type.String({ pattern: '^[a-z0-9_.-]+$', description: 'The parameter, as sysctl names it: net.ipv4.ip_forward.' }),
-      value: Type.Union([Type.String(), Type.Integer()], { description: 'Its value.' }),
+      name: Type.String({ pattern: '^[a-z0-9_.-]+$', description: 'The parameter, as sysctl names it: net.ipv4.ip_forward.', aliases: ['key'] }),
+      value: Type.Union([Type.String(), Type.Integer()], { description: 'Its value.', aliases: ['val'] }),
       sysctl_file: Type.String({ default: '/etc/sysctl.d/99-k3s-playbook.conf', description: 'The file that sets it at every boot.' }),
     },
     { additionalProperties: false },

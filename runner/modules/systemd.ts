@@ -5,14 +5,18 @@ import { defineModule, type ModuleDeclaration, type Step } from './module.js';
 
 const systemdArgs = Type.Object(
   {
-    name: Type.Optional(Type.String({ description: 'The unit: k3s or k3s.service.' })),
+    name: Type.Optional(Type.String({ description: 'The unit: k3s or k3s.service.', aliases: ['service', 'unit'] })),
     state: Type.Optional(
       Type.Enum(['started', 'stopped', 'restarted', 'reloaded'], {
         description: "'started'/'stopped' act only when needed; 'restarted' and 'reloaded' always act.",
       }),
     ),
     enabled: Type.Optional(Type.Boolean({ description: 'Whether the unit starts at boot.' })),
-    daemon_reload: Type.Boolean({ default: false, description: 'Reload unit files first (after a unit file changed); not reported as a change.' }),
+    daemon_reload: Type.Boolean({
+      default: false,
+      description: 'Reload unit files first (after a unit file changed); not reported as a change.',
+      aliases: ['daemon-reload'],
+    }),
     no_block: Type.Boolean({
       default: false,
       description: 'Ask systemd to act and return at once, without waiting for the unit to get there (a unit that waits for a server).',

@@ -34,18 +34,24 @@ function ruleWords(rule: UfwRule): string {
 
 export default defineModule({
   name: 'ufw',
+  collectionNames: ['community.general.ufw'],
   description:
     'Opens (or closes) a port, or all traffic from a network, in ufw when ufw is active, tagging our rules with a comment; nothing to do when ufw is not active. Or disables ufw when asked.',
   args: Type.Object(
     {
+      rule: Type.Enum(['allow'], { default: 'allow', description: 'What the rule does to the traffic it matches: this module opens ports, so only allow.' }),
       port: Type.Optional(
-        Type.Union([Type.String({ pattern: '^\\d+(:\\d+)?$' }), Type.Integer()], { description: "A port or range to open: 6443 or '30000:32767'." }),
+        Type.Union([Type.String({ pattern: '^\\d+(:\\d+)?$' }), Type.Integer()], {
+          description: "A port or range to open: 6443 or '30000:32767'.",
+          aliases: ['to_port'],
+        }),
       ),
-      proto: Type.Enum(['tcp', 'udp'], { default: 'tcp', description: "The port's protocol." }),
+      proto: Type.Enum(['tcp', 'udp'], { default: 'tcp', description: "The port's protocol.", aliases: ['protocol'] }),
       from: Type.Optional(
         Type.String({
           pattern: '^[0-9a-fA-F.:]+(/\\d{1,3})?$',
           description: 'Only for traffic from this network; without a port, all traffic from it (pods and services reaching the node).',
+          aliases: ['from_ip', 'src'],
         }),
       ),
       comment: Type.String({

@@ -2,7 +2,7 @@ import { split as splitWords } from 'shlex';
 import { parseExpression } from '../conditions/expression.js';
 import { UserError } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
-import { argumentProblem } from '../modules/arguments.js';
+import { argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean } from '../schema/validate.js';
@@ -161,8 +161,10 @@ function moduleArgs(module: string, value: unknown, extra: Record<string, unknow
       `Write them as "${module}:" followed by indented "key: value" lines.`,
     );
   Object.assign(args, extra ?? {});
-  validateLiteralArgs(module, args, at);
-  return args;
+  const named = canonicalArgs(module, args);
+  if ('problem' in named) throw new UserError(named.problem.message, at.source.locate([...at.path, named.problem.key]), 'Remove one of them.');
+  validateLiteralArgs(module, named.args, at);
+  return named.args;
 }
 
 function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['locate']>): Record<string, unknown> {

@@ -3,7 +3,8 @@
 # contract for what the roles use: INSTALL_K3S_EXEC (server/agent), INSTALL_K3S_VERSION,
 # INSTALL_K3S_SKIP_DOWNLOAD (else the checksum-verified download, from a mirror: INSTALL_K3S_MIRROR(_URL)), INSTALL_K3S_SKIP_START,
 # K3S_URL without a token is an error; it writes the systemd unit (k3s or k3s-agent), its env file
-# (mode 0600), the kubectl link and the uninstall scripts, then enables (and maybe starts) the unit.
+# (mode 0600), the kubectl/crictl/ctr links where those commands are absent, and the uninstall
+# script (which removes those links only if they are links), then enables (and maybe starts) the unit.
 # The unit is the real script's: Type=notify with TimeoutStartSec=0, so starting it waits (for ever)
 # until K3s says it is ready.
 set -e
@@ -42,16 +43,23 @@ if [ "${INSTALL_K3S_SKIP_DOWNLOAD:-}" != true ]; then
     mv -f "$tmp/k3s" /usr/local/bin/k3s
   fi
 fi
+# As the real script: with INSTALL_K3S_SKIP_DOWNLOAD the binary in place is installed whatever its
+# version (INSTALL_K3S_VERSION is not checked against it).
 [ -x /usr/local/bin/k3s ] || fatal "Executable k3s binary not found at /usr/local/bin/k3s"
-if [ -n "${INSTALL_K3S_VERSION:-}" ] && ! /usr/local/bin/k3s --version | grep -qF "$INSTALL_K3S_VERSION"; then
-  echo "[ERROR] /usr/local/bin/k3s is not version $INSTALL_K3S_VERSION" >&2
-  exit 1
-fi
 NAME=k3s
 [ "$CMD" = agent ] && NAME=k3s-agent
 UNIT=/etc/systemd/system/$NAME.service
-echo "[INFO]  Creating /usr/local/bin/kubectl symlink to k3s"
-ln -sf k3s /usr/local/bin/kubectl
+# As the real script's create_symlinks: a link only where no such command is found already.
+for cmd in kubectl crictl ctr; do
+  if [ -e /usr/local/bin/$cmd ]; then
+    echo "[INFO]  Skipping /usr/local/bin/$cmd symlink to k3s, already exists"
+  elif found=$(command -v $cmd 2>/dev/null); then
+    echo "[INFO]  Skipping /usr/local/bin/$cmd symlink to k3s, command exists in PATH at $found"
+  else
+    echo "[INFO]  Creating /usr/local/bin/$cmd symlink to k3s"
+    ln -sf k3s /usr/local/bin/$cmd
+  fi
+done
 umask 077
 env | grep -E '^(K3S|CONTAINERD)_' | sed -e 's/=\(.*\)/="\1"/' > "$UNIT.env" || true
 umask 022
@@ -80,8 +88,11 @@ systemctl stop $NAME || true
 systemctl disable $NAME || true
 rm -f $UNIT $UNIT.env
 systemctl daemon-reload
-rm -rf /etc/rancher/k3s /var/lib/rancher/k3s
-rm -f /usr/local/bin/k3s /usr/local/bin/kubectl /usr/local/bin/k3s-killall.sh
+for cmd in kubectl crictl ctr; do
+  if [ -L /usr/local/bin/\$cmd ]; then rm -f /usr/local/bin/\$cmd; fi
+done
+rm -rf /etc/rancher/k3s /run/k3s /run/flannel /var/lib/rancher/k3s /var/lib/kubelet
+rm -f /usr/local/bin/k3s /usr/local/bin/k3s-killall.sh
 rm -f /usr/local/bin/$NAME-uninstall.sh
 UNINSTALL
 chmod 755 /usr/local/bin/$NAME-uninstall.sh

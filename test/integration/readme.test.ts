@@ -113,7 +113,7 @@ test.serial("your own kubectl reads the rehearsal through lab/kubeconfig (TLS wi
   t.is(password.code, 0, password.stderr);
   t.regex(password.stdout, /^\S{16,}$/);
   const onMaster = await sh(
-    'LAB=rehearse bash test/lab/lab.sh exec 1 sh -c "kubectl -n monitoring get secret grafana-admin -o jsonpath=\'{.data.admin-password}\' | base64 -d"',
+    'LAB=rehearse bash test/lab/lab.sh exec 1 sh -c "k3s kubectl -n monitoring get secret grafana-admin -o jsonpath=\'{.data.admin-password}\' | base64 -d"',
   );
   t.is(password.stdout, onMaster.stdout, 'the same Secret as the master reads');
   // Without the client certificate the API refuses, as K3s does.
@@ -179,11 +179,11 @@ test.serial('the shipped inventory.yaml, edited as README says, then every "Runn
   t.is(withSecrets.code, 0, withSecrets.stdout);
 
   // On the master, as README says: the Grafana password (which no run has printed) and metrics-server.
-  const password = await readme("kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d", { onMaster: true });
+  const password = await readme("sudo k3s kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d", { onMaster: true });
   t.is(password.code, 0, password.stderr);
   t.is(password.stdout, chosen, 'the password from secrets.yaml');
   for (const output of [changedKey, unknown, accepted, check, app, withSecrets]) t.false(`${output.stdout}${output.stderr}`.includes(password.stdout));
-  const metrics = await readme('kubectl -n kube-system get deployment metrics-server', { onMaster: true });
+  const metrics = await readme('sudo k3s kubectl -n kube-system get deployment metrics-server', { onMaster: true });
   t.is(metrics.code, 0, metrics.stderr);
 
   const resetWorker = await readme('npx run-playbook reset.yaml --limit <worker>', { fill: { '<worker>': 'worker2' } });

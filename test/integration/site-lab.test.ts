@@ -52,6 +52,10 @@ test.before(async () => {
     .digest('hex');
   // K3s' images archive, as an air-gapped install ships it (the double imports no images).
   await writeFile(join(work, 'k3s-airgap-images-amd64.tar.zst'), 'images\n');
+  await writeFile(
+    join(work, 'served', 'metrics-server.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: metrics-server, namespace: kube-system, labels: { from: manifest } }\n',
+  );
   // The chart repository Helm reads: an index.yaml with the pinned chart version.
   await mkdir(join(work, 'served', 'charts'));
   await writeFile(join(work, 'served', 'charts', 'index.yaml'), chartIndex([CHART_VERSION]));
@@ -67,6 +71,9 @@ test.before(async () => {
       `helm_checksums: { amd64: ${sha} }`,
       `kubeconfig_controller_path: ${work}/kubeconfig`,
       `helm_repos: [{ name: prometheus-community, url: "${fixture.url}/charts" }]`,
+      // K3s without its metrics-server: the app role installs it from the manifest (served here).
+      'k3s_server_extra_config: { disable: [metrics-server] }',
+      `metrics_server_manifest_url: ${fixture.url}/metrics-server.yaml`,
       // The lab hosts share this machine's kernel: a module built into every kernel (it is under
       // /sys/module already), so os-prep loads nothing, yet writes its boot file.
       'os_prep_kernel_modules: [printk]',
@@ -134,6 +141,19 @@ test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Pr
   for (const n of [1, 2, 3])
     t.is(await lab.exec(n, 'stat', '-c', '%a', '/etc/rancher/k3s/config.yaml'), '600\n', 'the config (with the token on workers) is private');
   t.is(await lab.exec(1, 'stat', '-c', '%a %U', '/root/.kube/config'), '600 root\n');
+  const metricsServer = await lab.exec(
+    1,
+    'k3s',
+    'kubectl',
+    '-n',
+    'kube-system',
+    'get',
+    'deployment',
+    'metrics-server',
+    '-o',
+    'jsonpath={.metadata.labels.from}',
+  );
+  t.is(metricsServer, '"manifest"', "K3s' metrics-server is disabled: the app role installed it from the manifest");
   for (const n of [1, 2, 3]) {
     t.is(await lab.exec(n, 'cat', '/etc/modules-load.d/k3s-playbook.conf'), 'printk\n', 'kernel modules loaded at boot');
     t.is(await lab.exec(n, 'cat', '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-amd64.tar.zst'), 'images\n', "K3s' images archive");
@@ -218,7 +238,7 @@ test.serial('a Grafana admin password you set goes into its Secret and nowhere e
   const chosen = 'Chosen-Grafana-Pass-4821';
   const set = await site('--role', 'monitoring', '-e', `grafana_admin_password=${chosen}`);
   t.is(set.code, 0, set.err);
-  t.is(await lab.exec(1, 'sh', '-c', "kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d"), chosen);
+  t.is(await lab.exec(1, 'sh', '-c', "k3s kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d"), chosen);
   t.false(`${set.out}${set.err}`.includes(chosen), 'not in any output or event');
   // Only the cluster's own datastore holds it: no file, log or journal on the master, no temp file.
   const holders = await run('sh', ['-c', `grep -rl ${chosen} ${lab.dir}/h1/upper || true`]);
@@ -252,6 +272,33 @@ test.serial('a chart version published after the repository was added is found: 
   const back = await site('--role', 'monitoring');
   t.is(back.code, 0, failures(back.events).join('\n'));
   t.notRegex(hostResults(back.events).find((e) => e.module === 'helm_release')?.msg ?? '', /refreshed first/);
+});
+
+test.serial('a component no node can take fails the release after the wait; the next run deploys it', async (t) => {
+  // A hostname selector as the seed writes it: upper case, while K3s names the node in lower case.
+  const unplaced = await site(
+    '--role',
+    'monitoring',
+    '-e',
+    'kps_wait_timeout=2s',
+    '-e',
+    '{"kps_values": {"grafana": {"nodeSelector": {"kubernetes.io/hostname": "H1"}}}}',
+  );
+  t.is(unplaced.code, 2);
+  t.regex(failures(unplaced.events).join('\n'), /UPGRADE FAILED: context deadline exceeded/);
+  const status = async () =>
+    JSON.parse(await lab.exec(1, 'helm', '--kubeconfig', '/etc/rancher/k3s/k3s.yaml', '-n', 'monitoring', 'list', '-o', 'json'))[0]?.status;
+  t.is(await status(), 'failed');
+  const again = await site('--role', 'monitoring');
+  t.is(again.code, 0, failures(again.events).join('\n'));
+  t.regex(hostResults(again.events).find((e) => e.module === 'helm_release')?.msg ?? '', /upgrade: /);
+  t.is(await status(), 'deployed');
+  // kubectl rollout status waits the same way for a Deployment whose pods no node takes.
+  const manifest =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: unplaced, namespace: default }\nspec:\n  template:\n    spec:\n      nodeSelector: { kubernetes.io/hostname: H1 }\n';
+  await lab.exec(1, 'sh', '-c', `printf '%s' '${manifest}' | k3s kubectl apply --server-side -f -`);
+  const rollout = await lab.exec(1, 'sh', '-c', 'k3s kubectl rollout status deployment/unplaced --timeout=2s 2>&1; echo "exit $?"');
+  t.regex(rollout, /timed out waiting for the condition\nexit 1\n$/);
 });
 
 test.serial('verify needs no facts of other hosts: --role verify alone, and with a worker unreachable', async (t) => {
@@ -371,6 +418,20 @@ test.serial('the mirror source: the installer and a checksum-verified K3s from a
   t.is((await lab.exec(3, 'sha256sum', '/usr/local/bin/k3s')).split(' ')[0], createHash('sha256').update(binary).digest('hex'));
   const again = await site('--role', 'k3s-agent', '--limit', 'h3', ...fromMirror);
   t.deepEqual(changedTasks(again.events), []);
+});
+
+test.serial('an offline K3s binary of another version is refused before it replaces anything', async (t) => {
+  // The install script installs whatever binary it is given (INSTALL_K3S_SKIP_DOWNLOAD): the role checks.
+  const other = join(work, 'k3s-v1.31.5');
+  await writeFile(other, (await readFile(join(ROOT, 'test', 'doubles', 'k3s'), 'utf8')).replace('VERSION = "v1.31.4+k3s1"', 'VERSION = "v1.31.5+k3s1"'), {
+    mode: 0o755,
+  });
+  const installed = await lab.exec(1, 'sha256sum', '/usr/local/bin/k3s');
+  const run = await site('--role', 'k3s-server', '-e', `k3s_offline_binary=${other}`);
+  t.is(run.code, 2);
+  t.regex(failures(run.events).join('\n'), /says 'k3s version v1\.31\.5\+k3s1[^']*', not v1\.31\.4\+k3s1/);
+  t.is(await lab.exec(1, 'sha256sum', '/usr/local/bin/k3s'), installed, 'the installed binary is untouched');
+  t.is((await lab.exec(1, 'k3s', '--version')).split('\n')[0], 'k3s version v1.31.4+k3s1 (k3s-playbook test double)');
 });
 
 test.serial('reset.yaml removes K3s from every host and the context from your kubeconfig', async (t) => {
