@@ -50,10 +50,35 @@ export function canonicalArgs(
   return { args: renamed };
 }
 
-/** What is wrong with a module's arguments, if anything: an unknown one (with the closest name), a missing one, a wrong value. */
+/** The words Ansible takes for true and false where an argument is a boolean. */
+const TRUE_WORDS = new Set(['y', 'yes', 'on', '1', 'true', 't']);
+const FALSE_WORDS = new Set(['n', 'no', 'off', '0', 'false', 'f']);
+
+/**
+ * Text given for a boolean or a number becomes one, as Ansible converts arguments by their type:
+ * 'update_cache=yes' and "{{ flag }}" rendered to "true" are the boolean true. Other text is left
+ * for the schema to refuse.
+ */
+function coerceArgs(definition: ModuleDeclaration, args: Record<string, unknown>): void {
+  const properties = definition.args.properties as Record<string, { type?: string }>;
+  for (const [key, value] of Object.entries(args)) {
+    if (typeof value !== 'string') continue;
+    const type = properties[key]?.type;
+    const word = value.trim().toLowerCase();
+    if (type === 'boolean' && (TRUE_WORDS.has(word) || FALSE_WORDS.has(word))) args[key] = TRUE_WORDS.has(word);
+    if ((type === 'integer' && /^-?\d+$/.test(word)) || (type === 'number' && /^-?\d+(\.\d+)?$/.test(word))) args[key] = Number(word);
+  }
+}
+
+/**
+ * What is wrong with a module's arguments, if anything: an unknown one (with the closest name), a
+ * missing one, a wrong value. Valid arguments are completed in place: text turned into the booleans
+ * and numbers they mean, and the defaults the module declares.
+ */
 export function argumentProblem(module: string, args: Record<string, unknown>, partial = false): { key?: string; message: string } | undefined {
   const definition = modules.get(module);
   if (!definition) return undefined;
+  coerceArgs(definition, args);
   const validate = getValidator(`module_${module}${partial ? '_partial' : ''}`, () => argumentSchemas(definition)[partial ? 1 : 0]);
   if (validate(args)) return undefined;
   // An unknown key is usually the misspelling of the missing one: report it first.

@@ -1,8 +1,8 @@
-import { split as splitWords } from 'shlex';
 import { parseExpression } from '../conditions/expression.js';
 import { UserError } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
-import { argumentProblem, canonicalArgs } from '../modules/arguments.js';
+import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/arguments.js';
+import type { ModuleDeclaration } from '../modules/module.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean } from '../schema/validate.js';
@@ -151,7 +151,7 @@ function moduleArgs(module: string, value: unknown, extra: Record<string, unknow
   const definition = modules.get(module)!;
   let args: Record<string, unknown>;
   if (value === null || value === undefined) args = {};
-  else if (typeof value === 'string' && definition.freeForm) args = { [definition.freeForm]: value };
+  else if (typeof value === 'string' && definition.freeForm) args = freeFormArgs(value, definition);
   else if (typeof value === 'string') args = keyValueArgs(value, module, loc);
   else if (typeof value === 'object' && !Array.isArray(value)) args = { ...(value as Record<string, unknown>) };
   else
@@ -167,14 +167,37 @@ function moduleArgs(module: string, value: unknown, extra: Record<string, unknow
   return named.args;
 }
 
-function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['locate']>): Record<string, unknown> {
+// One "key=value" word: the value is quoted text, {{ templates }} (spaces and all) and other
+// characters up to a space, as Ansible's parse_kv reads it.
+const KEY_VALUE = /^\s*([A-Za-z_][A-Za-z0-9_]*)=((?:"[^"]*"|'[^']*'|\{\{.*?\}\}|[^\s"'])*)(?=\s|$)/;
+
+/** Leading key=value words the predicate accepts, and the text after them. */
+function leadingKeyValues(text: string, accept: (key: string) => boolean): { args: Record<string, unknown>; rest: string } {
   const args: Record<string, unknown> = {};
-  for (const word of splitWords(text)) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
-    if (!match)
-      throw new UserError(`'${module}' takes "key=value" words or a mapping, and '${String(word)}' is neither.`, loc, 'Write the arguments as a mapping.');
-    args[match[1]] = match[2];
+  let rest = text;
+  for (let match = KEY_VALUE.exec(rest); match && accept(match[1]); match = KEY_VALUE.exec(rest)) {
+    args[match[1]] = /^(["']).*\1$/s.test(match[2]) ? match[2].slice(1, -1) : match[2];
+    rest = rest.slice(match[0].length);
   }
+  return { args, rest: rest.trim() };
+}
+
+/**
+ * A free-form value as Ansible reads it: 'msg=hello' words naming the module's arguments are
+ * arguments (debug: msg="hi"); leading ones before a command are too (command: chdir=/tmp ls);
+ * the rest is the free-form argument, as written.
+ */
+function freeFormArgs(text: string, definition: ModuleDeclaration): Record<string, unknown> {
+  const known = new Set([...Object.keys(definition.args.properties), ...argumentAliases(definition).keys()]);
+  const { args, rest } = leadingKeyValues(text, (key) => known.has(key));
+  if (Object.keys(args).length === 0) return { [definition.freeForm!]: text };
+  return rest === '' ? args : { ...args, [definition.freeForm!]: rest };
+}
+
+function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['locate']>): Record<string, unknown> {
+  const { args, rest } = leadingKeyValues(text, () => true);
+  if (rest !== '')
+    throw new UserError(`'${module}' takes "key=value" words or a mapping, and '${rest.split(/\s/)[0]}' is neither.`, loc, 'Write the arguments as a mapping.');
   return args;
 }
 

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { UserError, type SourceLocation } from '../errors.js';
 
 export type PathSegment = string | number;
@@ -15,6 +15,19 @@ export interface SourceDoc {
   locate(path: readonly PathSegment[]): SourceLocation;
 }
 
+/**
+ * YAML 1.1's other booleans (yes/no/on/off, as Ansible's YAML parser reads them) on top of YAML
+ * 1.2's core schema: `become: yes` is true, as Ansible content expects. Numbers stay YAML 1.2's:
+ * 0644 is not turned into 420 (file modes are read as octal digits; see normalizeMode).
+ */
+const YAML11_BOOLEANS: ScalarTag = {
+  identify: (value) => typeof value === 'boolean',
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: /^(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)$/,
+  resolve: (text) => /^(?:yes|on)$/i.test(text),
+};
+
 export function parseYaml(text: string, file: string): SourceDoc {
   if (text.length > YAML_LIMITS.bytes) {
     throw new UserError(
@@ -25,7 +38,7 @@ export function parseYaml(text: string, file: string): SourceDoc {
   }
   const lineCounter = new LineCounter();
   // Duplicate keys are found below in one pass: the parser's own check compares each key with every other.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, customTags: (tags) => [YAML11_BOOLEANS, ...tags] });
   const at = (offset: number): SourceLocation => {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };
