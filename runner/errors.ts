@@ -15,10 +15,15 @@ export const ExitCode = {
   Interrupted: 99,
   Unexpected: 250,
 } as const;
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+/**
+ * With --detailed-exitcodes, Puppet's: 2 when anything changed (with --check: would change, the
+ * hosts drifted), 4 when anything failed or was unreachable, 6 for both; 0 when all is in sync.
+ */
+export type DetailedExitCode = 0 | 2 | 4 | 6;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode] | DetailedExitCode;
 
 /** What each exit code tells a script that runs us (shown by --help and in README). */
-export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
+export const EXIT_CODE_MEANINGS: Record<(typeof ExitCode)[keyof typeof ExitCode], string> = {
   [ExitCode.Ok]: 'every host ok',
   [ExitCode.HostsFailed]: 'one or more hosts failed (also when any_errors_fatal stopped a play)',
   [ExitCode.InvalidInput]: 'invalid input: inventory, playbook, role or template (the message names file:line:column)',
@@ -26,6 +31,13 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
   [ExitCode.BadOptions]: 'bad command-line options, and files named on the command line (playbook, -i, -e @file) that do not exist or cannot be read',
   [ExitCode.Interrupted]: 'interrupted (Ctrl-C)',
   [ExitCode.Unexpected]: 'unexpected internal error',
+};
+
+export const DETAILED_EXIT_CODE_MEANINGS: Record<DetailedExitCode, string> = {
+  0: 'in sync: nothing changed (with --check: nothing would change)',
+  2: 'changes made (with --check: changes pending, the hosts drifted from the playbook)',
+  4: 'failed or unreachable hosts, no changes',
+  6: 'changes, and failed or unreachable hosts',
 };
 
 /**

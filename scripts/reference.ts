@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, parseDocument } from 'yaml';
 import { buildProgram } from '../runner/cli/program.js';
-import { EXIT_CODE_MEANINGS } from '../runner/errors.js';
+import { DETAILED_EXIT_CODE_MEANINGS, EXIT_CODE_MEANINGS } from '../runner/errors.js';
 import { modules } from '../runner/modules/registry.js';
 import inventorySchema from '../runner/schema/inventory.schema.json' with { type: 'json' };
 
@@ -80,10 +80,14 @@ function moduleList(): string {
 }
 
 function exitCodes(): string {
-  return table(
-    ['code', 'meaning'],
-    Object.entries(EXIT_CODE_MEANINGS).map(([exit, meaning]) => [exit, cell(meaning)]),
-  );
+  const rows = (meanings: Record<string, string>) => Object.entries(meanings).map(([exit, meaning]) => [exit, cell(meaning)]);
+  return [
+    table(['code', 'meaning'], rows(EXIT_CODE_MEANINGS)),
+    '',
+    'With `--detailed-exitcodes` (for a job that watches for drift), instead of 0, 2 and 4:',
+    '',
+    table(['code', 'meaning'], rows(DETAILED_EXIT_CODE_MEANINGS)),
+  ].join('\n');
 }
 
 const SECTIONS: Record<string, () => string> = {

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EXIT_CODE_MEANINGS } from '../errors.js';
+import { DETAILED_EXIT_CODE_MEANINGS, EXIT_CODE_MEANINGS } from '../errors.js';
 
 export interface CliOptions {
   inventory: string;
@@ -17,6 +17,7 @@ export interface CliOptions {
   startAtTask?: string;
   role?: string;
   json: boolean;
+  detailedExitcodes: boolean;
   acceptNewHostKeys: boolean;
   askBecomePass: boolean;
 }
@@ -55,11 +56,14 @@ export function buildProgram(): Command {
     .option('--start-at-task <name>', 'start at the task with this name')
     .option('--role <name>', 'run only this role of the playbook (it reads what it needs from the hosts)')
     .option('--json', 'print newline-delimited JSON events instead of text', false)
+    .option('--detailed-exitcodes', "Puppet's exit codes: 2 when anything changed (with --check: drifted), 4 on failures, 6 for both", false)
     .option('--accept-new-host-keys', "trust and record SSH host keys not seen before (OpenSSH's accept-new)", false)
     .addOption(new Option('-K, --ask-become-pass', 'ask for the sudo password').default(false))
     .addHelpText(
       'after',
       `\nExit codes:\n${Object.entries(EXIT_CODE_MEANINGS)
+        .map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`)
+        .join('\n')}\nWith --detailed-exitcodes, instead of 0, 2 and 4:\n${Object.entries(DETAILED_EXIT_CODE_MEANINGS)
         .map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`)
         .join('\n')}`,
     )

@@ -88,6 +88,7 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
     selection,
     reporters: [reporter],
     createConnection: connectionFactory(inventory, extraVars, { acceptNewHostKeys: options.acceptNewHostKeys }),
+    detailedExitCodes: options.detailedExitcodes,
   });
   return result.exitCode;
 }

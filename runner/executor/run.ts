@@ -1,5 +1,5 @@
 import type { Connection } from '../connection/connection.js';
-import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, UserError, type DetailedExitCode, type ExitCodeValue } from '../errors.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Vars } from '../vars/vars.js';
 import { matchHosts } from '../inventory/patterns.js';
@@ -24,6 +24,8 @@ export interface RunOptions {
   becomePassword?: string;
   reporters: Reporter[];
   createConnection(host: string): Connection;
+  /** Exit with Puppet's codes (changes 2, failures 4, both 6), for a job that watches for drift. */
+  detailedExitCodes?: boolean;
 }
 
 export interface RunResult {
@@ -122,7 +124,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
     await pool.closeAll();
   }
   const stats = Object.fromEntries([...hosts.values()].filter((host) => Object.values(host.stats).some((n) => n > 0)).map((host) => [host.name, host.stats]));
-  const exitCode = exitCodeFor(Object.values(stats));
+  const exitCode = options.detailedExitCodes ? detailedExitCodeFor(Object.values(stats)) : exitCodeFor(Object.values(stats));
   await emit({ type: 'recap', hosts: stats });
   await emit({ type: 'playbook.end', exitCode, durationMs: Date.now() - started });
   return { exitCode, stats };
@@ -133,6 +135,12 @@ export function exitCodeFor(stats: HostStats[]): ExitCodeValue {
   if (stats.some((s) => s.unreachable > 0)) return ExitCode.HostsUnreachable;
   if (stats.some((s) => s.failed > 0)) return ExitCode.HostsFailed;
   return ExitCode.Ok;
+}
+
+export function detailedExitCodeFor(stats: HostStats[]): DetailedExitCode {
+  const changed = stats.some((s) => s.changed > 0) ? 2 : 0;
+  const failed = stats.some((s) => s.failed > 0 || s.unreachable > 0) ? 4 : 0;
+  return (changed + failed) as DetailedExitCode;
 }
 
 /**

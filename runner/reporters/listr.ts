@@ -1,5 +1,6 @@
 import { color, figures, Listr, ListrDefaultRendererLogLevels, type ListrTaskWrapper } from 'listr2';
 import type { Reporter, RunEvent } from '../executor/events.js';
+import { DriftSummary } from './drift.js';
 import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
 type HostResult = Extract<RunEvent, { type: 'host.result' }>;
@@ -18,6 +19,7 @@ interface OpenTask {
  */
 export class ListrReporter implements Reporter {
   private open?: OpenTask;
+  private readonly drift = new DriftSummary();
 
   constructor(
     private readonly write: (line: string) => void,
@@ -25,6 +27,7 @@ export class ListrReporter implements Reporter {
   ) {}
 
   async handle(event: RunEvent): Promise<void> {
+    this.drift.see(event);
     switch (event.type) {
       case 'playbook.start':
         if (event.check) this.write('(check mode: nothing will be changed)');
@@ -55,6 +58,7 @@ export class ListrReporter implements Reporter {
       case 'recap':
         this.write(`\n${heading('PLAY RECAP')}`);
         recapLines(event.hosts).forEach((line) => this.write(line));
+        this.drift.lines(Object.keys(event.hosts)).forEach((line) => this.write(line));
         break;
       case 'playbook.end':
         this.write(`\nfinished in ${seconds(event.durationMs)}`);

@@ -1,14 +1,18 @@
 import type { Reporter, RunEvent } from '../executor/events.js';
+import { DriftSummary } from './drift.js';
 import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
 /** Ansible-style lines, for logs, CI and any output that is not a terminal. */
 export class PlainReporter implements Reporter {
+  private readonly drift = new DriftSummary();
+
   constructor(
     private readonly write: (line: string) => void,
     private readonly options: { diff: boolean; verbosity: number },
   ) {}
 
   handle(event: RunEvent): void {
+    this.drift.see(event);
     switch (event.type) {
       case 'playbook.start':
         if (event.check) this.write('(check mode: nothing will be changed)');
@@ -37,6 +41,7 @@ export class PlainReporter implements Reporter {
       case 'recap':
         this.write(`\n${heading('PLAY RECAP')}`);
         recapLines(event.hosts).forEach((line) => this.write(line));
+        this.drift.lines(Object.keys(event.hosts)).forEach((line) => this.write(line));
         break;
       case 'playbook.end':
         this.write(`\nfinished in ${seconds(event.durationMs)} (exit code ${event.exitCode})`);

@@ -7,7 +7,7 @@ import { buildAptRepo, serveDirectory } from '../support/http-fixture.js';
 import { startLab, type Lab } from '../support/lab.js';
 import { stringify, parse } from 'yaml';
 import { modules } from '../../runner/modules/registry.js';
-import { failures, recapOf, runJson, hostResults } from '../support/workspace.js';
+import { failures, hostResults, recapOf, runCli, runJson } from '../support/workspace.js';
 
 // Real SSH to real sshd (and real systemd, apt, sudo) on three lab hosts.
 const SITE = join(import.meta.dirname, '..', 'fixtures', 'modules-site');
@@ -106,7 +106,14 @@ test.serial('every module converges on the first run and reports changed=0 on th
 });
 
 test.serial('--check --diff on a file edited by hand shows its old and new text, and leaves it as it is', async (t) => {
+  // Watching for drift: in sync, then a file edited by hand (Puppet's --detailed-exitcodes).
+  const inSync = await runCli(SITE, ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '--check', '--detailed-exitcodes', ...vars]);
+  t.is(inSync.code, 0, inSync.out);
+  t.regex(inSync.out, /WOULD CHANGE \*+\nh2: in sync\n/);
   await lab.exec(2, 'sh', '-c', "printf 'edited by hand\\n' > /opt/kp/app.conf");
+  const drifted = await runCli(SITE, ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '--check', '--detailed-exitcodes', ...vars]);
+  t.is(drifted.code, 2, drifted.out);
+  t.regex(drifted.out, /WOULD CHANGE \*+\nh2: play \(template\)\n/);
   const run = await runJson(SITE, ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '--check', '--diff', ...vars]);
   t.is(run.code, 0, run.err);
   const result = hostResults(run.events).find((e) => e.host === 'h2' && e.task === 'template');
