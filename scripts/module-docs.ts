@@ -141,6 +141,11 @@ export function editorSchema(): object {
       moduleKeys[key] = { $ref: `#/$defs/${module.name}`, description: module.description };
   }
   moduleKeys.meta = { enum: ['flush_handlers', 'noop', 'end_play', 'end_host'], description: 'An engine action.' };
+  const taskFile = {
+    anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'] }],
+    description: 'A task file read in place of this task.',
+  };
+  for (const key of ['import_tasks', 'include_tasks', 'ansible.builtin.import_tasks', 'ansible.builtin.include_tasks']) moduleKeys[key] = taskFile;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://k3s-playbook.dev/schema/tasks.schema.json',

@@ -1,13 +1,15 @@
 import { parseExpression } from '../conditions/expression.js';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import type { ModuleDeclaration } from '../modules/module.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
-import { didYouMean } from '../schema/validate.js';
+import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateSyntax, hasTemplate } from '../template/render.js';
-import type { PathSegment, SourceDoc } from '../yaml/source.js';
+import { decodeUtf8, parseYaml, type PathSegment, type SourceDoc } from '../yaml/source.js';
 import type { Block, Condition, Inherited, Item, Task } from './model.js';
 
 const KEYWORDS = new Set(Object.keys(playbookSchema.$defs.task.properties));
@@ -86,6 +88,8 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
         "Put the tasks under 'block:' or remove it.",
       );
   }
+  const include = TASK_FILE_KEYS.find((key) => key in raw);
+  if (include) return loadTaskFile(raw, include, at, inherited);
   const moduleKeys = Object.keys(raw).filter((key) => !KEYWORDS.has(key));
   if (moduleKeys.length === 0) {
     throw new UserError('this task names no module.', loc, `Add one module key, for example 'command:' or 'copy:' (known: ${MODULE_NAMES.join(', ')}).`);
@@ -137,6 +141,52 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   };
   checkTemplates(task, at);
   return task;
+}
+
+/** Keys that bring in a task file (Ansible's import_tasks and include_tasks). */
+const TASK_FILE_KEYS = ['import_tasks', 'include_tasks', 'ansible.builtin.import_tasks', 'ansible.builtin.include_tasks'];
+/** The task files being read, to refuse one that brings itself in. */
+const reading: string[] = [];
+
+/**
+ * A task file brought in by import_tasks or include_tasks, read now (before any host is touched),
+ * as a block: its tasks inherit the when, tags, vars and become written beside it. The file is
+ * found beside the file that names it (a role's tasks/, or the playbook's directory).
+ */
+function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource, inherited: Inherited): Block {
+  const value = raw[key];
+  const named = typeof value === 'object' && value !== null ? (value as { file?: unknown }).file : value;
+  const loc = at.source.locate([...at.path, key]);
+  if (typeof named !== 'string' || named.trim() === '') throw new UserError(`'${key}' needs a file name.`, loc, `Write '${key}: other-tasks.yaml'.`);
+  if (hasTemplate(named))
+    throw new UserError(
+      `a file name made by a template ('${named}') is not supported in '${key}'.`,
+      loc,
+      'Write the file name itself, or use a when on tasks of one file.',
+    );
+  if ('loop' in raw || 'with_items' in raw) throw new UserError(`'${key}' with a loop is not supported.`, loc, 'Loop over the tasks inside the file instead.');
+  const file = isAbsolute(named) ? named : join(dirname(at.source.file), named);
+  if (reading.includes(file))
+    throw new UserError(`${file} brings itself in (${[...reading, file].map((f) => basename(f)).join(' -> ')}).`, loc, 'Remove the circular import.');
+  let source: SourceDoc;
+  try {
+    source = parseYaml(decodeUtf8(readFileSync(file), file), file);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(
+      `the task file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      loc,
+      'Check the file name; it is looked up beside this file.',
+    );
+  }
+  validateAgainstSchema('tasks', source, 'task');
+  reading.push(file);
+  try {
+    const block = loadItems(source.value, { source, path: [] }, inherited);
+    return { ...inherited, kind: 'block', name: (raw.name as string | undefined) ?? `${key} ${named}`, block, rescue: [], always: [], loc };
+  } finally {
+    reading.pop();
+  }
 }
 
 /** Module arguments as a mapping: free-form strings and Ansible's 'k=v' strings are accepted. */

@@ -113,7 +113,7 @@ test.serial('--check --diff on a file edited by hand shows its old and new text,
   await lab.exec(2, 'sh', '-c', "printf 'edited by hand\\n' > /opt/kp/app.conf");
   const drifted = await runCli(SITE, ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '--check', '--detailed-exitcodes', ...vars]);
   t.is(drifted.code, 2, drifted.out);
-  t.regex(drifted.out, /WOULD CHANGE \*+\nh2: play \(template\)\n/);
+  t.regex(drifted.out, /WOULD CHANGE \*+\nh2: play \(template; fetch the app config to the controller\)\n/);
   const run = await runJson(SITE, ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '--check', '--diff', ...vars]);
   t.is(run.code, 0, run.err);
   const result = hostResults(run.events).find((e) => e.host === 'h2' && e.task === 'template');
