@@ -43,3 +43,28 @@ test('a task written with aliases runs as written', async (t) => {
   t.is(run.code, 0, run.err + run.out);
   t.is(readFileSync(ws.path('made'), 'utf8'), 'a=1\n');
 });
+
+test("Ansible's copy force: false keeps a file that exists; assert quiet says nothing on success", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    kept: 'edited by the user\n',
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ playbook_dir }}/kept", content: "default\\n", force: false }
+    - copy: { dest: "{{ playbook_dir }}/new", content: "default\\n", force: no }
+    - assert: { that: [true], quiet: true }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.is(readFileSync(ws.path('kept'), 'utf8'), 'edited by the user\n');
+  t.is(readFileSync(ws.path('new'), 'utf8'), 'default\n');
+  const results = run.events.flatMap((e) => (e.type === 'host.result' ? [[e.module, e.status, e.msg ?? '']] : []));
+  t.deepEqual(results, [
+    ['copy', 'ok', `${ws.path('kept')} exists (force: false)`],
+    ['copy', 'changed', ''],
+    ['assert', 'ok', ''],
+  ]);
+});

@@ -11,6 +11,7 @@ export default defineModule({
       that: Type.Union([condition, Type.Array(condition)], { description: 'Conditions, written as in when: all must hold.' }),
       fail_msg: Type.Optional(Type.String({ description: 'The message when one does not hold.', aliases: ['msg'] })),
       success_msg: Type.String({ default: 'All assertions passed', description: 'The message when all hold.' }),
+      quiet: Type.Boolean({ default: false, description: 'No message when all hold.' }),
     },
     { additionalProperties: false },
   ),
@@ -32,6 +33,6 @@ export default defineModule({
         return { changed: false, failed: true, assertion: condition, msg: args.fail_msg ?? `Assertion failed: ${String(condition)}` };
       }
     }
-    return { changed: false, msg: args.success_msg };
+    return args.quiet ? { changed: false } : { changed: false, msg: args.success_msg };
   },
 });

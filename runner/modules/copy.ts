@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { planFileContent } from './support/file-content.js';
+import { keptWithoutForce, planFileContent } from './support/file-content.js';
 
 export default defineModule({
   name: 'copy',
@@ -16,6 +16,7 @@ export default defineModule({
       src: Type.Optional(
         Type.String({ description: "A controller file: looked up in the role's files/, then the playbook's files/ and directory (give this or 'content')." }),
       ),
+      force: Type.Boolean({ default: true, description: 'false: write the file only when it does not exist yet (a file the user may edit afterwards).' }),
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -35,6 +36,8 @@ export default defineModule({
   async plan(args, ctx) {
     if ((args.content === undefined) === (args.src === undefined))
       return { changed: false, failed: true, msg: "copy needs exactly one of 'content' and 'src'" };
+    const kept = await keptWithoutForce(ctx, args.dest, args.force);
+    if (kept) return kept;
     const content = args.content !== undefined ? String(args.content) : await readFile(await ctx.findLocalFile('files', args.src!));
     return planFileContent(ctx, args.dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) });
   },

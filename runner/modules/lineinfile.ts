@@ -3,38 +3,58 @@ import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
 import { planFileContent } from './support/file-content.js';
 
-/** One line to make present (replacing what a regexp matches) or absent. */
+/** One line to make present (replacing what a regexp or a string matches) or absent. */
 export interface LineEdit {
   line?: string;
   regexp?: string;
+  search_string?: string;
   state?: 'present' | 'absent';
   insertafter?: string;
+  insertbefore?: string;
+  backrefs?: boolean;
 }
 
+/** Python's \1 and \g<name> in a backrefs line, filled from a match. */
+const expand = (template: string, match: RegExpExecArray) =>
+  template.replace(
+    /\\g<(\w+)>|\\(\d+)/g,
+    (_, name: string | undefined, index: string | undefined) =>
+      (name !== undefined ? (/^\d+$/.test(name) ? match[Number(name)] : match.groups?.[name]) : match[Number(index)]) ?? '',
+  );
+
 /**
- * The file's new text: with 'regexp', the last matching line is replaced (or all removed);
- * without, the exact line is added at the end (or removed). Pure: unit-tested without a host.
+ * The file's new text, as Ansible's lineinfile makes it: with 'regexp' (or 'search_string', taken
+ * literally) the last matching line is replaced (or every one removed); with backrefs, the line is
+ * made from the match and nothing is added when nothing matches; otherwise the exact line is added
+ * after the last line matching insertafter, before the last one matching insertbefore, or at the
+ * end (or removed). Pure: unit-tested without a host.
  */
 export function editLines(text: string, args: LineEdit): string {
   const trailingNewline = text === '' || text.endsWith('\n');
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   const regexp = args.regexp !== undefined ? new RegExp(args.regexp) : undefined;
-  const matches = (line: string) => (regexp ? regexp.test(line) : line === args.line);
+  const search = args.search_string;
+  const matches = (line: string) => (regexp ? regexp.test(line) : search !== undefined ? line.includes(search) : line === args.line);
   if ((args.state ?? 'present') === 'absent') {
     const kept = lines.filter((line) => !matches(line));
     return kept.length === lines.length ? text : join(kept, trailingNewline);
   }
-  const line = args.line!;
   const index = lines.findLastIndex(matches);
+  const line = args.backrefs && regexp && index >= 0 ? expand(args.line!, regexp.exec(lines[index])!) : args.line!;
   if (index >= 0) {
     if (lines[index] === line) return text;
     lines[index] = line;
     return join(lines, trailingNewline);
   }
-  if (regexp && lines.includes(line)) return text;
-  const after = args.insertafter && args.insertafter !== 'EOF' ? lines.findLastIndex((l) => new RegExp(args.insertafter!).test(l)) : -1;
-  if (after >= 0) lines.splice(after + 1, 0, line);
-  else lines.push(line);
+  if (args.backrefs || ((regexp || search !== undefined) && lines.includes(line))) return text;
+  const lastMatch = (pattern: string) => lines.findLastIndex((l) => new RegExp(pattern).test(l));
+  if (args.insertbefore !== undefined) {
+    const before = args.insertbefore === 'BOF' ? 0 : lastMatch(args.insertbefore);
+    lines.splice(before >= 0 ? before : lines.length, 0, line);
+  } else {
+    const after = args.insertafter && args.insertafter !== 'EOF' ? lastMatch(args.insertafter) : -1;
+    lines.splice(after >= 0 ? after + 1 : lines.length, 0, line);
+  }
   return join(lines, true);
 }
 
@@ -56,8 +76,16 @@ export default defineModule({
       ),
       state: Type.Enum(['present', 'absent'], { default: 'present', description: 'Whether the line must be there or not.' }),
       create: Type.Boolean({ default: false, description: 'Create the file when it does not exist (otherwise that fails).' }),
+      search_string: Type.Optional(Type.String({ description: 'Like regexp, but the text is looked for as it is, anywhere in a line.' })),
+      backrefs: Type.Boolean({
+        default: false,
+        description: 'With regexp: line may use the groups of the match (\\1, \\g<name>); when no line matches, nothing is added.',
+      }),
       insertafter: Type.Optional(
         Type.String({ description: "A new line goes after the last line matching this regular expression ('EOF': at the end, the default)." }),
+      ),
+      insertbefore: Type.Optional(
+        Type.String({ description: "A new line goes before the last line matching this regular expression ('BOF': at the beginning)." }),
       ),
       ...attributesArgs,
     },

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { planFileContent } from './support/file-content.js';
+import { keptWithoutForce, planFileContent } from './support/file-content.js';
 
 export default defineModule({
   name: 'template',
@@ -10,6 +10,7 @@ export default defineModule({
     {
       src: Type.String({ description: "The template on the controller: looked up in the role's templates/, then the playbook's templates/ and directory." }),
       dest: Type.String({ description: 'Path of the rendered file on the host.' }),
+      force: Type.Boolean({ default: true, description: 'false: write the file only when it does not exist yet.' }),
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -26,6 +27,8 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
+    const kept = await keptWithoutForce(ctx, args.dest, args.force);
+    if (kept) return kept;
     const content = await ctx.renderTemplateFile(await ctx.findLocalFile('templates', args.src));
     return planFileContent(ctx, args.dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) });
   },

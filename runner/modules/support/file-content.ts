@@ -58,6 +58,12 @@ export function atomicWriteCommand(path: string, attributes: Attributes, exists:
   ].join('\n');
 }
 
+/** With force: false (copy, template), an existing file is left as it is, whatever it holds. */
+export async function keptWithoutForce(ctx: ModuleContext, path: string, force: boolean): Promise<Plan | undefined> {
+  if (force || (await ctx.readPath(path, 'attributes')).state.type === 'absent') return undefined;
+  return { changed: false, path, msg: `${path} exists (force: false)` };
+}
+
 /** The plan that makes a file hold exactly this content with these attributes (copy, template, lineinfile). */
 export async function planFileContent(
   ctx: ModuleContext,
