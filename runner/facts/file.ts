@@ -3,6 +3,8 @@ import { shellQuote } from '../shell/quote.js';
 import type { FileState, FileType, PathReading, PathWant } from './path-state.js';
 
 export const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+/** The checksum Ansible reports (copy, fetch, stat): SHA-1, for comparison only. */
+export const sha1 = (content: string | Buffer) => createHash('sha1').update(content).digest('hex');
 
 /** The command that reads a path's state; its output is parsed by parseFileState. */
 export function fileStateCommand(path: string, withChecksum = true): string {

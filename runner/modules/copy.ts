@@ -23,7 +23,7 @@ export default defineModule({
   ),
   returns: {
     path: { description: 'The destination path.', type: 'string' },
-    checksum: { description: 'SHA-256 of the content asked for.', type: 'string' },
+    checksum: { description: 'SHA-1 of the content asked for (as Ansible reports it).', type: 'string' },
   },
   examples: [
     {

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { defineModule } from './module.js';
 import { readRemoteBytes } from './support/file-content.js';
-import { sha256 } from '../facts/file.js';
+import { sha1, sha256 } from '../facts/file.js';
 
 const fetchArgs = Type.Object(
   {
@@ -33,7 +33,7 @@ export default defineModule({
   args: fetchArgs,
   returns: {
     dest: { description: 'Where the file is on the controller.', type: 'string' },
-    checksum: { description: "SHA-256 of the file's content.", type: 'string' },
+    checksum: { description: "SHA-1 of the file's content (as Ansible reports it).", type: 'string' },
   },
   examples: [
     {
@@ -48,6 +48,6 @@ export default defineModule({
     const current = await readFile(dest).catch(() => undefined);
     const changed = current === undefined || sha256(current) !== sha256(content);
     const steps = changed ? [{ what: `writing ${dest}`, writeLocal: { path: dest, content, mode: parseInt(args.mode, 8) } }] : [];
-    return { changed, dest, checksum: sha256(content), steps };
+    return { changed, dest, checksum: sha1(content), steps };
   },
 });

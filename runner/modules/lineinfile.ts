@@ -93,7 +93,7 @@ export default defineModule({
   ),
   returns: {
     path: { description: 'The file.', type: 'string' },
-    checksum: { description: "SHA-256 of the file's new content.", type: 'string' },
+    checksum: { description: "SHA-1 of the file's new content (as Ansible reports it).", type: 'string' },
   },
   examples: [
     {

@@ -17,7 +17,7 @@ export default defineModule({
   ),
   returns: {
     path: { description: 'The destination path.', type: 'string' },
-    checksum: { description: 'SHA-256 of the rendered content.', type: 'string' },
+    checksum: { description: 'SHA-1 of the rendered content (as Ansible reports it).', type: 'string' },
   },
   examples: [
     {

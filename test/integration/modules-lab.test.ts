@@ -34,6 +34,8 @@ test.before(async () => {
     '-e',
     `file_sha256=${createHash('sha256').update(payload).digest('hex')}`,
     '-e',
+    `file_sha1=${createHash('sha1').update(payload).digest('hex')}`,
+    '-e',
     `fetch_dir=${fetchDir}`,
     '-e',
     `kp_token=${TOKEN}`,

@@ -249,7 +249,7 @@ test.serial('paths are read by the Perl path reader; a host without perl is read
     - file: { path: /opt/reader/link, state: link, src: /opt/reader/conf }
     - command: touch /opt/reader/marker
       args: { creates: /opt/reader/marker }
-    - stat: { path: /opt/reader/conf }
+    - stat: { path: /opt/reader/conf, checksum_algorithm: sha256 }
       register: conf
     - debug: { msg: "{{ conf.stat.checksum }} {{ conf.stat.mode }} {{ conf.stat.size }}" }
     - file: { path: /opt/shared, group: domain users, mode: "0640" }

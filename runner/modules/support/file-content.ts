@@ -1,5 +1,5 @@
 import { shellQuote } from '../../shell/quote.js';
-import { sha256 } from '../../facts/file.js';
+import { sha1, sha256 } from '../../facts/file.js';
 import type { FileState } from '../../facts/path-state.js';
 import type { Diff, ModuleContext, Plan } from '../module.js';
 import { attributeChanges, attributeCommands, describeAttributes, type Attributes } from './file-attributes.js';
@@ -76,7 +76,7 @@ export async function planFileContent(
   const plan = planContent(content, wanted, state);
   if (plan instanceof Error) return { changed: false, failed: true, msg: `${path}: ${plan.message}` };
   const changed = plan.writeContent || Object.keys(plan.attributes).length > 0;
-  const result: Plan = { changed, path, checksum: sha256(content) };
+  const result: Plan = { changed, path, checksum: sha1(content) };
   if (!changed) return result;
   if (ctx.diff) result.diff = await contentDiff(ctx, path, state, content, plan, known?.text);
   result.steps = [
