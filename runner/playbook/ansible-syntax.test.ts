@@ -73,7 +73,7 @@ test('a task file that is missing, broken or brings itself in stops the run befo
   t.teardown(ws.cleanup);
   const missing = await runJson(ws.dir, ['missing.yaml']);
   t.is(missing.code, 3);
-  t.regex(missing.err, /missing\.yaml:3:\d+: the task file .*nowhere\.yaml cannot be read \(ENOENT\)/);
+  t.regex(missing.err, /missing\.yaml:3:\d+: the task file .*nowhere\.yaml does not exist\. Check the file name; it is looked up beside this file\./);
   const loop = await runJson(ws.dir, ['loop.yaml']);
   t.is(loop.code, 3);
   t.regex(loop.err, /brings itself in \(a\.yaml -> b\.yaml -> a\.yaml\)/);

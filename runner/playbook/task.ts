@@ -1,5 +1,4 @@
 import { parseExpression } from '../conditions/expression.js';
-import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
@@ -9,7 +8,7 @@ import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateSyntax, hasTemplate } from '../template/render.js';
-import { decodeUtf8, parseYaml, type PathSegment, type SourceDoc } from '../yaml/source.js';
+import { loadYamlFileSync, type PathSegment, type SourceDoc } from '../yaml/source.js';
 import type { Block, Condition, Inherited, Item, Task } from './model.js';
 
 const KEYWORDS = new Set(Object.keys(playbookSchema.$defs.task.properties));
@@ -168,17 +167,7 @@ function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource,
   const file = isAbsolute(named) ? named : join(dirname(at.source.file), named);
   if (reading.includes(file))
     throw new UserError(`${file} brings itself in (${[...reading, file].map((f) => basename(f)).join(' -> ')}).`, loc, 'Remove the circular import.');
-  let source: SourceDoc;
-  try {
-    source = parseYaml(decodeUtf8(readFileSync(file), file), file);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(
-      `the task file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-      loc,
-      'Check the file name; it is looked up beside this file.',
-    );
-  }
+  const source = loadYamlFileSync(file, 'task', { at: loc, hint: 'Check the file name; it is looked up beside this file.' });
   validateAgainstSchema('tasks', source, 'task');
   reading.push(file);
   try {

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { UserError, type SourceLocation } from '../errors.js';
@@ -190,14 +191,35 @@ export function decodeUtf8(bytes: Buffer, file: string): string {
   }
 }
 
+/** Where a file that cannot be read was named (an include), and what to tell the user. */
+interface NamedAt {
+  at?: SourceLocation;
+  hint?: string;
+}
+
+function unreadable(error: unknown, file: string, what: string, named: NamedAt): UserError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
+  return new UserError(`the ${what} file ${file} ${reason}.`, named.at, named.hint ?? `Check the path given for the ${what}.`);
+}
+
 export async function loadYamlFile(file: string, what: string): Promise<SourceDoc> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-    throw new UserError(`the ${what} file ${file} ${reason}.`, undefined, `Check the path given for the ${what}.`);
+    throw unreadable(error, file, what, {});
+  }
+  return parseYaml(decodeUtf8(bytes, file), file);
+}
+
+/** loadYamlFile for the synchronous task loader (a task file an include names). */
+export function loadYamlFileSync(file: string, what: string, named: NamedAt): SourceDoc {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw unreadable(error, file, what, named);
   }
   return parseYaml(decodeUtf8(bytes, file), file);
 }
