@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import Type, { type Static } from 'typebox';
 import { shellQuote } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Step } from './module.js';
-import { commandFailure } from './support/command-failure.js';
+import { commandFailure, plannedBeforeInstall } from './support/command-failure.js';
 
 const releaseArgs = Type.Object(
   {
@@ -61,9 +61,8 @@ export default defineModule({
   async plan(args, ctx) {
     const helm = `${args.helm} --kubeconfig ${shellQuote(args.kubeconfig)} -n ${shellQuote(args.namespace)}`;
     const list = await ctx.run(`${helm} list --all -o json --filter ${shellQuote(`^${args.name}$`)}`);
-    // Planning on a host that Helm is not on yet (an earlier role installs it): the release is still to be made.
-    if (list.rc === 127)
-      return { changed: true, msg: `${args.helm} is not on the host yet: the release would be installed once it is`, steps: [upgradeStep(helm, args)] };
+    const beforeInstall = plannedBeforeInstall(list, args.helm, 'the release would be installed', upgradeStep(helm, args));
+    if (beforeInstall) return beforeInstall;
     if (list.rc !== 0) return { changed: false, failed: true, msg: commandFailure('helm list', list) };
     const listed = (JSON.parse(list.stdout || '[]') as Listed[]).find((release) => release.name === args.name);
     const current = listed

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import Type, { type Static } from 'typebox';
 import { shellQuote } from '../shell/quote.js';
 import { defineModule, type Step } from './module.js';
-import { commandFailure } from './support/command-failure.js';
+import { commandFailure, plannedBeforeInstall } from './support/command-failure.js';
 
 const applyArgs = Type.Object(
   {
@@ -57,9 +57,8 @@ export default defineModule({
     };
     // kubectl diff: exit 0 = no difference, 1 = differences (printed), anything else = an error.
     const diff = await ctx.run(`${args.kubectl} diff --server-side ${manager} ${input.file}`, { stdin: input.stdin });
-    // Planning on a host that K3s is not on yet (an earlier role installs it): every object is still to be made.
-    if (diff.rc === 127)
-      return { changed: true, msg: `${args.kubectl.split(' ')[0]} is not on the host yet: the objects would be created once it is`, steps: [apply] };
+    const beforeInstall = plannedBeforeInstall(diff, args.kubectl.split(' ')[0], 'the objects would be created', apply);
+    if (beforeInstall) return beforeInstall;
     if (diff.rc > 1) return { changed: false, failed: true, msg: commandFailure('kubectl diff', diff) };
     const changed = diff.rc === 1;
     return {
