@@ -99,6 +99,9 @@ const ufwRules = async (n: number) =>
         .replace(/^Anywhere\s+ALLOW\s+(\S+)\s*/, 'from $1 ')
         .trim(),
     );
+/** The monitoring releases as Helm lists them on the master. */
+const monitoringReleases = async (): Promise<Array<{ chart: string; status: string }>> =>
+  JSON.parse(await lab.exec(1, 'helm', '--kubeconfig', '/etc/rancher/k3s/k3s.yaml', '-n', 'monitoring', 'list', '-o', 'json'));
 const site = (...args: string[]) => runJson(ROOT, ['site.yaml', ...vars, ...args]);
 const changedTasks = (events: RunEvent[]) =>
   hostResults(events)
@@ -266,7 +269,7 @@ test.serial('a chart version published after the repository was added is found: 
   t.is(upgrade.code, 0, failures(upgrade.events).join('\n'));
   const release = hostResults(upgrade.events).find((e) => e.module === 'helm_release');
   t.regex(release?.msg ?? '', new RegExp(`${newer} is not in the cached chart index yet: it is refreshed first`));
-  const listed = JSON.parse(await lab.exec(1, 'helm', '--kubeconfig', '/etc/rancher/k3s/k3s.yaml', '-n', 'monitoring', 'list', '-o', 'json'));
+  const listed = await monitoringReleases();
   t.is(listed[0]?.chart, `kube-prometheus-stack-${newer}`);
   // Back to the pinned version: already in the index, so no refresh.
   const back = await site('--role', 'monitoring');
@@ -286,8 +289,7 @@ test.serial('a component no node can take fails the release after the wait; the 
   );
   t.is(unplaced.code, 2);
   t.regex(failures(unplaced.events).join('\n'), /UPGRADE FAILED: context deadline exceeded/);
-  const status = async () =>
-    JSON.parse(await lab.exec(1, 'helm', '--kubeconfig', '/etc/rancher/k3s/k3s.yaml', '-n', 'monitoring', 'list', '-o', 'json'))[0]?.status;
+  const status = async () => (await monitoringReleases())[0]?.status;
   t.is(await status(), 'failed');
   const again = await site('--role', 'monitoring');
   t.is(again.code, 0, failures(again.events).join('\n'));
