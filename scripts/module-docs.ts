@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModuleDeclaration } from '../runner/modules/module.js';
 import { modules } from '../runner/modules/registry.js';
 import playbookSchema from '../runner/schema/playbook.schema.json' with { type: 'json' };
+import { cell, table } from './markdown.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 export const MODULES_DOC = join(root, 'docs', 'modules.md');
@@ -28,12 +29,6 @@ interface Schema {
 
 /** A module's arguments as the JSON Schema they are (TypeBox values are plain JSON Schema). */
 const schemaOf = (module: ModuleDeclaration): Schema => module.args as unknown as Schema;
-
-const cell = (text: string) =>
-  text
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/\|/g, '\\|')
-    .trim();
 
 /** A schema's kind in words: 'string or integer', 'list of strings'. */
 export function typeName(schema: Schema): string {
@@ -64,9 +59,6 @@ function argumentRows(module: ModuleDeclaration): string[][] {
     return [`\`${name}\`${aliases}`, typeName(spec), shown, choices, cell(spec.description ?? '')];
   });
 }
-
-const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
 function moduleSection(module: ModuleDeclaration): string {
   const lines = [`## ${module.name}`, '', module.description, ''];

@@ -10,18 +10,10 @@ import { isMap, parseDocument } from 'yaml';
 import { buildProgram } from '../runner/cli/program.js';
 import { DETAILED_EXIT_CODE_MEANINGS, EXIT_CODE_MEANINGS } from '../runner/errors.js';
 import { modules } from '../runner/modules/registry.js';
+import { cell, code, table } from './markdown.js';
 import inventorySchema from '../runner/schema/inventory.schema.json' with { type: 'json' };
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-
-const cell = (text: string) =>
-  text
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/\|/g, '\\|')
-    .trim();
-const code = (text: string) => `\`${cell(text)}\``;
-const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
 function inventoryKeys(): string {
   const keys = Object.entries(inventorySchema.$defs.hostVars.properties) as [string, { description: string }][];

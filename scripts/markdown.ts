@@ -1,0 +1,13 @@
+// Markdown table pieces for the generated reference (README's sections and docs/modules.md).
+
+/** Text for one table cell: on one line, its pipes escaped. */
+export const cell = (text: string) =>
+  text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
+
+export const code = (text: string) => `\`${cell(text)}\``;
+
+export const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
