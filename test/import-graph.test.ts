@@ -84,6 +84,7 @@ const LAYERS = [
   'errors',
   'shell',
   'yaml',
+  'expression',
   'template',
   'vars',
   'conditions',

@@ -195,7 +195,19 @@ const cases: Case[] = [
     name: 'role: broken template file',
     files: { 'site.yaml': '- hosts: all\n  roles: [r]\n', 'roles/r/tasks/main.yaml': '[]\n', 'roles/r/templates/config.yaml.hbs': 'a: 1\nb: {{#if x}}\n' },
     at: 'roles/r/templates/config.yaml.hbs:',
-    message: /not a valid template/,
+    message: /not a valid Handlebars template/,
+  },
+  {
+    name: 'role: broken Jinja2 template file',
+    files: { 'site.yaml': '- hosts: all\n  roles: [r]\n', 'roles/r/tasks/main.yaml': '[]\n', 'roles/r/templates/config.conf.j2': 'a = 1\n{% if x %}\nb = 2\n' },
+    at: 'roles/r/templates/config.conf.j2:',
+    message: /not a valid Jinja2 template/,
+  },
+  {
+    name: 'task: a Jinja expression that does not parse',
+    files: { 'site.yaml': PLAY('    - debug: { msg: "{{ items | join(\', \') ) }}" }\n') },
+    at: 'site.yaml:4',
+    message: /not a valid expression/,
   },
   {
     name: 'task: rescue without block',

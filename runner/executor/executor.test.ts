@@ -42,7 +42,7 @@ test('loops, registers and per-item conditions', async (t) => {
       when: item != 2
       register: echoed
       changed_when: false
-    - debug: { msg: "{{ echoed.results.length }} {{ echoed.results.[0].stdout }} {{ echoed.results.[1].skipped }} {{ echoed.results.[2].stdout }}" }
+    - debug: { msg: "{{ echoed.results | length }} {{ echoed.results[0].stdout }} {{ echoed.results.1.skipped }} {{ echoed.results[2].stdout }}" }
     - name: index var
       debug: { msg: "{{ idx }}={{ x.name }}" }
       loop: [{ name: a }, { name: b }]
@@ -52,7 +52,7 @@ test('loops, registers and per-item conditions', async (t) => {
   t.teardown(ws.cleanup);
   const run = await runJson(ws.dir, ['site.yaml']);
   t.is(run.code, 0, run.err);
-  t.deepEqual(debugMessages(run.events, 'm1').slice(0, 1), ['3 n1 true n3']);
+  t.deepEqual(debugMessages(run.events, 'm1').slice(0, 1), ['3 n1 True n3'], 'a boolean printed into text reads as Python prints it, as in Ansible');
   const looped = hostResults(run.events).find((e) => e.task === 'index var');
   t.deepEqual(
     looped?.items?.map((i) => i.label),

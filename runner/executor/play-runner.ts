@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import { conditionsHold } from '../conditions/expression.js';
-import { isTruthy } from '../conditions/values.js';
+import { conditionsHold } from '../conditions/conditions.js';
+import { isTruthy } from '../expression/python.js';
 import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
 import type { Inventory } from '../inventory/inventory.js';

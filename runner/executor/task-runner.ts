@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { conditionsHold } from '../conditions/expression.js';
-import { isTruthy } from '../conditions/values.js';
+import { conditionsHold } from '../conditions/conditions.js';
+import { OMIT } from '../expression/globals.js';
+import { isTruthy } from '../expression/python.js';
 import { UnreachableError, type Become, type Connection } from '../connection/connection.js';
 import { formatLocation, UserError } from '../errors.js';
 import type { Vars } from '../vars/vars.js';
@@ -11,7 +12,7 @@ import { modules } from '../modules/registry.js';
 import type { Task } from '../playbook/model.js';
 import { argumentProblem } from '../modules/arguments.js';
 import { commandFailure } from '../modules/support/command-failure.js';
-import { renderDeep, renderString, renderText } from '../template/render.js';
+import { renderDeep, renderString, renderTemplateFile } from '../template/render.js';
 import { toPlain } from '../vars/scope.js';
 import { applyPlan, type Applier } from './apply-plan.js';
 import type { HostStatus, ItemOutcome } from './events.js';
@@ -134,7 +135,9 @@ async function runModule(
   delegatedTo: string | undefined,
 ): Promise<ModuleResult> {
   const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
-  const args = toPlain(renderDeep(task.args, scope, what(`${task.module}`))) as Record<string, unknown>;
+  const rendered = toPlain(renderDeep(task.args, scope, what(`${task.module}`))) as Record<string, unknown>;
+  // An argument whose value is Ansible's 'omit' is left out, so the module's default applies.
+  const args = Object.fromEntries(Object.entries(rendered).filter(([, value]) => value !== OMIT));
   const problem = argumentProblem(task.module, args);
   if (problem) throw new UserError(problem.message, task.loc, 'Fix the task arguments (after templating).');
   const module = modules.get(task.module)!;
@@ -155,8 +158,7 @@ async function runModule(
     readPath: (path, want) => connection.readPath(path, want, { become }),
     findLocalFile: (kind, path) => findLocalFile(task, ctx.vars.playbookDir, kind, path),
     localPath: (path) => resolve(ctx.vars.playbookDir, path),
-    renderTemplateFile: async (file) =>
-      renderText(await readFile(file, 'utf8'), scope, { loc: { file, line: 1, column: 1 }, what: `template ${basename(file)}`, isFile: true }),
+    renderTemplateFile: async (file, options) => renderTemplateFile(await readFile(file, 'utf8'), file, scope, options),
     scope,
     conditionsHold: (conditions) => conditionsHold(conditions, scope, what(task.module)),
   };

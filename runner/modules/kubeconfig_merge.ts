@@ -97,7 +97,7 @@ export default defineModule({
     {
       description:
         "Merge the cluster's kubeconfig, read before into k3s_yaml (slurp: { src: /etc/rancher/k3s/k3s.yaml }), into the user's, pointing at the host.",
-      task: 'kubeconfig_merge:\n  path: ~/.kube/config\n  name: lab\n  content: "{{ b64decode k3s_yaml.content }}"\n  server: "https://{{ ansible_host }}:6443"',
+      task: 'kubeconfig_merge:\n  path: ~/.kube/config\n  name: lab\n  content: "{{ k3s_yaml.content | b64decode }}"\n  server: "https://{{ ansible_host }}:6443"',
       given: {
         k3s_yaml: {
           content: Buffer.from(

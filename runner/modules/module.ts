@@ -2,6 +2,7 @@ import type { Static, TObject } from 'typebox';
 import type { ExecResult } from '../connection/connection.js';
 import type { PathReading, PathWant } from '../facts/path-state.js';
 import type { Vars } from '../vars/vars.js';
+import type { JinjaOptions } from '../template/jinja.js';
 
 /** A before/after pair shown with --diff, or a diff a tool already made (kubectl diff). */
 export interface Diff {
@@ -74,7 +75,7 @@ export interface ModuleContext {
   /** A controller path the task names; a relative one is taken from the playbook's directory, as in Ansible. */
   localPath(path: string): string;
   /** Renders a Handlebars template file with the task's variables. */
-  renderTemplateFile(file: string): Promise<string>;
+  renderTemplateFile(file: string, options?: JinjaOptions): Promise<string>;
   /** The task's variables, for modules that read them (debug, assert). */
   scope: Vars;
   /** Evaluates conditions in the task's scope (assert). */

@@ -4,7 +4,7 @@ import { defineModule } from './module.js';
 
 export default defineModule({
   name: 'shell',
-  description: 'Runs a command line through /bin/sh (pipes, redirections, variables). Quote templated values with {{quote x}}.',
+  description: 'Runs a command line through /bin/sh (pipes, redirections, variables). Quote templated values with {{ x | quote }}.',
   args: Type.Object(commandArgs, { additionalProperties: false }),
   returns: commandReturns,
   examples: [{ description: 'A pipeline; changed_when says it only reads.', task: 'shell: set -o pipefail 2>/dev/null; ls /etc | wc -l\nchanged_when: false' }],

@@ -4,7 +4,7 @@ import { UserError, type SourceLocation } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import type { Vars } from '../vars/vars.js';
 import { validateAgainstSchema } from '../schema/validate.js';
-import { checkTemplateSyntax } from '../template/render.js';
+import { checkTemplateFileSyntax } from '../template/render.js';
 import { loadYamlFile, type SourceDoc } from '../yaml/source.js';
 import type { Inherited, Role, Task } from './model.js';
 import { list, loadItems } from './task.js';
@@ -132,6 +132,6 @@ async function checkRoleTemplates(rolePath: string): Promise<void> {
   for (const entry of entries) {
     const file = join(dir, entry);
     if (!(await stat(file)).isFile()) continue;
-    checkTemplateSyntax(await readFile(file, 'utf8'), { loc: { file, line: 1, column: 1 }, what: 'this template', isFile: true });
+    checkTemplateFileSyntax(await readFile(file, 'utf8'), file);
   }
 }

@@ -1,4 +1,4 @@
-import { parseExpression } from '../conditions/expression.js';
+import { parseExpression } from '../expression/expression.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';

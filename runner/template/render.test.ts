@@ -1,7 +1,7 @@
 import test from 'ava';
 import { UserError } from '../errors.js';
 import { createScope } from '../vars/scope.js';
-import { checkTemplateSyntax, renderDeep, renderString, renderText } from './render.js';
+import { checkTemplateFileSyntax, checkTemplateSyntax, renderDeep, renderString, renderTemplateFile } from './render.js';
 
 const origin = { loc: { file: 'roles/x/tasks/main.yaml', line: 7, column: 3 }, what: "argument 'dest'" };
 const scope = (vars: Record<string, unknown>) => createScope(vars, origin);
@@ -17,8 +17,27 @@ test('a whole-string expression keeps its native type', (t) => {
   t.is(renderString('{{ flag }}', s, origin), false);
   t.is(renderString('{{ n }}\n', s, origin), '3\n', 'a trailing newline makes a string');
   t.is(renderString('{{ nested.a.b }}', s, origin), 'x');
-  t.deepEqual(renderString('{{ default missing list }}', s, origin), [1, 2], 'a helper call stays native too');
+  t.deepEqual(renderString('{{ missing | default(list) }}', s, origin), [1, 2], 'a filtered value stays native too');
   t.is(renderString('n={{ n }}', s, origin), 'n=3', 'text around an expression makes a string');
+});
+
+test('values print into text as Python prints them, as in Ansible', (t) => {
+  const s = scope({ list: ['a', 'b'], flag: true, none: null, map: { k: 1 } });
+  t.is(renderString('{{ list }} {{ flag }} {{ none }} {{ map }}', s, origin), "['a', 'b'] True None {'k': 1}");
+});
+
+test('Jinja expressions: filters, subscripts, inline if, ~, methods, lookups and whitespace control', (t) => {
+  const s = scope({ path: '/home/me/k3s.tar.zst', items: ['x', 'y'], csv: 'a, b', n: 2, hosts: { m1: { ip: '10.0.0.1' } } });
+  t.is(renderString('{{ path | basename }}', s, origin), 'k3s.tar.zst');
+  t.is(renderString('{{ items[0] }}-{{ items.1 }}', s, origin), 'x-y');
+  t.is(renderString("{{ 'many' if n > 1 else 'one' }}", s, origin), 'many');
+  t.is(renderString("{{ 'v' ~ n }}", s, origin), 'v2');
+  t.deepEqual(renderString("{{ csv.split(', ') }}", s, origin), ['a', 'b']);
+  t.is(renderString("{{ hosts['m1'].ip }}", s, origin), '10.0.0.1');
+  t.is(renderString("{{ lookup('env', 'K3S_PLAYBOOK_TEST_UNSET') }}", s, origin), '');
+  t.is(renderString('a  {{- n -}}  b', s, origin), 'a2b');
+  t.is(renderString("{{ '}}' }}", s, origin), '}}', 'braces inside a string do not end the expression');
+  t.is(renderString('{% for i in items %}{{ i }};{% endfor %}', s, origin), 'x;y;', 'statements in a value are rendered as Jinja');
 });
 
 test('a missing variable is an error naming it and the task location', (t) => {
@@ -29,25 +48,34 @@ test('a missing variable is an error naming it and the task location', (t) => {
   t.regex(native!.message, /undefined variable 'nope'/);
 });
 
-test('a missing variable in a template file names the file line', (t) => {
-  const fileOrigin = { loc: { file: 'templates/config.yaml.hbs', line: 1, column: 1 }, what: 'template config.yaml.hbs', isFile: true };
-  const error = t.throws(() => renderText('a: 1\nb: {{ token }}\n', scope({}), fileOrigin), { instanceOf: UserError });
-  t.is(error!.loc?.line, 2);
-  t.regex(error!.message, /'token'/);
+test('a missing variable in a template file names the file line, for Jinja2 and Handlebars files', (t) => {
+  for (const file of ['templates/config.yaml.j2', 'templates/config.yaml.hbs']) {
+    const error = t.throws(() => renderTemplateFile('a: 1\nb: {{ token }}\n', file, scope({})), { instanceOf: UserError });
+    t.is(error!.loc?.line, 2, file);
+    t.regex(error!.message, /'token'/, file);
+  }
 });
 
-test('helpers: default, quote, json, yaml, base64, join, first', (t) => {
-  t.is(renderString('{{ basename path }}', { path: '/home/me/k3s-airgap-images-amd64.tar.zst' }, origin), 'k3s-airgap-images-amd64.tar.zst');
-  const s = scope({ evil: "$(touch /tmp/pwned)'; rm -rf /tmp/x #", list: ['a', 'b'], obj: { k: [1] }, none: null });
-  t.is(renderString('{{ default none "d" }}', s, origin), 'd');
-  t.is(renderString('{{ default unset "d" }}', s, origin), 'd');
-  t.is(renderString('echo {{ quote evil }}', s, origin), `echo '$(touch /tmp/pwned)'"'"'; rm -rf /tmp/x #'`);
-  t.is(renderString('{{json obj}}', s, origin), '{"k":[1]}');
-  t.is(renderString('{{yaml obj}}', s, origin), 'k:\n  - 1');
-  t.is(renderString('{{b64decode (b64encode "héllo")}}', s, origin), 'héllo');
-  t.is(renderString('{{join list ","}}', s, origin), 'a,b');
-  t.is(renderString('{{first list}}', s, origin), 'a');
-  t.is(renderString('{{groups.[0]}}', scope({ groups: ['m1'] }), origin), 'm1');
+test('template files: .hbs is Handlebars, anything else is Jinja2 with Ansible defaults (trim_blocks, kept final newline)', (t) => {
+  const s = scope({ list: ['a', 'b'], evil: "x'; rm -rf /tmp/x #" });
+  t.is(renderTemplateFile('{{#each list}}{{this}};{{/each}}', 'x.hbs', s), 'a;b;');
+  t.is(renderTemplateFile('{% for i in list %}\n{{ i }}\n{% endfor %}\n', 'x.conf.j2', s), 'a\nb\n');
+  t.is(renderTemplateFile('{% if True %}\nyes\n{% endif %}\nend\n', 'plain.conf', s), 'yes\nend\n');
+  t.is(renderTemplateFile('{{ list | join(",") }} {{ list }}', 'x.j2', s), "a,b ['a', 'b']");
+  t.is(renderTemplateFile('echo {{ evil | quote }}', 'x.j2', s), `echo 'x'"'"'; rm -rf /tmp/x #'`);
+  t.is(renderTemplateFile('  {% if True %}\nx\n  {% endif %}\n', 'x.j2', s, { lstripBlocks: true }), 'x\n');
+});
+
+test('a Jinja2 file reaches data and Python methods only, never a JavaScript function', (t) => {
+  const s = scope({ text: 'Hello' });
+  t.is(renderTemplateFile("{{ text.startswith('He') }} {{ text.upper() }}", 'x.j2', s), 'True HELLO');
+  t.throws(() => renderTemplateFile('{{ text.constructor.constructor("return process")() }}', 'x.j2', s), { instanceOf: UserError });
+  t.throws(() => renderTemplateFile('{{ text.toUpperCase() }}', 'x.j2', s), { instanceOf: UserError });
+});
+
+test('a Jinja2 file reads variables lazily: a broken variable it does not use does not stop it', (t) => {
+  const s = scope({ used: 'ok', broken: '{{ nowhere }}' });
+  t.is(renderTemplateFile('{{ used }}', 'x.j2', s), 'ok');
 });
 
 test('variables refer to other variables, rendered when read', (t) => {
@@ -64,5 +92,9 @@ test('a circle of variables is reported, not looped on', (t) => {
 test('syntax errors are found before rendering', (t) => {
   const error = t.throws(() => checkTemplateSyntax('x {{ broken }', origin), { instanceOf: UserError });
   t.regex(error!.message, /not a valid template/);
-  t.notThrows(() => checkTemplateSyntax('{{#each list}}{{this}}{{/each}}', origin));
+  t.throws(() => checkTemplateSyntax('{{ a == }}', origin), { instanceOf: UserError, message: /not a valid expression/ });
+  t.notThrows(() => checkTemplateSyntax("{{ x | default('y') }} {% if a %}b{% endif %}", origin));
+  const file = t.throws(() => checkTemplateFileSyntax('line\n{% if x %}\nno end\n', 'broken.j2'), { instanceOf: UserError });
+  t.regex(file!.message, /not a valid Jinja2 template/);
+  t.notThrows(() => checkTemplateFileSyntax('{{#each list}}{{this}}{{/each}}', 'ok.hbs'));
 });

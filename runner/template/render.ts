@@ -1,66 +1,92 @@
-import Handlebars from 'handlebars';
+import { extname } from 'node:path';
 import { UserError, type SourceLocation } from '../errors.js';
-import { helpers } from './helpers.js';
+import { ExpressionError, UndefinedVariable, VariableCycle } from '../expression/errors.js';
+import { evalNode } from '../expression/evaluate.js';
+import { expressionFailure, parseExpression, type TemplateOrigin } from '../expression/expression.js';
+import { pythonStr } from '../expression/python.js';
+import { checkHandlebars, renderHandlebars } from './handlebars.js';
+import { parseJinja, renderJinja, type JinjaOptions } from './jinja.js';
 
-/** One Handlebars environment for the whole run: no HTML escaping, strict about missing variables. */
-const handlebars = Handlebars.create();
-handlebars.registerHelper(helpers);
-const compileOptions = { strict: true, noEscape: true } as const;
+// Values in playbooks, roles and inventories use Ansible's language: {{ expression }} is a Jinja
+// expression (evaluated by the same engine as 'when'), {% ... %} a Jinja statement.
 
-/** Where a template string came from, for errors: a task argument or a template file. */
-export interface TemplateOrigin {
-  loc: SourceLocation;
-  what: string;
-  /** True for template files: Handlebars' own line numbers are the file's. */
-  isFile?: boolean;
-}
+export const hasTemplate = (text: string) => text.includes('{{') || text.includes('{%');
 
-type Compiled = (context: object, options?: { data?: Record<string, unknown> }) => string;
-const compiled = new Map<string, Compiled>();
-/** For a string that is exactly one {{expression}}: how to get the expression's native value. */
-const natives = new Map<string, NativePlan | null>();
+/** A value split into its text and its {{ expressions }}. */
+type Part = string | { expression: string };
+const splits = new Map<string, Part[] | 'statements'>();
 
-type NativePlan = { kind: 'path'; parts: string[]; original: string } | { kind: 'helper'; run: Compiled };
-
-export const hasTemplate = (text: string) => text.includes('{{');
-
-/** Parse a template without rendering it: used to validate every template before the first connection. */
-export function checkTemplateSyntax(text: string, origin: TemplateOrigin): void {
-  try {
-    handlebars.parse(text);
-  } catch (error) {
-    throw templateError(error, text, origin);
+/** Split at each {{ }}, honouring quotes inside the expression and Jinja's {{- -}} whitespace control. */
+function parts(text: string): Part[] | 'statements' {
+  let found = splits.get(text);
+  if (found) return found;
+  if (text.includes('{%') || text.includes('{#')) {
+    splits.set(text, 'statements');
+    return 'statements';
   }
+  found = [];
+  let rest = text;
+  let trimNext = false;
+  while (rest) {
+    const open = rest.indexOf('{{');
+    let literal = open < 0 ? rest : rest.slice(0, open);
+    if (trimNext) literal = literal.trimStart();
+    if (open < 0) {
+      if (literal) found.push(literal);
+      break;
+    }
+    let close = -1;
+    let quote = '';
+    for (let i = open + 2; i < rest.length - 1; i++) {
+      if (quote) {
+        if (rest[i] === '\\') i++;
+        else if (rest[i] === quote) quote = '';
+      } else if (rest[i] === "'" || rest[i] === '"') quote = rest[i];
+      else if (rest[i] === '}' && rest[i + 1] === '}') {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) throw new SyntaxError(`'{{' at character ${text.length - rest.length + open + 1} is never closed with '}}'`);
+    let expression = rest.slice(open + 2, close);
+    if (expression.startsWith('-')) literal = literal.trimEnd();
+    trimNext = expression.endsWith('-');
+    expression = expression.replace(/^-/, '').replace(/-$/, '').trim();
+    if (literal) found.push(literal);
+    found.push({ expression });
+    rest = rest.slice(close + 2);
+  }
+  splits.set(text, found);
+  return found;
 }
 
-/** Render a string. A string that is a single {{expression}} keeps its native type (list, number, boolean). */
+/** Parse every expression in a value without evaluating it: run on every task before the first connection. */
+export function checkTemplateSyntax(text: string, origin: TemplateOrigin): void {
+  let split: Part[] | 'statements';
+  try {
+    split = parts(text);
+    if (split === 'statements') parseJinja(text);
+  } catch (error) {
+    throw new UserError(`${origin.what} is not a valid template: ${firstLine(error)}.`, origin.loc, 'Check the {{ }} and {% %} pairs.');
+  }
+  if (split !== 'statements') for (const part of split) if (typeof part !== 'string') parseExpression(part.expression, origin);
+}
+
+/** Render a value. A value that is exactly one {{ expression }} keeps its type (list, number, boolean), as in Ansible. */
 export function renderString(text: string, scope: object, origin: TemplateOrigin): unknown {
   if (!hasTemplate(text)) return text;
-  try {
-    const native = nativePlan(text);
-    if (native?.kind === 'path') return lookupPath(scope, native.parts, native.original);
-    if (native?.kind === 'helper') {
-      const holder: { value?: unknown } = {};
-      native.run(scope, { data: { nativeHolder: holder } });
-      return holder.value;
-    }
-    return renderText(text, scope, origin);
-  } catch (error) {
-    throw templateError(error, text, origin);
-  }
+  checkTemplateSyntax(text, origin);
+  const split = parts(text);
+  if (split === 'statements') return renderJinjaValue(text, scope, origin);
+  const values = split.map((part) => (typeof part === 'string' ? part : evaluateIn(part.expression, scope, origin)));
+  return values.length === 1 && typeof split[0] !== 'string' ? values[0] : values.map(pythonStr).join('');
 }
 
-/** Render a template file's text: always a string, never a native value. */
-export function renderText(text: string, scope: object, origin: TemplateOrigin): string {
+function evaluateIn(expression: string, scope: object, origin: TemplateOrigin): unknown {
   try {
-    let template = compiled.get(text);
-    if (!template) {
-      template = handlebars.compile(text, compileOptions);
-      compiled.set(text, template);
-    }
-    return template(scope);
+    return evalNode(parseExpression(expression, origin), scope);
   } catch (error) {
-    throw templateError(error, text, origin);
+    throw expressionFailure(error, expression, origin);
   }
 }
 
@@ -74,99 +100,66 @@ export function renderDeep(value: unknown, scope: object, origin: TemplateOrigin
   return value;
 }
 
-/** Receives a subexpression's raw value; the holder travels in Handlebars' data channel, not in the scope. */
-handlebars.registerHelper('__native_capture', (value: unknown, options: { data: { nativeHolder: { value?: unknown } } }) => {
-  options.data.nativeHolder.value = value;
-  return '';
-});
+/** Handlebars for .hbs files (the project's own roles), Jinja2 for every other template, as Ansible reads them. */
+export const isHandlebars = (file: string) => extname(file) === '.hbs';
 
-function nativePlan(text: string): NativePlan | null {
-  if (natives.has(text)) return natives.get(text)!;
-  let plan: NativePlan | null = null;
-  // Only a string that is exactly one expression is native: any text around it, even a newline, makes a string.
-  const match = /^\{\{(?!\{)([^{}]*)\}\}$/.exec(text);
-  if (match) {
-    const only = handlebars.parse(text).body[0] as hbs.AST.MustacheStatement;
-    if (only.type === 'MustacheStatement' && only.path.type === 'PathExpression') {
-      const path = only.path as hbs.AST.PathExpression;
-      if (only.params.length === 0 && !only.hash && !(path.original in helpers)) {
-        plan = { kind: 'path', parts: path.parts, original: path.original };
-      } else {
-        plan = { kind: 'helper', run: handlebars.compile(`{{__native_capture (${match[1].trim()})}}`, compileOptions) };
-      }
-    }
-  }
-  natives.set(text, plan);
-  return plan;
-}
-
-function lookupPath(scope: object, parts: string[], original: string): unknown {
-  let value: unknown = scope;
-  for (const part of parts) {
-    if (value === null || value === undefined || typeof value !== 'object' || !(part in (value as object))) {
-      throw new UndefinedVariable(original);
-    }
-    value = (value as Record<string, unknown>)[part];
-  }
-  if (value === undefined) throw new UndefinedVariable(original);
-  return value;
-}
-
-/** A template or condition named a variable that is not defined for this host. */
-export class UndefinedVariable extends Error {
-  constructor(readonly variable: string) {
-    super(`undefined variable '${variable}'`);
+/** Parse a template file without rendering it. */
+export function checkTemplateFileSyntax(text: string, file: string): void {
+  const origin = { loc: { file, line: 1, column: 1 }, what: 'this template', isFile: true };
+  if (isHandlebars(file)) return checkHandlebars(text, origin);
+  try {
+    parseJinja(text);
+  } catch (error) {
+    throw jinjaError(error, origin);
   }
 }
 
-/** Variables that refer to each other in a circle. */
-export class VariableCycle extends Error {
-  constructor(readonly chain: string[]) {
-    super(`variable '${chain[0]}' refers to itself: ${chain.join(' -> ')}`);
+/** Render a template file's text: always a string. */
+export function renderTemplateFile(text: string, file: string, scope: object, options: JinjaOptions = {}): string {
+  const origin = { loc: { file, line: 1, column: 1 }, what: `template ${file}`, isFile: true };
+  if (isHandlebars(file)) return renderHandlebars(text, scope, origin);
+  try {
+    return renderJinja(text, scope, file, options);
+  } catch (error) {
+    throw jinjaError(error, origin);
   }
 }
 
-function templateError(error: unknown, text: string, origin: TemplateOrigin): UserError {
+function renderJinjaValue(text: string, scope: object, origin: TemplateOrigin): string {
+  try {
+    return renderJinja(text, scope, undefined);
+  } catch (error) {
+    throw jinjaError(error, origin);
+  }
+}
+
+const firstLine = (error: unknown) => String((error as Error).message ?? error).split('\n')[0];
+
+/** nunjucks says "(path) [Line 3, Column 5]\n  reason": turn that into the file's line and the reason. */
+function jinjaError(error: unknown, origin: TemplateOrigin): unknown {
   if (error instanceof UserError) return error;
-  const hbError = error as Error & { lineNumber?: number; column?: number };
-  const inFile = (line?: number, column?: number): SourceLocation =>
-    origin.isFile && line ? { file: origin.loc.file, line, column: (column ?? 0) + 1 } : origin.loc;
-  if (error instanceof UndefinedVariable) {
+  if (error instanceof VariableCycle || error instanceof ExpressionError) return expressionFailure(error, 'this template', origin);
+  const message = String((error as Error).message ?? error);
+  const position = /\[Line (\d+), Column (\d+)\]/.exec(message);
+  const reason = message
+    .replace(/^.*?\(.*?\)(\s*\[Line \d+, Column \d+\])?\s*/s, '')
+    .replace(/^Error: /, '')
+    .trim();
+  const loc: SourceLocation = origin.isFile && position ? { file: origin.loc.file, line: Number(position[1]), column: Number(position[2]) } : origin.loc;
+  const undefinedName = /undefined variable '(.*)'/.exec(reason)?.[1] ?? (error instanceof UndefinedVariable ? error.variable : undefined);
+  if (undefinedName !== undefined) {
     return new UserError(
-      `${origin.what} uses an undefined variable '${error.variable}'.`,
-      origin.loc,
-      'Define it (inventory, role defaults, vars or -e) or give a fallback with {{default name "value"}}.',
+      `${origin.what} uses an undefined variable '${undefinedName}'.`,
+      loc,
+      "Define it (inventory, role defaults, vars or -e), test it with 'is defined', or give a fallback with '| default(...)'.",
     );
   }
-  if (error instanceof VariableCycle) {
-    return new UserError(`${origin.what}: ${error.message}.`, origin.loc, 'Break the circle: one of these variables must hold a plain value.');
-  }
-  const notDefined = /^"(.+)" not defined in/.exec(hbError.message);
-  if (notDefined && hbError.lineNumber) {
-    const line = text.split('\n')[hbError.lineNumber - 1] ?? '';
-    const expression = /^[\w@.[\]/-]+/.exec(line.slice(hbError.column ?? 0))?.[0] ?? notDefined[1];
+  if (/expected|unexpected|unknown block tag|parse|Unable to call/i.test(reason)) {
     return new UserError(
-      `${origin.what} uses an undefined variable '${expression}'.`,
-      inFile(hbError.lineNumber, hbError.column),
-      'Define it (inventory, role defaults, vars or -e) or give a fallback with {{default name "value"}}.',
+      `${origin.what} is not a valid Jinja2 template: ${reason}.`,
+      loc,
+      'Check the {{ }} and {% %} pairs and the names of filters and tests.',
     );
   }
-  if (/Parse error|Expecting|Missing helper|doesn't match/.test(hbError.message)) {
-    const parseLine = /on line (\d+)/.exec(hbError.message);
-    const reason = hbError.message
-      .split('\n')
-      .filter((l) => !/^(-*\^|\.\.\.)/.test(l))
-      .join(' ')
-      .replace(/\s+/g, ' ');
-    return new UserError(
-      `${origin.what} is not a valid template: ${reason}.`,
-      inFile(parseLine ? Number(parseLine[1]) : hbError.lineNumber, hbError.column),
-      'Check the {{ }} braces; index lists as list.[0] or with {{first list}}.',
-    );
-  }
-  return new UserError(
-    `${origin.what} could not be rendered: ${hbError.message}.`,
-    inFile(hbError.lineNumber, hbError.column),
-    'Check that the variables it reads exist and have the expected type.',
-  );
+  return new UserError(`${origin.what} could not be rendered: ${reason}.`, loc, 'Check that the variables it reads exist and have the expected type.');
 }

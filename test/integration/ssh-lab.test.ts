@@ -316,7 +316,7 @@ test.serial("what a chatty ~/.bashrc prints is in no command's output and no pat
   t.teardown(ws.cleanup);
   const run = await runJson(ws.dir, ['site.yaml', '-i', lab.inventory]);
   t.is(run.code, 0, run.out.slice(-1500));
-  t.deepEqual(debugMessages(run.events, 'h1'), ['[h1] [] true']);
+  t.deepEqual(debugMessages(run.events, 'h1'), ['[h1] [] True'], 'a boolean in text prints as Python prints it');
 });
 
 /** A script in /usr/local/bin that a host runs instead of the program (sshd's and sudo's PATH start there). */

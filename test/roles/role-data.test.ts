@@ -8,7 +8,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { parse, parseAllDocuments } from 'yaml';
-import { renderText } from '../../runner/template/render.js';
+import { renderTemplateFile } from '../../runner/template/render.js';
 import { createScope, toPlain } from '../../runner/vars/scope.js';
 
 // The roles' data, checked without a cluster: manifests against the Kubernetes API schemas, the
@@ -58,7 +58,8 @@ for (const [name, extra] of [
   ['a custom image', { app_image: 'registry.example/stress:1.0' }],
 ] as const) {
   test(`app manifests are valid Kubernetes objects: ${name}`, (t) => {
-    const text = renderText(readFileSync(join(ROOT, 'roles', 'app', 'templates', 'app.yaml.hbs'), 'utf8'), scopeFor('app', extra), origin);
+    const file = join(ROOT, 'roles', 'app', 'templates', 'app.yaml.hbs');
+    const text = renderTemplateFile(readFileSync(file, 'utf8'), file, scopeFor('app', extra));
     t.deepEqual(validateAll(text), ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'ServiceMonitor']);
     const [deployment, service, hpa] = parseAllDocuments(text).map((d) => d.toJS());
     const container = deployment.spec.template.spec.containers[0];
@@ -80,7 +81,8 @@ for (const [name, extra] of [
 }
 
 test('the Grafana dashboard is a valid ConfigMap holding valid dashboard JSON with the panel the app embeds', (t) => {
-  const text = renderText(readFileSync(join(ROOT, 'roles', 'monitoring', 'templates', 'dashboard.yaml.hbs'), 'utf8'), scopeFor('monitoring'), origin);
+  const file = join(ROOT, 'roles', 'monitoring', 'templates', 'dashboard.yaml.hbs');
+  const text = renderTemplateFile(readFileSync(file, 'utf8'), file, scopeFor('monitoring'));
   t.deepEqual(validateAll(text), ['ConfigMap']);
   const configMap = parse(text);
   t.is(configMap.metadata.labels.grafana_dashboard, '1');
@@ -192,10 +194,10 @@ test('--tags NAME selects the same tasks of site.yaml as --role NAME, dependenci
 test("the cluster's networks: K3s' defaults are left to K3s, other ones go into its config (and os-prep lets them through ufw)", (t) => {
   const config = (extra: Record<string, unknown>) =>
     parse(
-      renderText(
+      renderTemplateFile(
         readFileSync(join(ROOT, 'roles', 'k3s-server', 'templates', 'config.yaml.hbs'), 'utf8'),
+        'config.yaml.hbs',
         scopeFor('k3s-server', { k3s_dns_names: [], k3s_token: '', k3s_server_extra_config: {}, ...extra }),
-        origin,
       ),
     );
   t.false('cluster-cidr' in config({}) || 'service-cidr' in config({}), 'a cluster made before these settings keeps its config file as it was');

@@ -1,0 +1,135 @@
+import test from 'ava';
+import { UserError } from '../errors.js';
+import { createScope } from '../vars/scope.js';
+import { conditionsHold } from '../conditions/conditions.js';
+import { evaluate, parseExpression } from './expression.js';
+
+const origin = { loc: { file: 'site.yaml', line: 4, column: 5 }, what: "'when'" };
+const vars = createScope(
+  {
+    result: { rc: 0, stdout: 'k3s version v1.31.4+k3s1', stdout_lines: ['a', 'b'], changed: true },
+    nodes: ['m1', 'w1'],
+    count: 3,
+    empty: '',
+    flag: 'false',
+    name: 'm1',
+    nested: { list: [{ v: 'x' }] },
+  },
+  origin,
+);
+const holds = (expression: string) => conditionsHold([expression], vars, origin);
+
+test('comparisons, and/or/not, literals', (t) => {
+  t.true(holds('result.rc == 0'));
+  t.true(holds('count > 2 and count <= 3'));
+  t.true(holds('count == 1 or name == "m1"'));
+  t.true(holds('not count == 1'), "'not' covers the whole comparison, as in Jinja");
+  t.false(holds('not result.rc == 0'));
+  t.true(holds('True and not False'));
+  t.true(holds('nested.list[0].v == "x" and nested["list"][0]["v"] == "x"'));
+  t.true(holds('nodes[-1] == "w1"'));
+});
+
+test('in / not in on strings, lists and mappings', (t) => {
+  t.true(holds("'v1.31' in result.stdout"));
+  t.true(holds("'w2' not in nodes"));
+  t.true(holds("'rc' in result"));
+});
+
+test('is defined / is not defined, including missing paths', (t) => {
+  t.true(holds('result is defined'));
+  t.true(holds('token is not defined'));
+  t.true(holds('result.missing.deeper is undefined'));
+  t.true(holds('result is changed and result is succeeded'));
+  t.true(holds("result.stdout is search('v1\\\\.31')"));
+});
+
+test('filters: default, length, bool, int, first, join', (t) => {
+  t.is(evaluate("missing | default('x')", vars, origin), 'x');
+  t.is(evaluate("empty | default('x', true)", vars, origin), 'x');
+  t.true(holds('nodes | length == 2'), 'filters bind tighter than comparisons');
+  t.false(holds('flag | bool'));
+  t.is(evaluate("'42' | int + 1", vars, origin), 43);
+  t.is(evaluate("nodes | join(',')", vars, origin), 'm1,w1');
+  t.is(evaluate('nodes | first', vars, origin), 'm1');
+});
+
+test('Python truthiness: empty strings and lists and "false" strings are false', (t) => {
+  t.false(holds('empty'));
+  t.false(holds('flag'));
+  t.true(holds('nodes'));
+  t.false(conditionsHold([true, false], vars, origin));
+  t.true(conditionsHold([], vars, origin));
+});
+
+test('an undefined variable is an error naming it', (t) => {
+  const error = t.throws(() => holds('token == "x"'), { instanceOf: UserError });
+  t.regex(error!.message, /undefined variable 'token'/);
+  const path = t.throws(() => holds('result.nope == 1'), { instanceOf: UserError });
+  t.regex(path!.message, /'result\.nope'/);
+});
+
+test('no code execution: calls, unknown filters and syntax errors are refused', (t) => {
+  t.throws(() => holds('constructor.constructor("return 1")()'), { instanceOf: UserError });
+  t.throws(() => holds('nodes | exec'), { message: /unknown filter 'exec'/ });
+  t.throws(() => parseExpression('a ==', origin), { instanceOf: UserError, message: /not a valid expression/ });
+});
+
+test('a condition written as a template is rendered then judged', (t) => {
+  t.true(conditionsHold(['{{ result.rc == 0 }}'.replace('{{ result.rc == 0 }}', '{{ count }}')], vars, origin));
+});
+
+test("Jinja's grammar: inline if (chained), subscripts as attributes, keyword arguments, literals, arithmetic", (t) => {
+  const s = createScope({ n: 5, list: [{ name: 'a' }, { name: 'b' }], d: { k: 'v' } }, origin);
+  const value = (expression: string) => evaluate(expression, s, origin);
+  t.is(value("'big' if n > 3 else 'small'"), 'big');
+  t.is(value("'a' if n < 1 else 'b' if n < 3 else 'c'"), 'c', "'else' chains to the right, as in Python");
+  t.is(value('list.1.name'), 'b');
+  t.deepEqual(value("{'x': n, 'y': [1, 2]}"), { x: 5, y: [1, 2] });
+  t.is(value('7 // 2 + 2 ** 3'), 11);
+  t.is(value("'%s-%d' % ('v', 3)"), 'v-3');
+  t.is(value('d | to_nice_json(indent=2)'), '{\n  "k": "v"\n}');
+  t.deepEqual(value("list | map(attribute='name') | list"), ['a', 'b']);
+  t.deepEqual(value('range(3)'), [0, 1, 2]);
+  t.throws(() => value('range(0, 10, 0)'), { message: /non-zero step/ });
+});
+
+test("Ansible's filters content uses most", (t) => {
+  const s = createScope(
+    {
+      users: [
+        { name: 'ann', admin: true },
+        { name: 'bob', admin: false },
+      ],
+      conf: { a: { x: 1 }, l: [1] },
+    },
+    origin,
+  );
+  const value = (expression: string) => evaluate(expression, s, origin);
+  t.deepEqual(value("conf | combine({'a': {'y': 2}}, recursive=True)"), { a: { x: 1, y: 2 }, l: [1] });
+  t.deepEqual(value("conf | combine({'a': {'y': 2}})"), { a: { y: 2 }, l: [1] });
+  t.deepEqual(value("users | selectattr('admin') | map(attribute='name') | list"), ['ann']);
+  t.deepEqual(value("users | rejectattr('name', 'equalto', 'ann') | map(attribute='name') | list"), ['bob']);
+  t.deepEqual(value('conf | dict2items | map(attribute="key") | list'), ['a', 'l']);
+  t.deepEqual(value("[{'key': 'k', 'value': 1}] | items2dict"), { k: 1 });
+  t.is(value("'v1.31.4+k3s1' | regex_replace('^v(\\\\d+)\\\\.(\\\\d+).*$', '\\\\1.\\\\2')"), '1.31');
+  t.is(value("'k3s version v1.31.4+k3s1 (abc)' | regex_search('v[0-9.]+')"), 'v1.31.4');
+  t.is(value("n is defined | ternary('yes', 'no')"), 'no');
+  t.deepEqual(value("'a: [1, 2]' | from_yaml"), { a: [1, 2] });
+  t.deepEqual(value('[[1, [2]], 3] | flatten'), [1, 2, 3]);
+  t.deepEqual(value('[3, 1, 3] | unique | sort'), [1, 3]);
+  t.is(value("'/a/b.tar.gz' | basename"), 'b.tar.gz');
+  t.is(value("'yes' | bool and not ('off' | bool)"), true);
+});
+
+test("tests: version as Ansible compares versions, and Python's methods", (t) => {
+  const s = createScope({ v: 'v1.31.4+k3s1', line: ' key = value ' }, origin);
+  const value = (expression: string) => evaluate(expression, s, origin);
+  t.true(value("v is version('v1.31.10+k3s1', '<')") as boolean, 'numbers compare as numbers, 4 < 10');
+  t.true(value("'2.14.0' is version('2.9', '>=')") as boolean);
+  t.false(value("'1.2' is version('1.2.0', 'gt')") as boolean);
+  t.deepEqual(value("line.strip().split(' = ')"), ['key', 'value']);
+  t.true(value("v.startswith('v1.') and v.endswith(('k3s1', 'k3s2'))") as boolean);
+  t.is(value("'{}-{}'.format('a', 1)"), 'a-1');
+  t.throws(() => value('v.toUpperCase()'), { message: /a string has no method 'toUpperCase'/ });
+});

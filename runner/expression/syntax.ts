@@ -1,0 +1,84 @@
+import jsep, { type Expression } from 'jsep';
+import jsepObject from '@jsep-plugin/object';
+
+// Jinja's grammar on top of jsep's: word operators, filters ('|') binding tighter than anything else,
+// Python's inline if (right-associative 'else' over 'if'), keyword arguments ('name=value'), dict literals.
+jsep.plugins.register(jsepObject);
+jsep.addBinaryOp('=', 0.1);
+jsep.addBinaryOp('else', 0.2, true);
+jsep.addBinaryOp('if', 0.3);
+jsep.addBinaryOp('or', 1);
+jsep.addBinaryOp('and', 2);
+for (const op of ['in', 'not in', 'is', 'is not']) jsep.addBinaryOp(op, 6);
+jsep.removeBinaryOp('|');
+jsep.addBinaryOp('|', 12);
+jsep.addBinaryOp('~', 9);
+jsep.addBinaryOp('//', 10);
+jsep.addBinaryOp('**', 11, true);
+jsep.addUnaryOp('not');
+for (const [word, value] of Object.entries({ True: true, False: false, None: null, true: true, false: false, none: null })) jsep.addLiteral(word, value);
+
+/** Jinja reads `list.0` as `list[0]`; jsep reads a number there, so give it the brackets first. */
+export function bracketNumericAttributes(text: string): string {
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote) {
+      out += char;
+      if (char === '\\') out += text[++i] ?? '';
+      else if (char === quote) quote = null;
+      continue;
+    }
+    if (char === "'" || char === '"') quote = char;
+    const digits = char === '.' ? /^\d+/.exec(text.slice(i + 1))?.[0] : undefined;
+    const word = /[A-Za-z0-9_]*$/.exec(out)![0];
+    if (digits && (/^[A-Za-z_]/.test(word) || /[\])]$/.test(out))) {
+      out += `[${digits}]`;
+      i += digits.length;
+      continue;
+    }
+    out += char;
+  }
+  return out;
+}
+
+/** In Jinja 'not a == b' means 'not (a == b)'; jsep binds unary operators tightly, so lift 'not' over the comparison. */
+function notBindsLoosely(node: Expression): Expression {
+  for (const key of ['left', 'right', 'argument', 'object', 'test', 'consequent', 'alternate'] as const) {
+    if (node[key]) node[key] = notBindsLoosely(node[key] as Expression);
+  }
+  if (node.type === 'BinaryExpression' && !['and', 'or', 'if', 'else', '='].includes(node.operator as string)) {
+    const left = node.left as Expression;
+    if (left.type === 'UnaryExpression' && left.operator === 'not') {
+      return { type: 'UnaryExpression', operator: 'not', prefix: true, argument: { ...node, left: left.argument } };
+    }
+  }
+  return node;
+}
+
+/** Jinja applies a filter after a test: 'x is defined | ternary(a, b)' is '(x is defined) | ternary(a, b)'. */
+function filtersFollowTests(node: Expression): Expression {
+  for (const key of ['left', 'right', 'argument', 'object', 'test', 'consequent', 'alternate'] as const) {
+    if (node[key]) node[key] = filtersFollowTests(node[key] as Expression);
+  }
+  if (node.type === 'BinaryExpression' && (node.operator === 'is' || node.operator === 'is not')) {
+    const right = node.right as Expression;
+    if (right.type === 'BinaryExpression' && right.operator === '|') {
+      return filtersFollowTests({ ...right, left: { ...node, right: right.left } });
+    }
+  }
+  return node;
+}
+
+const parsed = new Map<string, Expression>();
+
+/** Parse one Jinja expression (cached); throws jsep's error on bad syntax. */
+export function parseJinjaExpression(text: string): Expression {
+  let ast = parsed.get(text);
+  if (!ast) {
+    ast = filtersFollowTests(notBindsLoosely(jsep(bracketNumericAttributes(text))));
+    parsed.set(text, ast);
+  }
+  return ast;
+}
