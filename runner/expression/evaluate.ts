@@ -22,8 +22,7 @@ export function evalNode(node: Expression, scope: Scope): unknown {
       return member(node, scope);
     case 'ArrayExpression':
     case 'SequenceExpression':
-    case 'Compound':
-      return ((node.elements ?? node.expressions ?? node.body) as Expression[]).map((element) => evalNode(element, scope));
+      return ((node.elements ?? node.expressions) as Expression[]).map((element) => evalNode(element, scope));
     case 'ObjectExpression':
       return Object.fromEntries(
         (node.properties as Expression[]).map((property) => {

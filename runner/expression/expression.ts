@@ -17,10 +17,14 @@ export function parseExpression(text: string, origin: TemplateOrigin): Expressio
   try {
     return parseJinjaExpression(text);
   } catch (error) {
+    // 'default x "y"' is how values were written before they were Jinja (Handlebars helpers): say what it is now.
+    const helper = /^(default|quote|join|first|last|lower|upper|basename|b64decode|b64encode|replace|eq|lookup)\s+(\S+)/.exec(text.trim());
     throw new UserError(
       `${origin.what} is not a valid expression: ${(error as Error).message} in ${JSON.stringify(text)}.`,
       origin.loc,
-      'Write expressions as in Ansible, e.g. "result.rc == 0 and \'ok\' in result.stdout" or "name | default(\'x\')".',
+      helper
+        ? `Values are Jinja expressions, as in Ansible: write "${helper[2]} | ${helper[1]}(...)" instead of the Handlebars helper "${helper[1]} ${helper[2]} ...".`
+        : 'Write expressions as in Ansible, e.g. "result.rc == 0 and \'ok\' in result.stdout" or "name | default(\'x\')".',
     );
   }
 }

@@ -77,7 +77,10 @@ const parsed = new Map<string, Expression>();
 export function parseJinjaExpression(text: string): Expression {
   let ast = parsed.get(text);
   if (!ast) {
-    ast = filtersFollowTests(notBindsLoosely(jsep(bracketNumericAttributes(text))));
+    const tree = jsep(bracketNumericAttributes(text));
+    // jsep reads 'a b' as two expressions side by side; Jinja has no such thing.
+    if (tree.type === 'Compound') throw new Error(`expected one expression, found ${(tree.body as Expression[]).length} side by side`);
+    ast = filtersFollowTests(notBindsLoosely(tree));
     parsed.set(text, ast);
   }
   return ast;

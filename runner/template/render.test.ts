@@ -98,3 +98,8 @@ test('syntax errors are found before rendering', (t) => {
   t.regex(file!.message, /not a valid Jinja2 template/);
   t.notThrows(() => checkTemplateFileSyntax('{{#each list}}{{this}}{{/each}}', 'ok.hbs'));
 });
+
+test('a value written with a Handlebars helper is refused with the Jinja way to write it', (t) => {
+  const error = t.throws(() => checkTemplateSyntax("{{ default payload.mode 'none' }}", origin), { instanceOf: UserError });
+  t.regex(error!.hint ?? '', /payload\.mode \| default\(\.\.\.\)/);
+});
