@@ -1,8 +1,8 @@
 import type { Expression } from 'jsep';
 import { ExpressionError, UndefinedVariable } from './errors.js';
-import { filters } from './filters.js';
+import { defaultFilter, filters } from './filters.js';
 import { globalFunctions, globalValues } from './globals.js';
-import { callMethod, isMapping, isTruthy, looseEquals, pythonStr } from './python.js';
+import { callMethod, contains, isTruthy, looseEquals, pythonStr } from './python.js';
 import { runTest } from './tests.js';
 
 type Scope = object;
@@ -155,13 +155,6 @@ function percentFormat(format: string, values: unknown): string {
   });
 }
 
-function contains(container: unknown, item: unknown): boolean {
-  if (typeof container === 'string') return container.includes(pythonStr(item));
-  if (Array.isArray(container)) return container.some((entry) => looseEquals(entry, item));
-  if (isMapping(container)) return String(item) in container;
-  throw new ExpressionError(`'in' needs a string, list or mapping on its right, not ${container === undefined ? 'nothing' : pythonStr(container)}`);
-}
-
 /** Positional and keyword (name=value) arguments of a call. */
 function callArguments(nodes: Expression[], scope: Scope): { args: unknown[]; kwargs: Record<string, unknown> } {
   const args: unknown[] = [];
@@ -211,11 +204,7 @@ function applyTest(subject: Expression, testNode: Expression, scope: Scope): boo
 
 function applyFilter(subject: Expression, filterNode: Expression, scope: Scope): unknown {
   const { name, args, kwargs } = callParts(filterNode, scope);
-  if (name === 'default' || name === 'd') {
-    const value = probe(subject, scope);
-    const useOnFalsy = (args[1] ?? kwargs.boolean) === true;
-    return value === undefined || (useOnFalsy && !isTruthy(value)) ? (args[0] ?? kwargs.default_value ?? '') : value;
-  }
+  if (name === 'default' || name === 'd') return defaultFilter(probe(subject, scope), args, kwargs);
   const value = evalNode(subject, scope);
   const filter = Object.prototype.hasOwnProperty.call(filters, name) ? filters[name] : undefined;
   if (!filter) throw new ExpressionError(`unknown filter '${name}' (known: default, ${Object.keys(filters).join(', ')})`);

@@ -104,7 +104,12 @@ const map: Filter = (value, [name, ...rest], kw) => {
   return items.map((item) => filter(item, rest, {}));
 };
 
-/** Jinja's built-in filters and Ansible's most used ones. 'default' lives in the evaluator (it must see undefined). */
+/** default(value, boolean=false): the fallback when the value is undefined (or, with boolean, false as Python judges it).
+ * Not in the table below: it is given undefined where every other filter is given a value. */
+export const defaultFilter: Filter = (value, [fallback, boolean], kw) =>
+  value === undefined || ((boolean ?? kw.boolean) === true && !isTruthy(value)) ? (fallback ?? kw.default_value ?? '') : value;
+
+/** Jinja's built-in filters and Ansible's most used ones. */
 export const filters: Record<string, Filter> = {
   map,
   length: (value) => (typeof value === 'string' || Array.isArray(value) ? value.length : isMapping(value) ? Object.keys(value).length : 0),

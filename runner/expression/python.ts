@@ -18,6 +18,14 @@ export function looseEquals(a: unknown, b: unknown): boolean {
 
 export const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** Python's `item in container` for strings, lists and mappings (keys); anything else is an error, as in Python. */
+export function contains(container: unknown, item: unknown): boolean {
+  if (typeof container === 'string') return container.includes(pythonStr(item));
+  if (Array.isArray(container)) return container.some((entry) => looseEquals(entry, item));
+  if (isMapping(container)) return String(item) in container;
+  throw new ExpressionError(`'in' needs a string, list or mapping on its right, not ${container === undefined ? 'nothing' : pythonStr(container)}`);
+}
+
 /** Python's repr(): how a value looks inside a printed list or mapping. */
 export function pythonRepr(value: unknown): string {
   if (typeof value === 'string') {

@@ -43,30 +43,24 @@ export function bracketNumericAttributes(text: string): string {
   return out;
 }
 
-/** In Jinja 'not a == b' means 'not (a == b)'; jsep binds unary operators tightly, so lift 'not' over the comparison. */
-function notBindsLoosely(node: Expression): Expression {
-  for (const key of ['left', 'right', 'argument', 'object', 'test', 'consequent', 'alternate'] as const) {
-    if (node[key]) node[key] = notBindsLoosely(node[key] as Expression);
-  }
-  if (node.type === 'BinaryExpression' && !['and', 'or', 'if', 'else', '='].includes(node.operator as string)) {
-    const left = node.left as Expression;
-    if (left.type === 'UnaryExpression' && left.operator === 'not') {
-      return { type: 'UnaryExpression', operator: 'not', prefix: true, argument: { ...node, left: left.argument } };
-    }
-  }
-  return node;
-}
+const CHILDREN = ['left', 'right', 'argument', 'object', 'test', 'consequent', 'alternate'] as const;
 
-/** Jinja applies a filter after a test: 'x is defined | ternary(a, b)' is '(x is defined) | ternary(a, b)'. */
-function filtersFollowTests(node: Expression): Expression {
-  for (const key of ['left', 'right', 'argument', 'object', 'test', 'consequent', 'alternate'] as const) {
-    if (node[key]) node[key] = filtersFollowTests(node[key] as Expression);
+/**
+ * Where Jinja's precedence differs from jsep's, rewrite the tree (children first):
+ * 'not a == b' is 'not (a == b)' (jsep binds unary operators tightly), and a filter applies after
+ * a test: 'x is defined | ternary(a, b)' is '(x is defined) | ternary(a, b)'.
+ */
+function jinjaPrecedence(node: Expression): Expression {
+  for (const key of CHILDREN) if (node[key]) node[key] = jinjaPrecedence(node[key] as Expression);
+  if (node.type !== 'BinaryExpression') return node;
+  const operator = node.operator as string;
+  const left = node.left as Expression;
+  const right = node.right as Expression;
+  if (!['and', 'or', 'if', 'else', '='].includes(operator) && left.type === 'UnaryExpression' && left.operator === 'not') {
+    return { type: 'UnaryExpression', operator: 'not', prefix: true, argument: jinjaPrecedence({ ...node, left: left.argument }) };
   }
-  if (node.type === 'BinaryExpression' && (node.operator === 'is' || node.operator === 'is not')) {
-    const right = node.right as Expression;
-    if (right.type === 'BinaryExpression' && right.operator === '|') {
-      return filtersFollowTests({ ...right, left: { ...node, right: right.left } });
-    }
+  if ((operator === 'is' || operator === 'is not') && right.type === 'BinaryExpression' && right.operator === '|') {
+    return jinjaPrecedence({ ...right, left: { ...node, right: right.left } });
   }
   return node;
 }
@@ -80,7 +74,7 @@ export function parseJinjaExpression(text: string): Expression {
     const tree = jsep(bracketNumericAttributes(text));
     // jsep reads 'a b' as two expressions side by side; Jinja has no such thing.
     if (tree.type === 'Compound') throw new Error(`expected one expression, found ${(tree.body as Expression[]).length} side by side`);
-    ast = filtersFollowTests(notBindsLoosely(tree));
+    ast = jinjaPrecedence(tree);
     parsed.set(text, ast);
   }
   return ast;

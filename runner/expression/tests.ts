@@ -1,5 +1,5 @@
 import { ExpressionError } from './errors.js';
-import { isMapping, isTruthy, looseEquals, pythonStr } from './python.js';
+import { contains, isMapping, isTruthy, looseEquals, pythonStr } from './python.js';
 
 /** A test gets the value before 'is', then its arguments. 'defined' and 'undefined' live in the evaluator. */
 export type Test = (value: unknown, ...args: unknown[]) => boolean;
@@ -43,13 +43,6 @@ function version(value: unknown, other: unknown, operator: unknown = 'eq'): bool
   if (!judge) throw new ExpressionError(`'version' does not know the operator '${String(operator)}' (known: ${Object.keys(versionOperators).join(', ')})`);
   return judge(compareVersions(value, other));
 }
-
-const contains = (container: unknown, item: unknown) =>
-  typeof container === 'string'
-    ? container.includes(pythonStr(item))
-    : Array.isArray(container)
-      ? container.some((entry) => looseEquals(entry, item))
-      : isMapping(container) && String(item) in container;
 
 /** Jinja's built-in tests and Ansible's. */
 export const tests: Record<string, Test> = {

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import nunjucks from 'nunjucks';
 import { UndefinedVariable } from '../expression/errors.js';
-import { filters } from '../expression/filters.js';
+import { defaultFilter, filters, type Filter } from '../expression/filters.js';
 import { globalFunctions, globalValues } from '../expression/globals.js';
 import { callMethod, hasMethod, isMapping, pythonStr } from '../expression/python.js';
 import { bracketNumericAttributes } from '../expression/syntax.js';
@@ -80,6 +80,15 @@ function splitKeywords(args: unknown[]): { positional: unknown[]; keywords: Reco
   return { positional: args, keywords: {} };
 }
 
+/** One of our filters as nunjucks calls it; only 'default' may be given an undefined value. */
+function nunjucksFilter(name: string, filter: Filter, { seesUndefined = false } = {}) {
+  return (value: unknown, ...args: unknown[]) => {
+    if (value === undefined && !seesUndefined) throw new UndefinedVariable(`the value given to filter '${name}'`);
+    const { positional, keywords } = splitKeywords(args);
+    return filter(value, positional, keywords);
+  };
+}
+
 const environments = new Map<string, nunjucks.Environment>();
 
 function environment(searchPath: string, options: JinjaOptions): nunjucks.Environment {
@@ -93,14 +102,8 @@ function environment(searchPath: string, options: JinjaOptions): nunjucks.Enviro
     trimBlocks: options.trimBlocks ?? true,
     lstripBlocks: options.lstripBlocks ?? false,
   });
-  for (const [name, filter] of Object.entries(filters)) {
-    env.addFilter(name, (value: unknown, ...args: unknown[]) => {
-      if (value === undefined) throw new UndefinedVariable(`the value given to filter '${name}'`);
-      const { positional, keywords } = splitKeywords(args);
-      return filter(value, positional, keywords);
-    });
-  }
-  env.addFilter('d', (value: unknown, fallback: unknown = '', boolean = false) => (value === undefined || (boolean && !value) ? fallback : value));
+  for (const [name, filter] of Object.entries(filters)) env.addFilter(name, nunjucksFilter(name, filter));
+  for (const name of ['default', 'd']) env.addFilter(name, nunjucksFilter(name, defaultFilter, { seesUndefined: true }));
   const withTests = env as nunjucks.Environment & { addTest(name: string, test: (value: unknown, ...args: unknown[]) => boolean): void };
   for (const [name, test] of Object.entries(tests)) withTests.addTest(name, (value: unknown, ...args: unknown[]) => test(value, ...args));
   for (const [name, fn] of Object.entries(globalFunctions)) {

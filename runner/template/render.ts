@@ -1,8 +1,7 @@
 import { extname } from 'node:path';
 import { UserError, type SourceLocation } from '../errors.js';
 import { ExpressionError, UndefinedVariable, VariableCycle } from '../expression/errors.js';
-import { evalNode } from '../expression/evaluate.js';
-import { expressionFailure, parseExpression, type TemplateOrigin } from '../expression/expression.js';
+import { evaluate, expressionFailure, parseExpression, type TemplateOrigin } from '../expression/expression.js';
 import { pythonStr } from '../expression/python.js';
 import { checkHandlebars, renderHandlebars } from './handlebars.js';
 import { parseJinja, renderJinja, type JinjaOptions } from './jinja.js';
@@ -60,34 +59,39 @@ function parts(text: string): Part[] | 'statements' {
   return found;
 }
 
+const notValidTemplate = (origin: TemplateOrigin, error: unknown) =>
+  new UserError(`${origin.what} is not a valid template: ${firstLine(error)}.`, origin.loc, 'Check the {{ }} and {% %} pairs.');
+
+/** A value's parts; a {{ never closed is the user's error, named where the value was written. */
+function partsOf(text: string, origin: TemplateOrigin): Part[] | 'statements' {
+  try {
+    return parts(text);
+  } catch (error) {
+    throw notValidTemplate(origin, error);
+  }
+}
+
 /** Parse every expression in a value without evaluating it: run on every task before the first connection. */
 export function checkTemplateSyntax(text: string, origin: TemplateOrigin): void {
-  let split: Part[] | 'statements';
-  try {
-    split = parts(text);
-    if (split === 'statements') parseJinja(text);
-  } catch (error) {
-    throw new UserError(`${origin.what} is not a valid template: ${firstLine(error)}.`, origin.loc, 'Check the {{ }} and {% %} pairs.');
+  const split = partsOf(text, origin);
+  if (split === 'statements') {
+    try {
+      parseJinja(text);
+    } catch (error) {
+      throw notValidTemplate(origin, error);
+    }
+    return;
   }
-  if (split !== 'statements') for (const part of split) if (typeof part !== 'string') parseExpression(part.expression, origin);
+  for (const part of split) if (typeof part !== 'string') parseExpression(part.expression, origin);
 }
 
 /** Render a value. A value that is exactly one {{ expression }} keeps its type (list, number, boolean), as in Ansible. */
 export function renderString(text: string, scope: object, origin: TemplateOrigin): unknown {
   if (!hasTemplate(text)) return text;
-  checkTemplateSyntax(text, origin);
-  const split = parts(text);
+  const split = partsOf(text, origin);
   if (split === 'statements') return renderJinjaValue(text, scope, origin);
-  const values = split.map((part) => (typeof part === 'string' ? part : evaluateIn(part.expression, scope, origin)));
+  const values = split.map((part) => (typeof part === 'string' ? part : evaluate(part.expression, scope, origin)));
   return values.length === 1 && typeof split[0] !== 'string' ? values[0] : values.map(pythonStr).join('');
-}
-
-function evaluateIn(expression: string, scope: object, origin: TemplateOrigin): unknown {
-  try {
-    return evalNode(parseExpression(expression, origin), scope);
-  } catch (error) {
-    throw expressionFailure(error, expression, origin);
-  }
 }
 
 /** Render every string inside a value (lists and mappings included). */
