@@ -1,6 +1,6 @@
 import { chmod, readFile, stat } from 'node:fs/promises';
 import test from 'ava';
-import { debugMessages, hostResults, localInventory, recapOf, runJson, workspace } from '../../test/support/workspace.js';
+import { debugMessages, failures, hostResults, localInventory, recapOf, runJson, workspace } from '../../test/support/workspace.js';
 
 test('variable precedence: defaults < inventory < play < vars_files < role vars < task vars < set_fact < role params < extra vars', async (t) => {
   const ws = await workspace({
@@ -244,6 +244,100 @@ test('run_once, delegate_to localhost, any_errors_fatal and serial batches', asy
     if (event.type === 'host.result') open?.results.push(event.host);
     if (event.type === 'task.end') t.deepEqual(open?.results.sort(), open?.hosts, `task '${open?.name}'`);
   }
+});
+
+test('a batch that failed entirely or passed max_fail_percentage stops the run, later plays included, as in Ansible', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1', 'w2', 'w3']),
+    'rolling.yaml': `- hosts: all
+  gather_facts: false
+  serial: 2
+  max_fail_percentage: 0
+  tasks:
+    - fail: {}
+      when: inventory_hostname == 'w1'
+    - debug: { msg: "after" }
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: { msg: "next play" }
+`,
+    'tolerant.yaml': `- hosts: all
+  gather_facts: false
+  serial: 2
+  max_fail_percentage: 50
+  tasks:
+    - fail: {}
+      when: inventory_hostname == 'w1'
+    - debug: { msg: "after" }
+`,
+    'rescued.yaml': `- hosts: all
+  gather_facts: false
+  serial: 2
+  max_fail_percentage: 0
+  tasks:
+    - block:
+        - fail: {}
+          when: inventory_hostname == 'w1'
+      rescue:
+        - debug: { msg: "rescued" }
+        - fail: { msg: "the rescue gives up" }
+    - debug: { msg: "after" }
+`,
+    'whole.yaml': `- hosts: w1
+  gather_facts: false
+  tasks:
+    - fail: {}
+- hosts: m1
+  gather_facts: false
+  tasks:
+    - debug: { msg: "next play" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const rolling = await runJson(ws.dir, ['rolling.yaml']);
+  t.is(rolling.code, 2);
+  t.deepEqual(debugMessages(rolling.events, 'm1'), [], 'm1 shares the batch that passed 0%: no task after the failure');
+  t.deepEqual(debugMessages(rolling.events, 'w2'), [], 'the second batch never starts');
+  t.deepEqual(debugMessages(rolling.events, 'w3'), [], 'nor does the next play');
+  const warning = rolling.events.find((e) => e.type === 'warning' && e.message.includes('stopped the run'));
+  t.regex(warning?.type === 'warning' ? warning.message : '', /max_fail_percentage 0: 1 of 2 host\(s\) failed\); not started: w2, w3/);
+  const tolerant = await runJson(ws.dir, ['tolerant.yaml']);
+  t.deepEqual(debugMessages(tolerant.events, 'm1'), ['after'], '1 of 2 is not more than 50%');
+  t.deepEqual(debugMessages(tolerant.events, 'w3'), ['after']);
+  // A failure with a rescue waiting is not a failure yet (Ansible counts it only if the rescue fails too).
+  const rescued = await runJson(ws.dir, ['rescued.yaml']);
+  t.is(rescued.code, 2);
+  t.deepEqual(debugMessages(rescued.events, 'w1'), ['rescued']);
+  t.deepEqual(debugMessages(rescued.events, 'm1'), [], 'the rescue failed: the batch stops');
+  t.deepEqual(debugMessages(rescued.events, 'w2'), []);
+  const whole = await runJson(ws.dir, ['whole.yaml']);
+  t.deepEqual(debugMessages(whole.events, 'm1'), [], 'a play whose every host failed ends the run');
+});
+
+test("a loop over a variable that is not there is an error only when the task's when holds, as in Ansible", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "echo {{ item }}"
+      loop: "{{ never_registered.stdout_lines }}"
+      loop_control: { index_var: i }
+      when:
+        - false
+        - i > 1
+    - debug: { msg: "reached" }
+    - command: "echo {{ item }}"
+      loop: "{{ never_registered.stdout_lines }}"
+      when: true
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['reached'], 'the first loop was skipped, not an error');
+  t.is(run.code, 2);
+  t.regex(failures(run.events).join('\n'), /undefined variable 'never_registered/);
 });
 
 test('tags, skip-tags, --role, --start-at-task and --list-tasks select the same tasks', async (t) => {

@@ -34,8 +34,12 @@ export interface RunState {
  * before the next task starts; a failed or unreachable host drops out of the rest of the play.
  */
 export class PlayRunner {
-  private aborted = false;
+  /** Why the batch stops (any_errors_fatal, max_fail_percentage): no more tasks start in it. */
+  private aborted: string | undefined;
   private batch: HostState[] = [];
+  private targets: string[] = [];
+  /** Hosts inside a block with a rescue (how deep): a failure there is not final, as in Ansible. */
+  private readonly rescuable = new Map<HostState, number>();
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly vars: VarsContext;
 
@@ -49,6 +53,8 @@ export class PlayRunner {
       hosts: state.hosts,
       play,
       playHosts: () => this.batch.filter((host) => host.active).map((host) => host.name),
+      playHostsAll: () => this.targets,
+      playBatch: () => this.batch.map((host) => host.name),
       extraVars: state.extraVars,
       playbookDir: state.playbookDir,
       check: state.check,
@@ -56,16 +62,23 @@ export class PlayRunner {
     };
   }
 
-  async run(hostNames: string[]): Promise<void> {
+  /**
+   * Runs the play; resolves with a reason to stop the whole run (later batches and plays), as
+   * Ansible stops when a batch failed entirely, any_errors_fatal fired or max_fail_percentage was
+   * passed.
+   */
+  async run(hostNames: string[]): Promise<string | undefined> {
+    this.targets = hostNames;
     const hosts = hostNames.map((name) => this.state.hosts.get(name)!).filter((host) => host.active);
     // Every target failed or was unreachable in an earlier play: nothing left to run, as in Ansible.
     if (hosts.length === 0) {
       await this.state.emit({ type: 'warning', message: `play '${this.play.name}': no hosts left (all failed or unreachable earlier), skipping` });
-      return;
+      return undefined;
     }
-    for (const batch of batches(hosts, this.play.serial)) {
+    const all = batches(hosts, this.play.serial);
+    for (const [index, batch] of all.entries()) {
       this.batch = batch;
-      this.aborted = false;
+      this.aborted = undefined;
       await this.state.emit({ type: 'play.start', name: this.play.name, hosts: batch.map((host) => host.name) });
       await this.gatherFacts();
       for (const section of [this.play.preTasks, this.play.tasks, this.play.postTasks]) {
@@ -74,14 +87,19 @@ export class PlayRunner {
       }
       await this.state.emit({ type: 'play.end', name: this.play.name });
       batch.forEach((host) => (host.ended = false));
-      // As in Ansible: when every host of a batch failed, the later batches do not start.
-      if (batch.every((host) => !host.active)) break;
+      const stop = this.aborted ?? (batch.every((host) => !host.active) ? 'every host of the batch failed' : undefined);
+      if (stop) {
+        const untouched = all.slice(index + 1).flat();
+        const rest = untouched.length ? `; not started: ${untouched.map((host) => host.name).join(', ')}` : '';
+        return `play '${this.play.name}' stopped the run (${stop})${rest}`;
+      }
     }
+    return undefined;
   }
 
   /** The hosts of a set that still run tasks. */
   private active(hosts: HostState[] = this.batch): HostState[] {
-    return this.aborted ? [] : hosts.filter((host) => host.active);
+    return this.aborted !== undefined ? [] : hosts.filter((host) => host.active);
   }
 
   private wants(task: Task): boolean {
@@ -135,9 +153,15 @@ export class PlayRunner {
   /** block, then rescue for the hosts that failed in it, then always for every host that entered. */
   private async runBlock(block: Extract<Item, { kind: 'block' }>, hosts: HostState[]): Promise<void> {
     const entered = this.active(hosts);
-    await this.runItems(block.block, entered);
+    const guarded = block.rescue.length > 0;
+    if (guarded) entered.forEach((host) => this.rescuable.set(host, (this.rescuable.get(host) ?? 0) + 1));
+    try {
+      await this.runItems(block.block, entered);
+    } finally {
+      if (guarded) entered.forEach((host) => this.rescuable.set(host, this.rescuable.get(host)! - 1));
+    }
     const failed = entered.filter((host) => host.failed && !host.unreachable);
-    if (block.rescue.length > 0 && failed.length > 0) {
+    if (guarded && failed.length > 0 && this.aborted === undefined) {
       for (const host of failed) {
         host.failed = false;
         host.stats.failed--;
@@ -171,7 +195,7 @@ export class PlayRunner {
         this.limit(async () => {
           const started = Date.now();
           const outcome = await runTaskOnHost(task, host, context);
-          if (outcome.status === 'failed' && !outcome.ignored) anyFailed = true;
+          if (outcome.status === 'failed' && !outcome.ignored && !this.rescued(host)) anyFailed = true;
           if (outcome.status === 'changed') this.notify(task, host);
           await this.report(task.id, names.get(host.name)!.join(' | '), task.module, host, outcome, started);
         }),
@@ -180,7 +204,23 @@ export class PlayRunner {
     if (runOnce) this.shareRunOnce(task, hosts);
     await this.state.emit({ type: 'task.end', id: task.id });
     const fatal = task.anyErrorsFatal ?? this.play.anyErrorsFatal;
-    if (anyFailed && isTruthy(fatal)) this.aborted = true;
+    if (anyFailed && isTruthy(fatal)) this.aborted = `any_errors_fatal: '${task.name}' failed`;
+    this.checkFailPercentage();
+  }
+
+  /** Whether a failure of this host now leads to a rescue (so it does not count yet). */
+  private rescued(host: HostState): boolean {
+    return (this.rescuable.get(host) ?? 0) > 0;
+  }
+
+  /** max_fail_percentage: more failed hosts in the batch than the share allowed stops it (Ansible: 'greater than'). */
+  private checkFailPercentage(): void {
+    const allowed = this.play.maxFailPercentage;
+    if (allowed === undefined || this.aborted) return;
+    const failed = this.batch.filter((host) => host.unreachable || (host.failed && !this.rescued(host))).length;
+    if (failed > 0 && (failed / this.batch.length) * 100 > allowed) {
+      this.aborted = `max_fail_percentage ${allowed}: ${failed} of ${this.batch.length} host(s) failed`;
+    }
   }
 
   /**

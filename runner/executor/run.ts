@@ -102,7 +102,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
         await emit({ type: 'warning', message: `play '${play.name}': no hosts matched, skipping` });
         continue;
       }
-      await new PlayRunner(
+      const stopped = await new PlayRunner(
         {
           inventory,
           hosts,
@@ -119,6 +119,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
         },
         play,
       ).run(targets);
+      if (stopped) {
+        await emit({ type: 'warning', message: stopped });
+        break;
+      }
     }
   } finally {
     await pool.closeAll();

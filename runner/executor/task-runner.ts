@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { conditionsHold } from '../conditions/conditions.js';
 import { OMIT } from '../expression/globals.js';
+import type { TemplateOrigin } from '../expression/expression.js';
 import { isTruthy } from '../expression/python.js';
 import { UnreachableError, type Become, type Connection } from '../connection/connection.js';
 import { formatLocation, UserError } from '../errors.js';
@@ -53,10 +54,10 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
     delegatedTo = task.delegateTo !== undefined ? String(renderString(task.delegateTo, base, what('delegate_to'))) : undefined;
     let result: ModuleResult;
     let items: ItemOutcome[] | undefined;
-    if (task.loop === undefined) {
-      result = conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
+    const loop = task.loop === undefined ? undefined : renderLoop(task, base, what);
+    if (task.loop === undefined || loop === SKIPPED) {
+      result = loop !== SKIPPED && conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
     } else {
-      const loop = renderDeep(task.loop, base, what('loop'));
       if (!Array.isArray(loop))
         throw new UserError(`'loop' of task '${task.name}' must be a list, not ${typeof loop}.`, task.loc, 'Give a YAML list or a variable holding one.');
       const results: ModuleResult[] = [];
@@ -94,6 +95,28 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       const msg = `${formatLocation(error.loc)}: ${error.message} ${error.hint ?? ''}`.trim();
       return { status: 'failed', ignored: false, result: { failed: true, msg }, msg, delegatedTo, noLog };
     }
+    throw error;
+  }
+}
+
+const SKIPPED = Symbol('skipped');
+
+/**
+ * The task's loop items. As in Ansible, a loop that cannot be rendered (a variable of a block
+ * that will not run) matters only if the task would run: its when is judged first, without the
+ * loop variable, and when it is false the task is skipped instead.
+ */
+function renderLoop(task: Task, base: Vars, what: (key: string) => TemplateOrigin): unknown {
+  try {
+    return renderDeep(task.loop, base, what('loop'));
+  } catch (error) {
+    let skip = false;
+    try {
+      skip = !conditionsHold(task.when, base, what('when'));
+    } catch {
+      // The when needs the loop variable: the loop's own error is the one to report.
+    }
+    if (skip) return SKIPPED;
     throw error;
   }
 }

@@ -12,6 +12,10 @@ export interface VarsContext {
   hosts: ReadonlyMap<string, HostState>;
   play: Play;
   playHosts: () => string[];
+  /** Every host the play targets (after --limit), in all its batches. */
+  playHostsAll: () => string[];
+  /** The hosts of the current serial batch. */
+  playBatch: () => string[];
   extraVars: Vars;
   playbookDir: string;
   check: boolean;
@@ -57,6 +61,8 @@ function magicVars(ctx: VarsContext, host: HostState): Vars {
     first_in: new Lazy(() => firstInView(ctx)),
     play_hosts: new Lazy(() => ctx.playHosts()),
     ansible_play_hosts: new Lazy(() => ctx.playHosts()),
+    ansible_play_hosts_all: new Lazy(() => ctx.playHostsAll()),
+    ansible_play_batch: new Lazy(() => ctx.playBatch()),
     ansible_check_mode: ctx.check,
     ansible_diff_mode: ctx.diff,
     playbook_dir: ctx.playbookDir,

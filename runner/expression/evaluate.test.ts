@@ -28,6 +28,11 @@ test('comparisons, and/or/not, literals', (t) => {
   t.true(holds('True and not False'));
   t.true(holds('nested.list[0].v == "x" and nested["list"][0]["v"] == "x"'));
   t.true(holds('nodes[-1] == "w1"'));
+  // Python's and/or give the operand that decided, which values rely on ('' or default).
+  t.is(evaluate("'' or name", vars, origin), 'm1');
+  t.is(evaluate("name or 'other'", vars, origin), 'm1');
+  t.deepEqual(evaluate('[] and name', vars, origin), []);
+  t.is(evaluate('name and count', vars, origin), 3);
 });
 
 test('in / not in on strings, lists and mappings', (t) => {
@@ -52,6 +57,15 @@ test('filters: default, length, bool, int, first, join', (t) => {
   t.is(evaluate("'42' | int + 1", vars, origin), 43);
   t.is(evaluate("nodes | join(',')", vars, origin), 'm1,w1');
   t.is(evaluate('nodes | first', vars, origin), 'm1');
+});
+
+test("Ansible's extract and expanduser filters", (t) => {
+  const scope = { hosts: { h1: { ansible_host: '10.0.0.1', port: { ssh: 22 } } }, names: ['h1'] };
+  t.deepEqual(evaluate("names | map('extract', hosts, 'ansible_host') | list", scope, origin), ['10.0.0.1']);
+  t.is(evaluate("'h1' | extract(hosts, ['port', 'ssh'])", scope, origin), 22);
+  t.throws(() => evaluate("'h9' | extract(hosts)", scope, origin), { message: /h9/ });
+  t.is(evaluate("'~/backups' | expanduser", scope, origin), `${process.env.HOME}/backups`);
+  t.is(evaluate("'/a/~b' | expanduser", scope, origin), '/a/~b');
 });
 
 test('Python truthiness: empty strings and lists and "false" strings are false', (t) => {

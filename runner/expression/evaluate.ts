@@ -79,10 +79,15 @@ function binary(node: Expression, scope: Scope): unknown {
   const left = node.left as Expression;
   const right = node.right as Expression;
   switch (op) {
-    case 'and':
-      return isTruthy(evalNode(left, scope)) && isTruthy(evalNode(right, scope));
-    case 'or':
-      return isTruthy(evalNode(left, scope)) || isTruthy(evalNode(right, scope));
+    // As in Python: the operand that decided, not a boolean ('' or 'x' is 'x').
+    case 'and': {
+      const first = evalNode(left, scope);
+      return isTruthy(first) ? evalNode(right, scope) : first;
+    }
+    case 'or': {
+      const first = evalNode(left, scope);
+      return isTruthy(first) ? first : evalNode(right, scope);
+    }
     case 'is':
     case 'is not':
       return applyTest(left, right, scope) === (op === 'is');

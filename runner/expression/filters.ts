@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
 import { posix } from 'node:path';
 import { quote } from 'shlex';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
@@ -90,6 +91,16 @@ const sortKeys = (value: unknown): unknown =>
 const hash = (algorithm: string) => (value: unknown) => createHash(algorithm).update(String(value)).digest('hex');
 
 /** map(attribute='x') picks an attribute of each item; map('name', args) runs a filter on each. */
+/** Ansible's extract: container[item], then each of morekeys ('h1' | extract(hostvars, 'ansible_host')). */
+const extract: Filter = (value, [container, morekeys]) => {
+  const keys = morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys];
+  return [value, ...keys].reduce<unknown>((found, key) => {
+    const next = found !== null && typeof found === 'object' ? (found as Record<string, unknown>)[String(key)] : undefined;
+    if (next === undefined) throw new UndefinedVariable(`${pythonStr(value)}${keys.map((k) => `.${pythonStr(k)}`).join('')}`);
+    return next;
+  }, container);
+};
+
 const map: Filter = (value, [name, ...rest], kw) => {
   const items = needList('map', value);
   if (kw.attribute !== undefined) {
@@ -112,6 +123,7 @@ export const defaultFilter: Filter = (value, [fallback, boolean], kw) =>
 /** Jinja's built-in filters and Ansible's most used ones. */
 export const filters: Record<string, Filter> = {
   map,
+  extract,
   length: (value) => (typeof value === 'string' || Array.isArray(value) ? value.length : isMapping(value) ? Object.keys(value).length : 0),
   count: (value, args, kw) => filters.length(value, args, kw),
   bool: (value) => (typeof value === 'string' ? ['true', 'yes', 'on', '1', 'y', 't'].includes(value.trim().toLowerCase()) : Boolean(value)),
@@ -197,6 +209,8 @@ export const filters: Record<string, Filter> = {
   to_yaml: (value) => toYaml(value),
   to_nice_yaml: (value, _args, kw) => toYaml(value, { indent: Number(kw.indent ?? 4) }),
   basename: (value) => posix.basename(pythonStr(value)),
+  // Ansible's filters run on the controller: '~' is this machine's home.
+  expanduser: (value) => pythonStr(value).replace(/^~(?=$|\/)/, homedir()),
   dirname: (value) => posix.dirname(pythonStr(value)),
   splitext: (value) => {
     const extension = posix.extname(pythonStr(value));

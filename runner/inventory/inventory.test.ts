@@ -60,4 +60,11 @@ test('host patterns: union, intersection, exclusion, globs, unknown words', asyn
   t.deepEqual(hosts('w*'), ['w1', 'w2', 'w3']);
   t.deepEqual(hosts('m1,w3'), ['m1', 'w3']);
   t.deepEqual(matchHosts(inventory, 'mastr').unmatched, ['mastr']);
+  // Subscripts as Ansible reads them: the end of a range is included.
+  t.deepEqual(hosts('worker[0]'), ['w1']);
+  t.deepEqual(hosts('worker[-1]'), ['w3']);
+  t.deepEqual(hosts('worker[1:]'), ['w2', 'w3']);
+  t.deepEqual(hosts('worker[0:1]:master'), ['m1', 'w1', 'w2']);
+  t.deepEqual(hosts('master[1:]'), [], 'a range past the end is empty');
+  t.deepEqual(matchHosts(inventory, 'worker[7]').unmatched, ['worker[7]']);
 });

@@ -13,6 +13,7 @@ import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
 import modprobe from './modprobe.js';
 import type { ModuleDeclaration } from './module.js';
+import preflight from './preflight.js';
 import service from './service.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
@@ -42,6 +43,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     kubeconfigMerge,
     lineinfile,
     modprobe,
+    preflight,
     service,
     setFact,
     shell,

@@ -23,6 +23,7 @@ interface RawPlay {
   handlers?: unknown[];
   serial?: number | string | Array<number | string>;
   any_errors_fatal?: boolean | string;
+  max_fail_percentage?: number;
   environment?: Record<string, unknown>;
   tags?: string | string[];
   no_log?: boolean | string;
@@ -75,6 +76,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     postTasks: section('post_tasks'),
     handlers: [...roles.flatMap((role) => role.handlers), ...section('handlers').filter((item): item is Task => item.kind === 'task')],
     serial: raw.serial === undefined ? undefined : list(raw.serial),
+    maxFailPercentage: raw.max_fail_percentage,
     anyErrorsFatal: raw.any_errors_fatal ?? false,
     loc: source.locate(path),
   };

@@ -79,6 +79,8 @@ export interface Play {
   postTasks: Item[];
   handlers: Task[];
   serial?: Array<number | string>;
+  /** Ansible's max_fail_percentage: more failed hosts than this share of a batch stops the run. */
+  maxFailPercentage?: number;
   anyErrorsFatal: boolean | string;
   loc: SourceLocation;
 }

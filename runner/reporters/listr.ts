@@ -1,6 +1,7 @@
 import { color, figures, Listr, ListrDefaultRendererLogLevels, type ListrTaskWrapper } from 'listr2';
 import type { Reporter, RunEvent } from '../executor/events.js';
 import { DriftSummary } from './drift.js';
+import { PreflightTable } from './preflight.js';
 import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
 type HostResult = Extract<RunEvent, { type: 'host.result' }>;
@@ -20,6 +21,7 @@ interface OpenTask {
 export class ListrReporter implements Reporter {
   private open?: OpenTask;
   private readonly drift = new DriftSummary();
+  private readonly preflight = new PreflightTable();
 
   constructor(
     private readonly write: (line: string) => void,
@@ -28,6 +30,7 @@ export class ListrReporter implements Reporter {
 
   async handle(event: RunEvent): Promise<void> {
     this.drift.see(event);
+    this.preflight.see(event);
     switch (event.type) {
       case 'playbook.start':
         if (event.check) this.write('(check mode: nothing will be changed)');
@@ -59,6 +62,7 @@ export class ListrReporter implements Reporter {
         this.write(`\n${heading('PLAY RECAP')}`);
         recapLines(event.hosts).forEach((line) => this.write(line));
         this.drift.lines(Object.keys(event.hosts)).forEach((line) => this.write(line));
+        this.preflight.lines().forEach((line) => this.write(line));
         break;
       case 'playbook.end':
         this.write(`\nfinished in ${seconds(event.durationMs)}`);

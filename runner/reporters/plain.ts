@@ -1,10 +1,12 @@
 import type { Reporter, RunEvent } from '../executor/events.js';
 import { DriftSummary } from './drift.js';
+import { PreflightTable } from './preflight.js';
 import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
 /** Ansible-style lines, for logs, CI and any output that is not a terminal. */
 export class PlainReporter implements Reporter {
   private readonly drift = new DriftSummary();
+  private readonly preflight = new PreflightTable();
 
   constructor(
     private readonly write: (line: string) => void,
@@ -13,6 +15,7 @@ export class PlainReporter implements Reporter {
 
   handle(event: RunEvent): void {
     this.drift.see(event);
+    this.preflight.see(event);
     switch (event.type) {
       case 'playbook.start':
         if (event.check) this.write('(check mode: nothing will be changed)');
@@ -42,6 +45,7 @@ export class PlainReporter implements Reporter {
         this.write(`\n${heading('PLAY RECAP')}`);
         recapLines(event.hosts).forEach((line) => this.write(line));
         this.drift.lines(Object.keys(event.hosts)).forEach((line) => this.write(line));
+        this.preflight.lines().forEach((line) => this.write(line));
         break;
       case 'playbook.end':
         this.write(`\nfinished in ${seconds(event.durationMs)} (exit code ${event.exitCode})`);

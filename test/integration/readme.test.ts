@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
 import { processExists, runCaptured, type Captured } from '../support/proc.js';
 import { readmeCommands } from '../support/readme.js';
+import { doubleOfVersion } from '../support/site-fixture.js';
 import { renderTerminal, runInTerminal } from '../support/terminal.js';
 
 // README, followed word by word on a fresh copy of the project, as a newcomer would: every command
@@ -185,6 +186,34 @@ test.serial('the shipped inventory.yaml, edited as README says, then every "Runn
   for (const output of [changedKey, unknown, accepted, check, app, withSecrets]) t.false(`${output.stdout}${output.stderr}`.includes(password.stdout));
   const metrics = await readme('sudo k3s kubectl -n kube-system get deployment metrics-server', { onMaster: true });
   t.is(metrics.code, 0, metrics.stderr);
+
+  // Day two, as README says: the doctor, drift, a backup and its restore, an upgrade.
+  const doctor = await readme('npx run-playbook doctor.yaml');
+  t.is(doctor.code, 0, doctor.stdout);
+  t.regex(doctor.stdout, /^0 failed, \d+ warning\(s\), \d+ ok$/m);
+  const drift = await readme('npx run-playbook site.yaml --check --diff --detailed-exitcodes');
+  t.is(drift.code, 0, drift.stdout);
+  t.regex(drift.stdout, /^worker2: in sync$/m);
+  const backup = await readme('npx run-playbook backup.yaml');
+  t.is(backup.code, 0, backup.stdout);
+  const backups = join(home, '.local', 'share', 'k3s-playbook', 'backups', 'k3s-playbook');
+  t.is(readdirSync(backups).length, 1, 'in backup_dir, under your home');
+  const restore = await readme('npx run-playbook restore.yaml');
+  t.is(restore.code, 0, restore.stdout);
+  // The new version, as README says: k3s_version in inventory.yaml (and, on the rehearsal, its
+  // offline K3s double of that version in place of the one lab/group_vars names).
+  const newer = await doubleOfVersion(work, 'v1.31.5+k3s1');
+  writeFileSync(
+    join(copy, 'inventory.yaml'),
+    readFileSync(join(copy, 'inventory.yaml'), 'utf8').replace('  vars:\n', '  vars:\n    k3s_version: v1.31.5+k3s1\n'),
+  );
+  const groupVars = join(copy, 'group_vars', 'all.yaml');
+  writeFileSync(groupVars, readFileSync(groupVars, 'utf8').replace(/^k3s_offline_binary: .*$/m, `k3s_offline_binary: ${newer}`));
+  const upgrade = await readme('npx run-playbook upgrade.yaml');
+  t.is(upgrade.code, 0, upgrade.stdout);
+  for (const host of ['master1', 'worker1', 'worker2']) t.regex(upgrade.stdout, recap(host, 'changed=[1-9]'));
+  const versions = await sh('LAB=rehearse bash test/lab/lab.sh exec 1 k3s kubectl get nodes');
+  t.is(versions.stdout.match(/ v1\.31\.5\+k3s1$/gm)?.length, 3, versions.stdout);
 
   const resetWorker = await readme('npx run-playbook reset.yaml --limit <worker>', { fill: { '<worker>': 'worker2' } });
   t.is(resetWorker.code, 0, resetWorker.stdout);

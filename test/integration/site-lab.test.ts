@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import test from 'ava';
-import { parse, stringify } from 'yaml';
-import { serveDirectory } from '../support/http-fixture.js';
+import { parse } from 'yaml';
+import { chartIndex, CHART_VERSION, prepareSiteFixture } from '../support/site-fixture.js';
 import { runCaptured } from '../support/proc.js';
 import { startLab, type Lab } from '../support/lab.js';
 import type { RunEvent } from '../../runner/executor/events.js';
@@ -20,20 +20,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
 let lab: Lab;
 let work: string;
-let fixture: Awaited<ReturnType<typeof serveDirectory>>;
+let fixture: Awaited<ReturnType<typeof prepareSiteFixture>>['fixture'];
 let vars: string[];
-
-const CHART_VERSION = (parse(readFileSync(join(ROOT, 'roles', 'monitoring', 'defaults', 'main.yaml'), 'utf8')) as { kps_chart_version: string })
-  .kps_chart_version;
-
-/** A chart repository's index.yaml listing these versions of kube-prometheus-stack. */
-const chartIndex = (versions: string[]) =>
-  stringify({
-    apiVersion: 'v1',
-    entries: {
-      'kube-prometheus-stack': versions.map((version) => ({ name: 'kube-prometheus-stack', version, urls: [`kube-prometheus-stack-${version}.tgz`] })),
-    },
-  });
 
 test.before(async () => {
   if (!existsSync('/sys/module/printk')) throw new Error('this kernel has no /sys/module/printk, which the boot-module test uses');
@@ -43,43 +31,7 @@ test.before(async () => {
   // Some installers leave a hostname in upper case; K3s names the node in lower case (h3-worker).
   await lab.exec(3, 'sh', '-c', 'hostname H3-Worker && echo "127.0.1.1 H3-Worker" >> /etc/hosts');
   work = await mkdtemp(join(tmpdir(), 'k3s-playbook-site-'));
-  // The Helm "release" the helm role downloads: a tarball like get.helm.sh's, holding the double.
-  await mkdir(join(work, 'served', 'linux-amd64'), { recursive: true });
-  await copyFile(join(ROOT, 'test', 'doubles', 'k3s'), join(work, 'served', 'linux-amd64', 'helm'));
-  await run('tar', ['-czf', 'helm-v3.16.4-linux-amd64.tar.gz', 'linux-amd64'], { cwd: join(work, 'served') });
-  const sha = createHash('sha256')
-    .update(await readFile(join(work, 'served', 'helm-v3.16.4-linux-amd64.tar.gz')))
-    .digest('hex');
-  // K3s' images archive, as an air-gapped install ships it (the double imports no images).
-  await writeFile(join(work, 'k3s-airgap-images-amd64.tar.zst'), 'images\n');
-  await writeFile(
-    join(work, 'served', 'metrics-server.yaml'),
-    'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: metrics-server, namespace: kube-system, labels: { from: manifest } }\n',
-  );
-  // The chart repository Helm reads: an index.yaml with the pinned chart version.
-  await mkdir(join(work, 'served', 'charts'));
-  await writeFile(join(work, 'served', 'charts', 'index.yaml'), chartIndex([CHART_VERSION]));
-  fixture = await serveDirectory(join(work, 'served'), lab.controllerIp);
-  await writeFile(
-    join(work, 'lab-vars.yaml'),
-    [
-      'k3s_install_source: offline',
-      `k3s_offline_binary: ${ROOT}/test/doubles/k3s`,
-      `k3s_offline_installer: ${ROOT}/test/doubles/install.sh`,
-      `k3s_offline_images: ${work}/k3s-airgap-images-amd64.tar.zst`,
-      `helm_download_url: ${fixture.url}`,
-      `helm_checksums: { amd64: ${sha} }`,
-      `kubeconfig_controller_path: ${work}/kubeconfig`,
-      `helm_repos: [{ name: prometheus-community, url: "${fixture.url}/charts" }]`,
-      // K3s without its metrics-server: the app role installs it from the manifest (served here).
-      'k3s_server_extra_config: { disable: [metrics-server] }',
-      `metrics_server_manifest_url: ${fixture.url}/metrics-server.yaml`,
-      // The lab hosts share this machine's kernel: a module built into every kernel (it is under
-      // /sys/module already), so os-prep loads nothing, yet writes its boot file.
-      'os_prep_kernel_modules: [printk]',
-      'k3s_join_retries: 10',
-    ].join('\n'),
-  );
+  ({ fixture } = await prepareSiteFixture(lab, work));
   vars = ['-i', lab.inventory, '-e', `@${join(work, 'lab-vars.yaml')}`];
 });
 
@@ -170,7 +122,7 @@ test.serial('site.yaml converges: nodes Ready, app on every node, Grafana and Pr
   t.is(kubeconfig.clusters[0].cluster.server, `https://${lab.hostIp(1)}:6443`);
   t.is(((await stat(join(work, 'kubeconfig'))).mode & 0o777).toString(8), '600');
   t.true(hostResults(first.events).some((e) => /every inventory host is a Ready node/.test(e.task) && e.status === 'ok'));
-  t.regex(await lab.exec(1, 'k3s', 'kubectl', 'get', 'nodes'), /^h3-worker Ready$/m, "the upper-case hostname's node, by K3s' lower-case name");
+  t.regex(await lab.exec(1, 'k3s', 'kubectl', 'get', 'nodes'), /^h3-worker Ready /m, "the upper-case hostname's node, by K3s' lower-case name");
   // Through the active firewalls: h2 joined h1 on 6443/tcp and the app answered on h2's NodePort.
   // As K3s documents for ufw: its ports, node-exporter's 9100, and all traffic from the pod and service networks.
   const nodeRules = ['8472/udp', '10250/tcp', '9100/tcp', '30080/tcp', '30090/tcp', '30100/tcp', 'from 10.42.0.0/16', 'from 10.43.0.0/16'];
@@ -205,7 +157,7 @@ test.serial('--role app runs that role alone on a converged cluster', async (t) 
   const app = await site('--role', 'app');
   t.is(app.code, 0, app.err);
   const roles = new Set(app.events.flatMap((e) => (e.type === 'task.start' && e.name !== 'Gathering Facts' ? [e.role] : [])));
-  t.deepEqual([...roles], ['app'], 'its dependency (cluster) holds settings only');
+  t.deepEqual([...roles], ['cluster', 'app'], 'its dependency (cluster) adds only its inventory check');
   t.deepEqual(changedTasks(app.events), []);
 });
 
@@ -314,6 +266,23 @@ test.serial('verify needs no facts of other hosts: --role verify alone, and with
     ['h1 ok', 'h2 ok', 'h3 ok'],
   );
   t.notRegex(JSON.stringify(verify.events), /undefined variable/);
+});
+
+test.serial('with one master the backup is a copy of the SQLite datastore; a restore brings back a deleted object', async (t) => {
+  await lab.exec(1, 'k3s', 'kubectl', 'create', 'secret', 'generic', 'sqlite-kept', '--from-literal=a=b');
+  const backup = await runJson(ROOT, ['backup.yaml', ...vars]);
+  t.is(backup.code, 0, failures(backup.events).join('\n'));
+  const [name] = await readdir(join(work, 'backups'));
+  t.regex(await readFile(join(work, 'backups', name, 'backup.yaml'), 'utf8'), /^datastore: sqlite$/m);
+  // SQLite's online backup makes a database file, readable as one.
+  t.is((await readFile(join(work, 'backups', name, 'snapshot'))).subarray(0, 15).toString(), 'SQLite format 3');
+  await lab.exec(1, 'k3s', 'kubectl', 'delete', 'secret', 'sqlite-kept');
+  const restore = await runJson(ROOT, ['restore.yaml', ...vars, '-e', `backup=${name}`]);
+  t.is(restore.code, 0, failures(restore.events).join('\n'));
+  t.regex(await lab.exec(1, 'k3s', 'kubectl', 'get', 'secret', 'sqlite-kept', '-o', 'name'), /sqlite-kept/);
+  // The cluster serves as before: the workers are Ready again.
+  const ready = await runJson(ROOT, ['site.yaml', ...vars, '--role', 'verify']);
+  t.is(ready.code, 0, failures(ready.events).join('\n'));
 });
 
 test.serial('reset.yaml removes K3s from a worker; a wrong join token then fails with a clear message', async (t) => {

@@ -1,0 +1,223 @@
+import Type, { type Static } from 'typebox';
+import { parsePreflight, preflightCommand, type PreflightReading } from '../facts/preflight.js';
+import { shellQuote } from '../shell/quote.js';
+import { defineModule } from './module.js';
+
+const preflightArgs = Type.Object(
+  {
+    role: Type.Enum(['server', 'agent'], { description: 'What the host is to be: a K3s server (a master) or an agent (a worker).' }),
+    address: Type.String({ description: "The host's own address (its node-ip), left out of the peers it probes." }),
+    masters: Type.Array(Type.String(), {
+      default: [],
+      description: "Every master's address: their API port 6443 (and etcd's 2379-2380 between several masters) must be reachable.",
+    }),
+    workers: Type.Array(Type.String(), { default: [], description: "Every worker's address: their kubelet port 10250 must be reachable." }),
+    node_ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
+      default: [],
+      description: 'NodePorts the cluster will serve on every node: they must be free.',
+    }),
+    hostnames: Type.Array(Type.String(), {
+      default: [],
+      description: "Every host's hostname (K3s names nodes by them): this host's must be unique among them.",
+    }),
+    min_memory_mb: Type.Integer({ minimum: 0, default: 1800, description: 'Memory below this fails (MB, as /proc/meminfo counts it).' }),
+    min_disk_mb: Type.Integer({ minimum: 0, default: 2048, description: 'Free space on /var/lib below this fails (MB).' }),
+    warn_disk_mb: Type.Integer({ minimum: 0, default: 10240, description: 'Free space on /var/lib below this warns (MB).' }),
+    max_clock_skew: Type.Number({ minimum: 0, default: 2, description: "Seconds the host's clock may differ from this machine's (so from the other hosts')." }),
+    k3s_version: Type.String({ default: '', description: 'The K3s version the cluster is to run: an installed K3s of another version warns.' }),
+    show: Type.Enum(['all', 'problems'], {
+      default: 'all',
+      description: 'Which checks the table after the recap shows: all, or only those that warn or fail.',
+    }),
+    firewall_opened: Type.Boolean({
+      default: false,
+      description: "Whether os-prep will open K3s' ports in ufw (os_prep_firewall: open): then a port blocked now only warns.",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+type PreflightArgs = Static<typeof preflightArgs>;
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+/** One line of the doctor's table: what was checked, how it went, what was seen and how to fix it. */
+export interface Check {
+  check: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+}
+/** A TCP connection from this host to a peer: 'open' (answered), 'closed' (refused: reachable, nothing listens), 'filtered' (no answer). */
+export interface Probe {
+  address: string;
+  port: number;
+  outcome: 'open' | 'closed' | 'filtered';
+}
+
+const ARCHITECTURES: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm' };
+
+/** The ports K3s needs free on a host of this role. */
+export function requiredPorts(args: Pick<PreflightArgs, 'role' | 'masters' | 'node_ports'>): Array<{ port: number; proto: 'tcp' | 'udp'; what: string }> {
+  const server = args.role === 'server';
+  return [
+    ...(server ? [{ port: 6443, proto: 'tcp' as const, what: 'API server' }] : []),
+    ...(server && args.masters.length > 1 ? [2379, 2380].map((port) => ({ port, proto: 'tcp' as const, what: 'etcd' })) : []),
+    { port: 10250, proto: 'tcp', what: 'kubelet' },
+    { port: 8472, proto: 'udp', what: 'flannel VXLAN' },
+    ...args.node_ports.map((port) => ({ port, proto: 'tcp' as const, what: 'NodePort' })),
+  ];
+}
+
+/** The peers' ports this host must reach: masters' API (and etcd between masters), every node's kubelet. */
+export function reachTargets(args: Pick<PreflightArgs, 'role' | 'address' | 'masters' | 'workers'>): Array<{ address: string; port: number }> {
+  const others = (list: string[]) => list.filter((address) => address !== args.address);
+  const etcd = args.role === 'server' && args.masters.length > 1 ? [2379, 2380] : [];
+  return [
+    ...others(args.masters).flatMap((address) => [6443, ...etcd, 10250].map((port) => ({ address, port }))),
+    ...others(args.workers).map((address) => ({ address, port: 10250 })),
+  ];
+}
+
+/** The doctor's verdicts for one host, from what was read there; a pure function of its inputs. */
+export function preflightChecks(reading: PreflightReading, args: PreflightArgs, skew: number, probes: Probe[]): Check[] {
+  const checks: Check[] = [];
+  const add = (check: string, status: CheckStatus, detail: string, fix?: string) => checks.push({ check, status, detail, ...(status === 'ok' ? {} : { fix }) });
+  add(
+    'ssh and sudo',
+    reading.uid === 0 ? 'ok' : 'fail',
+    reading.uid === 0 ? 'logged in; tasks run as root' : `tasks run as uid ${reading.uid}, not root`,
+    'Give the login user sudo rights (the roles need root).',
+  );
+  const knownOs = ['ubuntu', 'debian'].includes(reading.osId);
+  add('operating system', knownOs ? 'ok' : 'warn', reading.osName, 'The roles are made for Ubuntu and Debian (apt, ufw); others may need changes.');
+  const arch = ARCHITECTURES[reading.arch];
+  add('architecture', arch ? 'ok' : 'fail', arch ? `${reading.arch} (K3s ${arch})` : reading.arch, 'K3s is released for amd64, arm64 and arm (armv7) only.');
+  const role = args.role === 'server' ? 'a master' : 'a worker';
+  add(
+    'memory',
+    reading.memMb >= args.min_memory_mb ? 'ok' : 'fail',
+    `${reading.memMb} MB`,
+    `${role} needs at least ${args.min_memory_mb} MB (K3s: 2 GB for a server, 512 MB for an agent); give it more memory${args.role === 'server' ? ', or make it a worker' : ''}.`,
+  );
+  const diskStatus: CheckStatus = reading.diskMb < args.min_disk_mb ? 'fail' : reading.diskMb < args.warn_disk_mb ? 'warn' : 'ok';
+  add(
+    'disk',
+    diskStatus,
+    `${reading.diskMb} MB free on /var/lib`,
+    `K3s keeps images and data under /var/lib/rancher: free space there (at least ${args.warn_disk_mb} MB is comfortable).`,
+  );
+  add(
+    'swap',
+    reading.swapMb === 0 ? 'ok' : 'warn',
+    reading.swapMb === 0 ? 'off' : `${reading.swapMb} MB of swap`,
+    "Kubernetes' memory limits and evictions assume no swap: swapoff -a, and remove swap from /etc/fstab.",
+  );
+  const memoryCgroup = /\bmemory\b/.test(reading.cgroup);
+  add(
+    'cgroups',
+    memoryCgroup ? 'ok' : 'fail',
+    reading.cgroup || 'none',
+    'K3s needs the memory cgroup: on a Raspberry Pi add "cgroup_memory=1 cgroup_enable=memory" to the kernel command line (cmdline.txt) and reboot.',
+  );
+  add(
+    'clock',
+    Math.abs(skew) <= args.max_clock_skew ? 'ok' : 'fail',
+    `${skew >= 0 ? '+' : ''}${skew.toFixed(1)} s against this machine`,
+    'Clocks must agree (certificates, etcd): enable time sync (timedatectl set-ntp true) on every host.',
+  );
+  const name = reading.hostname.toLowerCase();
+  const twins = args.hostnames.filter((other) => other.toLowerCase() === name).length;
+  add(
+    'hostname',
+    twins > 1 ? 'fail' : 'ok',
+    twins > 1 ? `'${reading.hostname}' is also another host's name` : reading.hostname,
+    'K3s names each node by its hostname (in lower case), so names must differ: hostnamectl set-hostname NEW on one of them.',
+  );
+  const version = /v\d+\.\d+\.\d+\+k3s\d+/.exec(reading.k3s)?.[0];
+  if (reading.otherKubernetes.length > 0) {
+    add(
+      'existing Kubernetes',
+      'fail',
+      `another Kubernetes is here: ${reading.otherKubernetes.join(', ')}`,
+      'Remove it first (kubeadm reset, snap remove microk8s, k0s reset, ...): its ports and files collide with K3s.',
+    );
+  } else if (version && args.k3s_version && version !== args.k3s_version) {
+    add(
+      'existing Kubernetes',
+      'warn',
+      `K3s ${version} is installed; k3s_version is ${args.k3s_version}`,
+      'site.yaml would change its version without draining: run upgrade.yaml for that.',
+    );
+  } else add('existing Kubernetes', 'ok', version ? `K3s ${version} (site.yaml keeps it)` : 'none');
+  const taken = requiredPorts(args).flatMap(({ port, proto, what }) => {
+    const holder = reading.listening.find((socket) => socket.port === port && socket.proto === proto);
+    return holder && !/k3s|containerd/.test(holder.program) ? [`${port}/${proto} (${what}) is taken by ${holder.program || 'another program'}`] : [];
+  });
+  add(
+    'ports free',
+    taken.length ? 'fail' : 'ok',
+    taken.length
+      ? taken.join('; ')
+      : requiredPorts(args)
+          .map(({ port, proto }) => `${port}/${proto}`)
+          .join(', '),
+    'Stop the program holding the port, or choose other NodePorts (app_node_port, grafana_node_port, prometheus_node_port).',
+  );
+  const blocked = probes.filter((probe) => probe.outcome === 'filtered').map((probe) => `${probe.address}:${probe.port}`);
+  add(
+    'reachable',
+    blocked.length === 0 ? 'ok' : args.firewall_opened ? 'warn' : 'fail',
+    blocked.length ? `no answer from ${blocked.join(', ')} (tcp)` : probes.length ? `${probes.length} peer port(s) answer` : 'no peers',
+    args.firewall_opened
+      ? "A firewall drops these now: os-prep opens K3s' ports when it is ufw; any other firewall (cloud security group, router) must let them through."
+      : 'Let these ports through every firewall between the nodes (os_prep_firewall: open does it for ufw).',
+  );
+  return checks;
+}
+
+/** One shell script probing every target at once: rc 0 open, 124 no answer within 3 s, else refused. */
+export function probeScript(targets: Array<{ address: string; port: number }>): string {
+  const one = ({ address, port }: { address: string; port: number }) =>
+    `( timeout 3 bash -c ${shellQuote(`exec 3<>/dev/tcp/${address}/${port}`)} 2>/dev/null; echo "probe=${address} ${port} $?" ) &`;
+  return `${targets.map(one).join(' ')} wait`;
+}
+
+export function parseProbes(output: string): Probe[] {
+  return [...output.matchAll(/^probe=(\S+) (\d+) (\d+)$/gm)].map(([, address, port, rc]) => ({
+    address,
+    port: Number(port),
+    outcome: rc === '0' ? 'open' : rc === '124' ? 'filtered' : 'closed',
+  }));
+}
+
+export default defineModule({
+  name: 'preflight',
+  description:
+    'Checks that a host can take K3s before anything changes on it (OS, architecture, memory, disk, swap, cgroups, clock, hostname, ports free and reachable, an existing Kubernetes): one line per check, ok, warn or fail with how to fix it. Fails when a check fails. Changes nothing.',
+  args: preflightArgs,
+  returns: { checks: { description: 'One entry per check: check, status (ok, warn, fail), detail and fix.', type: 'list' } },
+  examples: [
+    {
+      description: 'Check a worker before it joins a cluster of one master.',
+      task: 'preflight:\n  role: agent\n  address: "{{ ansible_host }}"\n  masters: ["{{ ansible_host }}"]\n  min_memory_mb: 0\n  min_disk_mb: 0\n  warn_disk_mb: 0\n  max_clock_skew: 3600',
+    },
+  ],
+  checkMode: 'full',
+  async plan(args, ctx) {
+    const sent = Date.now();
+    const reading = parsePreflight(await ctx.read('reading the host', preflightCommand));
+    const received = Date.now();
+    // The host's clock against the middle of the round trip; its uncertainty is half the trip.
+    const offset = reading.time - (sent + received) / 2000;
+    const skew = Math.sign(offset) * Math.max(0, Math.abs(offset) - (received - sent) / 2000);
+    const targets = reachTargets(args);
+    const probes = targets.length ? parseProbes((await ctx.run(probeScript(targets))).stdout) : [];
+    const checks = preflightChecks(reading, args, skew, probes);
+    const failed = checks.filter((check) => check.status === 'fail');
+    return {
+      changed: false,
+      checks,
+      show: args.show,
+      ...(failed.length ? { failed: true, msg: `${failed.length} check(s) failed: ${failed.map((check) => check.check).join(', ')}` } : {}),
+    };
+  },
+});

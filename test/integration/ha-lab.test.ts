@@ -1,0 +1,253 @@
+import { request } from 'node:https';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { parse, stringify } from 'yaml';
+import { startLab, type Lab } from '../support/lab.js';
+import { doubleOfVersion, prepareSiteFixture } from '../support/site-fixture.js';
+import { failures, hostResults, recapOf, runJson } from '../support/workspace.js';
+import type { RunEvent } from '../../runner/executor/events.js';
+
+// Day two on the lab: 3 masters with K3s' embedded etcd (h1-h3), workers h4-h5 and later h6, with
+// TEST DOUBLES of K3s and Helm (test/doubles: the double's servers keep etcd's contract of
+// replicated writes that need a majority of members). No real K3s runs here.
+const ROOT = join(import.meta.dirname, '..', '..');
+let lab: Lab;
+let work: string;
+let fixture: Awaited<ReturnType<typeof prepareSiteFixture>>['fixture'];
+let varsFile: string;
+
+test.before(async () => {
+  lab = await startLab('itha', 6);
+  work = await mkdtemp(join(tmpdir(), 'k3s-playbook-ha-'));
+  ({ fixture, varsFile } = await prepareSiteFixture(lab, work));
+});
+
+test.after.always(async () => {
+  await fixture?.close();
+  await lab?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** An inventory of the lab's hosts with these masters and workers (hN by number). */
+async function inventory(name: string, masters: number[], workers: number[]): Promise<string> {
+  const lab_ = parse(await readFile(lab.inventory, 'utf8')) as { all: { vars: object } };
+  const hosts = (numbers: number[]) => Object.fromEntries(numbers.map((n) => [`h${n}`, { ansible_host: lab.hostIp(n) }]));
+  const path = join(work, `${name}.yaml`);
+  await writeFile(path, stringify({ all: { vars: lab_.all.vars, children: { master: { hosts: hosts(masters) }, worker: { hosts: hosts(workers) } } } }));
+  return path;
+}
+
+const play = async (playbook: string, inv: string, ...args: string[]) => runJson(ROOT, [playbook, '-i', inv, '-e', `@${varsFile}`, ...args]);
+const kubectl = (n: number, ...args: string[]) => lab.exec(n, '/usr/local/bin/k3s', 'kubectl', ...args);
+const members = async (n: number) =>
+  Object.keys((JSON.parse(await lab.exec(n, 'cat', '/var/lib/rancher/k3s/server/db/etcd/db.json')) as { members: object }).members).sort();
+const nodeVersions = async (n: number) =>
+  (await kubectl(n, 'get', 'nodes'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(/\s+/))
+    .map(([name, status, , , version]) => `${name} ${status} ${version}`);
+/** The hosts a task reported 'changed' on, in the order the results came. */
+const changedBy = (events: RunEvent[], task: RegExp) =>
+  hostResults(events)
+    .filter((e) => e.status === 'changed' && task.test(e.task))
+    .map((e) => e.host);
+
+/** Whether a master's API answers /readyz (what a load balancer in front of the masters checks). */
+const readyz = (n: number) =>
+  new Promise<boolean>((resolve) => {
+    const req = request({ host: lab.hostIp(n), port: 6443, path: '/readyz', rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+
+test.serial('an even number of masters is refused before anything changes, with the reason', async (t) => {
+  const before = await Promise.all([1, 2, 4].map(lab.changes));
+  const run = await play('site.yaml', await inventory('even', [1, 2], [4]));
+  t.is(run.code, 2);
+  t.regex(failures(run.events).join('\n'), /has 2 master\(s\)\. K3s' embedded etcd needs a majority of its masters up: use 1 master, or an odd number/);
+  t.deepEqual(await Promise.all([1, 2, 4].map(lab.changes)), before, 'no host changed');
+});
+
+test.serial('3 masters and 2 workers converge: the first master starts embedded etcd, the others join it one at a time', async (t) => {
+  const run = await play('site.yaml', await inventory('five', [1, 2, 3], [4, 5]));
+  t.is(run.code, 0, failures(run.events).join('\n'));
+  t.deepEqual(changedBy(run.events, /K3s server configuration/), ['h1', 'h2', 'h3']);
+  t.deepEqual(await members(3), ['h1', 'h2', 'h3'], 'every master is an etcd member');
+  t.regex(await lab.exec(1, 'cat', '/etc/rancher/k3s/config.yaml'), /^cluster-init: true$/m);
+  const joined = await lab.exec(2, 'cat', '/etc/rancher/k3s/config.yaml');
+  t.regex(joined, new RegExp(`^server: "https://${lab.hostIp(1).replace(/\./g, '\\.')}:6443"$`, 'm'));
+  t.notRegex(joined, /cluster-init/);
+  t.deepEqual(
+    (await nodeVersions(3)).sort(),
+    ['h1', 'h2', 'h3', 'h4', 'h5'].map((h) => `${h} Ready v1.31.4+k3s1`),
+    'every node Ready, as any master answers',
+  );
+});
+
+test.serial('a worker added to the inventory joins, and the other hosts report no change', async (t) => {
+  const run = await play('site.yaml', await inventory('six', [1, 2, 3], [4, 5, 6]));
+  t.is(run.code, 0, failures(run.events).join('\n'));
+  const recap = recapOf(run.events);
+  t.true(recap.h6.changed > 0);
+  for (const host of ['h1', 'h2', 'h3', 'h4', 'h5']) t.is(recap[host].changed, 0, host);
+  t.true((await nodeVersions(1)).includes('h6 Ready v1.31.4+k3s1'));
+});
+
+test.serial('a backup lands on this machine (private, dated, the last N kept); a restore brings back a deleted object', async (t) => {
+  const inv = join(work, 'six.yaml');
+  const backups = join(work, 'backups');
+  await kubectl(1, 'create', 'secret', 'generic', 'keep-me', '--from-literal=a=b');
+  const taken: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    // Backups are named by the second they were taken in.
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1100));
+    const run = await play('backup.yaml', inv, '-e', 'backup_keep=2');
+    t.is(run.code, 0, failures(run.events).join('\n'));
+    taken.push((await readdir(backups)).sort().at(-1)!);
+  }
+  t.deepEqual((await readdir(backups)).sort(), taken.slice(1), 'the oldest of three went, with backup_keep=2');
+  const newest = join(backups, taken[2]);
+  t.regex(taken[2], /^k3s-playbook-\d{8}T\d{6}Z$/);
+  t.is((await stat(newest)).mode & 0o777, 0o700);
+  t.deepEqual((await readdir(newest)).sort(), ['backup.yaml', 'snapshot', 'token']);
+  for (const file of ['backup.yaml', 'snapshot', 'token']) t.is((await stat(join(newest, file))).mode & 0o777, 0o600, file);
+  t.regex(await readFile(join(newest, 'backup.yaml'), 'utf8'), /^datastore: etcd$/m);
+  t.is(await lab.exec(1, 'sh', '-c', 'ls /var/lib/k3s-playbook/backup 2>/dev/null | wc -l'), '0\n', 'no snapshot left on the master');
+
+  await kubectl(2, 'delete', 'secret', 'keep-me');
+  await t.throwsAsync(kubectl(3, 'get', 'secret', 'keep-me', '-o', 'name'));
+  const restored = await play('restore.yaml', inv);
+  t.is(restored.code, 0, failures(restored.events).join('\n'));
+  t.regex(await kubectl(3, 'get', 'secret', 'keep-me', '-o', 'name'), /keep-me/, 'the newest backup had it');
+  t.deepEqual(await members(2), ['h1', 'h2', 'h3'], 'the other masters joined the restored etcd');
+  // An etcd snapshot cannot go into a one-master (SQLite) cluster: refused before anything stops.
+  const single = await play('restore.yaml', await inventory('one', [1], [4]));
+  t.is(single.code, 2);
+  t.regex(failures(single.events).join('\n'), /holds an embedded etcd snapshot, but with 1 master\(s\) this cluster runs SQLite/);
+});
+
+test.serial('a rolling upgrade goes through the servers, then the agents, one node at a time, while the API keeps answering', async (t) => {
+  const inv = join(work, 'six.yaml');
+  const binary = await doubleOfVersion(work, 'v1.31.5+k3s1');
+  // A load balancer's view of the masters while the upgrade runs: a bounded poll, stopped at the end.
+  const samples: number[] = [];
+  let polling = true;
+  const poller = (async () => {
+    for (let i = 0; polling && i < 2400; i++) {
+      samples.push((await Promise.all([1, 2, 3].map(readyz))).filter(Boolean).length);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  const backupsBefore = (await readdir(join(work, 'backups'))).length;
+  const run = await play('upgrade.yaml', inv, '-e', 'k3s_version=v1.31.5+k3s1', '-e', `k3s_offline_binary=${binary}`);
+  polling = false;
+  await poller;
+  t.is(run.code, 0, failures(run.events).join('\n'));
+  // Each node is drained, upgraded and uncordoned before the next one is drained.
+  const steps = hostResults(run.events)
+    .filter((e) => e.status === 'changed' && /drained \(|uncordoned/.test(e.task))
+    .map((e) => `${e.host} ${/uncordoned/.test(e.task) ? 'uncordoned' : 'drained'}`);
+  t.deepEqual(
+    steps,
+    ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].flatMap((h) => [`${h} drained`, `${h} uncordoned`]),
+  );
+  t.true(samples.length > 10);
+  t.true(
+    samples.every((up) => up >= 2),
+    `a majority of masters answered throughout (${samples.join('')})`,
+  );
+  t.true(
+    samples.some((up) => up < 3),
+    'the masters did restart one at a time',
+  );
+  t.deepEqual(
+    (await nodeVersions(2)).sort(),
+    ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h) => `${h} Ready v1.31.5+k3s1`),
+  );
+  const again = await play('upgrade.yaml', inv, '-e', 'k3s_version=v1.31.5+k3s1', '-e', `k3s_offline_binary=${binary}`);
+  t.is(again.code, 0, failures(again.events).join('\n'));
+  for (const [host, stats] of Object.entries(recapOf(again.events))) t.is(stats.changed, 0, `${host}: a second run changes nothing`);
+  t.is((await readdir(join(work, 'backups'))).length, Math.min(backupsBefore + 1, 5), 'the upgrade took one backup first; the second run none');
+});
+
+test.serial('an upgrade that cannot drain the second node stops there, says how to go on, and goes on from there', async (t) => {
+  const inv = join(work, 'six.yaml');
+  const binary = await doubleOfVersion(work, 'v1.31.6+k3s1');
+  // One replica pinned to h2 and a budget that wants it always up: no eviction is ever allowed.
+  await lab.exec(
+    1,
+    'sh',
+    '-c',
+    `/usr/local/bin/k3s kubectl apply --server-side -f - <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: pinned, namespace: default }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: pinned } }
+  template:
+    metadata: { labels: { app: pinned } }
+    spec: { nodeSelector: { kubernetes.io/hostname: h2 }, containers: [{ name: c, image: busybox }] }
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: pinned, namespace: default }
+spec: { minAvailable: 1, selector: { matchLabels: { app: pinned } } }
+EOF`,
+  );
+  const args = ['-e', 'k3s_version=v1.31.6+k3s1', '-e', `k3s_offline_binary=${binary}`, '-e', 'k3s_drain_timeout=4s'];
+  const stopped = await play('upgrade.yaml', inv, ...args);
+  t.is(stopped.code, 2);
+  t.regex(
+    failures(stopped.events).join('\n'),
+    /h2 could not be drained, so the upgrade stops before changing it \(a PodDisruptionBudget allows no pod to leave it\).*run upgrade\.yaml again: it goes on from this node/s,
+  );
+  const warning = stopped.events.find((e) => e.type === 'warning' && e.message.includes('stopped the run'));
+  t.regex(warning?.type === 'warning' ? warning.message : '', /not started: h3$/);
+  t.deepEqual(
+    (await nodeVersions(1)).sort(),
+    [
+      'h1 Ready v1.31.6+k3s1',
+      'h2 Ready,SchedulingDisabled v1.31.5+k3s1',
+      'h3 Ready v1.31.5+k3s1',
+      'h4 Ready v1.31.5+k3s1',
+      'h5 Ready v1.31.5+k3s1',
+      'h6 Ready v1.31.5+k3s1',
+    ],
+    'h1 upgraded, h2 cordoned at its old version, the rest untouched',
+  );
+  t.deepEqual(
+    hostResults(stopped.events)
+      .filter((e) => ['h4', 'h5', 'h6'].includes(e.host))
+      .map((e) => e.task),
+    [],
+    'the agents play never started',
+  );
+  // The fix: a second replica, so the budget allows one pod to move. The same command goes on.
+  await lab.exec(1, '/usr/local/bin/k3s', 'kubectl', 'scale', 'deployment/pinned', '--replicas=2');
+  const resumed = await play('upgrade.yaml', inv, ...args);
+  t.is(resumed.code, 0, failures(resumed.events).join('\n'));
+  t.deepEqual(changedBy(resumed.events, /drained \(/), ['h2', 'h3', 'h4', 'h5', 'h6'], 'h1 was done already');
+  t.deepEqual(
+    (await nodeVersions(3)).sort(),
+    ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h) => `${h} Ready v1.31.6+k3s1`),
+  );
+});
+
+test.serial('reset.yaml --limit a master drains it, deletes its node and etcd member, and the cluster goes on', async (t) => {
+  const run = await play('reset.yaml', join(work, 'six.yaml'), '--limit', 'h3');
+  t.is(run.code, 0, failures(run.events).join('\n'));
+  t.deepEqual(changedBy(run.events, /drained before it leaves|deleted from the cluster/), ['h3', 'h3']);
+  t.deepEqual(await members(1), ['h1', 'h2'], 'h3 is no longer an etcd member');
+  t.false((await nodeVersions(2)).some((line) => line.startsWith('h3 ')));
+  // Writes still reach a majority of the two members left.
+  t.regex(await kubectl(2, 'create', 'secret', 'generic', 'after-reset', '--from-literal=a=b'), /created/);
+});
