@@ -56,7 +56,8 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
     let items: ItemOutcome[] | undefined;
     const loop = task.loop === undefined ? undefined : renderLoop(task, base, what);
     if (task.loop === undefined || loop === SKIPPED) {
-      result = loop !== SKIPPED && conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
+      result =
+        loop !== SKIPPED && conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
     } else {
       if (!Array.isArray(loop))
         throw new UserError(`'loop' of task '${task.name}' must be a list, not ${typeof loop}.`, task.loc, 'Give a YAML list or a variable holding one.');

@@ -42,7 +42,7 @@ export interface PreflightReading {
 export function parsePreflight(output: string): PreflightReading {
   const lines = output
     .split('\n')
-    .map((line) => /^([a-z_]+)=(.*)$/.exec(line))
+    .map((line) => /^([a-z0-9_]+)=(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null);
   const one = (key: string) => lines.find(([, k]) => k === key)?.[2].trim() ?? '';
   const all = (key: string) => lines.filter(([, k]) => k === key).map(([, , v]) => v.trim());

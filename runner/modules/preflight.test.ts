@@ -53,6 +53,7 @@ test('the reading: memory and disk in MB, the memory cgroup, listening sockets w
     ufwActive: false,
     time: 1764612000.25,
   });
+  t.is(parsePreflight('k3s=k3s version v1.31.4+k3s1 (a1b2c3d4)').k3s, 'k3s version v1.31.4+k3s1 (a1b2c3d4)');
   t.deepEqual(reading.listening, [
     { proto: 'tcp', port: 22, program: 'sshd' },
     { proto: 'udp', port: 53, program: 'systemd-resolve' },

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { quote } from 'shlex';
 import { parse } from 'yaml';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
@@ -100,6 +100,26 @@ test.serial('set-up command 1, typed into a terminal: install, rehearsal lab, th
   }
 });
 
+/**
+ * A command README gives, run in a person's terminal: README shows the end of what it prints as a
+ * picture, which must show what this run shows (its text, timings and sizes aside).
+ */
+async function inTerminal(t: ExecutionContext, command: string, picture: string, rows = 40): Promise<{ exitCode: number; text: string }> {
+  t.true(COMMANDS.some((c) => c.command === command));
+  ran.add(command);
+  const { CI: _ci, ...terminalEnv } = env;
+  const size = { cols: 120, rows };
+  const run = await runInTerminal(command, { cwd: copy, env: terminalEnv, ...size });
+  const browser = await launchChromium();
+  try {
+    const screen = await renderTerminal(browser, run.output, size);
+    t.is(saveScreenshot(picture, screen.png, screen.text), undefined, `README's picture ${picture} shows what this run shows`);
+    return { exitCode: run.exitCode, text: screen.text };
+  } finally {
+    await browser.close();
+  }
+}
+
 test.serial('the rehearsal again: changed=0 everywhere', async (t) => {
   const again = await sh('npx run-playbook site.yaml -i lab');
   t.is(again.code, 0, again.stdout);
@@ -188,14 +208,14 @@ test.serial('the shipped inventory.yaml, edited as README says, then every "Runn
   t.is(metrics.code, 0, metrics.stderr);
 
   // Day two, as README says: the doctor, drift, a backup and its restore, an upgrade.
-  const doctor = await readme('npx run-playbook doctor.yaml');
-  t.is(doctor.code, 0, doctor.stdout);
-  t.regex(doctor.stdout, /^0 failed, \d+ warning\(s\), \d+ ok$/m);
-  const drift = await readme('npx run-playbook site.yaml --check --diff --detailed-exitcodes');
-  t.is(drift.code, 0, drift.stdout);
-  t.regex(drift.stdout, /^worker2: in sync$/m);
-  const backup = await readme('npx run-playbook backup.yaml');
-  t.is(backup.code, 0, backup.stdout);
+  const doctor = await inTerminal(t, 'npx run-playbook doctor.yaml', 'doctor.png', 48);
+  t.is(doctor.exitCode, 0, doctor.text);
+  t.regex(doctor.text, /^0 failed, \d+ warning\(s\), 36 ok$/m);
+  const drift = await inTerminal(t, 'npx run-playbook site.yaml --check --diff --detailed-exitcodes', 'day-two-drift.png', 12);
+  t.is(drift.exitCode, 0, drift.text);
+  t.regex(drift.text, /^worker2: in sync$/m);
+  const backup = await inTerminal(t, 'npx run-playbook backup.yaml', 'day-two-backup.png', 16);
+  t.is(backup.exitCode, 0, backup.text);
   const backups = join(home, '.local', 'share', 'k3s-playbook', 'backups', 'k3s-playbook');
   t.is(readdirSync(backups).length, 1, 'in backup_dir, under your home');
   const restore = await readme('npx run-playbook restore.yaml');
@@ -209,9 +229,9 @@ test.serial('the shipped inventory.yaml, edited as README says, then every "Runn
   );
   const groupVars = join(copy, 'group_vars', 'all.yaml');
   writeFileSync(groupVars, readFileSync(groupVars, 'utf8').replace(/^k3s_offline_binary: .*$/m, `k3s_offline_binary: ${newer}`));
-  const upgrade = await readme('npx run-playbook upgrade.yaml');
-  t.is(upgrade.code, 0, upgrade.stdout);
-  for (const host of ['master1', 'worker1', 'worker2']) t.regex(upgrade.stdout, recap(host, 'changed=[1-9]'));
+  const upgrade = await inTerminal(t, 'npx run-playbook upgrade.yaml', 'day-two-upgrade.png', 24);
+  t.is(upgrade.exitCode, 0, upgrade.text);
+  for (const host of ['master1', 'worker1', 'worker2']) t.regex(upgrade.text, recap(host, 'changed=[1-9]'));
   const versions = await sh('LAB=rehearse bash test/lab/lab.sh exec 1 k3s kubectl get nodes');
   t.is(versions.stdout.match(/ v1\.31\.5\+k3s1$/gm)?.length, 3, versions.stdout);
 

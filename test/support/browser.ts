@@ -17,7 +17,7 @@ export function launchChromium(): Promise<Browser> {
 
 /**
  * Keeps a screenshot as a test artifact. README's copy must show what today's code shows, so the
- * text on that screen (timings aside) is kept beside it: a run that shows other text returns why,
+ * text on that screen (timings, sizes in MB and backup times aside) is kept beside it: a run that shows other text returns why,
  * for the test to fail on, until the picture is taken again with UPDATE_SCREENSHOTS=1 (which
  * writes both).
  */
@@ -27,6 +27,8 @@ export function saveScreenshot(name: string, png: Buffer, shownText: string): st
   const textFile = join(README_SHOTS, name.replace(/\.png$/, '.txt'));
   const text = `${shownText
     .replace(/\b\d+(?:\.\d+)?\s?(?:ms|s)\b/g, '#s')
+    .replace(/\b\d+ MB\b/g, '# MB')
+    .replace(/\b\d{8}T\d{6}Z\b/g, 'YYYYMMDDTHHMMSSZ')
     .replace(/[ \t]+$/gm, '')
     .trim()}\n`;
   if (process.env.UPDATE_SCREENSHOTS) {
