@@ -1,6 +1,8 @@
 import test from 'ava';
 import { parsePreflight, type PreflightReading } from '../facts/preflight.js';
-import { parseProbes, preflightChecks, probeScript, reachTargets, requiredPorts } from './preflight.js';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { parseProbes, preflightChecks, probeFromHere, probeScript, reachTargets, requiredPorts } from './preflight.js';
 
 // What the reading command prints on a healthy Ubuntu master (ss with -p: the program in (("...")).
 const HEALTHY = [
@@ -81,6 +83,7 @@ test('a healthy master passes every check', (t) => {
       'existing Kubernetes',
       'ports free',
       'reachable',
+      'NodePorts from here',
     ],
   );
   t.true(
@@ -120,6 +123,9 @@ test('each check fails (or warns) on what would break K3s, with how to fix it', 
   const filtered = parseProbes('probe=10.0.0.2 10250 124');
   t.regex(verdicts(base, ARGS, 0, filtered).reachable, /^fail: no answer from 10\.0\.0\.2:10250/);
   t.regex(verdicts(base, { ...ARGS, firewall_opened: true }, 0, filtered).reachable, /^warn/, 'os-prep will open it in ufw');
+  const fromHere = preflightChecks(base, ARGS, 0, [], parseProbes('probe=10.0.0.1 30080 124')).find((check) => check.check === 'NodePorts from here');
+  t.like(fromHere, { status: 'fail', detail: 'no answer from 10.0.0.1:30080 (tcp)' });
+  t.regex(fromHere?.fix ?? '', /between you and the nodes/);
 });
 
 test('ports and peers by role: a master of several checks etcd too; a worker reaches every master', (t) => {
@@ -135,4 +141,14 @@ test('ports and peers by role: a master of several checks etcd too; a worker rea
     parseProbes('probe=m1 6443 0\nprobe=m2 6443 1\nprobe=m3 6443 124\n').map((probe) => probe.outcome),
     ['open', 'closed', 'filtered'],
   );
+});
+
+test('from this machine: a listening port is open, a closed one refuses (on loopback)', async (t) => {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  t.is((await probeFromHere('127.0.0.1', port)).outcome, 'open');
+  server.close();
+  await once(server, 'close');
+  t.is((await probeFromHere('127.0.0.1', port)).outcome, 'closed');
 });

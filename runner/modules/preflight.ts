@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import Type, { type Static } from 'typebox';
 import { parsePreflight, preflightCommand, type PreflightReading } from '../facts/preflight.js';
 import { shellQuote } from '../shell/quote.js';
@@ -14,7 +15,7 @@ const preflightArgs = Type.Object(
     workers: Type.Array(Type.String(), { default: [], description: "Every worker's address: their kubelet port 10250 must be reachable." }),
     node_ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
       default: [],
-      description: 'NodePorts the cluster will serve on every node: they must be free.',
+      description: 'NodePorts the cluster will serve on every node: they must be free there, and reachable from this machine (where browsers open them).',
     }),
     hostnames: Type.Array(Type.String(), {
       default: [],
@@ -78,7 +79,7 @@ export function reachTargets(args: Pick<PreflightArgs, 'role' | 'address' | 'mas
 }
 
 /** The doctor's verdicts for one host, from what was read there; a pure function of its inputs. */
-export function preflightChecks(reading: PreflightReading, args: PreflightArgs, skew: number, probes: Probe[]): Check[] {
+export function preflightChecks(reading: PreflightReading, args: PreflightArgs, skew: number, probes: Probe[], fromHere: Probe[] = []): Check[] {
   const checks: Check[] = [];
   const add = (check: string, status: CheckStatus, detail: string, fix?: string) => checks.push({ check, status, detail, ...(status === 'ok' ? {} : { fix }) });
   add(
@@ -162,15 +163,20 @@ export function preflightChecks(reading: PreflightReading, args: PreflightArgs, 
           .join(', '),
     'Stop the program holding the port, or choose other NodePorts (app_node_port, grafana_node_port, prometheus_node_port).',
   );
-  const blocked = probes.filter((probe) => probe.outcome === 'filtered').map((probe) => `${probe.address}:${probe.port}`);
-  add(
-    'reachable',
-    blocked.length === 0 ? 'ok' : args.firewall_opened ? 'warn' : 'fail',
-    blocked.length ? `no answer from ${blocked.join(', ')} (tcp)` : probes.length ? `${probes.length} peer port(s) answer` : 'no peers',
-    args.firewall_opened
-      ? "A firewall drops these now: os-prep opens K3s' ports when it is ufw; any other firewall (cloud security group, router) must let them through."
-      : 'Let these ports through every firewall between the nodes (os_prep_firewall: open does it for ufw).',
-  );
+  // A port that refuses is reachable (nothing listens yet); one that never answers is behind a firewall.
+  const reachability = (check: string, found: Probe[], answered: string, none: string, between: string) => {
+    const blocked = found.filter((probe) => probe.outcome === 'filtered').map((probe) => `${probe.address}:${probe.port}`);
+    add(
+      check,
+      blocked.length === 0 ? 'ok' : args.firewall_opened ? 'warn' : 'fail',
+      blocked.length ? `no answer from ${blocked.join(', ')} (tcp)` : found.length ? `${found.length} ${answered}` : none,
+      args.firewall_opened
+        ? `A firewall drops these now: os-prep opens K3s' ports when it is ufw; any other firewall (cloud security group, router) between ${between} must let them through.`
+        : `Let these ports through every firewall between ${between} (os_prep_firewall: open does it for ufw).`,
+    );
+  };
+  reachability('reachable', probes, 'peer port(s) answer', 'no peers', 'the nodes');
+  reachability('NodePorts from here', fromHere, 'NodePort(s) answer this machine', 'no NodePorts', 'you and the nodes');
   return checks;
 }
 
@@ -179,6 +185,21 @@ export function probeScript(targets: Array<{ address: string; port: number }>): 
   const one = ({ address, port }: { address: string; port: number }) =>
     `( timeout 3 bash -c ${shellQuote(`exec 3<>/dev/tcp/${address}/${port}`)} 2>/dev/null; echo "probe=${address} ${port} $?" ) &`;
   return `${targets.map(one).join(' ')} wait`;
+}
+
+/** A TCP connection from this machine (where browsers open the NodePorts), with the same three outcomes. */
+export function probeFromHere(address: string, port: number, timeoutMs = 3000): Promise<Probe> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (outcome: Probe['outcome']) => {
+      socket.destroy();
+      resolve({ address, port, outcome });
+    };
+    socket.setTimeout(timeoutMs, () => done('filtered'));
+    socket.once('connect', () => done('open'));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED' ? 'closed' : 'filtered'));
+    socket.connect(port, address);
+  });
 }
 
 export function parseProbes(output: string): Probe[] {
@@ -210,8 +231,11 @@ export default defineModule({
     const offset = reading.time - (sent + received) / 2000;
     const skew = Math.sign(offset) * Math.max(0, Math.abs(offset) - (received - sent) / 2000);
     const targets = reachTargets(args);
-    const probes = targets.length ? parseProbes((await ctx.run(probeScript(targets))).stdout) : [];
-    const checks = preflightChecks(reading, args, skew, probes);
+    const [probes, fromHere] = await Promise.all([
+      targets.length ? ctx.run(probeScript(targets)).then((result) => parseProbes(result.stdout)) : [],
+      Promise.all(args.node_ports.map((port) => probeFromHere(args.address, port))),
+    ]);
+    const checks = preflightChecks(reading, args, skew, probes, fromHere);
     const failed = checks.filter((check) => check.status === 'fail');
     return {
       changed: false,

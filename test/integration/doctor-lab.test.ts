@@ -31,14 +31,14 @@ const row = (host: string, check: string, status: string, detail: string) => new
 test.serial('bare hosts pass: exit 0, and one table with every check of every host', async (t) => {
   const run = await table();
   t.is(run.code, 0, run.out);
-  // 12 checks for each host (the unit tests name them), every one ok.
+  // 13 checks for each host (the unit tests name them), every one ok.
   const lines = run.out.split('\n').filter((line) => /^h\d {2}\S.* {2}(ok|warn|fail) {2}/.test(line));
-  for (const host of ['h1', 'h2', 'h3']) t.is(lines.filter((line) => line.startsWith(`${host} `)).length, 12, host);
+  for (const host of ['h1', 'h2', 'h3']) t.is(lines.filter((line) => line.startsWith(`${host} `)).length, 13, host);
   t.deepEqual(
     lines.filter((line) => !/ {2}ok {4}/.test(line)),
     [],
   );
-  t.regex(run.out, /^0 failed, 0 warning\(s\), 36 ok$/m);
+  t.regex(run.out, /^0 failed, 0 warning\(s\), 39 ok$/m);
 });
 
 test.serial('each check fails on a host with that fault; exit 2; nothing changes; site.yaml stops at the doctor', async (t) => {
@@ -69,6 +69,7 @@ test.serial('each check fails on a host with that fault; exit 2; nothing changes
     'printf \'#!/bin/sh\\nif [ "$1" = "+%%s.%%N" ]; then echo $(( $(/bin/date +%%s) + 120 )).0; else exec /bin/date "$@"; fi\\n\' > /usr/local/bin/date && chmod +x /usr/local/bin/date',
   );
   await lab.exec(3, 'sh', '-c', 'mkdir -p /etc/kubernetes && touch /etc/kubernetes/admin.conf');
+  await lab.exec(3, 'iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '30080', '-j', 'DROP');
   const before = await Promise.all([1, 2, 3].map(lab.changes));
 
   // os_prep_firewall 'leave': nobody will open the dropped port, so it fails rather than warns.
@@ -85,6 +86,15 @@ test.serial('each check fails on a host with that fault; exit 2; nothing changes
   t.regex(run.out, row('h3', 'hostname', 'fail', "'h2' is also another host's name"));
   t.regex(run.out, row('h3', 'clock', 'fail', '\\+1[12]\\d\\.\\d s against this machine -> Clocks must agree'));
   t.regex(run.out, row('h3', 'existing Kubernetes', 'fail', 'another Kubernetes is here: /etc/kubernetes/admin.conf'));
+  t.regex(
+    run.out,
+    row(
+      'h3',
+      'NodePorts from here',
+      'fail',
+      `no answer from ${lab.hostIp(3).replaceAll('.', '\\.')}:30080 \\(tcp\\) -> Let these ports through every firewall between you and the nodes`,
+    ),
+  );
   for (const host of ['h1', 'h2', 'h3']) t.regex(run.out, row(host, 'disk', 'fail', '\\d+ MB free on /var/lib'));
   // With os-prep opening ports (the default), a dropped port only warns: the firewall may be ufw.
   t.regex((await table()).out, row('h1', 'reachable', 'warn', 'no answer from'));

@@ -210,7 +210,7 @@ test.serial('the shipped inventory.yaml, edited as README says, then every "Runn
   // Day two, as README says: the doctor, drift, a backup and its restore, an upgrade.
   const doctor = await inTerminal(t, 'npx run-playbook doctor.yaml', 'doctor.png', 48);
   t.is(doctor.exitCode, 0, doctor.text);
-  t.regex(doctor.text, /^0 failed, \d+ warning\(s\), 36 ok$/m);
+  t.regex(doctor.text, /^0 failed, \d+ warning\(s\), 39 ok$/m);
   const drift = await inTerminal(t, 'npx run-playbook site.yaml --check --diff --detailed-exitcodes', 'day-two-drift.png', 12);
   t.is(drift.exitCode, 0, drift.text);
   t.regex(drift.text, /^worker2: in sync$/m);
