@@ -55,9 +55,10 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
     let result: ModuleResult;
     let items: ItemOutcome[] | undefined;
     const loop = task.loop === undefined ? undefined : renderLoop(task, base, what);
-    if (task.loop === undefined || loop === SKIPPED) {
-      result =
-        loop !== SKIPPED && conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
+    if (loop === SKIPPED) {
+      result = skippedResult(task);
+    } else if (task.loop === undefined) {
+      result = conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
     } else {
       if (!Array.isArray(loop))
         throw new UserError(`'loop' of task '${task.name}' must be a list, not ${typeof loop}.`, task.loc, 'Give a YAML list or a variable holding one.');

@@ -1,6 +1,6 @@
 /**
  * What a host is like before K3s goes on it, read in one round trip: OS, architecture, memory,
- * swap, disk, cgroups, listening ports, the firewall, an existing K3s or other Kubernetes, and
+ * swap, disk, cgroups, listening ports, an existing K3s or other Kubernetes, and
  * its clock (last, so that it is read closest to the answer).
  */
 export const preflightCommand = [
@@ -13,7 +13,6 @@ export const preflightCommand = [
   'if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo "cgroup=v2 $(cat /sys/fs/cgroup/cgroup.controllers)"; elif [ -d /sys/fs/cgroup/memory ]; then echo "cgroup=v1 memory"; else echo "cgroup=none"; fi',
   'echo "k3s=$(/usr/local/bin/k3s --version 2>/dev/null | head -n 1)"',
   'for p in /usr/bin/kubelet /usr/local/bin/kubelet /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf /snap/bin/microk8s /usr/local/bin/k0s /usr/local/bin/rke2; do [ -e "$p" ] && echo "other_kubernetes=$p"; done',
-  'echo "ufw=$(ufw status 2>/dev/null | head -n 1)"',
   `ss -Htulnp 2>/dev/null | awk '{print "listen=" $1 " " $5 " " $7}'`,
   'echo "time=$(date +%s.%N)"',
 ].join('; ');
@@ -32,7 +31,6 @@ export interface PreflightReading {
   /** `k3s --version`'s first line, empty when K3s is not installed. */
   k3s: string;
   otherKubernetes: string[];
-  ufwActive: boolean;
   /** Listening sockets: protocol, port and the program holding it (when ss could tell). */
   listening: Array<{ proto: 'tcp' | 'udp'; port: number; program: string }>;
   /** The host's clock, in seconds since the epoch. */
@@ -64,7 +62,6 @@ export function parsePreflight(output: string): PreflightReading {
     cgroup: one('cgroup'),
     k3s: one('k3s'),
     otherKubernetes: all('other_kubernetes'),
-    ufwActive: /^Status: active/.test(one('ufw')),
     listening,
     time: Number(one('time')),
   };

@@ -16,7 +16,6 @@ const HEALTHY = [
   'disk_kb=30000000',
   'cgroup=v2 cpuset cpu io memory hugetlb pids rdma misc',
   'k3s=',
-  'ufw=Status: inactive',
   'listen=tcp 0.0.0.0:22 users:(("sshd",pid=700,fd=3))',
   'listen=udp 127.0.0.53%lo:53 users:(("systemd-resolve",pid=500,fd=13))',
   'time=1764612000.250',
@@ -52,7 +51,6 @@ test('the reading: memory and disk in MB, the memory cgroup, listening sockets w
     swapMb: 0,
     diskMb: 29296,
     k3s: '',
-    ufwActive: false,
     time: 1764612000.25,
   });
   t.is(parsePreflight('k3s=k3s version v1.31.4+k3s1 (a1b2c3d4)').k3s, 'k3s version v1.31.4+k3s1 (a1b2c3d4)');

@@ -56,12 +56,15 @@ export interface Probe {
 
 const ARCHITECTURES: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm' };
 
+/** With several masters, a master also serves etcd (2379-2380) to the others. */
+const etcdPorts = (args: Pick<PreflightArgs, 'role' | 'masters'>) => (args.role === 'server' && args.masters.length > 1 ? [2379, 2380] : []);
+
 /** The ports K3s needs free on a host of this role. */
 export function requiredPorts(args: Pick<PreflightArgs, 'role' | 'masters' | 'node_ports'>): Array<{ port: number; proto: 'tcp' | 'udp'; what: string }> {
   const server = args.role === 'server';
   return [
     ...(server ? [{ port: 6443, proto: 'tcp' as const, what: 'API server' }] : []),
-    ...(server && args.masters.length > 1 ? [2379, 2380].map((port) => ({ port, proto: 'tcp' as const, what: 'etcd' })) : []),
+    ...etcdPorts(args).map((port) => ({ port, proto: 'tcp' as const, what: 'etcd' })),
     { port: 10250, proto: 'tcp', what: 'kubelet' },
     { port: 8472, proto: 'udp', what: 'flannel VXLAN' },
     ...args.node_ports.map((port) => ({ port, proto: 'tcp' as const, what: 'NodePort' })),
@@ -71,9 +74,8 @@ export function requiredPorts(args: Pick<PreflightArgs, 'role' | 'masters' | 'no
 /** The peers' ports this host must reach: masters' API (and etcd between masters), every node's kubelet. */
 export function reachTargets(args: Pick<PreflightArgs, 'role' | 'address' | 'masters' | 'workers'>): Array<{ address: string; port: number }> {
   const others = (list: string[]) => list.filter((address) => address !== args.address);
-  const etcd = args.role === 'server' && args.masters.length > 1 ? [2379, 2380] : [];
   return [
-    ...others(args.masters).flatMap((address) => [6443, ...etcd, 10250].map((port) => ({ address, port }))),
+    ...others(args.masters).flatMap((address) => [6443, ...etcdPorts(args), 10250].map((port) => ({ address, port }))),
     ...others(args.workers).map((address) => ({ address, port: 10250 })),
   ];
 }
@@ -149,18 +151,15 @@ export function preflightChecks(reading: PreflightReading, args: PreflightArgs, 
       'site.yaml would change its version without draining: run upgrade.yaml for that.',
     );
   } else add('existing Kubernetes', 'ok', version ? `K3s ${version} (site.yaml keeps it)` : 'none');
-  const taken = requiredPorts(args).flatMap(({ port, proto, what }) => {
+  const needed = requiredPorts(args);
+  const taken = needed.flatMap(({ port, proto, what }) => {
     const holder = reading.listening.find((socket) => socket.port === port && socket.proto === proto);
     return holder && !/k3s|containerd/.test(holder.program) ? [`${port}/${proto} (${what}) is taken by ${holder.program || 'another program'}`] : [];
   });
   add(
     'ports free',
     taken.length ? 'fail' : 'ok',
-    taken.length
-      ? taken.join('; ')
-      : requiredPorts(args)
-          .map(({ port, proto }) => `${port}/${proto}`)
-          .join(', '),
+    taken.length ? taken.join('; ') : needed.map(({ port, proto }) => `${port}/${proto}`).join(', '),
     'Stop the program holding the port, or choose other NodePorts (app_node_port, grafana_node_port, prometheus_node_port).',
   );
   // A port that refuses is reachable (nothing listens yet); one that never answers is behind a firewall.

@@ -1,7 +1,6 @@
 import { color, figures, Listr, ListrDefaultRendererLogLevels, type ListrTaskWrapper } from 'listr2';
 import type { Reporter, RunEvent } from '../executor/events.js';
-import { DriftSummary } from './drift.js';
-import { PreflightTable } from './preflight.js';
+import { AfterRecap } from './after-recap.js';
 import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
 type HostResult = Extract<RunEvent, { type: 'host.result' }>;
@@ -20,8 +19,7 @@ interface OpenTask {
  */
 export class ListrReporter implements Reporter {
   private open?: OpenTask;
-  private readonly drift = new DriftSummary();
-  private readonly preflight = new PreflightTable();
+  private readonly afterRecap = new AfterRecap();
 
   constructor(
     private readonly write: (line: string) => void,
@@ -29,8 +27,7 @@ export class ListrReporter implements Reporter {
   ) {}
 
   async handle(event: RunEvent): Promise<void> {
-    this.drift.see(event);
-    this.preflight.see(event);
+    this.afterRecap.see(event);
     switch (event.type) {
       case 'playbook.start':
         if (event.check) this.write('(check mode: nothing will be changed)');
@@ -61,8 +58,7 @@ export class ListrReporter implements Reporter {
       case 'recap':
         this.write(`\n${heading('PLAY RECAP')}`);
         recapLines(event.hosts).forEach((line) => this.write(line));
-        this.drift.lines(Object.keys(event.hosts)).forEach((line) => this.write(line));
-        this.preflight.lines().forEach((line) => this.write(line));
+        this.afterRecap.lines(Object.keys(event.hosts)).forEach((line) => this.write(line));
         break;
       case 'playbook.end':
         this.write(`\nfinished in ${seconds(event.durationMs)}`);

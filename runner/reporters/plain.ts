@@ -1,12 +1,10 @@
 import type { Reporter, RunEvent } from '../executor/events.js';
-import { DriftSummary } from './drift.js';
-import { PreflightTable } from './preflight.js';
+import { AfterRecap } from './after-recap.js';
 import { heading, recapLines, retryLine, seconds, statusWord, taskTitle, unifiedDiff } from './format.js';
 
 /** Ansible-style lines, for logs, CI and any output that is not a terminal. */
 export class PlainReporter implements Reporter {
-  private readonly drift = new DriftSummary();
-  private readonly preflight = new PreflightTable();
+  private readonly afterRecap = new AfterRecap();
 
   constructor(
     private readonly write: (line: string) => void,
@@ -14,8 +12,7 @@ export class PlainReporter implements Reporter {
   ) {}
 
   handle(event: RunEvent): void {
-    this.drift.see(event);
-    this.preflight.see(event);
+    this.afterRecap.see(event);
     switch (event.type) {
       case 'playbook.start':
         if (event.check) this.write('(check mode: nothing will be changed)');
@@ -44,8 +41,7 @@ export class PlainReporter implements Reporter {
       case 'recap':
         this.write(`\n${heading('PLAY RECAP')}`);
         recapLines(event.hosts).forEach((line) => this.write(line));
-        this.drift.lines(Object.keys(event.hosts)).forEach((line) => this.write(line));
-        this.preflight.lines().forEach((line) => this.write(line));
+        this.afterRecap.lines(Object.keys(event.hosts)).forEach((line) => this.write(line));
         break;
       case 'playbook.end':
         this.write(`\nfinished in ${seconds(event.durationMs)} (exit code ${event.exitCode})`);

@@ -29,9 +29,10 @@ export class PreflightTable {
     if (this.rows.length === 0) return [];
     const rows = [...this.rows].sort((a, b) => a.host.localeCompare(b.host));
     const shown = rows.filter((row) => row.shown);
-    const width = (key: 'host' | 'check') => Math.max(...shown.map((row) => row[key].length));
+    const hostWidth = Math.max(...shown.map((row) => row.host.length));
+    const checkWidth = Math.max(...shown.map((row) => row.check.length));
     const line = (row: { host: string } & Check) =>
-      `${row.host.padEnd(width('host'))}  ${row.check.padEnd(width('check'))}  ${row.status.padEnd(4)}  ${row.detail}${row.fix ? ` -> ${row.fix}` : ''}`;
+      `${row.host.padEnd(hostWidth)}  ${row.check.padEnd(checkWidth)}  ${row.status.padEnd(4)}  ${row.detail}${row.fix ? ` -> ${row.fix}` : ''}`;
     const failed = rows.filter((row) => row.status === 'fail').length;
     const warned = rows.filter((row) => row.status === 'warn').length;
     return [
