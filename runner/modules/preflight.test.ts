@@ -1,6 +1,9 @@
 import test from 'ava';
 import { parsePreflight, type PreflightReading } from '../facts/preflight.js';
+import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
+import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
 import { parseProbes, preflightChecks, probeFromHere, probeScript, reachTargets, requiredPorts } from './preflight.js';
 
@@ -26,6 +29,7 @@ const ARGS = {
   address: '10.0.0.1',
   masters: ['10.0.0.1'],
   workers: ['10.0.0.2'],
+  vxlan_peers: ['10.0.0.1', '10.0.0.2'],
   node_ports: [30080],
   hostnames: ['master1', 'worker1'],
   min_memory_mb: 1800,
@@ -37,7 +41,7 @@ const ARGS = {
   firewall_opened: false,
 };
 
-const verdicts = (reading: PreflightReading, args = ARGS, skew = 0, probes = parseProbes('probe=10.0.0.2 10250 1')) =>
+const verdicts = (reading: PreflightReading, args = ARGS, skew = 0, probes = parseProbes('probe=10.0.0.2 10250 tcp 1')) =>
   Object.fromEntries(preflightChecks(reading, args, skew, probes).map((check) => [check.check, `${check.status}: ${check.detail}`]));
 
 test('the reading: memory and disk in MB, the memory cgroup, listening sockets with their program, the clock', (t) => {
@@ -61,7 +65,7 @@ test('the reading: memory and disk in MB, the memory cgroup, listening sockets w
 });
 
 test('a healthy master passes every check', (t) => {
-  const checks = preflightChecks(parsePreflight(HEALTHY), ARGS, 0.1, parseProbes('probe=10.0.0.2 10250 1'));
+  const checks = preflightChecks(parsePreflight(HEALTHY), ARGS, 0.1, parseProbes('probe=10.0.0.2 10250 tcp 1'));
   t.deepEqual(
     checks.filter((check) => check.status !== 'ok'),
     [],
@@ -118,11 +122,11 @@ test('each check fails (or warns) on what would break K3s, with how to fix it', 
   t.regex(verdicts(taken)['ports free'], /^fail: 6443\/tcp \(API server\) is taken by python3/);
   const byK3s = { ...base, listening: [{ proto: 'tcp' as const, port: 6443, program: 'k3s-server' }] };
   t.regex(verdicts(byK3s)['ports free'], /^ok/, "K3s' own ports are not taken");
-  const filtered = parseProbes('probe=10.0.0.2 10250 124');
-  t.regex(verdicts(base, ARGS, 0, filtered).reachable, /^fail: no answer from 10\.0\.0\.2:10250/);
+  const filtered = parseProbes('probe=10.0.0.2 10250 tcp 124');
+  t.regex(verdicts(base, ARGS, 0, filtered).reachable, /^fail: no answer from 10\.0\.0\.2:10250\/tcp$/);
   t.regex(verdicts(base, { ...ARGS, firewall_opened: true }, 0, filtered).reachable, /^warn/, 'os-prep will open it in ufw');
-  const fromHere = preflightChecks(base, ARGS, 0, [], parseProbes('probe=10.0.0.1 30080 124')).find((check) => check.check === 'NodePorts from here');
-  t.like(fromHere, { status: 'fail', detail: 'no answer from 10.0.0.1:30080 (tcp)' });
+  const fromHere = preflightChecks(base, ARGS, 0, [], parseProbes('probe=10.0.0.1 30080 tcp 124')).find((check) => check.check === 'NodePorts from here');
+  t.like(fromHere, { status: 'fail', detail: 'no answer from 10.0.0.1:30080/tcp' });
   t.regex(fromHere?.fix ?? '', /between you and the nodes/);
 });
 
@@ -131,14 +135,47 @@ test('ports and peers by role: a master of several checks etcd too; a worker rea
   t.deepEqual(ports({ role: 'server', masters: ['a'], node_ports: [30080] }), ['6443/tcp', '10250/tcp', '8472/udp', '30080/tcp']);
   t.deepEqual(ports({ role: 'server', masters: ['a', 'b', 'c'], node_ports: [] }), ['6443/tcp', '2379/tcp', '2380/tcp', '10250/tcp', '8472/udp']);
   t.deepEqual(ports({ role: 'agent', masters: ['a', 'b', 'c'], node_ports: [] }), ['10250/tcp', '8472/udp']);
-  const peers = (args: Parameters<typeof reachTargets>[0]) => reachTargets(args).map(({ address, port }) => `${address}:${port}`);
-  t.deepEqual(peers({ role: 'agent', address: 'w1', masters: ['m1'], workers: ['w1', 'w2'] }), ['m1:6443', 'm1:10250', 'w2:10250']);
-  t.deepEqual(peers({ role: 'server', address: 'm1', masters: ['m1', 'm2'], workers: [] }), ['m2:6443', 'm2:2379', 'm2:2380', 'm2:10250']);
-  t.regex(probeScript([{ address: 'm1', port: 6443 }]), /timeout 3 bash -c 'exec 3<>\/dev\/tcp\/m1\/6443'.*echo "probe=m1 6443 \$\?"/);
+  const peers = (args: Parameters<typeof reachTargets>[0]) => reachTargets(args).map(({ address, port, proto }) => `${address}:${port}/${proto}`);
+  t.deepEqual(peers({ role: 'agent', address: 'w1', masters: ['m1'], workers: ['w1', 'w2'], vxlan_peers: ['m1', 'w1'] }), [
+    'm1:6443/tcp',
+    'm1:10250/tcp',
+    'w2:10250/tcp',
+    'm1:8472/udp',
+  ]);
+  t.deepEqual(peers({ role: 'server', address: 'm1', masters: ['m1', 'm2'], workers: [], vxlan_peers: [] }), [
+    'm2:6443/tcp',
+    'm2:2379/tcp',
+    'm2:2380/tcp',
+    'm2:10250/tcp',
+  ]);
+  t.regex(probeScript([{ address: 'm1', port: 6443, proto: 'tcp' }]), /timeout 3 bash -c 'exec 3<>\/dev\/tcp\/m1\/6443'.*echo "probe=m1 6443 tcp \$\?"/);
   t.deepEqual(
-    parseProbes('probe=m1 6443 0\nprobe=m2 6443 1\nprobe=m3 6443 124\n').map((probe) => probe.outcome),
-    ['open', 'closed', 'filtered'],
+    parseProbes('probe=m1 6443 tcp 0\nprobe=m2 6443 tcp 1\nprobe=m3 6443 tcp 124\nprobe=m4 8472 udp 127\n').map((probe) => probe.outcome),
+    ['open', 'closed', 'filtered', 'untested'],
   );
+});
+
+test("flannel's port: taken by a kernel socket only where K3s is not installed; a UDP probe that found no way to run warns", (t) => {
+  const base = parsePreflight(HEALTHY);
+  const vxlan = { ...base, listening: [{ proto: 'udp' as const, port: 8472, program: '' }] };
+  t.regex(verdicts(vxlan)['ports free'], /^fail: 8472\/udp \(flannel VXLAN\) is taken by a kernel socket/);
+  t.regex(verdicts({ ...vxlan, k3s: 'k3s version v1.31.4+k3s1 (x)' })['ports free'], /^ok/, "an installed K3s's flannel holds it");
+  const untested = parseProbes('probe=10.0.0.2 10250 tcp 1\nprobe=10.0.0.2 8472 udp 127');
+  t.regex(verdicts(base, ARGS, 0, untested).reachable, /^warn: 1 peer port\(s\) answer; not probed: 10\.0\.0\.2:8472\/udp/);
+  const dropped = parseProbes('probe=10.0.0.2 10250 tcp 1\nprobe=10.0.0.2 8472 udp 124');
+  t.regex(verdicts(base, ARGS, 0, dropped).reachable, /^fail: no answer from 10\.0\.0\.2:8472\/udp$/);
+});
+
+test('the UDP probe, run here on loopback: a closed port refuses, a bound one that stays silent gives no answer', async (t) => {
+  const run = (script: string) => promisify(execFile)('bash', ['-c', script]).then(({ stdout }) => parseProbes(stdout));
+  const silent = createSocket('udp4').bind(0, '127.0.0.1');
+  await once(silent, 'listening');
+  const { port } = silent.address();
+  const [answered] = await run(probeScript([{ address: '127.0.0.1', port, proto: 'udp' }]));
+  t.like(answered, { port, proto: 'udp', outcome: 'filtered' });
+  silent.close();
+  const [refused] = await run(probeScript([{ address: '127.0.0.1', port, proto: 'udp' }]));
+  t.like(refused, { port, proto: 'udp', outcome: 'closed' });
 });
 
 test('from this machine: a listening port is open, a closed one refuses (on loopback)', async (t) => {

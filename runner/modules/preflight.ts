@@ -13,6 +13,11 @@ const preflightArgs = Type.Object(
       description: "Every master's address: their API port 6443 (and etcd's 2379-2380 between several masters) must be reachable.",
     }),
     workers: Type.Array(Type.String(), { default: [], description: "Every worker's address: their kubelet port 10250 must be reachable." }),
+    vxlan_peers: Type.Array(Type.String(), {
+      default: [],
+      description:
+        "The nodes whose flannel port 8472/udp must be reachable (probed with a datagram: a reachable host without a listener answers 'port unreachable'). Leave out nodes where K3s' overlay already runs: its kernel VXLAN socket answers nothing.",
+    }),
     node_ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
       default: [],
       description: 'NodePorts the cluster will serve on every node: they must be free there, and reachable from this machine (where browsers open them).',
@@ -47,11 +52,18 @@ export interface Check {
   detail: string;
   fix?: string;
 }
-/** A TCP connection from this host to a peer: 'open' (answered), 'closed' (refused: reachable, nothing listens), 'filtered' (no answer). */
-export interface Probe {
+/** A peer's port, probed by TCP or UDP. */
+export interface Target {
   address: string;
   port: number;
-  outcome: 'open' | 'closed' | 'filtered';
+  proto: 'tcp' | 'udp';
+}
+/**
+ * A probe from this host to a peer: 'open' (answered), 'closed' (refused: reachable, nothing
+ * listens), 'filtered' (no answer), 'untested' (this host has no way to probe it).
+ */
+export interface Probe extends Target {
+  outcome: 'open' | 'closed' | 'filtered' | 'untested';
 }
 
 const ARCHITECTURES: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm' };
@@ -71,12 +83,14 @@ export function requiredPorts(args: Pick<PreflightArgs, 'role' | 'masters' | 'no
   ];
 }
 
-/** The peers' ports this host must reach: masters' API (and etcd between masters), every node's kubelet. */
-export function reachTargets(args: Pick<PreflightArgs, 'role' | 'address' | 'masters' | 'workers'>): Array<{ address: string; port: number }> {
+/** The peers' ports this host must reach: masters' API (and etcd between masters), every node's kubelet and flannel. */
+export function reachTargets(args: Pick<PreflightArgs, 'role' | 'address' | 'masters' | 'workers' | 'vxlan_peers'>): Target[] {
   const others = (list: string[]) => list.filter((address) => address !== args.address);
+  const tcp = (address: string, port: number): Target => ({ address, port, proto: 'tcp' });
   return [
-    ...others(args.masters).flatMap((address) => [6443, ...etcdPorts(args), 10250].map((port) => ({ address, port }))),
-    ...others(args.workers).map((address) => ({ address, port: 10250 })),
+    ...others(args.masters).flatMap((address) => [6443, ...etcdPorts(args), 10250].map((port) => tcp(address, port))),
+    ...others(args.workers).map((address) => tcp(address, 10250)),
+    ...others(args.vxlan_peers).map((address): Target => ({ address, port: 8472, proto: 'udp' })),
   ];
 }
 
@@ -152,9 +166,13 @@ export function preflightChecks(reading: PreflightReading, args: PreflightArgs, 
     );
   } else add('existing Kubernetes', 'ok', version ? `K3s ${version} (site.yaml keeps it)` : 'none');
   const needed = requiredPorts(args);
+  // flannel's VXLAN socket belongs to the kernel (no program): K3s' own where K3s is installed.
+  const ownedByK3s = (socket: PreflightReading['listening'][number]) =>
+    /k3s|containerd/.test(socket.program) || (socket.program === '' && socket.port === 8472 && !!version);
   const taken = needed.flatMap(({ port, proto, what }) => {
     const holder = reading.listening.find((socket) => socket.port === port && socket.proto === proto);
-    return holder && !/k3s|containerd/.test(holder.program) ? [`${port}/${proto} (${what}) is taken by ${holder.program || 'another program'}`] : [];
+    const by = holder?.program || (proto === 'udp' ? 'a kernel socket (another VXLAN overlay?)' : 'another program');
+    return holder && !ownedByK3s(holder) ? [`${port}/${proto} (${what}) is taken by ${by}`] : [];
   });
   add(
     'ports free',
@@ -164,25 +182,60 @@ export function preflightChecks(reading: PreflightReading, args: PreflightArgs, 
   );
   // A port that refuses is reachable (nothing listens yet); one that never answers is behind a firewall.
   const reachability = (check: string, found: Probe[], answered: string, none: string, between: string) => {
-    const blocked = found.filter((probe) => probe.outcome === 'filtered').map((probe) => `${probe.address}:${probe.port}`);
-    add(
-      check,
-      blocked.length === 0 ? 'ok' : args.firewall_opened ? 'warn' : 'fail',
-      blocked.length ? `no answer from ${blocked.join(', ')} (tcp)` : found.length ? `${found.length} ${answered}` : none,
-      args.firewall_opened
-        ? `A firewall drops these now: os-prep opens K3s' ports when it is ufw; any other firewall (cloud security group, router) between ${between} must let them through.`
-        : `Let these ports through every firewall between ${between} (os_prep_firewall: open does it for ufw).`,
-    );
+    const named = (outcome: Probe['outcome']) =>
+      found.filter((probe) => probe.outcome === outcome).map((probe) => `${probe.address}:${probe.port}/${probe.proto}`);
+    const [blocked, untested] = [named('filtered'), named('untested')];
+    const answering = found.length - blocked.length - untested.length;
+    if (blocked.length) {
+      add(
+        check,
+        args.firewall_opened ? 'warn' : 'fail',
+        `no answer from ${blocked.join(', ')}`,
+        args.firewall_opened
+          ? `A firewall drops these now: os-prep opens K3s' ports when it is ufw; any other firewall (cloud security group, router) between ${between} must let them through.`
+          : `Let these ports through every firewall between ${between} (os_prep_firewall: open does it for ufw).`,
+      );
+    } else if (untested.length) {
+      add(
+        check,
+        'warn',
+        `${answering} ${answered}; not probed: ${untested.join(', ')}`,
+        'This host could not probe them (UDP probes need python3 there): install python3, or check these ports by hand.',
+      );
+    } else add(check, 'ok', found.length ? `${found.length} ${answered}` : none);
   };
   reachability('reachable', probes, 'peer port(s) answer', 'no peers', 'the nodes');
   reachability('NodePorts from here', fromHere, 'NodePort(s) answer this machine', 'no NodePorts', 'you and the nodes');
   return checks;
 }
 
-/** One shell script probing every target at once: rc 0 open, 124 no answer within 3 s, else refused. */
-export function probeScript(targets: Array<{ address: string; port: number }>): string {
-  const one = ({ address, port }: { address: string; port: number }) =>
-    `( timeout 3 bash -c ${shellQuote(`exec 3<>/dev/tcp/${address}/${port}`)} 2>/dev/null; echo "probe=${address} ${port} $?" ) &`;
+// A connected UDP socket learns of the peer's ICMP 'port unreachable' as a refused receive.
+const UDP_PROBE = `import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
+s = socket.socket(family, kind)
+s.settimeout(1.4)
+s.connect(address)
+rc = 124
+for attempt in (1, 2):
+    try:
+        s.send(b"k3s-playbook doctor")
+        s.recv(1)
+        rc = 0
+        break
+    except ConnectionRefusedError:
+        rc = 1
+        break
+    except socket.timeout:
+        pass
+print("probe=%s %d udp %d" % (host, port, rc))`;
+
+/** One shell script probing every target at once: rc 0 open, 124 no answer within 3 s, 127 untested, else refused. */
+export function probeScript(targets: Target[]): string {
+  const one = ({ address, port, proto }: Target) =>
+    proto === 'tcp'
+      ? `( timeout 3 bash -c ${shellQuote(`exec 3<>/dev/tcp/${address}/${port}`)} 2>/dev/null; echo "probe=${address} ${port} tcp $?" ) &`
+      : `( command -v python3 >/dev/null && timeout 4 python3 -c ${shellQuote(UDP_PROBE)} ${shellQuote(address)} ${port} || echo "probe=${address} ${port} udp 127" ) &`;
   return `${targets.map(one).join(' ')} wait`;
 }
 
@@ -192,7 +245,7 @@ export function probeFromHere(address: string, port: number, timeoutMs = 3000): 
     const socket = new Socket();
     const done = (outcome: Probe['outcome']) => {
       socket.destroy();
-      resolve({ address, port, outcome });
+      resolve({ address, port, proto: 'tcp', outcome });
     };
     socket.setTimeout(timeoutMs, () => done('filtered'));
     socket.once('connect', () => done('open'));
@@ -201,11 +254,14 @@ export function probeFromHere(address: string, port: number, timeoutMs = 3000): 
   });
 }
 
+const OUTCOMES: Record<string, Probe['outcome']> = { '0': 'open', '124': 'filtered', '127': 'untested' };
+
 export function parseProbes(output: string): Probe[] {
-  return [...output.matchAll(/^probe=(\S+) (\d+) (\d+)$/gm)].map(([, address, port, rc]) => ({
+  return [...output.matchAll(/^probe=(\S+) (\d+) (tcp|udp) (\d+)$/gm)].map(([, address, port, proto, rc]) => ({
     address,
     port: Number(port),
-    outcome: rc === '0' ? 'open' : rc === '124' ? 'filtered' : 'closed',
+    proto: proto as Probe['proto'],
+    outcome: OUTCOMES[rc] ?? 'closed',
   }));
 }
 

@@ -8,11 +8,10 @@ import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import { quote } from 'shlex';
 import { parse } from 'yaml';
-import { launchChromium, saveScreenshot } from '../support/browser.js';
 import { processExists, runCaptured, type Captured } from '../support/proc.js';
 import { readmeCommands } from '../support/readme.js';
 import { doubleOfVersion } from '../support/site-fixture.js';
-import { renderTerminal, runInTerminal } from '../support/terminal.js';
+import { pictureOfTerminal } from '../support/terminal.js';
 
 // README, followed word by word on a fresh copy of the project, as a newcomer would: every command
 // README gives is run here (or by .ci/run, which the last test checks), with a throwaway HOME.
@@ -20,7 +19,6 @@ import { renderTerminal, runInTerminal } from '../support/terminal.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const COMMANDS = readmeCommands(README);
-const TERMINAL = { cols: 120, rows: 40 };
 
 const work = mkdtempSync(join(tmpdir(), 'k3s-playbook-readme-'));
 const copy = join(work, 'k3s-playbook');
@@ -79,25 +77,12 @@ test.after.always(async () => {
 
 test.serial('set-up command 1, typed into a terminal: install, rehearsal lab, the whole playbook', async (t) => {
   const command = 'npm ci && npm run lab -- up 3 && npx run-playbook site.yaml -i lab';
-  t.true(
-    COMMANDS.some((c) => c.command === command),
-    'README gives this set-up command',
-  );
-  ran.add(command);
   // A person's terminal: no CI variable (with it, the output is plain lines, not listr2's view).
-  const { CI: _ci, ...terminalEnv } = env;
-  const run = await runInTerminal(command, { cwd: copy, env: terminalEnv, ...TERMINAL });
-  const browser = await launchChromium();
-  try {
-    const screen = await renderTerminal(browser, run.output, TERMINAL);
-    t.is(run.exitCode, 0, screen.text);
-    t.is(saveScreenshot('run-recap.png', screen.png, screen.text), undefined, "README's picture shows what this run shows");
-    // What the person sees at the end: the recap, every host ok, nothing failed or unreachable.
-    for (const host of ['h1', 'h2', 'h3']) t.regex(screen.text, recap(host, 'changed=\\d+\\s+unreachable=0\\s+failed=0'));
-    t.regex(screen.text, /verify : /);
-  } finally {
-    await browser.close();
-  }
+  const run = await inTerminal(t, command, 'run-recap.png');
+  t.is(run.exitCode, 0, run.text);
+  // What the person sees at the end: the recap, every host ok, nothing failed or unreachable.
+  for (const host of ['h1', 'h2', 'h3']) t.regex(run.text, recap(host, 'changed=\\d+\\s+unreachable=0\\s+failed=0'));
+  t.regex(run.text, /verify : /);
 });
 
 /**
@@ -108,16 +93,9 @@ async function inTerminal(t: ExecutionContext, command: string, picture: string,
   t.true(COMMANDS.some((c) => c.command === command));
   ran.add(command);
   const { CI: _ci, ...terminalEnv } = env;
-  const size = { cols: 120, rows };
-  const run = await runInTerminal(command, { cwd: copy, env: terminalEnv, ...size });
-  const browser = await launchChromium();
-  try {
-    const screen = await renderTerminal(browser, run.output, size);
-    t.is(saveScreenshot(picture, screen.png, screen.text), undefined, `README's picture ${picture} shows what this run shows`);
-    return { exitCode: run.exitCode, text: screen.text };
-  } finally {
-    await browser.close();
-  }
+  const { mismatch, ...run } = await pictureOfTerminal(command, picture, { cwd: copy, env: terminalEnv, rows });
+  t.is(mismatch, undefined, `README's picture ${picture} shows what this run shows`);
+  return run;
 }
 
 test.serial('the rehearsal again: changed=0 everywhere', async (t) => {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
+import { launchChromium, saveScreenshot } from './browser.js';
 import { runCaptured } from './proc.js';
 
 export interface TerminalRun {
@@ -55,5 +56,25 @@ export async function renderTerminal(browser: Browser, output: string, size: { c
     return { text, png };
   } finally {
     await page.close();
+  }
+}
+
+/**
+ * A command run in a person's terminal (120 columns) and pictured at its end: the picture README
+ * shows must show what this run shows (timings and sizes aside); `mismatch` says when it does not.
+ */
+export async function pictureOfTerminal(
+  command: string,
+  picture: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv; rows: number },
+): Promise<{ exitCode: number; text: string; mismatch?: string }> {
+  const size = { cols: 120, rows: options.rows };
+  const run = await runInTerminal(command, { cwd: options.cwd, env: options.env, ...size });
+  const browser = await launchChromium();
+  try {
+    const screen = await renderTerminal(browser, run.output, size);
+    return { exitCode: run.exitCode, text: screen.text, mismatch: saveScreenshot(picture, screen.png, screen.text) };
+  } finally {
+    await browser.close();
   }
 }
