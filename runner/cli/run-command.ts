@@ -82,6 +82,7 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
     limit: options.limit,
     check: options.check,
     diff: options.diff,
+    verbosity: options.verbose,
     forks: options.forks,
     becomePassword,
     extraVars,

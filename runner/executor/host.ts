@@ -7,6 +7,8 @@ export class HostState {
   /** Registered results and set_fact values: one precedence layer. */
   registered: Vars = {};
   failed = false;
+  /** The last failure's result and task, which a rescue reads as ansible_failed_result/_task. */
+  lastFailure?: { result: Vars; task: Vars };
   unreachable = false;
   /** Stopped by meta: end_host or end_play. */
   ended = false;

@@ -5,13 +5,14 @@ import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Item, Play, Task } from '../playbook/model.js';
-import { renderDeep, renderString } from '../template/render.js';
+import { renderString } from '../template/render.js';
 import { toPlain } from '../vars/scope.js';
 import type { RunEvent } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
 import type { TaskSelection } from './selection.js';
 import { runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
+import { loopItems } from './loop.js';
 import { taskScope, type VarsContext } from './variables.js';
 
 export interface RunState {
@@ -21,6 +22,8 @@ export interface RunState {
   playbookDir: string;
   check: boolean;
   diff: boolean;
+  /** How many -v were given (Ansible's ansible_verbosity). */
+  verbosity?: number;
   forks: number;
   becomePassword?: string;
   selection: TaskSelection;
@@ -59,6 +62,7 @@ export class PlayRunner {
       playbookDir: state.playbookDir,
       check: state.check,
       diff: state.diff,
+      verbosity: state.verbosity,
     };
   }
 
@@ -166,6 +170,7 @@ export class PlayRunner {
         host.failed = false;
         host.stats.failed--;
         host.stats.rescued++;
+        Object.assign(host.registered, { ansible_failed_result: host.lastFailure?.result, ansible_failed_task: host.lastFailure?.task });
       }
       await this.runItems(block.rescue, failed);
     }
@@ -195,7 +200,10 @@ export class PlayRunner {
         this.limit(async () => {
           const started = Date.now();
           const outcome = await runTaskOnHost(task, host, context);
-          if (outcome.status === 'failed' && !outcome.ignored && !this.rescued(host)) anyFailed = true;
+          if (outcome.status === 'failed' && !outcome.ignored) {
+            host.lastFailure = { result: outcome.result, task: { name: task.name, action: task.module } };
+            if (!this.rescued(host)) anyFailed = true;
+          }
           if (outcome.status === 'changed') this.notify(task, host);
           await this.report(task.id, names.get(host.name)!.join(' | '), task.module, host, outcome, started);
         }),
@@ -233,7 +241,7 @@ export class PlayRunner {
       String(renderString(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' }));
     try {
       if (task.loop === undefined || !task.name.includes(task.loopVar)) return [render()];
-      const items = renderDeep(task.loop, taskScope(this.vars, host, task, task.loc, "'loop'"), { loc: task.loc, what: "'loop'" });
+      const items = loopItems(task, taskScope(this.vars, host, task, task.loc, "'loop'"), { loc: task.loc, what: "'loop'" });
       return Array.isArray(items) && items.length > 0 ? [...new Set(items.map((item) => render({ [task.loopVar]: toPlain(item) })))] : [task.name];
     } catch {
       return [task.name];

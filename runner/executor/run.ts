@@ -18,6 +18,8 @@ export interface RunOptions {
   limit?: string;
   check: boolean;
   diff: boolean;
+  /** How many -v were given (debug's verbosity threshold). */
+  verbosity?: number;
   forks: number;
   extraVars: Vars;
   selection: SelectionOptions;
@@ -110,6 +112,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
           playbookDir: playbook.dir,
           check: options.check,
           diff: options.diff,
+          verbosity: options.verbosity,
           forks: options.forks,
           becomePassword: options.becomePassword,
           selection,

@@ -11,11 +11,12 @@ import type { Vars } from '../vars/vars.js';
 import type { ModuleDeclaration, ModuleContext, ModuleResult } from '../modules/module.js';
 import { modules } from '../modules/registry.js';
 import type { Task } from '../playbook/model.js';
-import { argumentProblem } from '../modules/arguments.js';
+import { argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import { commandFailure } from '../modules/support/command-failure.js';
 import { renderDeep, renderString, renderTemplateFile } from '../template/render.js';
 import { toPlain } from '../vars/scope.js';
 import { applyPlan, type Applier } from './apply-plan.js';
+import { loopItems } from './loop.js';
 import type { HostStatus, ItemOutcome } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
@@ -110,7 +111,7 @@ const SKIPPED = Symbol('skipped');
  */
 function renderLoop(task: Task, base: Vars, what: (key: string) => TemplateOrigin): unknown {
   try {
-    return renderDeep(task.loop, base, what('loop'));
+    return loopItems(task, base, what('loop'));
   } catch (error) {
     let skip = false;
     try {
@@ -162,9 +163,12 @@ async function runModule(
   const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
   const rendered = toPlain(renderDeep(task.args, scope, what(`${task.module}`))) as Record<string, unknown>;
   // An argument whose value is Ansible's 'omit' is left out, so the module's default applies.
-  const args = Object.fromEntries(Object.entries(rendered).filter(([, value]) => value !== OMIT));
+  const named = canonicalArgs(task.module, Object.fromEntries(Object.entries(rendered).filter(([, value]) => value !== OMIT)));
+  if ('problem' in named) return { changed: false, failed: true, msg: named.problem.message };
+  const args = named.args;
+  // Arguments known only now (templated, or of a task expected to fail) fail the task, as in Ansible.
   const problem = argumentProblem(task.module, args);
-  if (problem) throw new UserError(problem.message, task.loc, 'Fix the task arguments (after templating).');
+  if (problem) return { changed: false, failed: true, msg: problem.message };
   const module = modules.get(task.module)!;
   const check = task.checkMode !== undefined ? isTruthy(renderString(String(task.checkMode), scope, what('check_mode'))) : ctx.vars.check;
   const become = resolveBecome(task, host, scope, ctx);

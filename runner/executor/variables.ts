@@ -20,6 +20,7 @@ export interface VarsContext {
   playbookDir: string;
   check: boolean;
   diff: boolean;
+  verbosity?: number;
 }
 
 /**
@@ -65,6 +66,7 @@ function magicVars(ctx: VarsContext, host: HostState): Vars {
     ansible_play_batch: new Lazy(() => ctx.playBatch()),
     ansible_check_mode: ctx.check,
     ansible_diff_mode: ctx.diff,
+    ansible_verbosity: ctx.verbosity ?? 0,
     playbook_dir: ctx.playbookDir,
   };
 }

@@ -1,49 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { ExpressionError, UndefinedVariable } from './errors.js';
+import { ExpressionError } from './errors.js';
+import { runLookup } from './lookups.js';
 import { pythonStr } from './python.js';
 
 /** Ansible's 'omit': an argument whose value is this is left out of the module's arguments. */
 export const OMIT = '__omit_place_holder__k3s_playbook';
-
-type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, scope: object) => unknown[];
-
-/** Lookups run on the controller, as Ansible's do: one value per term. */
-const lookups: Record<string, Lookup> = {
-  env: (terms, kw) => terms.map((name) => process.env[String(name)] ?? kw.default ?? ''),
-  file: (terms, kw) =>
-    terms.map((path) => {
-      try {
-        const text = readFileSync(String(path), 'utf8');
-        return kw.rstrip === false ? text : text.trimEnd();
-      } catch {
-        throw new ExpressionError(`lookup('file') could not read '${String(path)}' on the controller`);
-      }
-    }),
-  vars: (terms, kw, scope) =>
-    terms.map((name) => {
-      if (String(name) in scope) return (scope as Record<string, unknown>)[String(name)];
-      if ('default' in kw) return kw.default;
-      throw new UndefinedVariable(String(name));
-    }),
-  pipe: (terms) =>
-    terms.map((command) => {
-      try {
-        return execFileSync('/bin/sh', ['-c', String(command)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
-      } catch (error) {
-        throw new ExpressionError(`lookup('pipe') command failed: ${(error as Error).message.split('\n')[0]}`);
-      }
-    }),
-  items: (terms) => terms.flat(),
-  list: (terms) => terms,
-};
-
-function runLookup(args: unknown[], kwargs: Record<string, unknown>, scope: object): unknown[] {
-  const [name, ...terms] = args;
-  const lookup = Object.prototype.hasOwnProperty.call(lookups, String(name)) ? lookups[String(name)] : undefined;
-  if (!lookup) throw new ExpressionError(`unknown lookup '${String(name)}' (known: ${Object.keys(lookups).join(', ')})`);
-  return lookup(terms, kwargs, scope);
-}
 
 /** Jinja's sandbox bound on range(), so a typo cannot fill the controller's memory. */
 const MAX_RANGE = 100_000;

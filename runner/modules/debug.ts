@@ -8,6 +8,7 @@ export default defineModule({
     {
       msg: Type.Optional(Type.Unknown({ description: "What to print; not a string: printed as JSON. Default: 'Hello world!'." })),
       var: Type.Optional(Type.String({ description: 'A variable whose value to print (instead of msg).' })),
+      verbosity: Type.Integer({ minimum: 0, default: 0, description: 'Print only when run with at least this many -v (else skipped).' }),
     },
     { additionalProperties: false },
   ),
@@ -19,6 +20,7 @@ export default defineModule({
   freeForm: 'msg',
   checkMode: 'full',
   async plan(args, ctx) {
+    if (args.verbosity > Number(ctx.scope.ansible_verbosity ?? 0)) return { changed: false, skipped: true, msg: 'Verbosity threshold not met.' };
     if (args.var !== undefined) {
       const value = args.var in ctx.scope ? ctx.scope[args.var] : 'VARIABLE IS NOT DEFINED!';
       return { changed: false, [args.var]: value, msg: `${args.var}: ${JSON.stringify(value)}` };

@@ -12,6 +12,7 @@ export interface LineEdit {
   insertafter?: string;
   insertbefore?: string;
   backrefs?: boolean;
+  firstmatch?: boolean;
 }
 
 /** Python's \1 and \g<name> in a backrefs line, filled from a match. */
@@ -29,33 +30,36 @@ const expand = (template: string, match: RegExpExecArray) =>
  * after the last line matching insertafter, before the last one matching insertbefore, or at the
  * end (or removed). Pure: unit-tested without a host.
  */
-export function editLines(text: string, args: LineEdit): string {
+export function editLines(text: string, args: LineEdit): { text: string; msg: string } {
   const trailingNewline = text === '' || text.endsWith('\n');
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   const regexp = args.regexp !== undefined ? new RegExp(args.regexp) : undefined;
   const search = args.search_string;
   const matches = (line: string) => (regexp ? regexp.test(line) : search !== undefined ? line.includes(search) : line === args.line);
+  const same = { text, msg: '' };
   if ((args.state ?? 'present') === 'absent') {
     const kept = lines.filter((line) => !matches(line));
-    return kept.length === lines.length ? text : join(kept, trailingNewline);
+    const removed = lines.length - kept.length;
+    return removed === 0 ? same : { text: join(kept, trailingNewline), msg: `${removed} line(s) removed` };
   }
   const index = lines.findLastIndex(matches);
   const line = args.backrefs && regexp && index >= 0 ? expand(args.line!, regexp.exec(lines[index])!) : args.line!;
   if (index >= 0) {
-    if (lines[index] === line) return text;
+    if (lines[index] === line) return same;
     lines[index] = line;
-    return join(lines, trailingNewline);
+    return { text: join(lines, trailingNewline), msg: 'line replaced' };
   }
-  if (args.backrefs || ((regexp || search !== undefined) && lines.includes(line))) return text;
-  const lastMatch = (pattern: string) => lines.findLastIndex((l) => new RegExp(pattern).test(l));
+  if (args.backrefs || ((regexp || search !== undefined) && lines.includes(line))) return same;
+  // The last line matching insertafter/insertbefore, or the first with firstmatch.
+  const anchor = (pattern: string) => (args.firstmatch ? lines.findIndex : lines.findLastIndex).call(lines, (l: string) => new RegExp(pattern).test(l));
   if (args.insertbefore !== undefined) {
-    const before = args.insertbefore === 'BOF' ? 0 : lastMatch(args.insertbefore);
+    const before = args.insertbefore === 'BOF' ? 0 : anchor(args.insertbefore);
     lines.splice(before >= 0 ? before : lines.length, 0, line);
   } else {
-    const after = args.insertafter && args.insertafter !== 'EOF' ? lastMatch(args.insertafter) : -1;
+    const after = args.insertafter && args.insertafter !== 'EOF' ? anchor(args.insertafter) : -1;
     lines.splice(after >= 0 ? after + 1 : lines.length, 0, line);
   }
-  return join(lines, true);
+  return { text: join(lines, true), msg: 'line added' };
 }
 
 const join = (lines: string[], trailingNewline: boolean) => (lines.length ? lines.join('\n') + (trailingNewline ? '\n' : '') : '');
@@ -87,6 +91,11 @@ export default defineModule({
       insertbefore: Type.Optional(
         Type.String({ description: "A new line goes before the last line matching this regular expression ('BOF': at the beginning)." }),
       ),
+      firstmatch: Type.Boolean({ default: false, description: 'With insertafter or insertbefore: the first matching line is the anchor, not the last.' }),
+      validate: Type.Optional(
+        Type.String({ description: "A command that checks the new file before it replaces the old one; %s stands for the new file's path." }),
+      ),
+      backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file beside it (named FILE.PID.DATE@TIME~), its path in backup.' }),
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -105,6 +114,8 @@ export default defineModule({
   checkMode: 'full',
   async plan(args, ctx) {
     if (args.state === 'present' && args.line === undefined) return { changed: false, failed: true, msg: "state: present needs 'line'" };
+    if (args.validate !== undefined && !args.validate.includes('%s'))
+      return { changed: false, failed: true, msg: `validate must contain %s: ${args.validate}` };
     const { state, content } = await ctx.readPath(args.path, 'content');
     const before = content?.toString('utf8') ?? '';
     if (state.type === 'absent' && !args.create) {
@@ -112,7 +123,16 @@ export default defineModule({
       return { changed: false, failed: true, msg: `${args.path} does not exist; set create: true to create it` };
     }
     if (state.type !== 'file' && state.type !== 'absent') return { changed: false, failed: true, msg: `${args.path} is a ${state.type}, not a file` };
-    const after = editLines(before, args);
-    return planFileContent(ctx, args.path, after, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) }, { state, text: before });
+    const edit = editLines(before, args);
+    const plan = await planFileContent(
+      ctx,
+      args.path,
+      edit.text,
+      { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) },
+      { state, text: before },
+      { validate: args.validate, backup: args.backup, backupKey: 'backup' },
+    );
+    const attributesChanged = plan.changed && edit.text === before;
+    return { ...plan, msg: plan.msg ?? (attributesChanged ? 'ownership, perms or SE linux context changed' : edit.msg), backup: '' };
   },
 });

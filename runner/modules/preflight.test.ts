@@ -170,10 +170,13 @@ test('the UDP probe, run here on loopback: a closed port refuses, a bound one th
   const run = (script: string) => promisify(execFile)('bash', ['-c', script]).then(({ stdout }) => parseProbes(stdout));
   const silent = createSocket('udp4').bind(0, '127.0.0.1');
   await once(silent, 'listening');
+  let open = true;
+  t.teardown(() => open && silent.close());
   const { port } = silent.address();
   const [answered] = await run(probeScript([{ address: '127.0.0.1', port, proto: 'udp' }]));
   t.like(answered, { port, proto: 'udp', outcome: 'filtered' });
   silent.close();
+  open = false;
   const [refused] = await run(probeScript([{ address: '127.0.0.1', port, proto: 'udp' }]));
   t.like(refused, { port, proto: 'udp', outcome: 'closed' });
 });

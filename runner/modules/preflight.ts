@@ -235,7 +235,7 @@ export function probeScript(targets: Target[]): string {
   const one = ({ address, port, proto }: Target) =>
     proto === 'tcp'
       ? `( timeout 3 bash -c ${shellQuote(`exec 3<>/dev/tcp/${address}/${port}`)} 2>/dev/null; echo "probe=${address} ${port} tcp $?" ) &`
-      : `( command -v python3 >/dev/null && timeout 4 python3 -c ${shellQuote(UDP_PROBE)} ${shellQuote(address)} ${port} || echo "probe=${address} ${port} udp 127" ) &`;
+      : `( if command -v python3 >/dev/null; then timeout 8 python3 -c ${shellQuote(UDP_PROBE)} ${shellQuote(address)} ${port} || echo "probe=${address} ${port} udp 124"; else echo "probe=${address} ${port} udp 127"; fi ) &`;
   return `${targets.map(one).join(' ')} wait`;
 }
 

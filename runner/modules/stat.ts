@@ -1,50 +1,46 @@
 import Type from 'typebox';
-import { shellQuote } from '../shell/quote.js';
+import { parseStat, statCommand } from '../facts/stat.js';
 import { defineModule } from './module.js';
-import { readFileState } from './support/file-content.js';
 
 export default defineModule({
   name: 'stat',
-  description: "Reads a path's type, owner, group, mode, size and checksum into stat.* (exists, isdir, isreg, islnk, checksum).",
+  description:
+    "Reads what is at a path into stat.*, as Ansible's stat reports it: exists, type (isdir, isreg, islnk, ...), mode and its bits, owner, times, size, inode, access, a link's target, a checksum, the MIME type and attributes.",
   args: Type.Object(
     {
       path: Type.String({ description: 'The path on the host.', aliases: ['dest', 'name'] }),
+      follow: Type.Boolean({ default: false, description: 'Report on the file a symlink points to, not the link.' }),
       get_checksum: Type.Boolean({ default: true, description: "Compute a regular file's checksum." }),
       checksum_algorithm: Type.Enum(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'], {
         default: 'sha1',
-        description: "The checksum's algorithm (Ansible's default, sha1; sha256 costs no extra command).",
+        description: "The checksum's algorithm (Ansible's default, sha1).",
         aliases: ['checksum', 'checksum_algo'],
       }),
+      get_mime: Type.Boolean({
+        default: true,
+        description: "Read the MIME type and charset with `file` ('unknown' where it is not installed).",
+        aliases: ['mime', 'mime_type', 'mime-type'],
+      }),
+      get_attributes: Type.Boolean({ default: true, description: "Read the file's attributes with lsattr.", aliases: ['attr', 'attributes'] }),
     },
     { additionalProperties: false },
   ),
   returns: {
-    stat: { description: 'exists, isdir, isreg, islnk, mode, pw_name, gr_name, size, checksum and lnk_target.', type: 'dict' },
+    stat: {
+      description:
+        'exists, path, mode, isdir, isreg, islnk, ischr, isblk, isfifo, issock, uid, gid, pw_name, gr_name, size, inode, dev, nlink, atime, mtime, ctime, the mode bits (rusr, wgrp, xoth, isuid, ...), readable, writeable, executable, lnk_target, lnk_source, checksum, mimetype, charset, attributes.',
+      type: 'dict',
+    },
   },
   examples: [{ description: 'Act only when a file exists.', task: 'stat:\n  path: /etc/rancher/k3s/k3s.yaml\nregister: kubeconfig_file' }],
   checkMode: 'full',
   async plan(args, ctx) {
-    const state = await readFileState(ctx, args.path);
-    const summed = args.get_checksum && state.type === 'file';
-    const checksum = !summed
-      ? undefined
-      : args.checksum_algorithm === 'sha256'
-        ? state.sha256
-        : (await ctx.read(`${args.checksum_algorithm}sum ${args.path}`, `${args.checksum_algorithm}sum < ${shellQuote(args.path)}`)).split(' ')[0];
-    return {
-      changed: false,
-      stat: {
-        exists: state.type !== 'absent',
-        isdir: state.type === 'directory',
-        isreg: state.type === 'file',
-        islnk: state.type === 'link',
-        mode: state.mode,
-        pw_name: state.owner,
-        gr_name: state.group,
-        size: state.size,
-        checksum,
-        lnk_target: state.linkTarget,
-      },
+    const wants = {
+      follow: args.follow,
+      checksum: args.get_checksum ? args.checksum_algorithm : undefined,
+      mime: args.get_mime,
+      attributes: args.get_attributes,
     };
+    return { changed: false, stat: parseStat(await ctx.read(`stat ${args.path}`, statCommand(args.path, wants)), args.path, wants) };
   },
 });

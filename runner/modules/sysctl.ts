@@ -32,7 +32,7 @@ export default defineModule({
     const persisted = await planFileContent(
       ctx,
       file,
-      editLines(text, { regexp: `^\\s*${args.name.replace(/\./g, '\\.')}\\s*=`, line }),
+      editLines(text, { regexp: `^\\s*${args.name.replace(/\./g, '\\.')}\\s*=`, line }).text,
       { mode: '0644' },
       { state: saved.state, text },
     );

@@ -1,7 +1,7 @@
 // What Ansible users write that YAML 1.2 and a strict schema would refuse, read as Ansible reads it.
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { debugMessages, localInventory, runJson, workspace } from '../../test/support/workspace.js';
+import { debugMessages, hostResults, localInventory, runJson, workspace } from '../../test/support/workspace.js';
 import { parseYaml } from '../yaml/source.js';
 
 test("YAML 1.1's yes/no/on/off are booleans, quoted they are text; numbers stay YAML 1.2's", (t) => {
@@ -84,4 +84,133 @@ test('a task file that is missing, broken or brings itself in stops the run befo
     [missing, loop, broken].flatMap((run) => run.events.filter((e) => e.type === 'host.result')),
     [],
   );
+});
+
+test('with_* loops run their lookup (items, dict, sequence, together, subelements); an unknown one stops the load at its line', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  vars:
+    ports: { http: 80, https: 443 }
+    users: [{ name: a, keys: [k1, k2] }]
+  tasks:
+    - debug: msg="{{ item }}"
+      with_items: [[1, 2], 3]
+    - debug: msg="{{ item.key }}={{ item.value }}"
+      with_dict: "{{ ports }}"
+    - debug: msg="{{ item }}"
+      with_sequence: start=1 end=5 stride=2 format=n%02d
+    - debug: msg="{{ item.0 }}{{ item.1 }}"
+      with_together: [[a, b], [1, 2]]
+    - debug: msg="{{ item.0.name }}:{{ item.1 }}"
+      with_subelements: ["{{ users }}", keys]
+`,
+    'bad.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - debug: msg=x
+      with_nonesuch: [1]
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  const printed = hostResults(run.events).flatMap((e) => ((e.result?.results as Array<{ msg: string }>) ?? []).map((r) => r.msg));
+  t.deepEqual(printed, ['1', '2', '3', 'http=80', 'https=443', 'n01', 'n03', 'n05', 'a1', 'b2', 'a:k1', 'a:k2']);
+  const bad = await runJson(ws.dir, ['bad.yaml']);
+  t.is(bad.code, 3);
+  t.regex(bad.err, /bad\.yaml:5:\d+: 'with_nonesuch' names the lookup 'nonesuch', which this runner does not have/);
+});
+
+test("'action:' names the module as older Ansible content does, as a string or a mapping", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - action: debug msg="from a string"
+    - action: { module: debug, msg: from a mapping }
+    - action: command echo free-form
+      register: echoed
+    - debug: msg="{{ echoed.stdout }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['from a string', 'from a mapping', 'free-form']);
+});
+
+test('a task its author expects to fail (ignore_errors, or in a block with a rescue) fails on bad arguments at run time, as in Ansible; the rescue reads ansible_failed_result', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - slurp: {}
+      register: no_src
+      ignore_errors: yes
+    - debug: msg="{{ no_src is failed }} {{ no_src.msg }}"
+    - block:
+        - lineinfile: { path: /nonexistent/x, line: a, validate: /bin/true }
+      rescue:
+        - debug: msg="{{ ansible_failed_task.name }} -> {{ ansible_failed_result.msg }}"
+`,
+    'strict.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - slurp: {}
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ["True 'slurp' needs the argument 'src'.", 'lineinfile -> validate must contain %s: /bin/true']);
+  const strict = await runJson(ws.dir, ['strict.yaml']);
+  t.is(strict.code, 3, 'any other task with bad arguments still stops the load, before any host');
+  t.regex(strict.err, /strict\.yaml:4:\d+: 'slurp' needs the argument 'src'/);
+});
+
+test("debug's verbosity: skipped below that many -v; ansible_verbosity says how many were given", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - debug: { msg: detail, verbosity: 2 }
+    - debug: msg="v={{ ansible_verbosity }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const quiet = await runJson(ws.dir, ['site.yaml']);
+  t.deepEqual(debugMessages(quiet.events, 'm1'), ['v=0']);
+  const loud = await runJson(ws.dir, ['site.yaml', '-vv']);
+  t.deepEqual(debugMessages(loud.events, 'm1'), ['detail', 'v=2']);
+});
+
+test("lineinfile's validate checks the new file before it replaces the old one; backup keeps the old one beside it", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    conf: 'a=1\n',
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - lineinfile: { path: "{{ playbook_dir }}/conf", line: bad, validate: "! grep -q bad %s" }
+      register: refused
+      ignore_errors: yes
+    - lineinfile: { path: "{{ playbook_dir }}/conf", regexp: "^a=", line: a=2, validate: "grep -q a=2 %s", backup: yes }
+      register: replaced
+    - debug: msg="{{ refused is failed }} {{ replaced.msg }} {{ replaced.backup | basename | regex_search('^conf\\\\.\\\\d+\\\\.') is not none }}"
+    - slurp: { src: "{{ replaced.backup }}" }
+      register: old
+    - debug: msg="{{ old.content | b64decode }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.regex(hostResults(run.events).find((e) => e.status === 'failed')?.msg ?? '', /failed to validate/);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['True line replaced True', 'a=1\n']);
+  t.is(readFileSync(ws.path('conf'), 'utf8'), 'a=2\n', 'the refused edit left the file as it was; the valid one replaced it');
 });

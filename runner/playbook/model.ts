@@ -14,6 +14,8 @@ export interface Inherited {
   noLog?: boolean | string;
   ignoreErrors?: boolean | string;
   anyErrorsFatal?: boolean | string;
+  /** Inside a block with a rescue: the author expects failures here. */
+  rescued?: boolean;
   role?: Role;
 }
 
@@ -24,6 +26,8 @@ export interface Task extends Inherited {
   module: string;
   args: Record<string, unknown> | string;
   loop?: unknown;
+  /** For a with_<lookup> loop: the lookup its terms go through (items, dict, sequence, ...). */
+  loopLookup?: string;
   loopVar: string;
   indexVar?: string;
   loopLabel?: string;

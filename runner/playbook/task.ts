@@ -5,6 +5,7 @@ import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import type { ModuleDeclaration } from '../modules/module.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
+import { lookups } from '../expression/lookups.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateSyntax, hasTemplate } from '../template/render.js';
@@ -43,6 +44,7 @@ function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
     noLog: (raw.no_log as boolean | string | undefined) ?? parent.noLog,
     ignoreErrors: (raw.ignore_errors as boolean | string | undefined) ?? parent.ignoreErrors,
     anyErrorsFatal: (raw.any_errors_fatal as boolean | string | undefined) ?? parent.anyErrorsFatal,
+    rescued: parent.rescued,
     role: parent.role,
   };
 }
@@ -67,7 +69,8 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
         at.source.locate([...at.path, extra[0]]),
         'Move the module into a task inside the block.',
       );
-    const child = (key: string) => loadItems(raw[key], { source: at.source, path: [...at.path, key] }, inherited);
+    const child = (key: string) =>
+      loadItems(raw[key], { source: at.source, path: [...at.path, key] }, key === 'block' && raw.rescue ? { ...inherited, rescued: true } : inherited);
     const block: Block = {
       ...inherited,
       kind: 'block',
@@ -89,7 +92,8 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   }
   const include = TASK_FILE_KEYS.find((key) => key in raw);
   if (include) return loadTaskFile(raw, include, at, inherited);
-  const moduleKeys = Object.keys(raw).filter((key) => !KEYWORDS.has(key));
+  if ('action' in raw) raw = fromActionKeyword(raw);
+  const moduleKeys = Object.keys(raw).filter((key) => !KEYWORDS.has(key) && !key.startsWith('with_'));
   if (moduleKeys.length === 0) {
     throw new UserError('this task names no module.', loc, `Add one module key, for example 'command:' or 'copy:' (known: ${MODULE_NAMES.join(', ')}).`);
   }
@@ -111,7 +115,15 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
       `Fix its name.${didYouMean(module, MODULE_NAMES)} Known modules: ${MODULE_NAMES.join(', ')}.`,
     );
   }
-  const args = moduleArgs(module, raw[moduleKey], raw.args as Record<string, unknown> | undefined, { source: at.source, path: [...at.path, moduleKey] });
+  // A task its author expects to fail may fail on its arguments too, at run time, as in Ansible.
+  const expectsFailure = inherited.rescued === true || [true, 'yes', 'true', 'True'].includes(inherited.ignoreErrors as string);
+  const args = moduleArgs(
+    module,
+    raw[moduleKey],
+    raw.args as Record<string, unknown> | undefined,
+    { source: at.source, path: [...at.path, moduleKey] },
+    expectsFailure,
+  );
   if (module === 'set_fact') refuseConnectionVars(args, 'set_fact', (key) => at.source.locate([...at.path, moduleKey, key]));
   const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
   const task: Task = {
@@ -121,7 +133,7 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     name: (raw.name as string | undefined) ?? module,
     module,
     args,
-    loop: raw.loop ?? raw.with_items,
+    ...loopOf(raw, at),
     loopVar: loopControl.loop_var ?? 'item',
     indexVar: loopControl.index_var,
     loopLabel: loopControl.label,
@@ -140,6 +152,38 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   };
   checkTemplates(task, at);
   return task;
+}
+
+/**
+ * Ansible's older spelling, `action: slurp src=/x` or `action: {module: slurp, src: /x}`, as the
+ * module key it stands for (the rest of a string is the module's free-form or key=value arguments).
+ */
+function fromActionKeyword(raw: Record<string, unknown>): Record<string, unknown> {
+  const { action, ...rest } = raw;
+  if (typeof action === 'string') {
+    const [, module, args] = /^\s*(\S+)\s*(.*)$/s.exec(action) ?? [];
+    return { ...rest, [module]: args === '' ? null : args };
+  }
+  const { module, ...args } = action as { module: string };
+  return { ...rest, [module]: args };
+}
+
+/** A task's loop: `loop`, or a `with_<lookup>` keyword whose lookup the runner has. */
+function loopOf(raw: Record<string, unknown>, at: TaskSource): Pick<Task, 'loop' | 'loopLookup'> {
+  const withKeys = Object.keys(raw).filter((key) => key.startsWith('with_'));
+  const keys = [...('loop' in raw ? ['loop'] : []), ...withKeys];
+  if (keys.length > 1) throw new UserError(`this task has two loops, '${keys[0]}' and '${keys[1]}'.`, at.source.locate([...at.path, keys[1]]), 'Keep one.');
+  if (withKeys.length === 0) return { loop: raw.loop };
+  const lookup = withKeys[0].slice('with_'.length);
+  if (!Object.hasOwn(lookups, lookup))
+    throw new UserError(
+      `'${withKeys[0]}' names the lookup '${lookup}', which this runner does not have.`,
+      at.source.locate([...at.path, withKeys[0]]),
+      `Use 'loop:' with a list, or one of: ${Object.keys(lookups)
+        .map((name) => `with_${name}`)
+        .join(', ')}.`,
+    );
+  return { loop: raw[withKeys[0]], loopLookup: lookup };
 }
 
 /** Keys that bring in a task file (Ansible's import_tasks and include_tasks). */
@@ -163,7 +207,8 @@ function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource,
       loc,
       'Write the file name itself, or use a when on tasks of one file.',
     );
-  if ('loop' in raw || 'with_items' in raw) throw new UserError(`'${key}' with a loop is not supported.`, loc, 'Loop over the tasks inside the file instead.');
+  if ('loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_')))
+    throw new UserError(`'${key}' with a loop is not supported.`, loc, 'Loop over the tasks inside the file instead.');
   const file = isAbsolute(named) ? named : join(dirname(at.source.file), named);
   if (reading.includes(file))
     throw new UserError(`${file} brings itself in (${[...reading, file].map((f) => basename(f)).join(' -> ')}).`, loc, 'Remove the circular import.');
@@ -179,7 +224,7 @@ function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource,
 }
 
 /** Module arguments as a mapping: free-form strings and Ansible's 'k=v' strings are accepted. */
-function moduleArgs(module: string, value: unknown, extra: Record<string, unknown> | undefined, at: TaskSource): Record<string, unknown> {
+function moduleArgs(module: string, value: unknown, extra: Record<string, unknown> | undefined, at: TaskSource, lenient = false): Record<string, unknown> {
   const loc = at.source.locate(at.path);
   if (module === 'meta') {
     if (typeof value !== 'string' || !META_ACTIONS.includes(value)) {
@@ -201,6 +246,7 @@ function moduleArgs(module: string, value: unknown, extra: Record<string, unknow
     );
   Object.assign(args, extra ?? {});
   const named = canonicalArgs(module, args);
+  if (lenient) return 'problem' in named ? args : named.args;
   if ('problem' in named) throw new UserError(named.problem.message, at.source.locate([...at.path, named.problem.key]), 'Remove one of them.');
   validateLiteralArgs(module, named.args, at);
   return named.args;
@@ -263,7 +309,8 @@ function checkTemplates(task: Task, at: TaskSource): void {
   };
   visit(task.args, [...at.path, task.module], `argument of '${task.module}'`);
   visit(task.name, [...at.path, 'name'], 'the task name');
-  visit(task.loop, [...at.path, 'loop'], "'loop'");
+  const loopKey = task.loopLookup ? `with_${task.loopLookup}` : 'loop';
+  visit(task.loop, [...at.path, loopKey], `'${loopKey}'`);
   visit(task.vars, [...at.path, 'vars'], "'vars'");
   visit(task.environment, [...at.path, 'environment'], "'environment'");
 }

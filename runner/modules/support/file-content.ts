@@ -1,3 +1,4 @@
+import { commandFailure } from './command-failure.js';
 import { shellQuote } from '../../shell/quote.js';
 import { sha1, sha256 } from '../../facts/file.js';
 import type { FileState } from '../../facts/path-state.js';
@@ -38,7 +39,7 @@ export function planContent(content: string | Buffer, wanted: Attributes, state:
  * The size that arrived is compared with the size sent before the rename. Owner and mode are set
  * before the rename too, so a secret is never readable by others, not even for a moment.
  */
-export function atomicWriteCommand(path: string, attributes: Attributes, exists: boolean, size: number): string {
+export function atomicWriteCommand(path: string, attributes: Attributes, exists: boolean, size: number, options: WriteOptions = {}): string {
   const p = shellQuote(path);
   const fail = (what: string) => `{ echo ${shellQuote(`${what} (${path} left as it was)`)} >&2; exit 1; }`;
   const keep = exists
@@ -53,6 +54,12 @@ export function atomicWriteCommand(path: string, attributes: Attributes, exists:
     `[ "$n" -eq ${size} ] || { printf 'only %s of %s bytes arrived (%s left as it was)\\n' "$n" ${size} ${p} >&2; exit 1; }`,
     ...keep,
     ...attributeCommands('"$t"', attributes).map((command) => `${command} || exit 1`),
+    // Ansible's validate: the command checks the new file (its %s) before it replaces the old one.
+    ...(options.validate ? [`${options.validate.replaceAll('%s', '"$t"')} >&2 || ${fail('failed to validate')}`] : []),
+    // A copy of the old file beside it, named as Ansible names backups, its name on stdout.
+    ...(options.backup && exists
+      ? [`b=${p}.$$.$(date +%Y-%m-%d@%H:%M:%S~)`, `cp -p ${p} "$b" || ${fail('cannot back up the old file')}`, 'echo "backup=$b"']
+      : []),
     `mv -f "$t" ${p} || exit 1`,
     'trap - EXIT',
   ].join('\n');
@@ -64,6 +71,14 @@ export async function keptWithoutForce(ctx: ModuleContext, path: string, force: 
   return { changed: false, path, msg: `${path} exists (force: false)` };
 }
 
+/** What a write may do besides writing: check the new file first (a command with %s), keep a copy of the old one. */
+export interface WriteOptions {
+  validate?: string;
+  backup?: boolean;
+  /** The result key naming the backup: copy and template say backup_file, lineinfile backup. */
+  backupKey?: string;
+}
+
 /** The plan that makes a file hold exactly this content with these attributes (copy, template, lineinfile). */
 export async function planFileContent(
   ctx: ModuleContext,
@@ -71,6 +86,7 @@ export async function planFileContent(
   content: string | Buffer,
   wanted: Attributes,
   known?: { state: FileState; text: string },
+  options: WriteOptions = {},
 ): Promise<Plan> {
   const state = known?.state ?? (await readFileState(ctx, path));
   const plan = planContent(content, wanted, state);
@@ -79,9 +95,19 @@ export async function planFileContent(
   const result: Plan = { changed, path, checksum: sha1(content) };
   if (!changed) return result;
   if (ctx.diff) result.diff = await contentDiff(ctx, path, state, content, plan, known?.text);
+  const what = `writing ${path}`;
   result.steps = [
     plan.writeContent
-      ? { what: `writing ${path}`, command: atomicWriteCommand(path, plan.attributes, state.type === 'file', Buffer.byteLength(content)), stdin: content }
+      ? {
+          what,
+          command: atomicWriteCommand(path, plan.attributes, state.type === 'file', Buffer.byteLength(content), options),
+          stdin: content,
+          interpret: (output) => {
+            if (output.rc !== 0) return { failed: true, msg: commandFailure(what, output) };
+            const backup = /^backup=(.*)$/m.exec(output.stdout)?.[1];
+            return backup ? { [options.backupKey ?? 'backup_file']: backup } : {};
+          },
+        }
       : { what: `setting the attributes of ${path}`, command: attributeCommands(shellQuote(path), plan.attributes).join(' && ') },
   ];
   return result;

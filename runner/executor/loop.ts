@@ -1,0 +1,24 @@
+import { ExpressionError } from '../expression/errors.js';
+import type { TemplateOrigin } from '../expression/expression.js';
+import { runLookup } from '../expression/lookups.js';
+import { UserError } from '../errors.js';
+import type { Task } from '../playbook/model.js';
+import { renderDeep } from '../template/render.js';
+import type { Vars } from '../vars/vars.js';
+import { toPlain } from '../vars/scope.js';
+
+/**
+ * What a task loops over: its `loop` rendered, or, for a `with_<lookup>` keyword, that lookup run
+ * on the rendered terms (a single value is one term), as Ansible runs with_dict, with_sequence, ...
+ */
+export function loopItems(task: Task, scope: Vars, origin: TemplateOrigin): unknown {
+  const rendered = renderDeep(task.loop, scope, origin);
+  if (!task.loopLookup) return rendered;
+  const terms = Array.isArray(rendered) ? rendered.map((term) => toPlain(term)) : [toPlain(rendered)];
+  try {
+    return runLookup([task.loopLookup, ...terms], {}, scope);
+  } catch (error) {
+    if (error instanceof ExpressionError) throw new UserError(`with_${task.loopLookup} of task '${task.name}': ${error.message}.`, task.loc, 'Fix the loop.');
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { runLookup } from './lookups.js';
+
+const lookup = (name: string, terms: unknown[], kwargs: Record<string, unknown> = {}, scope: Record<string, unknown> = {}) =>
+  runLookup([name, ...terms], kwargs, scope);
+
+test('the lookups behind with_items, with_dict, with_together, with_nested, with_indexed_items, with_flattened', (t) => {
+  t.deepEqual(lookup('items', [[1, 2], 3, [[4]]]), [1, 2, 3, [4]], 'items flattens one level');
+  t.deepEqual(lookup('list', [[1, 2], 3]), [[1, 2], 3]);
+  t.deepEqual(lookup('dict', [{ a: 1, b: { c: 2 } }]), [
+    { key: 'a', value: 1 },
+    { key: 'b', value: { c: 2 } },
+  ]);
+  t.deepEqual(
+    lookup('together', [
+      ['a', 'b', 'c'],
+      [1, 2],
+    ]),
+    [
+      ['a', 1],
+      ['b', 2],
+      ['c', null],
+    ],
+  );
+  t.deepEqual(
+    lookup('nested', [
+      ['a', 'b'],
+      [1, 2],
+    ]),
+    [
+      ['a', 1],
+      ['a', 2],
+      ['b', 1],
+      ['b', 2],
+    ],
+  );
+  t.deepEqual(lookup('indexed_items', [['x', 'y']]), [
+    [0, 'x'],
+    [1, 'y'],
+  ]);
+  t.deepEqual(lookup('flattened', [[1, [2, [3]]], 4]), [1, 2, 3, 4]);
+  t.deepEqual(lookup('ansible.builtin.items', [[1]]), [1], 'the collection name works too');
+  t.throws(() => lookup('dict', [[1]]), { message: /takes dicts/ });
+  t.throws(() => lookup('nope', []), { message: /unknown lookup 'nope' \(known: .*sequence/ });
+});
+
+test("with_sequence: start/end/stride/count/format, and the short 'start-end/stride:format'", (t) => {
+  t.deepEqual(lookup('sequence', ['start=1 end=3']), ['1', '2', '3']);
+  t.deepEqual(lookup('sequence', ['start=0 end=8 stride=4 format=host%02d']), ['host00', 'host04', 'host08']);
+  t.deepEqual(lookup('sequence', ['start=5 count=3']), ['5', '6', '7']);
+  t.deepEqual(lookup('sequence', ['4']), ['1', '2', '3', '4']);
+  t.deepEqual(lookup('sequence', ['2-10/4:n%d']), ['n2', 'n6', 'n10']);
+  t.deepEqual(lookup('sequence', ['start=10 end=0x0f format=%x']), ['a', 'b', 'c', 'd', 'e', 'f']);
+  t.deepEqual(lookup('sequence', ['start=3 end=1 stride=-1']), ['3', '2', '1']);
+  t.throws(() => lookup('sequence', ['start=1']), { message: /needs an end/ });
+  t.throws(() => lookup('sequence', ['start=1 end=9 bogus=2']), { message: /unknown argument 'bogus'/ });
+});
+
+test('with_subelements pairs each element with the members of its sub-list', (t) => {
+  const users = [
+    { name: 'alice', keys: ['k1', 'k2'] },
+    { name: 'bob', keys: ['k3'] },
+    { name: 'carol', nested: { keys: ['k4'] } },
+  ];
+  t.deepEqual(
+    lookup('subelements', [users.slice(0, 2), 'keys']).map((pair) => `${(pair as [{ name: string }, string])[0].name}:${(pair as [unknown, string])[1]}`),
+    ['alice:k1', 'alice:k2', 'bob:k3'],
+  );
+  t.deepEqual(lookup('subelements', [users, 'nested.keys', { skip_missing: true }]).length, 1);
+  t.throws(() => lookup('subelements', [users, 'keys']), { message: /could not find 'keys'/ });
+});
+
+test("with_fileglob and with_first_found look in the role's (or playbook's) files/ first, on the controller", (t) => {
+  const role = mkdtempSync(join(tmpdir(), 'k3s-playbook-lookup-'));
+  t.teardown(() => rmSync(role, { recursive: true, force: true }));
+  mkdirSync(join(role, 'files', 'sub'), { recursive: true });
+  for (const name of ['b.conf', 'a.conf', 'c.txt']) writeFileSync(join(role, 'files', name), name);
+  const scope = { role_path: role };
+  t.deepEqual(lookup('fileglob', ['*.conf'], {}, scope), [join(role, 'files', 'a.conf'), join(role, 'files', 'b.conf')]);
+  t.deepEqual(lookup('fileglob', ['*.none'], {}, scope), []);
+  t.deepEqual(lookup('fileglob', ['*'], {}, scope).length, 3, 'directories are not files');
+  t.deepEqual(lookup('first_found', [['missing.conf', 'b.conf', 'a.conf']], {}, scope), [join(role, 'files', 'b.conf')]);
+  t.deepEqual(lookup('first_found', [{ files: ['c.txt'], paths: [join(role, 'files')] }], {}, {}), [join(role, 'files', 'c.txt')]);
+  t.throws(() => lookup('first_found', [['missing']], {}, scope), { message: /no file was found/ });
+  t.deepEqual(lookup('first_found', [['missing']], { skip: true }, scope), []);
+  t.deepEqual(lookup('file', ['c.txt'], {}, scope), ['c.txt'], "lookup('file') finds it in files/ too");
+});
