@@ -16,7 +16,7 @@ export const PATH_READER_COMMAND = 'perl';
  * reads through the shell instead.
  *
  * One request per line: the largest content wanted (-1: any size) and the path in hex. One answer:
- * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target or -> <n>` (names
+ * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target or -> <uid> <gid> <n>` (names
  * in hex: a directory service's group may be "domain users") followed by n bytes of content (n =
  * -1: none sent). The comment line sudo's password hand-over may leave (SshConnection.openChannel)
  * reaches perl before the program, as a Perl comment.
@@ -37,7 +37,7 @@ while (my $request = <STDIN>) {
   my $owner = $users{$st[4]} //= scalar(getpwuid $st[4]) // $st[4];
   my $group = $groups{$st[5]} //= scalar(getgrgid $st[5]) // $st[5];
   my $link = $type eq 'link' ? unpack('H*', readlink($path) // '') : '-';
-  my $header = sprintf '%s %o %s %s %d %s', $type, $st[2] & 07777, unpack('H*', $owner), unpack('H*', $group), $st[7], $link;
+  my $header = sprintf '%s %o %s %s %d %s %d %d', $type, $st[2] & 07777, unpack('H*', $owner), unpack('H*', $group), $st[7], $link, $st[4], $st[5];
   if ($type eq 'file' && ($max < 0 || $st[7] <= $max)) {
     my $fh;
     if (!open $fh, '<:raw', $path) { fail $!; next }
@@ -118,13 +118,21 @@ export class PathReader {
       this.buffer.drop(newline + 1);
       return header === 'absent' ? { state: { type: 'absent' } } : new Error(`cannot read the state of ${path}: ${header.slice(6)}`);
     }
-    const [type, mode, owner, group, size, link, length] = header.split(' ');
+    const [type, mode, owner, group, size, link, uid, gid, length] = header.split(' ');
     const contentLength = Number(length);
     if (contentLength > 0 && this.buffer.length < newline + 1 + contentLength) return undefined;
     this.buffer.drop(newline + 1);
     const content = contentLength >= 0 ? this.buffer.take(contentLength) : undefined;
     const text = (hex: string) => Buffer.from(hex, 'hex').toString('utf8');
-    const state: FileState = { type: type as FileType, mode: mode.padStart(4, '0'), owner: text(owner), group: text(group), size: Number(size) };
+    const state: FileState = {
+      type: type as FileType,
+      mode: mode.padStart(4, '0'),
+      owner: text(owner),
+      group: text(group),
+      uid: Number(uid),
+      gid: Number(gid),
+      size: Number(size),
+    };
     if (type === 'link') state.linkTarget = text(link);
     return { state, content };
   }

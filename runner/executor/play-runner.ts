@@ -302,6 +302,9 @@ export class PlayRunner {
       result: censored ?? outcome.result,
       durationMs: Date.now() - started,
     });
+    // A module's warnings, printed as Ansible prints them ([WARNING]: ...).
+    const warnings = censored ? [] : ((outcome.result.warnings as unknown[] | undefined) ?? []);
+    for (const message of warnings) await this.state.emit({ type: 'warning', message: `${host.name}: ${String(message)}` });
   }
 }
 

@@ -177,7 +177,7 @@ async function runModule(
   const run: ModuleContext['run'] = (command, options = {}) => connection.exec(command, { ...options, become, env });
   const moduleContext: ModuleContext = {
     host: host.name,
-    diff: ctx.vars.diff,
+    diff: task.diff !== undefined ? isTruthy(renderString(String(task.diff), scope, what('diff'))) : ctx.vars.diff,
     run,
     read: async (what, command) => {
       const output = await run(command);

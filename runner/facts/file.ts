@@ -14,7 +14,7 @@ export function fileStateCommand(path: string, withChecksum = true): string {
     `if [ -L ${p} ]; then t=link; elif [ -d ${p} ]; then t=directory; elif [ -f ${p} ]; then t=file; elif [ -e ${p} ]; then t=other; else t=absent; fi`,
     'echo "$t"',
     // Names last, joined by ':' (which no user or group name holds): a directory service's group may be "domain users".
-    `if [ "$t" != absent ]; then stat -c '%a %s %U:%G' ${p} || exit; fi`,
+    `if [ "$t" != absent ]; then stat -c '%a %s %u %g %U:%G' ${p} || exit; fi`,
     `if [ "$t" = link ]; then readlink ${p} || exit; fi`,
     // From stdin: sha256sum escapes a name holding a newline or backslash, and its output with it.
     ...(withChecksum ? [`if [ "$t" = file ]; then sha256sum < ${p} || exit; fi`] : []),
@@ -72,7 +72,7 @@ export async function withChecksum(reading: PathReading, path: string, want: Pat
 export function parseFileState(output: string): FileState {
   const [type, attributes, extra] = output.split('\n');
   if (type === 'absent') return { type: 'absent' };
-  const [mode, size, ...words] = (attributes ?? '').split(' ');
+  const [mode, size, uid, gid, ...words] = (attributes ?? '').split(' ');
   const names = words.join(' ');
   const colon = names.indexOf(':');
   const state: FileState = {
@@ -80,6 +80,8 @@ export function parseFileState(output: string): FileState {
     mode: mode.padStart(4, '0'),
     owner: names.slice(0, colon),
     group: names.slice(colon + 1),
+    uid: Number(uid),
+    gid: Number(gid),
     size: Number(size),
   };
   if (type === 'link') state.linkTarget = extra;

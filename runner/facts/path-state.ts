@@ -8,6 +8,8 @@ export interface FileState {
   mode?: string;
   owner?: string;
   group?: string;
+  uid?: number;
+  gid?: number;
   size?: number;
   sha256?: string;
   linkTarget?: string;

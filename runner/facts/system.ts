@@ -1,32 +1,52 @@
 /**
- * Facts about a host, read in one round trip: hostname, OS, architecture, default IPv4,
- * CPUs and memory. Names follow Ansible's (ansible_hostname, ansible_distribution, ...).
+ * Facts about a host, read in one round trip with shell builtins and a few small programs (no
+ * Python start, which costs more than the rest together): hostname, OS and release, LSB, service
+ * manager, architecture, kernel, default IPv4, CPUs, memory, the user and its home, Python's path
+ * and version, mounts. Names follow Ansible's (ansible_hostname, ansible_distribution, ...).
  */
 export const systemFactsCommand = [
   'echo "hostname=$(hostname)"',
-  '. /etc/os-release 2>/dev/null; echo "os_id=${ID:-unknown}"; echo "os_version=${VERSION_ID:-}"; echo "os_like=${ID_LIKE:-}"',
+  '. /etc/os-release 2>/dev/null; echo "os_id=${ID:-unknown}"; echo "os_version=${VERSION_ID:-}"; echo "os_like=${ID_LIKE:-}"; echo "os_codename=${VERSION_CODENAME:-}"; echo "os_pretty=${PRETTY_NAME:-}"',
+  'if [ -r /etc/lsb-release ]; then . /etc/lsb-release; echo "lsb=${DISTRIB_ID:-}|${DISTRIB_RELEASE:-}|${DISTRIB_CODENAME:-}|${DISTRIB_DESCRIPTION:-}"; fi',
+  'if [ -d /run/systemd/system ]; then echo service_mgr=systemd; else echo "service_mgr=$(cat /proc/1/comm 2>/dev/null)"; fi',
   'echo "arch=$(uname -m)"',
   'echo "kernel=$(uname -r)"',
   'dev=$(ip -4 route show default 2>/dev/null | awk \'{for(i=1;i<NF;i++) if($i=="dev"){print $(i+1); exit}}\')',
   '[ -n "$dev" ] || dev=$(ip -4 -o addr show scope global 2>/dev/null | awk \'{print $2; exit}\')',
   'echo "ipv4_interface=$dev"',
   'echo "ipv4=$( [ -n "$dev" ] && ip -4 -o addr show dev "$dev" 2>/dev/null | awk \'{split($4,a,"/"); print a[1]; exit}\')"',
+  'echo "gateway=$(ip -4 route show default 2>/dev/null | awk \'{print $3; exit}\')"',
   'echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
   'echo "mem_kb=$(awk \'/^MemTotal:/{print $2}\' /proc/meminfo)"',
-  'echo "user=$(id -un)"',
+  'echo "user=$(id -un)"; echo "uid=$(id -u)"; echo "gid=$(id -g)"',
+  'echo "home=$(getent passwd "$(id -un)" | cut -d: -f6)"',
+  // The interpreter's real file names its major and minor version (python3.11).
+  'p=$(command -v python3 || command -v python); [ -n "$p" ] && echo "python=$(readlink -f "$p")"',
+  'while read -r device mount fstype options rest; do echo "mount=$device $mount $fstype $options"; done < /proc/mounts',
 ].join('; ');
 
 export interface SystemFacts {
   ansible_hostname: string;
   ansible_distribution: string;
   ansible_distribution_version: string;
+  ansible_distribution_major_version: string;
+  ansible_distribution_release: string;
   ansible_os_family: string;
+  ansible_lsb: Record<string, string>;
+  ansible_service_mgr: string;
+  ansible_system: string;
   ansible_architecture: string;
   ansible_kernel: string;
-  ansible_default_ipv4: { address: string; interface: string };
+  ansible_default_ipv4: { address: string; interface: string; gateway: string };
   ansible_processor_vcpus: number;
+  ansible_processor_count: number;
   ansible_memtotal_mb: number;
   ansible_user_id: string;
+  ansible_user_uid: number;
+  ansible_user_gid: number;
+  ansible_user_dir: string;
+  ansible_python?: { executable: string; version?: { major: number; minor: number }; type: string };
+  ansible_mounts: Array<{ device: string; mount: string; fstype: string; options: string }>;
 }
 
 const DISTRIBUTIONS: Record<string, string> = {
@@ -42,25 +62,54 @@ const DISTRIBUTIONS: Record<string, string> = {
   opensuse: 'openSUSE',
 };
 
+// Ansible lists the mounts of a device file or a network share (host:/path), not proc, tmpfs, overlay...
+const listedMount = (device: string) => device.startsWith('/') || device.includes(':/');
+
 export function parseSystemFacts(output: string): SystemFacts {
-  const raw = Object.fromEntries(
-    output
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()]),
-  );
+  const lines = output
+    .split('\n')
+    .filter((line) => line.includes('='))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).trim()] as const);
+  const raw = Object.fromEntries(lines);
   const id = raw.os_id ?? 'unknown';
   const family = [id, ...(raw.os_like ?? '').split(' ')].find((name) => name === 'debian' || name === 'rhel' || name === 'fedora');
+  const version = raw.os_version ?? '';
+  const [lsbId, lsbRelease, lsbCodename, lsbDescription] = (raw.lsb ?? '').split('|');
+  const pythonVersion = /python(\d+)\.(\d+)$/.exec(raw.python ?? '');
+  const cpus = Number(raw.cpus) || 0;
   return {
     ansible_hostname: raw.hostname ?? '',
     ansible_distribution: DISTRIBUTIONS[id] ?? id,
-    ansible_distribution_version: raw.os_version ?? '',
+    ansible_distribution_version: version,
+    ansible_distribution_major_version: version.split('.')[0] ?? '',
+    ansible_distribution_release: raw.os_codename ?? '',
     ansible_os_family: family === 'debian' ? 'Debian' : family ? 'RedHat' : (DISTRIBUTIONS[id] ?? id),
+    ansible_lsb: raw.lsb ? { id: lsbId, release: lsbRelease, codename: lsbCodename, description: lsbDescription, major_release: lsbRelease.split('.')[0] } : {},
+    ansible_service_mgr: raw.service_mgr ?? '',
+    ansible_system: 'Linux',
     ansible_architecture: raw.arch ?? '',
     ansible_kernel: raw.kernel ?? '',
-    ansible_default_ipv4: { address: raw.ipv4 ?? '', interface: raw.ipv4_interface ?? '' },
-    ansible_processor_vcpus: Number(raw.cpus) || 0,
+    ansible_default_ipv4: { address: raw.ipv4 ?? '', interface: raw.ipv4_interface ?? '', gateway: raw.gateway ?? '' },
+    ansible_processor_vcpus: cpus,
+    ansible_processor_count: cpus,
     ansible_memtotal_mb: Math.floor((Number(raw.mem_kb) || 0) / 1024),
     ansible_user_id: raw.user ?? '',
+    ansible_user_uid: Number(raw.uid),
+    ansible_user_gid: Number(raw.gid),
+    ansible_user_dir: raw.home ?? '',
+    ...(raw.python
+      ? {
+          ansible_python: {
+            executable: raw.python,
+            ...(pythonVersion ? { version: { major: Number(pythonVersion[1]), minor: Number(pythonVersion[2]) } } : {}),
+            type: 'cpython',
+          },
+        }
+      : {}),
+    ansible_mounts: lines
+      .filter(([key]) => key === 'mount')
+      .map(([, value]) => value.split(' '))
+      .filter(([device]) => listedMount(device))
+      .map(([device, mount, fstype, options]) => ({ device, mount, fstype, options })),
   };
 }

@@ -4,16 +4,25 @@ import { planFile } from './file.js';
 import { normalizeMode } from './support/file-attributes.js';
 import { planContent } from './support/file-content.js';
 
-const file = parseFileState(`file\n644 5 root:root\n${sha256('hello')}`);
-const dir = parseFileState('directory\n755 4096 root:root');
+const file = parseFileState(`file\n644 5 0 0 root:root\n${sha256('hello')}`);
+const dir = parseFileState('directory\n755 4096 0 0 root:root');
 const absent = parseFileState('absent');
 
 test('fact parser reads type, attributes and checksum', (t) => {
-  t.deepEqual(file, { type: 'file', mode: '0644', owner: 'root', group: 'root', size: 5, sha256: sha256('hello') });
-  t.deepEqual(parseFileState('link\n777 3 root:root\n/etc/x'), { type: 'link', mode: '0777', owner: 'root', group: 'root', size: 3, linkTarget: '/etc/x' });
+  t.deepEqual(file, { type: 'file', mode: '0644', owner: 'root', group: 'root', uid: 0, gid: 0, size: 5, sha256: sha256('hello') });
+  t.deepEqual(parseFileState('link\n777 3 0 0 root:root\n/etc/x'), {
+    type: 'link',
+    mode: '0777',
+    owner: 'root',
+    group: 'root',
+    uid: 0,
+    gid: 0,
+    size: 3,
+    linkTarget: '/etc/x',
+  });
   t.like(
-    parseFileState('file\n640 12 jane doe:domain users\nabc  -'),
-    { owner: 'jane doe', group: 'domain users', size: 12, sha256: 'abc' },
+    parseFileState('file\n640 12 1000 1001 jane doe:domain users\nabc  -'),
+    { owner: 'jane doe', group: 'domain users', uid: 1000, gid: 1001, size: 12, sha256: 'abc' },
     'names with spaces',
   );
   t.deepEqual(absent, { type: 'absent' });
@@ -50,8 +59,8 @@ test('file plan: directories, links, absent, touch', (t) => {
   t.deepEqual(plan({ path: '/f', state: 'touch' }), ['touch /f']);
   t.deepEqual(plan({ path: '/f', state: 'touch' }, file), [], 'touch keeps times: idempotent');
   t.regex(plan({ path: '/f', state: 'file' }) as string, /absent; use state: touch/);
-  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/x' }, parseFileState('link\n777 3 root:root\n/etc/x')), []);
-  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/y' }, parseFileState('link\n777 3 root:root\n/etc/x')), ['ln -sfn /etc/y /l']);
+  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/x' }, parseFileState('link\n777 3 0 0 root:root\n/etc/x')), []);
+  t.deepEqual(plan({ path: '/l', state: 'link', src: '/etc/y' }, parseFileState('link\n777 3 0 0 root:root\n/etc/x')), ['ln -sfn /etc/y /l']);
   t.regex(plan({ path: '/l', state: 'link' }) as string, /needs 'src'/);
 });
 

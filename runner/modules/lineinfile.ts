@@ -62,6 +62,17 @@ export function editLines(text: string, args: LineEdit): { text: string; msg: st
   return { text: join(lines, true), msg: 'line added' };
 }
 
+/** Ansible's warning for an empty regexp or search_string, which matches every line. */
+function emptyPatternWarning(args: LineEdit): string[] {
+  if (args.regexp !== '' && args.search_string !== '') return [];
+  const what = args.regexp === '' ? 'regular expression' : 'search string';
+  return [
+    `The ${what} is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending.${
+      args.regexp === '' ? " If this is desired, use '^' to match every line in the file and avoid this warning." : ''
+    }`,
+  ];
+}
+
 const join = (lines: string[], trailingNewline: boolean) => (lines.length ? lines.join('\n') + (trailingNewline ? '\n' : '') : '');
 
 export default defineModule({
@@ -113,26 +124,37 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    if (args.state === 'present' && args.line === undefined) return { changed: false, failed: true, msg: "state: present needs 'line'" };
+    // Failures in Ansible's words (and return codes), which content matches on.
+    if (args.backrefs && args.regexp === undefined) return { changed: false, failed: true, msg: 'regexp is required with backrefs=true' };
+    if (args.state === 'present' && args.line === undefined) return { changed: false, failed: true, msg: 'line is required with state=present' };
+    if (args.state === 'absent' && args.line === undefined && args.regexp === undefined && args.search_string === undefined)
+      return { changed: false, failed: true, msg: 'one of line, search_string, or regexp is required with state=absent' };
     if (args.validate !== undefined && !args.validate.includes('%s'))
       return { changed: false, failed: true, msg: `validate must contain %s: ${args.validate}` };
     const { state, content } = await ctx.readPath(args.path, 'content');
     const before = content?.toString('utf8') ?? '';
     if (state.type === 'absent' && !args.create) {
       if (args.state === 'absent') return { changed: false, path: args.path };
-      return { changed: false, failed: true, msg: `${args.path} does not exist; set create: true to create it` };
+      return { changed: false, failed: true, rc: 257, msg: `Destination ${args.path} does not exist !` };
     }
+    if (state.type === 'directory') return { changed: false, failed: true, rc: 256, msg: `Path ${args.path} is a directory !` };
     if (state.type !== 'file' && state.type !== 'absent') return { changed: false, failed: true, msg: `${args.path} is a ${state.type}, not a file` };
     const edit = editLines(before, args);
+    const warnings = emptyPatternWarning(args);
     const plan = await planFileContent(
       ctx,
       args.path,
       edit.text,
       { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) },
       { state, text: before },
-      { validate: args.validate, backup: args.backup, backupKey: 'backup' },
+      { validate: args.validate, backup: args.backup, backupKey: 'backup', parents: args.create },
     );
     const attributesChanged = plan.changed && edit.text === before;
-    return { ...plan, msg: plan.msg ?? (attributesChanged ? 'ownership, perms or SE linux context changed' : edit.msg), backup: '' };
+    return {
+      ...plan,
+      msg: plan.msg ?? (attributesChanged ? 'ownership, perms or SE linux context changed' : edit.msg),
+      backup: '',
+      ...(warnings.length ? { warnings } : {}),
+    };
   },
 });

@@ -42,6 +42,8 @@ export interface Task extends Inherited {
   delegateTo?: string;
   runOnce?: boolean | string;
   checkMode?: boolean | string;
+  /** The task's own diff keyword: report differences whatever --diff says. */
+  diff?: boolean | string;
   loc: SourceLocation;
 }
 

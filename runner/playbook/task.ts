@@ -148,6 +148,7 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     delegateTo: raw.delegate_to as string | undefined,
     runOnce: raw.run_once as boolean | string | undefined,
     checkMode: raw.check_mode as boolean | string | undefined,
+    diff: raw.diff as boolean | string | undefined,
     loc,
   };
   checkTemplates(task, at);

@@ -160,3 +160,35 @@ test.serial("every module's documented example runs (in check mode) on a host", 
     .map((e) => e.task);
   t.deepEqual(ran, ['Gathering Facts', ...tasks.map((task) => task.name)], 'every example reached the host');
 });
+
+test.serial("facts as Ansible names them and stat's full result, read on a lab host (Debian 12, systemd as PID 1)", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-facts-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(
+    join(dir, 'facts.yaml'),
+    `- hosts: h1
+  tasks:
+    - debug:
+        msg: "{{ [ansible_distribution, ansible_distribution_major_version, ansible_distribution_release, ansible_os_family, ansible_service_mgr, ansible_user_dir, ansible_facts.distribution] | join(' ') }}"
+    - debug: { msg: "{{ ansible_python.executable }} {{ ansible_python.version.major }} {{ ansible_mounts | map(attribute='mount') | list }}" }
+    - file: { path: /tmp/facts-link, src: /etc/hostname, state: link }
+    - stat: { path: /tmp/facts-link, follow: true }
+      register: followed
+    - stat: { path: /tmp/facts-link }
+      register: link
+    - debug: { msg: "{{ followed.stat.isreg }} {{ followed.stat.checksum }} {{ followed.stat.pw_name }} {{ link.stat.islnk }} {{ link.stat.lnk_target }}" }
+`,
+  );
+  const run = await runJson(dir, ['facts.yaml', '-i', lab.inventory]);
+  t.is(run.code, 0, failures(run.events).join('\n'));
+  const [system, python, stat] = hostResults(run.events)
+    .filter((e) => e.module === 'debug')
+    .map((e) => e.msg);
+  t.is(system, 'Debian 12 bookworm Debian systemd /root Debian');
+  // The lab's root is an overlay, which Ansible leaves out of ansible_mounts too.
+  t.regex(python ?? '', /^\/usr\/bin\/python3\.\d+ 3 \[.*\]$/);
+  const sha1 = createHash('sha1')
+    .update(await lab.exec(1, 'cat', '/etc/hostname'))
+    .digest('hex');
+  t.is(stat, `True ${sha1} root True /etc/hostname`);
+});

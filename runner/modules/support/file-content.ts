@@ -1,6 +1,7 @@
+import { posix } from 'node:path';
 import { commandFailure } from './command-failure.js';
 import { shellQuote } from '../../shell/quote.js';
-import { sha1, sha256 } from '../../facts/file.js';
+import { parseFileState, sha1, sha256 } from '../../facts/file.js';
 import type { FileState } from '../../facts/path-state.js';
 import type { Diff, ModuleContext, Plan } from '../module.js';
 import { attributeChanges, attributeCommands, describeAttributes, type Attributes } from './file-attributes.js';
@@ -47,6 +48,7 @@ export function atomicWriteCommand(path: string, attributes: Attributes, exists:
       [`chown --reference=${p} "$t" 2>/dev/null`, `chmod --reference=${p} "$t" || ${fail('cannot copy the mode')}`]
     : [`chmod 0644 "$t" || ${fail('cannot set the mode')}`];
   return [
+    ...(options.parents ? [`mkdir -p -- ${shellQuote(posix.dirname(path))} || exit 1`] : []),
     `t=$(mktemp ${shellQuote(`${path}.tmp-`)}XXXXXX) || exit 1`,
     `trap 'rm -f "$t"' EXIT`,
     `cat > "$t" || ${fail('cannot write the new content')}`,
@@ -77,6 +79,8 @@ export interface WriteOptions {
   backup?: boolean;
   /** The result key naming the backup: copy and template say backup_file, lineinfile backup. */
   backupKey?: string;
+  /** Create missing parent directories first (lineinfile's create). */
+  parents?: boolean;
 }
 
 /** The plan that makes a file hold exactly this content with these attributes (copy, template, lineinfile). */
@@ -92,25 +96,48 @@ export async function planFileContent(
   const plan = planContent(content, wanted, state);
   if (plan instanceof Error) return { changed: false, failed: true, msg: `${path}: ${plan.message}` };
   const changed = plan.writeContent || Object.keys(plan.attributes).length > 0;
-  const result: Plan = { changed, path, checksum: sha1(content) };
+  const size = Buffer.byteLength(content);
+  // What Ansible reports of the file: as it is, or (until the write says) as it will be.
+  const predicted: FileState = {
+    type: 'file',
+    size,
+    mode: wanted.mode ?? state.mode ?? '0644',
+    owner: wanted.owner ?? state.owner,
+    group: wanted.group ?? state.group,
+    uid: wanted.owner === undefined ? state.uid : undefined,
+    gid: wanted.group === undefined ? state.gid : undefined,
+  };
+  const result: Plan = { changed, path, checksum: sha1(content), ...pathInfo(changed ? predicted : state) };
   if (!changed) return result;
   if (ctx.diff) result.diff = await contentDiff(ctx, path, state, content, plan, known?.text);
-  const what = `writing ${path}`;
+  const what = plan.writeContent ? `writing ${path}` : `setting the attributes of ${path}`;
+  const command = plan.writeContent
+    ? atomicWriteCommand(path, plan.attributes, state.type === 'file', size, options)
+    : `${attributeCommands(shellQuote(path), plan.attributes).join(' && ')} || exit 1`;
   result.steps = [
-    plan.writeContent
-      ? {
-          what,
-          command: atomicWriteCommand(path, plan.attributes, state.type === 'file', Buffer.byteLength(content), options),
-          stdin: content,
-          interpret: (output) => {
-            if (output.rc !== 0) return { failed: true, msg: commandFailure(what, output) };
-            const backup = /^backup=(.*)$/m.exec(output.stdout)?.[1];
-            return backup ? { [options.backupKey ?? 'backup_file']: backup } : {};
-          },
-        }
-      : { what: `setting the attributes of ${path}`, command: attributeCommands(shellQuote(path), plan.attributes).join(' && ') },
+    {
+      what,
+      command: `${command}\n${PATH_INFO_COMMAND(path)}`,
+      stdin: plan.writeContent ? content : undefined,
+      interpret: (output) => {
+        if (output.rc !== 0) return { failed: true, msg: commandFailure(what, output) };
+        const backup = /^backup=(.*)$/m.exec(output.stdout)?.[1];
+        const written = /^pathinfo=(.*)$/m.exec(output.stdout)?.[1];
+        return { ...(backup ? { [options.backupKey ?? 'backup_file']: backup } : {}), ...(written ? pathInfo(parseFileState(`file\n${written}`)) : {}) };
+      },
+    },
   ];
   return result;
+}
+
+/** The file's attributes after a change, read in the same command (for the result Ansible gives). */
+const PATH_INFO_COMMAND = (path: string) => `stat -c 'pathinfo=%a %s %u %g %U:%G' ${shellQuote(path)}`;
+
+/** A path's attributes as Ansible's file modules report them: state, mode, owner, group, uid, gid, size. */
+export function pathInfo(state: FileState): Record<string, unknown> {
+  if (state.type === 'absent') return { state: 'absent' };
+  const { mode, owner, group, uid, gid, size } = state;
+  return { state: state.type === 'directory' || state.type === 'link' ? state.type : 'file', mode, owner, group, uid, gid, size };
 }
 
 async function contentDiff(
