@@ -13,7 +13,7 @@ test('every value arrives in /bin/sh as the literal text', (t) => {
 
 test('command lines: environment, working directory and sudo are quoted; cd failing stops the command', (t) => {
   t.is(buildCommandLine('ls', {}), 'ls');
-  t.is(buildCommandLine('ls', { cwd: '/tmp/a b', env: { A: "x'y" } }), `export A='x'"'"'y'; cd '/tmp/a b' && ls`);
+  t.is(buildCommandLine('ls', { cwd: '/tmp/a b', env: { A: "x'y" } }), `export A='x'"'"'y'; cd -P '/tmp/a b' && ls`);
   t.is(buildCommandLine('ls', { become: { user: 'root' } }, 'deploy'), 'sudo -n -H -u root -- /bin/sh -c ls');
   t.is(buildCommandLine('ls', { become: { user: 'root' } }, 'root'), 'ls', 'no sudo to become who we already are');
   t.regex(buildCommandLine('ls', { become: { user: 'root', password: 'pw' } }, 'deploy'), /^sudo -S -p '' -H -u root -- /);

@@ -9,7 +9,8 @@ export function buildCommandLine(command: string, options: ExecOptions, currentU
   const env = Object.entries(options.env ?? {})
     .map(([name, value]) => `export ${name}=${shellQuote(value)}; `)
     .join('');
-  const cd = options.cwd ? `cd ${shellQuote(options.cwd)} && ` : '';
+  // -P: the physical directory, as a process started there by Ansible (os.chdir) sees it.
+  const cd = options.cwd ? `cd -P ${shellQuote(options.cwd)} && ` : '';
   const inner = `${env}${cd}${command}`;
   const become = options.become;
   if (!become || become.user === currentUser) return inner;

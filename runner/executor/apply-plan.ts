@@ -15,12 +15,11 @@ export interface Applier {
  * Steps run in order; the first that fails stops the rest and fails the task with what it was.
  */
 export async function applyPlan(module: Pick<ModuleDeclaration, 'name' | 'checkMode'>, plan: Plan, applier: Applier): Promise<ModuleResult> {
-  const { steps = [], ...result } = plan;
+  const { steps = [], inCheckMode, ...result } = plan;
   if (result.failed || steps.length === 0) return result;
   if (applier.check) {
-    return module.checkMode === 'none'
-      ? { changed: false, skipped: true, msg: `skipped in check mode: what ${module.name} changes cannot be predicted` }
-      : result;
+    if (module.checkMode === 'full') return result;
+    return inCheckMode ?? { changed: false, skipped: true, msg: `skipped in check mode: what ${module.name} changes cannot be predicted` };
   }
   let outcome: ModuleResult = result;
   for (const [index, step] of steps.entries()) {

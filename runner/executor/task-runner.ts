@@ -171,7 +171,7 @@ async function runModule(
   if (problem) return { changed: false, failed: true, msg: problem.message };
   const module = modules.get(task.module)!;
   const check = task.checkMode !== undefined ? isTruthy(renderString(String(task.checkMode), scope, what('check_mode'))) : ctx.vars.check;
-  const become = resolveBecome(task, host, scope, ctx);
+  const become = resolveBecome(task, scope, ctx);
   const env = Object.fromEntries(Object.entries(renderDeep(task.environment, scope, what('environment')) as Vars).map(([k, v]) => [k, String(v)]));
   const connection = await ctx.connect(delegatedTo ?? host.name);
   const run: ModuleContext['run'] = (command, options = {}) => connection.exec(command, { ...options, become, env });
@@ -221,12 +221,15 @@ async function callModule(module: ModuleDeclaration, args: Record<string, unknow
   }
 }
 
-function resolveBecome(task: Task, host: HostState, scope: Vars, ctx: TaskRunContext): Become | undefined {
+function resolveBecome(task: Task, scope: Vars, ctx: TaskRunContext): Become | undefined {
   const origin = { loc: task.loc, what: `'become' of task '${task.name}'` };
-  const flag = task.become ?? host.inventoryVars.ansible_become;
+  // The keywords first, then the variables (inventory, play, task vars...), as Ansible resolves them.
+  const flag = task.become ?? scope.ansible_become;
   if (flag === undefined || !isTruthy(renderString(String(flag), scope, origin))) return undefined;
-  const user = String(renderString(String(task.becomeUser ?? host.inventoryVars.ansible_become_user ?? 'root'), scope, origin));
-  return { user, password: ctx.becomePassword };
+  const user = String(renderString(String(task.becomeUser ?? scope.ansible_become_user ?? 'root'), scope, origin));
+  const password =
+    scope.ansible_become_password !== undefined ? String(renderString(String(scope.ansible_become_password), scope, origin)) : ctx.becomePassword;
+  return { user, password };
 }
 
 async function findLocalFile(task: Task, playbookDir: string, kind: 'files' | 'templates', path: string): Promise<string> {

@@ -22,7 +22,8 @@ const UBUNTU = [
   'uid=1000',
   'gid=1000',
   'home=/home/ubuntu',
-  'python=/usr/bin/python3.12',
+  'python=/usr/bin/python3',
+  'python_file=/usr/bin/python3.12',
   'mount=/dev/sda1 / ext4 rw,relatime',
   'mount=proc /proc proc rw,nosuid',
   'mount=/dev/sda15 /boot/efi vfat rw',
@@ -48,7 +49,7 @@ test('facts as Ansible names them: distribution and release, LSB, service manage
     ansible_user_id: 'ubuntu',
     ansible_user_uid: 1000,
     ansible_user_dir: '/home/ubuntu',
-    ansible_python: { executable: '/usr/bin/python3.12', version: { major: 3, minor: 12 }, type: 'cpython' },
+    ansible_python: { executable: '/usr/bin/python3', version: { major: 3, minor: 12 }, type: 'cpython' },
   });
   t.deepEqual(
     facts.ansible_mounts.map((m) => m.mount),

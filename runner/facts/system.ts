@@ -21,7 +21,7 @@ export const systemFactsCommand = [
   'echo "user=$(id -un)"; echo "uid=$(id -u)"; echo "gid=$(id -g)"',
   'echo "home=$(getent passwd "$(id -un)" | cut -d: -f6)"',
   // The interpreter's real file names its major and minor version (python3.11).
-  'p=$(command -v python3 || command -v python); [ -n "$p" ] && echo "python=$(readlink -f "$p")"',
+  'p=$(command -v python3 || command -v python); [ -n "$p" ] && echo "python=$p" && echo "python_file=$(readlink -f "$p")"',
   'while read -r device mount fstype options rest; do echo "mount=$device $mount $fstype $options"; done < /proc/mounts',
 ].join('; ');
 
@@ -75,7 +75,7 @@ export function parseSystemFacts(output: string): SystemFacts {
   const family = [id, ...(raw.os_like ?? '').split(' ')].find((name) => name === 'debian' || name === 'rhel' || name === 'fedora');
   const version = raw.os_version ?? '';
   const [lsbId, lsbRelease, lsbCodename, lsbDescription] = (raw.lsb ?? '').split('|');
-  const pythonVersion = /python(\d+)\.(\d+)$/.exec(raw.python ?? '');
+  const pythonVersion = /python(\d+)\.(\d+)$/.exec(raw.python_file ?? '');
   const cpus = Number(raw.cpus) || 0;
   return {
     ansible_hostname: raw.hostname ?? '',

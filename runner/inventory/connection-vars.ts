@@ -1,8 +1,10 @@
 import { UserError, type SourceLocation } from '../errors.js';
 import inventorySchema from '../schema/inventory.schema.json' with { type: 'json' };
 
+/** Become is applied to each command (sudo), so these may be set anywhere, as in Ansible. */
+const PER_COMMAND = new Set(['ansible_become', 'ansible_become_user', 'ansible_become_password']);
 /** The variables that say how a host is reached: the inventory's ansible_* host settings. */
-const CONNECTION_VARS = new Set(Object.keys(inventorySchema.$defs.hostVars.properties));
+const CONNECTION_VARS = new Set(Object.keys(inventorySchema.$defs.hostVars.properties).filter((key) => !PER_COMMAND.has(key)));
 
 /**
  * A host's one connection is opened from the inventory (and -e), so a connection variable set in a

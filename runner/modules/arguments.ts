@@ -1,3 +1,4 @@
+import { pythonStr } from '../expression/python.js';
 import { didYouMean } from '../schema/validate.js';
 import { getValidator } from '../schema/validators.js';
 import type { ModuleDeclaration } from './module.js';
@@ -57,13 +58,15 @@ const FALSE_WORDS = new Set(['n', 'no', 'off', '0', 'false', 'f']);
 /**
  * Text given for a boolean or a number becomes one, as Ansible converts arguments by their type:
  * 'update_cache=yes' and "{{ flag }}" rendered to "true" are the boolean true. Other text is left
- * for the schema to refuse.
+ * for the schema to refuse. A boolean or number given for text becomes the text Python prints
+ * (creates: yes is the path 'True'), as Ansible's str() of it.
  */
 function coerceArgs(definition: ModuleDeclaration, args: Record<string, unknown>): void {
   const properties = definition.args.properties as Record<string, { type?: string }>;
   for (const [key, value] of Object.entries(args)) {
-    if (typeof value !== 'string') continue;
     const type = properties[key]?.type;
+    if (type === 'string' && (typeof value === 'boolean' || typeof value === 'number')) args[key] = pythonStr(value);
+    if (typeof value !== 'string') continue;
     const word = value.trim().toLowerCase();
     if (type === 'boolean' && (TRUE_WORDS.has(word) || FALSE_WORDS.has(word))) args[key] = TRUE_WORDS.has(word);
     if ((type === 'integer' && /^-?\d+$/.test(word)) || (type === 'number' && /^-?\d+(\.\d+)?$/.test(word))) args[key] = Number(word);

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { hostResults, localInventory, runJson, workspace } from '../../test/support/workspace.js';
 import { join } from 'shlex';
 import { commandWords } from './command.js';
 
@@ -14,4 +15,52 @@ test('shell operators in command are refused with advice', (t) => {
   const error = commandWords({ cmd: 'cat /etc/hosts | grep x' });
   t.true(error instanceof Error);
   t.regex((error as Error).message, /use the shell module/);
+});
+
+test("no command, or both a command and argv, fail as Ansible's do (rc 256)", (t) => {
+  t.is((commandWords({ cmd: '  ' }) as Error).message, 'no command given');
+  t.is((commandWords({}) as Error).message, 'no command given');
+  t.is((commandWords({ cmd: 'ls', argv: ['ls'] }) as Error).message, 'only command or argv can be given, not both');
+});
+
+test("command and shell return Ansible's fields: cmd, start/end/delta, stdin with its newline, stripped ends, shell's executable, command's warning", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - command: cat
+      args: { stdin: abc, strip_empty_ends: false }
+      register: with_newline
+    - command: { cmd: cat, stdin: abc, stdin_add_newline: false, strip_empty_ends: false }
+      register: without_newline
+    - shell: printf 'x\\n\\n\\n'
+      register: stripped
+    - shell: { cmd: "printf 'x\\\\n\\\\n'", strip_empty_ends: false }
+      register: kept
+    - shell: echo $0
+      args: { executable: /bin/bash }
+      register: bash
+    - command: ls /dev/null
+      args: { executable: /bogus }
+      register: warned
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  const result = (n: number) => hostResults(run.events)[n].result as Record<string, unknown>;
+  t.like(result(0), { stdout: 'abc\n', cmd: ['cat'], msg: '', rc: 0 });
+  t.regex(String(result(0).delta), /^0:00:0\d\.\d{6}$/);
+  t.regex(String(result(0).start), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+  t.like(result(1), { stdout: 'abc' });
+  t.like(result(2), { stdout: 'x', cmd: "printf 'x\\n\\n\\n'" });
+  t.like(result(3), { stdout: 'x\n\n' });
+  t.like(result(4), { stdout: '/bin/bash', cmd: 'echo $0' });
+  t.like(result(5), { stdout: '/dev/null' });
+  t.regex(String((result(5).warnings as string[])[0]), /no longer supported with the 'command' module. Not using '\/bogus'/);
+  t.true(
+    run.events.some((e) => e.type === 'warning' && /no longer supported/.test(e.message)),
+    'printed as a warning',
+  );
 });

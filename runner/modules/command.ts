@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { join, split } from 'shlex';
 import Type, { type Static } from 'typebox';
 import type { ExecResult } from '../connection/connection.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type ModuleResult, type Plan, type ReturnValue } from './module.js';
 
 /** The arguments command and shell share (shell has no argv). */
@@ -11,6 +12,11 @@ export const commandArgs = {
   removes: Type.Optional(Type.String({ description: 'Skip the command unless this path exists.' })),
   chdir: Type.Optional(Type.String({ description: 'Directory to run the command in.' })),
   stdin: Type.Optional(Type.String({ description: "Text sent to the command's standard input." })),
+  stdin_add_newline: Type.Boolean({ default: true, description: 'End stdin with a newline.' }),
+  strip_empty_ends: Type.Boolean({ default: true, description: 'Remove the newlines that end stdout and stderr.' }),
+  executable: Type.Optional(
+    Type.String({ description: 'shell: the shell that runs the line (default /bin/sh). command: ignored with a warning, as in Ansible since 2.4.' }),
+  ),
 };
 
 const commandModuleArgs = Type.Object(
@@ -35,6 +41,10 @@ export const commandReturns: Record<string, ReturnValue> = {
   stderr: { description: 'Standard error, without its last newline.', type: 'string' },
   stdout_lines: { description: 'stdout split into lines.', type: 'list' },
   stderr_lines: { description: 'stderr split into lines.', type: 'list' },
+  cmd: { description: 'What ran: the line (shell), or its words as a list (command).', type: 'string' },
+  start: { description: 'When it started, as Python prints a datetime.', type: 'string' },
+  end: { description: 'When it ended.', type: 'string' },
+  delta: { description: "How long it ran, as Python prints a timedelta ('0:00:00.004511').", type: 'string' },
   delta_ms: { description: 'How long the command ran, in milliseconds.', type: 'number' },
 };
 
@@ -43,35 +53,84 @@ export const commandReturns: Record<string, ReturnValue> = {
  * from chdir, and a link counts even when dangling (lexists).
  */
 export async function alreadyDone(args: Omit<CommandArgs, 'argv'>, ctx: ModuleContext): Promise<string | undefined> {
-  const exists = async (path: string) => (await ctx.readPath(args.chdir ? posix.resolve(args.chdir, path) : path, 'attributes')).state.type !== 'absent';
+  const exists = async (path: string) => {
+    const full = args.chdir ? posix.resolve(args.chdir, path) : path;
+    // A pattern (afile.*) matches as Python's glob does: any existing path the shell expands it to.
+    if (/[*?[]/.test(full)) return (await ctx.run(`for f in ${globWord(full)}; do [ -e "$f" ] || [ -L "$f" ] && exit 0; done; exit 1`)).rc === 0;
+    return (await ctx.readPath(full, 'attributes')).state.type !== 'absent';
+  };
   if (args.creates !== undefined && (await exists(args.creates))) return `${args.creates} exists`;
   if (args.removes !== undefined && !(await exists(args.removes))) return `${args.removes} does not exist`;
   return undefined;
 }
 
-/** The plan of a command: skipped when creates/removes say it is not needed, else run and reported as Ansible does. */
-export async function planCommandLine(line: string, args: Omit<CommandArgs, 'argv'>, ctx: ModuleContext): Promise<Plan> {
-  const done = await alreadyDone(args, ctx);
-  if (done) return { changed: false, rc: 0, stdout: '', stderr: '', msg: `skipped, since ${done}` };
-  return { changed: true, steps: [{ what: line, command: line, stdin: args.stdin, cwd: args.chdir, interpret: commandResult }] };
-}
+/** A glob pattern as one shell word: its *, ? and [ ] left to the shell, everything else quoted. */
+const globWord = (pattern: string) =>
+  pattern
+    .split(/([*?]|\[[^\]/]*\])/)
+    .map((part, index) => (index % 2 === 1 ? part : part === '' ? '' : shellQuote(part)))
+    .join('');
 
-/** changed, rc, stdout, stderr and their lines; failed on a non-zero exit. */
-function commandResult(output: ExecResult, elapsedMs: number): Partial<ModuleResult> {
-  const stdout = output.stdout.replace(/\n$/, '');
-  const stderr = output.stderr.replace(/\n$/, '');
+/**
+ * The plan of a command: skipped when creates/removes say it is not needed, else run and reported
+ * as Ansible does. `cmd` is what the result reports as having run; `line` is what the host runs.
+ */
+export async function planCommandLine(line: string, args: Omit<CommandArgs, 'argv'>, ctx: ModuleContext, cmd: unknown = line): Promise<Plan> {
+  if (args.chdir !== undefined) {
+    const { type } = (await ctx.readPath(args.chdir, 'attributes')).state;
+    const why = type === 'absent' ? '[Errno 2] No such file or directory' : type !== 'directory' ? '[Errno 20] Not a directory' : undefined;
+    if (why) return { changed: false, failed: true, cmd, msg: `Unable to change directory before execution: ${why}: '${args.chdir}'` };
+  }
+  const done = await alreadyDone(args, ctx);
+  if (done)
+    return {
+      changed: false,
+      rc: 0,
+      stdout: `skipped, since ${done}`,
+      stderr: '',
+      cmd,
+      msg: `Did not run command since '${done.replace(/ (exists|does not exist)$/, "' $1")}`,
+    };
+  const stdin = args.stdin !== undefined && args.stdin_add_newline !== false ? `${args.stdin}\n` : args.stdin;
+  // Check mode, as Ansible's: with creates or removes the command counts as changed, else skipped.
+  const guarded = args.creates !== undefined || args.removes !== undefined;
   return {
     changed: true,
-    failed: output.rc !== 0,
-    rc: output.rc,
-    stdout,
-    stderr,
-    stdout_lines: stdout === '' ? [] : stdout.split('\n'),
-    stderr_lines: stderr === '' ? [] : stderr.split('\n'),
-    delta_ms: elapsedMs,
-    msg: output.rc !== 0 ? `non-zero return code ${output.rc}` : undefined,
+    steps: [{ what: line, command: line, stdin, cwd: args.chdir, interpret: commandResult(cmd, args.strip_empty_ends !== false) }],
+    inCheckMode: { changed: guarded, ...(guarded ? {} : { skipped: true }), rc: 0, cmd, msg: 'Command would have run if not in check mode' },
   };
 }
+
+/** Python's str() of a datetime and of a timedelta, which Ansible's start, end and delta are. */
+const pythonTime = (date: Date) =>
+  `${date.toISOString().slice(0, 10)} ${date.toTimeString().slice(0, 8)}.${String(date.getMilliseconds() * 1000).padStart(6, '0')}`;
+const pythonDelta = (ms: number) =>
+  `${Math.floor(ms / 3_600_000)}:${String(Math.floor(ms / 60_000) % 60).padStart(2, '0')}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
+
+/** changed, rc, stdout, stderr and their lines, cmd and times; failed on a non-zero exit. */
+const commandResult =
+  (cmd: unknown, strip: boolean) =>
+  (output: ExecResult, elapsedMs: number): Partial<ModuleResult> => {
+    const end = new Date();
+    const trim = (text: string) => (strip ? text.replace(/[\r\n]+$/, '') : text);
+    const [stdout, stderr] = [trim(output.stdout), trim(output.stderr)];
+    const lines = (text: string) => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
+    return {
+      changed: true,
+      failed: output.rc !== 0,
+      rc: output.rc,
+      stdout,
+      stderr,
+      stdout_lines: lines(stdout),
+      stderr_lines: lines(stderr),
+      cmd,
+      start: pythonTime(new Date(end.getTime() - elapsedMs)),
+      end: pythonTime(end),
+      delta: pythonDelta(elapsedMs),
+      delta_ms: elapsedMs,
+      msg: output.rc !== 0 ? 'non-zero return code' : '',
+    };
+  };
 
 const SHELL_OPERATORS = new Set(['|', '||', '&&', ';', '>', '>>', '<', '&']);
 /** shlex is a character-by-character lexer; the same line usually runs on every host. */
@@ -81,9 +140,10 @@ const splitCache = new Map<string, string[]>();
  * argv from 'cmd', split as Ansible splits it (Python's shlex: quotes and backslashes, no
  * variables, no operators), or from 'argv'. A lone shell operator is refused: it would be an argument.
  */
-export function commandWords(args: CommandArgs): string[] | Error {
+export function commandWords(args: Pick<CommandArgs, 'cmd' | 'argv'>): string[] | Error {
+  if (args.argv && args.cmd !== undefined && args.cmd.trim() !== '') return new Error('only command or argv can be given, not both');
   if (args.argv) return args.argv.map(String);
-  if (args.cmd === undefined) return new Error("command needs 'cmd' (or a free-form string) or 'argv'");
+  if (args.cmd === undefined || args.cmd.trim() === '') return new Error('no command given');
   let words = splitCache.get(args.cmd);
   if (!words) {
     try {
@@ -114,7 +174,10 @@ export default defineModule({
   checkMode: 'none',
   async plan(args, ctx) {
     const words = commandWords(args);
-    if (words instanceof Error) return { changed: false, failed: true, msg: words.message };
-    return planCommandLine(join(words), args, ctx);
+    if (words instanceof Error) return { changed: false, failed: true, rc: 256, msg: words.message };
+    const plan = await planCommandLine(join(words), args, ctx, words);
+    if (args.executable === undefined) return plan;
+    const warning = `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${args.executable}'.`;
+    return { ...plan, warnings: [warning] };
   },
 });

@@ -58,6 +58,8 @@ export type Step = CommandStep | LocalWriteStep;
  */
 export interface Plan extends ModuleResult {
   steps?: Step[];
+  /** For a module whose changes cannot be predicted: what check mode reports instead of running the steps. */
+  inCheckMode?: ModuleResult;
 }
 
 export interface ModuleContext {

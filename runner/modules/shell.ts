@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { commandArgs, commandReturns, planCommandLine } from './command.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule } from './module.js';
 
 export default defineModule({
@@ -11,7 +12,9 @@ export default defineModule({
   freeForm: 'cmd',
   checkMode: 'none',
   async plan(args, ctx) {
-    if (args.cmd === undefined) return { changed: false, failed: true, msg: "shell needs 'cmd' or a free-form string" };
-    return planCommandLine(args.cmd, args, ctx);
+    if (args.cmd === undefined || args.cmd.trim() === '') return { changed: false, failed: true, rc: 256, msg: 'no command given' };
+    // Another shell runs the line as its -c argument; /bin/sh runs it directly.
+    const line = args.executable === undefined ? args.cmd : `${shellQuote(args.executable)} -c ${shellQuote(args.cmd)}`;
+    return planCommandLine(line, args, ctx, args.cmd);
   },
 });

@@ -265,7 +265,7 @@ function leadingKeyValues(text: string, accept: (key: string) => boolean): { arg
     args[match[1]] = /^(["']).*\1$/s.test(match[2]) ? match[2].slice(1, -1) : match[2];
     rest = rest.slice(match[0].length);
   }
-  return { args, rest: rest.trim() };
+  return { args, rest: rest.trimStart() };
 }
 
 /**
@@ -273,16 +273,18 @@ function leadingKeyValues(text: string, accept: (key: string) => boolean): { arg
  * arguments (debug: msg="hi"); leading ones before a command are too (command: chdir=/tmp ls);
  * the rest is the free-form argument, as written.
  */
-function freeFormArgs(text: string, definition: ModuleDeclaration): Record<string, unknown> {
+function freeFormArgs(written: string, definition: ModuleDeclaration): Record<string, unknown> {
+  // Ansible's splitter joins a line ending in a backslash with the next (the backslash and newline go).
+  const text = written.replace(/\\\n/g, '');
   const known = new Set([...Object.keys(definition.args.properties), ...argumentAliases(definition).keys()]);
   const { args, rest } = leadingKeyValues(text, (key) => known.has(key));
   if (Object.keys(args).length === 0) return { [definition.freeForm!]: text };
-  return rest === '' ? args : { ...args, [definition.freeForm!]: rest };
+  return rest.trim() === '' ? args : { ...args, [definition.freeForm!]: rest };
 }
 
 function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['locate']>): Record<string, unknown> {
   const { args, rest } = leadingKeyValues(text, () => true);
-  if (rest !== '')
+  if (rest.trim() !== '')
     throw new UserError(`'${module}' takes "key=value" words or a mapping, and '${rest.split(/\s/)[0]}' is neither.`, loc, 'Write the arguments as a mapping.');
   return args;
 }

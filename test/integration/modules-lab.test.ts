@@ -186,7 +186,7 @@ test.serial("facts as Ansible names them and stat's full result, read on a lab h
     .map((e) => e.msg);
   t.is(system, 'Debian 12 bookworm Debian systemd /root Debian');
   // The lab's root is an overlay, which Ansible leaves out of ansible_mounts too.
-  t.regex(python ?? '', /^\/usr\/bin\/python3\.\d+ 3 \[.*\]$/);
+  t.regex(python ?? '', /^\/usr\/bin\/python3 3 \[.*\]$/);
   const sha1 = createHash('sha1')
     .update(await lab.exec(1, 'cat', '/etc/hostname'))
     .digest('hex');

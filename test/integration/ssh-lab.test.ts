@@ -226,6 +226,31 @@ test.serial('become with a sudo password (-K): it works, and the password is nev
   t.regex(wrong.stdout, /incorrect password|Sorry, try again/);
 });
 
+test.serial('become set by variables in a task (ansible_become, _user, _password), as Ansible content sets it', async (t) => {
+  const ws = await workspace({
+    'site.yaml': `- hosts: all
+  tasks:
+    - command: id -un
+      register: plain
+      changed_when: false
+    - command: id -un
+      register: root
+      changed_when: false
+      vars: { ansible_become: yes, ansible_become_password: lab-sudo-pass }
+    - command: id -un
+      register: other
+      changed_when: false
+      vars: { ansible_become: yes, ansible_become_user: deploy, ansible_become_password: lab-sudo-pass }
+    - debug: { msg: "{{ plain.stdout }} {{ root.stdout }} {{ other.stdout }}" }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await cli(ws.dir, ['site.yaml', '-i', lab.inventory, '--limit', 'h2', '-e', 'ansible_user=pwuser', '-v']);
+  t.is(run.code, 0, run.stdout + run.stderr);
+  t.regex(run.stdout, /=> pwuser root deploy/);
+  t.false((run.stdout + run.stderr).includes('lab-sudo-pass'), 'the password is not shown');
+});
+
 test.serial('paths are read by the Perl path reader; a host without perl is read with shell commands, with the same results', async (t) => {
   // h1: perl is there (a wrapper notes each start), stat and sha256sum are not: every read must go through the reader.
   // h2: no perl at all: every read goes through the shell commands.
