@@ -1,6 +1,9 @@
 import pLimit from 'p-limit';
 import { conditionsHold } from '../conditions/conditions.js';
 import { isTruthy } from '../expression/python.js';
+import { isAbsolute, join } from 'node:path';
+import { formatLocation, UserError } from '../errors.js';
+import { loadTaskFileItems } from '../playbook/task.js';
 import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
 import type { Inventory } from '../inventory/inventory.js';
@@ -185,6 +188,7 @@ export class PlayRunner {
   private async runTask(task: Task, hosts: HostState[], handler = false): Promise<void> {
     if (hosts.length === 0) return;
     if (task.module === 'meta') return this.runMeta(task, hosts);
+    if (task.module === 'include_tasks') return this.runInclude(task, hosts);
     const names = new Map(hosts.map((host) => [host.name, this.displayNames(task, host)]));
     const name = headerName([...names.values()].flat());
     const runOnce =
@@ -272,6 +276,60 @@ export class PlayRunner {
       await this.runTask(handler, hosts, true);
     }
     this.batch.forEach((host) => host.notified.clear());
+  }
+
+  /**
+   * include_tasks with a file name known only on the host: each host whose when holds gets the
+   * file its variables name, read now and checked as any task file; hosts naming the same file
+   * run its tasks together. A file that is missing or broken fails the hosts that named it.
+   */
+  private async runInclude(task: Task, hosts: HostState[]): Promise<void> {
+    const { file, beside } = task.args as { file: string; beside: string };
+    const failure = (error: unknown): HostOutcome => {
+      if (!(error instanceof UserError)) throw error;
+      const msg = `${formatLocation(error.loc)}: ${error.message} ${error.hint ?? ''}`.trim();
+      return { status: 'failed', ignored: false, result: { failed: true, msg }, msg, noLog: false };
+    };
+    // Which file each host names (or why it cannot), then each file read once.
+    const named = new Map<HostState, string | HostOutcome>();
+    for (const host of hosts) {
+      try {
+        const scope = taskScope(this.vars, host, task, task.loc, `task '${task.name}'`);
+        if (!conditionsHold(task.when, scope, { loc: task.loc, what: "'when'" })) {
+          named.set(host, { status: 'skipped', ignored: false, result: { skipped: true }, noLog: false });
+          continue;
+        }
+        const name = String(renderString(file, scope, { loc: task.loc, what: "'include_tasks'" }));
+        named.set(host, isAbsolute(name) ? name : join(beside, name));
+      } catch (error) {
+        named.set(host, failure(error));
+      }
+    }
+    const loaded = new Map<string, Item[] | HostOutcome>();
+    for (const path of new Set([...named.values()].filter((value): value is string => typeof value === 'string'))) {
+      try {
+        loaded.set(path, loadTaskFileItems(path, task, task.loc));
+      } catch (error) {
+        loaded.set(path, failure(error));
+      }
+    }
+    await this.state.emit({ type: 'task.start', id: task.id, name: task.name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler: false });
+    for (const host of hosts) {
+      const value = named.get(host)!;
+      const items = typeof value === 'string' ? loaded.get(value)! : value;
+      const outcome: HostOutcome = Array.isArray(items)
+        ? { status: 'ok', ignored: false, result: { include: value }, msg: `included: ${String(value)}`, noLog: false }
+        : items;
+      await this.report(task.id, task.name, 'include_tasks', host, outcome, Date.now());
+    }
+    await this.state.emit({ type: 'task.end', id: task.id });
+    for (const [path, items] of loaded) {
+      if (Array.isArray(items))
+        await this.runItems(
+          items,
+          hosts.filter((host) => named.get(host) === path),
+        );
+    }
   }
 
   private async runMeta(task: Task, hosts: HostState[]): Promise<void> {

@@ -232,7 +232,7 @@ function resolveBecome(task: Task, scope: Vars, ctx: TaskRunContext): Become | u
   return { user, password };
 }
 
-async function findLocalFile(task: Task, playbookDir: string, kind: 'files' | 'templates', path: string): Promise<string> {
+async function findLocalFile(task: Task, playbookDir: string, kind: 'files' | 'templates' | 'vars', path: string): Promise<string> {
   const candidates = isAbsolute(path)
     ? [path]
     : [...(task.role ? [join(task.role.path, kind, path)] : []), join(playbookDir, kind, path), join(playbookDir, path)];

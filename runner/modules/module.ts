@@ -73,7 +73,7 @@ export interface ModuleContext {
   /** What is at a path on the target, as the task's become user; rejects when it cannot be read. */
   readPath(path: string, want: PathWant): Promise<PathReading>;
   /** A controller-side file the task names: the role's files/ or templates/ first, then the playbook's directory. */
-  findLocalFile(kind: 'files' | 'templates', path: string): Promise<string>;
+  findLocalFile(kind: 'files' | 'templates' | 'vars', path: string): Promise<string>;
   /** A controller path the task names; a relative one is taken from the playbook's directory, as in Ansible. */
   localPath(path: string): string;
   /** Renders a Handlebars template file with the task's variables. */

@@ -8,6 +8,7 @@ import fetch from './fetch.js';
 import file from './file.js';
 import getUrl from './get_url.js';
 import helmRelease from './helm_release.js';
+import includeVars from './include_vars.js';
 import k8sApply from './k8s_apply.js';
 import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
@@ -39,6 +40,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     file,
     getUrl,
     helmRelease,
+    includeVars,
     k8sApply,
     kubeconfigMerge,
     lineinfile,
@@ -58,7 +60,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
   ].map((module) => [module.name, module]),
 );
 /** Keys that name engine actions rather than modules. */
-export const ENGINE_ACTIONS = ['meta'] as const;
+export const ENGINE_ACTIONS = ['meta', 'include_tasks'] as const;
 
 const byCollectionName = new Map([...modules.values()].flatMap((module) => (module.collectionNames ?? []).map((name) => [name, module.name])));
 

@@ -214,3 +214,59 @@ test("lineinfile's validate checks the new file before it replaces the old one; 
   t.deepEqual(debugMessages(run.events, 'm1'), ['True line replaced True', 'a=1\n']);
   t.is(readFileSync(ws.path('conf'), 'utf8'), 'a=2\n', 'the refused edit left the file as it was; the valid one replaced it');
 });
+
+test('include_tasks with a templated file name is read when the run reaches it, per host; include_vars reads a vars file', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'm2', 'm3']),
+    'host_vars/m1.yaml': 'kind: debian\n',
+    'host_vars/m2.yaml': 'kind: redhat\n',
+    'host_vars/m3.yaml': 'kind: missing\n',
+    'vars/debian.yaml': 'greeting: hello from debian\nsettings: { port: 80 }\n',
+    'vars/redhat.yaml': 'greeting: hello from redhat\n',
+    'debian.yaml': '- debug: msg="debian tasks, {{ greeting }}"\n',
+    'redhat.yaml': '- debug: msg="redhat tasks, {{ greeting }}"\n',
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - include_vars: "{{ kind }}.yaml"
+      when: kind != 'missing'
+    - include_vars: { file: debian.yaml, name: from_debian }
+    - include_tasks: "{{ kind }}.yaml"
+    - debug: msg="after, {{ from_debian.settings.port }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['debian tasks, hello from debian', 'after, 80']);
+  t.deepEqual(debugMessages(run.events, 'm2'), ['redhat tasks, hello from redhat', 'after, 80']);
+  const m3 = hostResults(run.events).find((e) => e.host === 'm3' && e.status === 'failed');
+  t.regex(m3?.msg ?? '', /missing\.yaml/, 'a file that is not there fails the host that named it');
+  t.deepEqual(debugMessages(run.events, 'm3'), []);
+  t.is(run.code, 2);
+});
+
+test('module_defaults give arguments a task leaves out (play, block and task, the nearest winning); a task may have an empty name', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  module_defaults:
+    debug: { msg: from the play }
+    ansible.builtin.command: { chdir: /tmp }
+  tasks:
+    - debug:
+    - debug: { msg: from the task }
+    - block:
+        - debug:
+      module_defaults: { debug: { msg: from the block } }
+    - name:
+      command: pwd
+      register: here
+    - debug: msg="{{ here.stdout }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['from the play', 'from the task', 'from the block', '/tmp']);
+});

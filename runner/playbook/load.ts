@@ -6,7 +6,7 @@ import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
 import { allTasks, type Inherited, type Play, type Playbook, type Task } from './model.js';
 import { RoleLoader, type RoleRef } from './roles.js';
-import { list, loadItems } from './task.js';
+import { list, loadItems, mergeDefaults } from './task.js';
 
 interface RawPlay {
   name?: string;
@@ -23,6 +23,7 @@ interface RawPlay {
   handlers?: unknown[];
   serial?: number | string | Array<number | string>;
   any_errors_fatal?: boolean | string;
+  module_defaults?: Record<string, Record<string, unknown>>;
   max_fail_percentage?: number;
   environment?: Record<string, unknown>;
   tags?: string | string[];
@@ -56,6 +57,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     vars: {},
     noLog: raw.no_log,
     anyErrorsFatal: raw.any_errors_fatal,
+    moduleDefaults: mergeDefaults(undefined, raw.module_defaults),
   };
   const section = (key: keyof RawPlay) => loadItems(raw[key], { source, path: [...path, key] }, base);
   const roles = [];

@@ -14,6 +14,8 @@ export interface Inherited {
   noLog?: boolean | string;
   ignoreErrors?: boolean | string;
   anyErrorsFatal?: boolean | string;
+  /** module_defaults of the play, blocks and task: arguments per module, the nearest winning. */
+  moduleDefaults?: Record<string, Record<string, unknown>>;
   /** Inside a block with a rescue: the author expects failures here. */
   rescued?: boolean;
   role?: Role;

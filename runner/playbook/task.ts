@@ -1,6 +1,6 @@
 import { parseExpression } from '../expression/expression.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, type SourceLocation } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import type { ModuleDeclaration } from '../modules/module.js';
@@ -45,8 +45,20 @@ function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
     ignoreErrors: (raw.ignore_errors as boolean | string | undefined) ?? parent.ignoreErrors,
     anyErrorsFatal: (raw.any_errors_fatal as boolean | string | undefined) ?? parent.anyErrorsFatal,
     rescued: parent.rescued,
+    moduleDefaults: mergeDefaults(parent.moduleDefaults, raw.module_defaults as Inherited['moduleDefaults']),
     role: parent.role,
   };
+}
+
+/** module_defaults nearer the task win, argument by argument; module names are taken without their collection. */
+export function mergeDefaults(outer: Inherited['moduleDefaults'], inner: Inherited['moduleDefaults']): Inherited['moduleDefaults'] {
+  if (!inner) return outer;
+  const merged = { ...outer };
+  for (const [name, args] of Object.entries(inner)) {
+    const module = resolveModuleName(name);
+    merged[module] = { ...merged[module], ...args };
+  }
+  return merged;
 }
 
 function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherited): Item {
@@ -123,6 +135,7 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     raw.args as Record<string, unknown> | undefined,
     { source: at.source, path: [...at.path, moduleKey] },
     expectsFailure,
+    inherited.moduleDefaults?.[module],
   );
   if (module === 'set_fact') refuseConnectionVars(args, 'set_fact', (key) => at.source.locate([...at.path, moduleKey, key]));
   const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
@@ -197,35 +210,60 @@ const reading: string[] = [];
  * as a block: its tasks inherit the when, tags, vars and become written beside it. The file is
  * found beside the file that names it (a role's tasks/, or the playbook's directory).
  */
-function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource, inherited: Inherited): Block {
+function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource, inherited: Inherited): Item {
   const value = raw[key];
   const named = typeof value === 'object' && value !== null ? (value as { file?: unknown }).file : value;
   const loc = at.source.locate([...at.path, key]);
   if (typeof named !== 'string' || named.trim() === '') throw new UserError(`'${key}' needs a file name.`, loc, `Write '${key}: other-tasks.yaml'.`);
-  if (hasTemplate(named))
-    throw new UserError(
-      `a file name made by a template ('${named}') is not supported in '${key}'.`,
-      loc,
-      'Write the file name itself, or use a when on tasks of one file.',
-    );
   if ('loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_')))
     throw new UserError(`'${key}' with a loop is not supported.`, loc, 'Loop over the tasks inside the file instead.');
-  const file = isAbsolute(named) ? named : join(dirname(at.source.file), named);
+  const name = (raw.name as string | undefined) ?? `${key} ${named}`;
+  if (hasTemplate(named)) {
+    if (key.endsWith('import_tasks'))
+      throw new UserError(`import_tasks reads its file before the run, so its name cannot be a template ('${named}').`, loc, 'Use include_tasks for that.');
+    checkTemplateSyntax(named, { loc, what: `'${key}'` });
+    // Known only on the host: read when the run reaches it, from beside this file.
+    return {
+      ...inherited,
+      kind: 'task',
+      id: nextId++,
+      name,
+      module: 'include_tasks',
+      args: { file: named, beside: dirname(at.source.file) },
+      loopVar: 'item',
+      until: [],
+      notify: [],
+      listen: [],
+      loc,
+    };
+  }
+  const block = loadTaskFileItems(isAbsolute(named) ? named : join(dirname(at.source.file), named), inherited, loc);
+  return { ...inherited, kind: 'block', name, block, rescue: [], always: [], loc };
+}
+
+/** The tasks of a task file, checked as a playbook's are; a file that brings itself in is refused. */
+export function loadTaskFileItems(file: string, inherited: Inherited, loc: SourceLocation): Item[] {
   if (reading.includes(file))
     throw new UserError(`${file} brings itself in (${[...reading, file].map((f) => basename(f)).join(' -> ')}).`, loc, 'Remove the circular import.');
   const source = loadYamlFileSync(file, 'task', { at: loc, hint: 'Check the file name; it is looked up beside this file.' });
   validateAgainstSchema('tasks', source, 'task');
   reading.push(file);
   try {
-    const block = loadItems(source.value, { source, path: [] }, inherited);
-    return { ...inherited, kind: 'block', name: (raw.name as string | undefined) ?? `${key} ${named}`, block, rescue: [], always: [], loc };
+    return loadItems(source.value, { source, path: [] }, inherited);
   } finally {
     reading.pop();
   }
 }
 
 /** Module arguments as a mapping: free-form strings and Ansible's 'k=v' strings are accepted. */
-function moduleArgs(module: string, value: unknown, extra: Record<string, unknown> | undefined, at: TaskSource, lenient = false): Record<string, unknown> {
+function moduleArgs(
+  module: string,
+  value: unknown,
+  extra: Record<string, unknown> | undefined,
+  at: TaskSource,
+  lenient = false,
+  defaults: Record<string, unknown> = {},
+): Record<string, unknown> {
   const loc = at.source.locate(at.path);
   if (module === 'meta') {
     if (typeof value !== 'string' || !META_ACTIONS.includes(value)) {
@@ -246,7 +284,10 @@ function moduleArgs(module: string, value: unknown, extra: Record<string, unknow
       `Write them as "${module}:" followed by indented "key: value" lines.`,
     );
   Object.assign(args, extra ?? {});
-  const named = canonicalArgs(module, args);
+  // module_defaults fill in what the task does not say (under any of an argument's names).
+  const given = canonicalArgs(module, args);
+  const fromDefaults = canonicalArgs(module, defaults);
+  const named = 'problem' in given || 'problem' in fromDefaults ? given : canonicalArgs(module, { ...fromDefaults.args, ...given.args });
   if (lenient) return 'problem' in named ? args : named.args;
   if ('problem' in named) throw new UserError(named.problem.message, at.source.locate([...at.path, named.problem.key]), 'Remove one of them.');
   validateLiteralArgs(module, named.args, at);

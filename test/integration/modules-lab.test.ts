@@ -144,6 +144,8 @@ test.serial("every module's documented example runs (in check mode) on a host", 
   await mkdir(join(dir, 'files'));
   await mkdir(join(dir, 'templates'));
   await writeFile(join(dir, 'files', 'motd'), 'welcome\n');
+  await mkdir(join(dir, 'vars'));
+  await writeFile(join(dir, 'vars', 'default.yaml'), 'port: 8080\n');
   await writeFile(join(dir, 'templates', 'config.yaml.hbs'), 'node-name: {{ ansible_hostname }}\n');
   const tasks = [...modules.values()].flatMap((module) =>
     module.examples.map((example) => {
