@@ -3,8 +3,11 @@ export const SECRET_NAME = /token|password|passwd|secret|passphrase/i;
 export const MASK = '********';
 /** Shorter values would mask ordinary words: a declared secret that short is refused before the run. */
 export const MIN_SECRET_LENGTH = 6;
-/** Keys that say where something is (slurp's source, copy's dest), not what it holds. */
-const LOCATION_KEYS = new Set(['path', 'src', 'source', 'dest', 'encoding']);
+/**
+ * Keys that say where something is (slurp's source, copy's dest) or what ran and when (command's
+ * cmd, written in the playbook, and its times), not what it holds.
+ */
+const LOCATION_KEYS = new Set(['path', 'src', 'source', 'dest', 'encoding', 'cmd', 'start', 'end', 'delta']);
 
 /** A string found in some variables: its dotted name, and whether a secret-looking name holds it. */
 export interface NamedString {
