@@ -17,6 +17,7 @@ import { renderDeep, renderString, renderTemplateFile } from '../template/render
 import { toPlain } from '../vars/scope.js';
 import { applyPlan, type Applier } from './apply-plan.js';
 import { loopItems } from './loop.js';
+import { runAsJob } from './async-job.js';
 import type { HostStatus, ItemOutcome } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
@@ -25,6 +26,8 @@ import { taskScope, type VarsContext } from './variables.js';
 /** Ansible's defaults for until: 3 retries, 5 seconds apart. */
 const DEFAULT_RETRIES = 3;
 const DEFAULT_DELAY_S = 5;
+/** How often an async job is checked when the task says no poll, as in Ansible. */
+const DEFAULT_POLL_S = 15;
 
 export interface TaskRunContext {
   vars: VarsContext;
@@ -193,11 +196,20 @@ async function runModule(
   };
   const untilHolds = (result: ModuleResult) => task.until.length === 0 || conditionsHold(task.until, withResult(result), what('until'));
   const withResult = (result: ModuleResult) => (task.register ? scopeWith({ [task.register]: result }) : scopeWith({}));
+  // async: seconds the job may run; poll: how often it is checked (Ansible's default, 15 s).
+  const job =
+    task.async === undefined
+      ? undefined
+      : {
+          seconds: Number(renderString(String(task.async), scope, what('async'))),
+          poll: Number(renderString(String(task.poll ?? DEFAULT_POLL_S), scope, what('poll'))),
+          run,
+        };
   const attempts = task.until.length ? Number(renderString(String(task.retries ?? DEFAULT_RETRIES), scope, what('retries'))) + 1 : 1;
   const delay = Number(renderString(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay')));
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await callModule(module, args, moduleContext, { check, run });
+    result = job && !check ? await callModuleAsJob(module, args, moduleContext, job) : await callModule(module, args, moduleContext, { check, run });
     if (task.until.length) result.attempts = attempt;
     if (untilHolds(result)) break;
     if (attempt === attempts) {
@@ -209,6 +221,23 @@ async function runModule(
   if (task.changedWhen) result.changed = conditionsHold(task.changedWhen, withResult(result), what('changed_when'));
   if (task.failedWhen) result.failed = conditionsHold(task.failedWhen, withResult(result), what('failed_when'));
   return result;
+}
+
+/** Plans, then runs the plan's command as a background job (async); an error thrown on the way fails the task. */
+async function callModuleAsJob(
+  module: ModuleDeclaration,
+  args: Record<string, unknown>,
+  ctx: ModuleContext,
+  job: { seconds: number; poll: number; run: ModuleContext['run'] },
+): Promise<ModuleResult> {
+  try {
+    const plan = await module.plan(args, ctx);
+    if (plan.failed || !plan.steps?.length) return applyPlan(module, plan, { check: false, run: job.run });
+    return await runAsJob(plan, job, job.run);
+  } catch (error) {
+    if (error instanceof UnreachableError || error instanceof UserError) throw error;
+    return { changed: false, failed: true, msg: (error as Error).message };
+  }
 }
 
 /** Plans, then applies the plan unless in check mode; an error thrown on the way fails the task with its message. */

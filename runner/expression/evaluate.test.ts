@@ -59,6 +59,16 @@ test('filters: default, length, bool, int, first, join', (t) => {
   t.is(evaluate('nodes | first', vars, origin), 'm1');
 });
 
+test('random: an item of a list, or a number below N (from start, by step); an empty one is an error', (t) => {
+  const scope = { names: ['a', 'b', 'c'] };
+  for (let i = 0; i < 50; i++) {
+    t.true(['a', 'b', 'c'].includes(evaluate('names | random', scope, origin) as string));
+    const n = evaluate('10 | random(start=2, step=4)', scope, origin) as number;
+    t.true([2, 6].includes(n), String(n));
+  }
+  t.throws(() => evaluate('[] | random', scope, origin), { message: /empty/ });
+});
+
 test("Ansible's extract and expanduser filters", (t) => {
   const scope = { hosts: { h1: { ansible_host: '10.0.0.1', port: { ssh: 22 } } }, names: ['h1'] };
   t.deepEqual(evaluate("names | map('extract', hosts, 'ansible_host') | list", scope, origin), ['10.0.0.1']);

@@ -160,6 +160,18 @@ export const filters: Record<string, Filter> = {
   list: (value) => needList('list', value),
   reverse: (value) => (typeof value === 'string' ? [...value].reverse().join('') : [...needList('reverse', value)].reverse()),
   unique: (value) => unique(needList('unique', value)),
+  // A random item of a list, or (Ansible) a random number below N: range(start, N, step).
+  random: (value, args, kwargs) => {
+    const [start = kwargs.start ?? 0, step = kwargs.step ?? 1] = args;
+    if (typeof value === 'number') {
+      const choices = Math.max(0, Math.ceil((value - Number(start)) / Number(step)));
+      if (choices === 0) throw new ExpressionError('random: the range is empty');
+      return Number(start) + Math.floor(Math.random() * choices) * Number(step);
+    }
+    const items = typeof value === 'string' ? [...value] : needList('random', value);
+    if (items.length === 0) throw new ExpressionError('random: the list is empty');
+    return items[Math.floor(Math.random() * items.length)];
+  },
   sort: (value, [reverse = false], kw) => {
     const by = kw.attribute;
     const sorted = [...needList('sort', value)].sort((a, b) => (by === undefined ? compare(a, b) : compare(attribute(a, by), attribute(b, by))));

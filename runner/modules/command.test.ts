@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import test from 'ava';
 import { hostResults, localInventory, runJson, workspace } from '../../test/support/workspace.js';
 import { join } from 'shlex';
@@ -63,4 +64,34 @@ test("command and shell return Ansible's fields: cmd, start/end/delta, stdin wit
     run.events.some((e) => e.type === 'warning' && /no longer supported/.test(e.message)),
     'printed as a warning',
   );
+});
+
+test('script runs a file from this machine on the host with its arguments (or through executable), leaving nothing behind', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'files/hello.sh': '#!/bin/sh\necho "hello $1 from $(basename "$0" | cut -c1-3)"\n',
+    'files/count.py': 'import sys\nprint(len(sys.argv) - 1)\n',
+    'tmp/.keep': '',
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  environment: { TMPDIR: "{{ playbook_dir }}/tmp" }
+  tasks:
+    - script: hello.sh "big world"
+      register: hello
+    - script: count.py a b c
+      args: { executable: python3 }
+      register: counted
+    - script: hello.sh again
+      args: { creates: "{{ playbook_dir }}" }
+      register: skipped
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  const [hello, counted, skipped] = hostResults(run.events).map((e) => e.result as Record<string, unknown>);
+  t.like(hello, { changed: true, rc: 0, stdout: 'hello big world from tmp' });
+  t.like(counted, { stdout: '3' });
+  t.like(skipped, { changed: false, stdout: `skipped, since ${ws.dir} exists` });
+  t.deepEqual(readdirSync(ws.path('tmp')), ['.keep'], 'the scripts were removed after running');
 });

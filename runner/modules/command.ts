@@ -52,7 +52,7 @@ export const commandReturns: Record<string, ReturnValue> = {
  * Whether creates/removes say the command is not needed. Like Ansible: a relative path is taken
  * from chdir, and a link counts even when dangling (lexists).
  */
-export async function alreadyDone(args: Omit<CommandArgs, 'argv'>, ctx: ModuleContext): Promise<string | undefined> {
+export async function alreadyDone(args: Pick<CommandArgs, 'creates' | 'removes' | 'chdir'>, ctx: ModuleContext): Promise<string | undefined> {
   const exists = async (path: string) => {
     const full = args.chdir ? posix.resolve(args.chdir, path) : path;
     // A pattern (afile.*) matches as Python's glob does: any existing path the shell expands it to.
@@ -62,6 +62,21 @@ export async function alreadyDone(args: Omit<CommandArgs, 'argv'>, ctx: ModuleCo
   if (args.creates !== undefined && (await exists(args.creates))) return `${args.creates} exists`;
   if (args.removes !== undefined && !(await exists(args.removes))) return `${args.removes} does not exist`;
   return undefined;
+}
+
+/** The result of a command that does not run: creates/removes say it is not needed. */
+export async function notToRun(args: Pick<CommandArgs, 'creates' | 'removes' | 'chdir'>, ctx: ModuleContext, cmd: unknown): Promise<Plan | undefined> {
+  // A chdir that is missing now may be made by an earlier task: the shell's cd says so when it runs.
+  const done = await alreadyDone(args, ctx);
+  if (!done) return undefined;
+  return {
+    changed: false,
+    rc: 0,
+    stdout: `skipped, since ${done}`,
+    stderr: '',
+    cmd,
+    msg: `Did not run command since '${done.replace(/ (exists|does not exist)$/, "' $1")}`,
+  };
 }
 
 /** A glob pattern as one shell word: its *, ? and [ ] left to the shell, everything else quoted. */
@@ -76,27 +91,14 @@ const globWord = (pattern: string) =>
  * as Ansible does. `cmd` is what the result reports as having run; `line` is what the host runs.
  */
 export async function planCommandLine(line: string, args: Omit<CommandArgs, 'argv'>, ctx: ModuleContext, cmd: unknown = line): Promise<Plan> {
-  if (args.chdir !== undefined) {
-    const { type } = (await ctx.readPath(args.chdir, 'attributes')).state;
-    const why = type === 'absent' ? '[Errno 2] No such file or directory' : type !== 'directory' ? '[Errno 20] Not a directory' : undefined;
-    if (why) return { changed: false, failed: true, cmd, msg: `Unable to change directory before execution: ${why}: '${args.chdir}'` };
-  }
-  const done = await alreadyDone(args, ctx);
-  if (done)
-    return {
-      changed: false,
-      rc: 0,
-      stdout: `skipped, since ${done}`,
-      stderr: '',
-      cmd,
-      msg: `Did not run command since '${done.replace(/ (exists|does not exist)$/, "' $1")}`,
-    };
+  const notRun = await notToRun(args, ctx, cmd);
+  if (notRun) return notRun;
   const stdin = args.stdin !== undefined && args.stdin_add_newline !== false ? `${args.stdin}\n` : args.stdin;
   // Check mode, as Ansible's: with creates or removes the command counts as changed, else skipped.
   const guarded = args.creates !== undefined || args.removes !== undefined;
   return {
     changed: true,
-    steps: [{ what: line, command: line, stdin, cwd: args.chdir, interpret: commandResult(cmd, args.strip_empty_ends !== false) }],
+    steps: [{ what: line, command: line, stdin, cwd: args.chdir, interpret: commandResult(cmd, args.strip_empty_ends !== false, args.chdir) }],
     inCheckMode: { changed: guarded, ...(guarded ? {} : { skipped: true }), rc: 0, cmd, msg: 'Command would have run if not in check mode' },
   };
 }
@@ -108,9 +110,23 @@ const pythonDelta = (ms: number) =>
   `${Math.floor(ms / 3_600_000)}:${String(Math.floor(ms / 60_000) % 60).padStart(2, '0')}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
 
 /** changed, rc, stdout, stderr and their lines, cmd and times; failed on a non-zero exit. */
-const commandResult =
-  (cmd: unknown, strip: boolean) =>
+export const commandResult =
+  (cmd: unknown, strip: boolean, chdir?: string) =>
   (output: ExecResult, elapsedMs: number): Partial<ModuleResult> => {
+    // The shell's own cd into chdir failed (dash: "can't cd to DIR", bash: "cd: DIR: ..."): said as Ansible says it.
+    if (
+      chdir !== undefined &&
+      output.rc !== 0 &&
+      output.stdout === '' &&
+      [`cd: can't cd to ${chdir}`, `cd: ${chdir}:`].some((said) => output.stderr.includes(said))
+    )
+      return {
+        changed: false,
+        failed: true,
+        rc: output.rc,
+        cmd,
+        msg: `Unable to change directory before execution: [Errno 2] No such file or directory: '${chdir}'`,
+      };
     const end = new Date();
     const trim = (text: string) => (strip ? text.replace(/[\r\n]+$/, '') : text);
     const [stdout, stderr] = [trim(output.stdout), trim(output.stderr)];

@@ -1,5 +1,6 @@
 import apt from './apt.js';
 import assertModule from './assert.js';
+import asyncStatus from './async_status.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
@@ -15,6 +16,7 @@ import lineinfile from './lineinfile.js';
 import modprobe from './modprobe.js';
 import type { ModuleDeclaration } from './module.js';
 import preflight from './preflight.js';
+import script from './script.js';
 import service from './service.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
@@ -32,6 +34,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
   [
     apt,
     assertModule,
+    asyncStatus,
     command,
     copy,
     debug,
@@ -46,6 +49,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     lineinfile,
     modprobe,
     preflight,
+    script,
     service,
     setFact,
     shell,

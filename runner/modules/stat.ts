@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Type from 'typebox';
 import { parseStat, statCommand } from '../facts/stat.js';
 import { defineModule } from './module.js';
@@ -41,6 +42,30 @@ export default defineModule({
       mime: args.get_mime,
       attributes: args.get_attributes,
     };
-    return { changed: false, stat: parseStat(await ctx.read(`stat ${args.path}`, statCommand(args.path, wants)), args.path, wants) };
+    const read = await ctx.run(statCommand(args.path, wants));
+    if (read.rc === 0) return { changed: false, stat: parseStat(read.stdout, args.path, wants) };
+    // GNU stat missing or failing: what the connection's path reader knows (no inode, times or MIME
+    // type); a path it cannot read either fails the task with its reason.
+    const { state, content } = await ctx.readPath(args.path, args.get_checksum ? 'content' : 'attributes');
+    if (state.type === 'absent') return { changed: false, stat: { exists: false } };
+    const { type, mode, owner, group, uid, gid, size, linkTarget } = state;
+    return {
+      changed: false,
+      stat: {
+        exists: true,
+        path: args.path,
+        mode,
+        isdir: type === 'directory',
+        isreg: type === 'file',
+        islnk: type === 'link',
+        uid,
+        gid,
+        pw_name: owner,
+        gr_name: group,
+        size,
+        ...(linkTarget !== undefined ? { lnk_target: linkTarget } : {}),
+        ...(content ? { checksum: createHash(args.checksum_algorithm).update(content).digest('hex') } : {}),
+      },
+    };
   },
 });

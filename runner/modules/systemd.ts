@@ -29,7 +29,7 @@ export type SystemdArgs = Static<typeof systemdArgs>;
 
 /** systemctl verbs that bring the unit to the wanted state; restarted and reloaded always act, as in Ansible. */
 export function planUnit(args: SystemdArgs, unit: UnitState): string[] | Error {
-  if (unit.loadState === 'not-found') return new Error(`the unit ${args.name} was not found`);
+  if (unit.loadState === 'not-found') return new Error(`Could not find the requested service ${args.name}: host`);
   const verbs: string[] = [];
   const running = ['active', 'activating', 'reloading'].includes(unit.activeState);
   if (args.enabled === true && !['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias'].includes(unit.unitFileState)) verbs.push('enable');
@@ -50,7 +50,9 @@ export function defineSystemdModule(name: string): ModuleDeclaration {
     args: systemdArgs,
     returns: {
       name: { description: 'The unit.', type: 'string' },
-      status: { description: 'The unit as systemd showed it before: activeState, unitFileState, loadState.', type: 'dict' },
+      status: { description: 'The unit as systemctl show named it before: ActiveState, UnitFileState, LoadState, NeedDaemonReload.', type: 'dict' },
+      state: { description: 'The state asked for.', type: 'string' },
+      enabled: { description: 'Whether it was to start at boot, when asked.', type: 'boolean' },
       actions: { description: 'The systemctl verbs run (or that would run).', type: 'list' },
     },
     examples: [
@@ -80,7 +82,15 @@ export function defineSystemdModule(name: string): ModuleDeclaration {
       return {
         changed: verbs.length > 0,
         name: args.name,
-        status: unit,
+        ...(args.state ? { state: args.state } : {}),
+        ...(args.enabled !== undefined ? { enabled: args.enabled } : {}),
+        // As systemctl show names them, as Ansible's status does.
+        status: {
+          LoadState: unit.loadState,
+          ActiveState: unit.activeState,
+          UnitFileState: unit.unitFileState,
+          NeedDaemonReload: unit.needDaemonReload ? 'yes' : 'no',
+        },
         actions: verbs,
         diff: verbs.length && ctx.diff ? [{ path: args.name, before: describe(unit), after: `${verbs.join(', ')}\n` }] : undefined,
         steps: [

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { shellQuote } from '../shell/quote.js';
 import { defineModule } from './module.js';
 
@@ -15,6 +16,10 @@ const waitArgs = Type.Object(
     timeout: Type.Number({ minimum: 0, default: 300, description: 'Seconds to wait before failing.' }),
     delay: Type.Number({ minimum: 0, default: 0, description: 'Seconds to wait before the first probe.' }),
     sleep: Type.Number({ minimum: 0.1, default: 1, description: 'Seconds between probes.' }),
+    search_regex: Type.Optional(
+      Type.String({ description: "With path: also wait until the file's text matches this (Python-style) regular expression; its groups are returned." }),
+    ),
+    msg: Type.Optional(Type.String({ description: 'The failure message instead of the default one.' })),
   },
   { additionalProperties: false },
 );
@@ -26,15 +31,29 @@ export function waitCondition(args: WaitArgs): string {
   const state = args.state ?? (args.path !== undefined ? 'present' : 'started');
   if (args.path !== undefined) {
     const exists = `test -e ${shellQuote(args.path)}`;
-    return state === 'absent' ? `! ${exists}` : exists;
+    if (state === 'absent') return `! ${exists}`;
+    // grep's Perl-compatible expressions are the closest to Python's re.
+    return args.search_regex === undefined ? exists : `${exists} && LC_ALL=C grep -Pzq ${shellQuote(args.search_regex)} ${shellQuote(args.path)}`;
   }
   const probe = `timeout 2 bash -c ${shellQuote(`exec 3<>/dev/tcp/${args.host}/${args.port}`)} 2>/dev/null`;
   return state === 'stopped' ? `! ${probe}` : probe;
 }
 
+/** Ansible's wording when the time is up. */
+function timeoutMessage(args: WaitArgs): string {
+  const state = args.state ?? (args.path !== undefined ? 'present' : 'started');
+  if (args.path === undefined)
+    return state === 'stopped' ? `Timeout when waiting for ${args.host}:${args.port} to stop.` : `Timeout when waiting for ${args.host}:${args.port}`;
+  if (state === 'absent') return `Timeout when waiting for ${args.path} to be absent.`;
+  return args.search_regex !== undefined
+    ? `Timeout when waiting for search string ${args.search_regex} in ${args.path}`
+    : `Timeout when waiting for file ${args.path}`;
+}
+
 export default defineModule({
   name: 'wait_for',
-  description: 'Waits, on the host, until a TCP port answers (or stops answering) or a path appears (or goes away).',
+  description:
+    'Waits, on the host, until a TCP port answers (or stops answering), a path appears (or goes away) or a file holds a match of search_regex; with neither port nor path, for the time itself.',
   args: waitArgs,
   returns: { elapsed: { description: 'Seconds waited.', type: 'number' } },
   examples: [
@@ -46,21 +65,27 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    if ((args.port === undefined) === (args.path === undefined))
-      return { changed: false, failed: true, msg: "wait_for needs exactly one of 'port' and 'path'" };
+    if (args.port !== undefined && args.path !== undefined)
+      return { changed: false, failed: true, elapsed: 0, msg: 'port and path parameter can not both be passed to wait_for' };
+    if (args.port === undefined && args.path === undefined) {
+      // Neither: wait for the time itself, as Ansible does.
+      await sleep((args.delay + args.timeout) * 1000);
+      return { changed: false, elapsed: Math.floor(args.delay + args.timeout) };
+    }
     // One round trip: the host loops until the condition holds or the time is up.
     const script = `sleep ${args.delay}; end=$(( $(date +%s) + ${Math.ceil(args.timeout)} )); while :; do if ${waitCondition(args)}; then echo ok; exit 0; fi; [ $(date +%s) -ge $end ] && exit 1; sleep ${args.sleep}; done`;
     const started = Date.now();
     const result = await ctx.run(script);
-    const elapsed = Math.round((Date.now() - started) / 1000);
-    const what = args.path !== undefined ? `path ${args.path}` : `port ${args.host}:${args.port}`;
-    if (result.rc !== 0)
-      return {
-        changed: false,
-        failed: true,
-        elapsed,
-        msg: `timeout after ${args.timeout}s waiting for ${what} to be ${args.state ?? (args.path !== undefined ? 'present' : 'started')}`,
-      };
-    return { changed: false, elapsed };
+    const elapsed = Math.floor((Date.now() - started) / 1000);
+    const reported = {
+      elapsed,
+      ...(args.path !== undefined ? { path: args.path } : { port: args.port }),
+      ...(args.search_regex !== undefined ? { search_regex: args.search_regex } : {}),
+    };
+    if (result.rc !== 0) return { changed: false, failed: true, ...reported, msg: args.msg ?? timeoutMessage(args) };
+    if (args.search_regex === undefined || args.path === undefined)
+      return { changed: false, state: args.state ?? (args.path !== undefined ? 'present' : 'started'), ...reported };
+    const match = new RegExp(args.search_regex.replace(/\(\?P</g, '(?<'), 'm').exec((await ctx.readPath(args.path, 'content')).content?.toString('utf8') ?? '');
+    return { changed: false, ...reported, match_groups: match ? match.slice(1) : [], match_groupdict: { ...match?.groups } };
   },
 });

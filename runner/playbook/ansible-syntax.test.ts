@@ -1,5 +1,5 @@
 // What Ansible users write that YAML 1.2 and a strict schema would refuse, read as Ansible reads it.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import test from 'ava';
 import { debugMessages, hostResults, localInventory, runJson, workspace } from '../../test/support/workspace.js';
 import { parseYaml } from '../yaml/source.js';
@@ -269,4 +269,49 @@ test('module_defaults give arguments a task leaves out (play, block and task, th
   const run = await runJson(ws.dir, ['site.yaml']);
   t.is(run.code, 0, run.err);
   t.deepEqual(debugMessages(run.events, 'm1'), ['from the play', 'from the task', 'from the block', '/tmp']);
+});
+
+test('async and poll run command and shell as background jobs: waited for, stopped at their time, or left running for async_status', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  environment: { HOME: "{{ playbook_dir }}" }
+  tasks:
+    - shell: sleep 1; echo done
+      async: 20
+      poll: 1
+      register: waited
+    - shell: sleep 30
+      async: 2
+      poll: 1
+      register: too_long
+      ignore_errors: yes
+    - shell: sleep 1; echo later
+      async: 20
+      poll: 0
+      register: started
+    - async_status: { jid: "{{ started.ansible_job_id }}" }
+      register: job
+      until: job.finished
+      retries: 20
+      delay: 1
+    - async_status: { jid: "{{ started.ansible_job_id }}", mode: cleanup }
+    - debug: msg="{{ waited.stdout }} | {{ too_long.msg }} | {{ started.finished }} | {{ job.stdout }}"
+`,
+    'bad.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - copy: { dest: /tmp/x, content: x }
+      async: 10
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['done | async task did not complete within the requested time - 2s | 0 | later']);
+  t.deepEqual(readdirSync(ws.path('.ansible_async')), [], "the jobs' files are gone once read or cleaned up");
+  const bad = await runJson(ws.dir, ['bad.yaml']);
+  t.is(bad.code, 3);
+  t.regex(bad.err, /bad\.yaml:5:\d+: async runs command and shell in the background here, not 'copy'/);
 });

@@ -44,6 +44,9 @@ export interface Task extends Inherited {
   delegateTo?: string;
   runOnce?: boolean | string;
   checkMode?: boolean | string;
+  /** async: run in the background for at most this many seconds (command and shell); poll: check every so many (0: leave it running). */
+  async?: number | string;
+  poll?: number | string;
   /** The task's own diff keyword: report differences whatever --diff says. */
   diff?: boolean | string;
   loc: SourceLocation;

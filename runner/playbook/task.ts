@@ -138,6 +138,12 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     inherited.moduleDefaults?.[module],
   );
   if (module === 'set_fact') refuseConnectionVars(args, 'set_fact', (key) => at.source.locate([...at.path, moduleKey, key]));
+  if ('async' in raw && module !== 'command' && module !== 'shell')
+    throw new UserError(
+      `async runs command and shell in the background here, not '${moduleKey}'.`,
+      at.source.locate([...at.path, 'async']),
+      'Remove async (the task then runs in the foreground), or do the work with command or shell.',
+    );
   const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
   const task: Task = {
     ...inherited,
@@ -162,6 +168,8 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     runOnce: raw.run_once as boolean | string | undefined,
     checkMode: raw.check_mode as boolean | string | undefined,
     diff: raw.diff as boolean | string | undefined,
+    async: raw.async as number | string | undefined,
+    poll: raw.poll as number | string | undefined,
     loc,
   };
   checkTemplates(task, at);
