@@ -93,17 +93,27 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       if (results.length === 0) result.skipped = true;
     }
     record(task, host, result, ctx, noLog);
-    const ignored = result.failed === true && task.ignoreErrors !== undefined && isTruthy(renderString(String(task.ignoreErrors), base, what('ignore_errors')));
+    const ignored = result.failed === true && ignoresErrors(task, base, what);
     return { status: statusOf(result), ignored, result: toPlain(result) as Record<string, unknown>, msg: result.msg, items, delegatedTo, noLog };
   } catch (error) {
     if (error instanceof UnreachableError) return { status: 'unreachable', ignored: false, result: {}, msg: error.message, delegatedTo, noLog };
     if (error instanceof UserError) {
+      // An undefined variable in a condition or argument fails the task, which ignore_errors covers, as in Ansible.
       const msg = `${formatLocation(error.loc)}: ${error.message} ${error.hint ?? ''}`.trim();
-      return { status: 'failed', ignored: false, result: { failed: true, msg }, msg, delegatedTo, noLog };
+      let ignored = false;
+      try {
+        ignored = ignoresErrors(task, scope(), what);
+      } catch {
+        // ignore_errors itself cannot be read: the failure stands.
+      }
+      return { status: 'failed', ignored, result: { failed: true, msg }, msg, delegatedTo, noLog };
     }
     throw error;
   }
 }
+
+const ignoresErrors = (task: Task, scope: Vars, what: (key: string) => TemplateOrigin) =>
+  task.ignoreErrors !== undefined && isTruthy(renderString(String(task.ignoreErrors), scope, what('ignore_errors')));
 
 const SKIPPED = Symbol('skipped');
 

@@ -315,3 +315,25 @@ test('async and poll run command and shell as background jobs: waited for, stopp
   t.is(bad.code, 3);
   t.regex(bad.err, /bad\.yaml:5:\d+: async runs command and shell in the background here, not 'copy'/);
 });
+
+test("an undefined variable in a task's condition fails that task, which ignore_errors covers, as in Ansible (stat of a missing path has only exists)", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - stat: { path: "{{ playbook_dir }}/nothing-here" }
+      register: missing
+    - assert: { that: [missing.stat.isreg] }
+      ignore_errors: yes
+    - debug: msg="{{ missing.stat }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  const assertion = hostResults(run.events).find((e) => e.module === 'assert');
+  t.like(assertion, { status: 'failed', ignored: true });
+  t.regex(assertion?.msg ?? '', /undefined variable 'missing\.stat\.isreg'/);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['{"exists":false}']);
+});
