@@ -62,8 +62,13 @@ export function formatLocation(loc: SourceLocation | undefined): string {
   return loc ? `${loc.file}:${loc.line}:${loc.column}` : '';
 }
 
-export function formatUserError(error: UserError): string {
+/** The place, the message and the hint in one line: how a task that failed on the user's input reports it. */
+export function describeUserError(error: UserError): string {
   const where = error.loc ? `${formatLocation(error.loc)}: ` : '';
   const hint = error.hint ? ` ${error.hint}` : '';
-  return `ERROR! ${where}${error.message}${hint}${error.excerpt ? `\n${error.excerpt}` : ''}`;
+  return `${where}${error.message}${hint}`;
+}
+
+export function formatUserError(error: UserError): string {
+  return `ERROR! ${describeUserError(error)}${error.excerpt ? `\n${error.excerpt}` : ''}`;
 }

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExecResult } from '../connection/connection.js';
 import { ASYNC_DIR, jobCleanupCommand, jobStatusCommand, parseJobStatus } from '../facts/async-job.js';
 import type { CommandStep, ModuleResult, Plan } from '../modules/module.js';
 import { commandFailure } from '../modules/support/command-failure.js';
 import { shellQuote } from '../shell/quote.js';
-
-type Run = (command: string, options?: { stdin?: string | Buffer }) => Promise<ExecResult>;
+import type { Applier } from './apply-plan.js';
 
 /**
  * The command that starts a step as a background job (Ansible's async): detached from the SSH
@@ -27,7 +25,7 @@ export function startJobCommand(jid: string, step: CommandStep, seconds: number)
  * names it (ansible_job_id, for async_status); otherwise it is checked every `poll` seconds until
  * it ends, or fails once `seconds` have passed, as Ansible's async does.
  */
-export async function runAsJob(plan: Plan, timing: { seconds: number; poll: number }, run: Run): Promise<ModuleResult> {
+export async function runAsJob(plan: Plan, timing: { seconds: number; poll: number }, run: Applier['run']): Promise<ModuleResult> {
   const { steps = [], inCheckMode: _inCheckMode, ...result } = plan;
   const step = steps[0] as CommandStep;
   const jid = `j${randomBytes(6).toString('hex')}`;
@@ -38,9 +36,9 @@ export async function runAsJob(plan: Plan, timing: { seconds: number; poll: numb
   const begun = Date.now();
   for (;;) {
     await sleep(timing.poll * 1000);
-    const status = parseJobStatus((await run(jobStatusCommand(jid))).stdout);
+    const status = parseJobStatus((await run(jobStatusCommand(jid), {})).stdout);
     if (status.state === 'finished') {
-      await run(jobCleanupCommand(jid));
+      await run(jobCleanupCommand(jid), {});
       if (status.rc === 124)
         return {
           ...result,

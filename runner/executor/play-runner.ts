@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { conditionsHold } from '../conditions/conditions.js';
 import { isTruthy } from '../expression/python.js';
 import { isAbsolute, join } from 'node:path';
-import { formatLocation, UserError } from '../errors.js';
+import { describeUserError, UserError } from '../errors.js';
 import { loadTaskFileItems } from '../playbook/task.js';
 import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
@@ -287,7 +287,7 @@ export class PlayRunner {
     const { file, beside } = task.args as { file: string; beside: string };
     const failure = (error: unknown): HostOutcome => {
       if (!(error instanceof UserError)) throw error;
-      const msg = `${formatLocation(error.loc)}: ${error.message} ${error.hint ?? ''}`.trim();
+      const msg = describeUserError(error);
       return { status: 'failed', ignored: false, result: { failed: true, msg }, msg, noLog: false };
     };
     // Which file each host names (or why it cannot), then each file read once.

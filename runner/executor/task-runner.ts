@@ -6,7 +6,7 @@ import { OMIT } from '../expression/globals.js';
 import type { TemplateOrigin } from '../expression/expression.js';
 import { isTruthy } from '../expression/python.js';
 import { UnreachableError, type Become, type Connection } from '../connection/connection.js';
-import { formatLocation, UserError } from '../errors.js';
+import { describeUserError, UserError } from '../errors.js';
 import type { Vars } from '../vars/vars.js';
 import type { ModuleDeclaration, ModuleContext, ModuleResult } from '../modules/module.js';
 import { modules } from '../modules/registry.js';
@@ -99,7 +99,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
     if (error instanceof UnreachableError) return { status: 'unreachable', ignored: false, result: {}, msg: error.message, delegatedTo, noLog };
     if (error instanceof UserError) {
       // An undefined variable in a condition or argument fails the task, which ignore_errors covers, as in Ansible.
-      const msg = `${formatLocation(error.loc)}: ${error.message} ${error.hint ?? ''}`.trim();
+      const msg = describeUserError(error);
       let ignored = false;
       try {
         ignored = ignoresErrors(task, scope(), what);
@@ -213,13 +213,12 @@ async function runModule(
       : {
           seconds: Number(renderString(String(task.async), scope, what('async'))),
           poll: Number(renderString(String(task.poll ?? DEFAULT_POLL_S), scope, what('poll'))),
-          run,
         };
   const attempts = task.until.length ? Number(renderString(String(task.retries ?? DEFAULT_RETRIES), scope, what('retries'))) + 1 : 1;
   const delay = Number(renderString(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay')));
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = job && !check ? await callModuleAsJob(module, args, moduleContext, job) : await callModule(module, args, moduleContext, { check, run });
+    result = await callModule(module, args, moduleContext, { check, run }, job);
     if (task.until.length) result.attempts = attempt;
     if (untilHolds(result)) break;
     if (attempt === attempts) {
@@ -233,27 +232,21 @@ async function runModule(
   return result;
 }
 
-/** Plans, then runs the plan's command as a background job (async); an error thrown on the way fails the task. */
-async function callModuleAsJob(
+/**
+ * Plans, then applies the plan unless in check mode, or (async, out of check mode) runs its command
+ * as a background job; an error thrown on the way fails the task with its message.
+ */
+async function callModule(
   module: ModuleDeclaration,
   args: Record<string, unknown>,
   ctx: ModuleContext,
-  job: { seconds: number; poll: number; run: ModuleContext['run'] },
+  applier: Applier,
+  job?: { seconds: number; poll: number },
 ): Promise<ModuleResult> {
   try {
     const plan = await module.plan(args, ctx);
-    if (plan.failed || !plan.steps?.length) return applyPlan(module, plan, { check: false, run: job.run });
-    return await runAsJob(plan, job, job.run);
-  } catch (error) {
-    if (error instanceof UnreachableError || error instanceof UserError) throw error;
-    return { changed: false, failed: true, msg: (error as Error).message };
-  }
-}
-
-/** Plans, then applies the plan unless in check mode; an error thrown on the way fails the task with its message. */
-async function callModule(module: ModuleDeclaration, args: Record<string, unknown>, ctx: ModuleContext, applier: Applier): Promise<ModuleResult> {
-  try {
-    return await applyPlan(module, await module.plan(args, ctx), applier);
+    if (job && !applier.check && !plan.failed && plan.steps?.length) return await runAsJob(plan, job, applier.run);
+    return await applyPlan(module, plan, applier);
   } catch (error) {
     if (error instanceof UnreachableError || error instanceof UserError) throw error;
     return { changed: false, failed: true, msg: (error as Error).message };

@@ -50,7 +50,7 @@ function compare(a: unknown, b: unknown): number {
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
-function flatten(items: unknown[], levels: number): unknown[] {
+export function flatten(items: unknown[], levels: number): unknown[] {
   return items.flatMap((item) => (Array.isArray(item) && levels > 0 ? flatten(item, levels - 1) : [item]));
 }
 

@@ -3,12 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { ExpressionError, UndefinedVariable } from './errors.js';
+import { flatten } from './filters.js';
+import { isMapping } from './python.js';
 
 /** A lookup plugin: the terms it is given, its keyword arguments and the scope; one value per result. */
 type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>) => unknown[];
-
-const isDict = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const flattenDeep = (values: unknown[]): unknown[] => values.flatMap((value) => (Array.isArray(value) ? flattenDeep(value) : [value]));
 
 /** Where Ansible looks for a relative file on the controller: the role's (or playbook's) subdir, then the path itself. */
 function searchPaths(scope: Record<string, unknown>, subdir: string, path: string): string[] {
@@ -46,12 +45,12 @@ function sequence(term: string): string[] {
 /** The elements of a list (or dict's values) paired with each member of their sub-list at 'key' (or 'a.b'). */
 function subelements(terms: unknown[]): unknown[] {
   const [list, key, flags = {}] = terms;
-  const skipMissing = isDict(flags) && flags.skip_missing === true;
-  const elements = isDict(list) ? Object.values(list) : (list as unknown[]);
+  const skipMissing = isMapping(flags) && flags.skip_missing === true;
+  const elements = isMapping(list) ? Object.values(list) : (list as unknown[]);
   if (!Array.isArray(elements) || typeof key !== 'string') throw new ExpressionError("lookup('subelements') takes a list (or dict) and the name of a sub-list");
   return elements.flatMap((element) => {
     let sub: unknown = element;
-    for (const part of key.split('.')) sub = isDict(sub) ? sub[part] : undefined;
+    for (const part of key.split('.')) sub = isMapping(sub) ? sub[part] : undefined;
     if (sub === undefined) {
       if (skipMissing) return [];
       throw new ExpressionError(`lookup('subelements'): could not find '${key}' in an element`);
@@ -81,11 +80,11 @@ export const lookups: Record<string, Lookup> = {
   lines: (terms) => terms.flatMap((command) => runOnController(String(command), 'lines').split('\n')),
   items: (terms) => terms.flat(),
   list: (terms) => terms,
-  flattened: (terms) => flattenDeep(terms),
+  flattened: (terms) => flatten(terms, Infinity),
   indexed_items: (terms) => terms.flat().map((item, index) => [index, item]),
   dict: (terms) =>
     terms.flatMap((term) => {
-      if (!isDict(term)) throw new ExpressionError("lookup('dict') takes dicts");
+      if (!isMapping(term)) throw new ExpressionError("lookup('dict') takes dicts");
       return Object.entries(term).map(([key, value]) => ({ key, value }));
     }),
   together: (terms) => {
@@ -106,7 +105,7 @@ export const lookups: Record<string, Lookup> = {
       return matches.find((found) => found.length > 0) ?? [];
     }),
   first_found: (terms, kw, scope) => {
-    const specs = terms.flat().flatMap((term) => (isDict(term) ? [term] : [{ files: [term] }]));
+    const specs = terms.flat().flatMap((term) => (isMapping(term) ? [term] : [{ files: [term] }]));
     const skip = kw.skip === true || specs.some((spec) => spec.skip === true);
     for (const spec of specs) {
       const files = [spec.files ?? kw.files ?? []].flat().flatMap((file) => String(file).split(/[,;]/));

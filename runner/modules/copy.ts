@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import Type from 'typebox';
 import { defineModule, type ModuleContext } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { keptWithoutForce, planFileContent } from './support/file-content.js';
+import { keptWithoutForce, planFileContent, readFileState } from './support/file-content.js';
 
 /** The bytes to copy: a controller file (the role's files/ first), or with remote_src a file on the host. */
 async function sourceBytes(src: string, remote: boolean, ctx: ModuleContext): Promise<Buffer | Error> {
@@ -54,14 +54,17 @@ export default defineModule({
     if (args.validate !== undefined && !args.validate.includes('%s'))
       return { changed: false, failed: true, msg: `validate must contain %s: ${args.validate}` };
     // Into a directory (an existing one, or a dest ending in /), the file keeps its name, as in Ansible.
-    const intoDirectory = args.dest.endsWith('/') || (await ctx.readPath(args.dest, 'attributes')).state.type === 'directory';
+    // The one read of dest serves the plan too, unless the file goes inside it.
+    const destState = args.dest.endsWith('/') ? undefined : await readFileState(ctx, args.dest);
+    const intoDirectory = destState === undefined || destState.type === 'directory';
     if (intoDirectory && args.src === undefined) return { changed: false, failed: true, msg: 'can not use content with a dir as dest' };
     const dest = intoDirectory ? posix.join(args.dest, posix.basename(args.src!)) : args.dest;
     const kept = await keptWithoutForce(ctx, dest, args.force);
     if (kept) return kept;
     const content = args.content !== undefined ? String(args.content) : await sourceBytes(args.src!, args.remote_src, ctx);
     if (content instanceof Error) return { changed: false, failed: true, msg: content.message };
-    const plan = await planFileContent(ctx, dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) }, undefined, {
+    const known = intoDirectory ? undefined : { state: destState! };
+    const plan = await planFileContent(ctx, dest, content, { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) }, known, {
       validate: args.validate,
       backup: args.backup,
     });

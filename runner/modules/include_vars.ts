@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import Type from 'typebox';
-import { UserError, formatLocation } from '../errors.js';
+import { UserError, describeUserError } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import { parseYaml } from '../yaml/source.js';
 import { defineModule } from './module.js';
@@ -31,7 +31,7 @@ export default defineModule({
       if (!args.name) refuseConnectionVars(data, path, (key) => source.locate([key]));
       return { changed: false, facts: args.name ? { [args.name]: data } : { ...data }, ansible_included_var_files: [path] };
     } catch (error) {
-      if (error instanceof UserError) return { changed: false, failed: true, msg: `${formatLocation(error.loc)}: ${error.message} ${error.hint ?? ''}`.trim() };
+      if (error instanceof UserError) return { changed: false, failed: true, msg: describeUserError(error) };
       throw error;
     }
   },

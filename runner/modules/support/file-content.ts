@@ -89,7 +89,8 @@ export async function planFileContent(
   path: string,
   content: string | Buffer,
   wanted: Attributes,
-  known?: { state: FileState; text: string },
+  /** What a module already read of the path: its state (with checksum), and its text when it has it. */
+  known?: { state: FileState; text?: string },
   options: WriteOptions = {},
 ): Promise<Plan> {
   const state = known?.state ?? (await readFileState(ctx, path));
