@@ -144,7 +144,7 @@ const cases: Case[] = [
     name: 'task: missing required argument',
     files: { 'site.yaml': PLAY('    - copy: { content: y }\n') },
     at: 'site.yaml:4',
-    message: /'copy' needs the argument 'dest'/,
+    message: /'copy': dest is required/,
   },
   {
     name: 'task: broken when',

@@ -10,9 +10,14 @@ const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
  * The connection for a host: local for ansible_connection: local (and an implicit localhost), SSH
  * otherwise. Connection vars come from the inventory, and -e overrides them, as in Ansible.
  */
-export function connectionFactory(inventory: Inventory, extraVars: Vars, settings: SshSettings): (host: string) => Connection {
-  return (host) => {
-    const vars = { ...(inventory.hosts.has(host) ? inventory.hostVars(host) : {}), ...extraVars };
+export function connectionFactory(inventory: Inventory, extraVars: Vars, settings: SshSettings): (host: string, remoteUser?: string) => Connection {
+  return (host, remoteUser) => {
+    // ansible_user, where given, wins over remote_user, as in Ansible.
+    const vars: Vars = {
+      ...(remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
+      ...(inventory.hosts.has(host) ? inventory.hostVars(host) : {}),
+      ...extraVars,
+    };
     const local = vars.ansible_connection === 'local' || (LOCAL_NAMES.has(host) && vars.ansible_host === undefined && vars.ansible_connection === undefined);
     return local ? new LocalConnection(host) : SshConnection.forHost(host, vars, settings);
   };

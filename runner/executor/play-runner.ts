@@ -3,7 +3,8 @@ import { conditionsHold } from '../conditions/conditions.js';
 import { isTruthy } from '../expression/python.js';
 import { isAbsolute, join } from 'node:path';
 import { describeUserError, UserError } from '../errors.js';
-import { loadTaskFileItems } from '../playbook/task.js';
+import { list, loadTaskFileItems } from '../playbook/task.js';
+import type { Vars } from '../vars/vars.js';
 import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
 import type { Inventory } from '../inventory/inventory.js';
@@ -17,6 +18,7 @@ import type { TaskSelection } from './selection.js';
 import { runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
 import { loopItems } from './loop.js';
 import { taskScope, type VarsContext } from './variables.js';
+import { asDiffs, type Diff, type ModuleResult } from '../modules/module.js';
 
 export interface RunState {
   inventory: Inventory;
@@ -130,7 +132,16 @@ export class PlayRunner {
           const started = Date.now();
           let outcome: HostOutcome;
           try {
-            const connection = await this.state.connect(host.name);
+            const remoteUser =
+              this.play.remoteUser === undefined
+                ? undefined
+                : String(
+                    renderString(this.play.remoteUser, taskScope(this.vars, host, undefined, this.play.loc, "'remote_user'"), {
+                      loc: this.play.loc,
+                      what: "'remote_user'",
+                    }),
+                  );
+            const connection = await this.state.connect(host.name, remoteUser);
             const result = await connection.exec(systemFactsCommand);
             const facts = parseSystemFacts(result.stdout);
             host.facts = { ...facts, ansible_facts: Object.fromEntries(Object.entries(facts).map(([key, value]) => [key.replace(/^ansible_/, ''), value])) };
@@ -279,9 +290,10 @@ export class PlayRunner {
   }
 
   /**
-   * include_tasks with a file name known only on the host: each host whose when holds gets the
-   * file its variables name, read now and checked as any task file; hosts naming the same file
-   * run its tasks together. A file that is missing or broken fails the hosts that named it.
+   * include_tasks with a file name known only on the host, or with a loop: each host whose when
+   * holds gets the file its variables name, once per loop item (the item bound in its tasks), read
+   * now and checked as any task file; hosts naming the same file and item run its tasks together.
+   * A file that is missing or broken fails the hosts that named it.
    */
   private async runInclude(task: Task, hosts: HostState[]): Promise<void> {
     const { file, beside } = task.args as { file: string; beside: string };
@@ -290,45 +302,47 @@ export class PlayRunner {
       const msg = describeUserError(error);
       return { status: 'failed', ignored: false, result: { failed: true, msg }, msg, noLog: false };
     };
-    // Which file each host names (or why it cannot), then each file read once.
-    const named = new Map<HostState, string | HostOutcome>();
+    // Which file (and item) each host names, or why it cannot; then each file and item read once.
+    const included = new Map<string, { path: string; vars: Vars; hosts: HostState[] }>();
+    const outcomes = new Map<HostState, HostOutcome>();
     for (const host of hosts) {
       try {
         const scope = taskScope(this.vars, host, task, task.loc, `task '${task.name}'`);
         if (!conditionsHold(task.when, scope, { loc: task.loc, what: "'when'" })) {
-          named.set(host, { status: 'skipped', ignored: false, result: { skipped: true }, noLog: false });
+          outcomes.set(host, { status: 'skipped', ignored: false, result: { skipped: true }, noLog: false });
           continue;
         }
-        const name = String(renderString(file, scope, { loc: task.loc, what: "'include_tasks'" }));
-        named.set(host, isAbsolute(name) ? name : join(beside, name));
+        const items = task.loop === undefined ? [undefined] : list(toPlain(loopItems(task, scope, { loc: task.loc, what: "'loop'" })) as unknown[]);
+        const names: string[] = [];
+        for (const item of items) {
+          const vars: Vars = task.loop === undefined ? {} : { [task.loopVar]: item };
+          const itemScope = task.loop === undefined ? scope : taskScope(this.vars, host, task, task.loc, `task '${task.name}'`, vars);
+          const name = String(renderString(file, itemScope, { loc: task.loc, what: "'include_tasks'" }));
+          const path = isAbsolute(name) ? name : join(beside, name);
+          names.push(path);
+          const key = `${path}\0${JSON.stringify(vars)}`;
+          if (!included.has(key)) included.set(key, { path, vars, hosts: [] });
+          included.get(key)!.hosts.push(host);
+        }
+        outcomes.set(host, { status: 'ok', ignored: false, result: { include: names[0] }, msg: `included: ${[...new Set(names)].join(', ')}`, noLog: false });
       } catch (error) {
-        named.set(host, failure(error));
+        outcomes.set(host, failure(error));
       }
     }
-    const loaded = new Map<string, Item[] | HostOutcome>();
-    for (const path of new Set([...named.values()].filter((value): value is string => typeof value === 'string'))) {
+    const loaded = new Map<string, Item[]>();
+    for (const [key, { path, vars }] of included) {
       try {
-        loaded.set(path, loadTaskFileItems(path, task, task.loc));
+        loaded.set(key, loadTaskFileItems(path, { ...task, vars: { ...task.vars, ...vars } }, task.loc));
       } catch (error) {
-        loaded.set(path, failure(error));
+        for (const host of included.get(key)!.hosts) outcomes.set(host, failure(error));
       }
     }
     await this.state.emit({ type: 'task.start', id: task.id, name: task.name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler: false });
-    for (const host of hosts) {
-      const value = named.get(host)!;
-      const items = typeof value === 'string' ? loaded.get(value)! : value;
-      const outcome: HostOutcome = Array.isArray(items)
-        ? { status: 'ok', ignored: false, result: { include: value }, msg: `included: ${String(value)}`, noLog: false }
-        : items;
-      await this.report(task.id, task.name, 'include_tasks', host, outcome, Date.now());
-    }
+    for (const host of hosts) await this.report(task.id, task.name, 'include_tasks', host, outcomes.get(host)!, Date.now());
     await this.state.emit({ type: 'task.end', id: task.id });
-    for (const [path, items] of loaded) {
-      if (Array.isArray(items))
-        await this.runItems(
-          items,
-          hosts.filter((host) => named.get(host) === path),
-        );
+    for (const [key, items] of loaded) {
+      const runners = included.get(key)!.hosts.filter((host) => outcomes.get(host)?.status === 'ok');
+      if (runners.length) await this.runItems(items, runners);
     }
   }
 
@@ -356,7 +370,7 @@ export class PlayRunner {
       delegatedTo: outcome.delegatedTo,
       msg: censored ? censored.censored : outcome.msg,
       items: censored ? undefined : outcome.items,
-      diff: censored ? undefined : ((outcome.result.diff as never) ?? collectItemDiffs(outcome.result)),
+      diff: censored ? undefined : (asDiffs(outcome.result.diff as ModuleResult['diff']) ?? collectItemDiffs(outcome.result)),
       result: censored ?? outcome.result,
       durationMs: Date.now() - started,
     });
@@ -366,9 +380,9 @@ export class PlayRunner {
   }
 }
 
-function collectItemDiffs(result: Record<string, unknown>): never | undefined {
-  const diffs = ((result.results as Array<Record<string, unknown>>) ?? []).flatMap((r) => (r.diff as unknown[]) ?? []);
-  return (diffs.length ? diffs : undefined) as never;
+function collectItemDiffs(result: Record<string, unknown>): Diff[] | undefined {
+  const diffs = ((result.results as ModuleResult[]) ?? []).flatMap((r) => asDiffs(r.diff) ?? []);
+  return diffs.length ? diffs : undefined;
 }
 
 function countOutcome(host: HostState, outcome: HostOutcome): void {

@@ -25,7 +25,8 @@ export interface RunOptions {
   selection: SelectionOptions;
   becomePassword?: string;
   reporters: Reporter[];
-  createConnection(host: string): Connection;
+  /** A host's connection; remoteUser (a play's or task's remote_user) logs in where the inventory names no ansible_user. */
+  createConnection(host: string, remoteUser?: string): Connection;
   /** Exit with Puppet's codes (changes 2, failures 4, both 6), for a job that watches for drift. */
   detailedExitCodes?: boolean;
 }
@@ -97,6 +98,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
   const limited = options.limit !== undefined ? new Set(matchHosts(inventory, options.limit).hosts) : undefined;
   try {
     await emit({ type: 'playbook.start', file: playbook.file, check: options.check });
+    for (const message of playbook.warnings) await emit({ type: 'warning', message });
     for (const play of playbook.plays) {
       if (options.selection.role !== undefined && !play.roles.some((role) => role.name === options.selection.role)) continue;
       const targets = matchHosts(inventory, play.hosts).hosts.filter((host) => !limited || limited.has(host));
@@ -117,7 +119,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
           becomePassword: options.becomePassword,
           selection,
           redactor,
-          connect: (host) => pool.get(host),
+          connect: (host, remoteUser) => pool.get(host, remoteUser),
           emit,
         },
         play,

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostname, userInfo } from 'node:os';
 import { conditionsHold } from '../conditions/conditions.js';
 import { OMIT } from '../expression/globals.js';
 import type { TemplateOrigin } from '../expression/expression.js';
@@ -31,7 +32,7 @@ const DEFAULT_POLL_S = 15;
 
 export interface TaskRunContext {
   vars: VarsContext;
-  connect(host: string): Promise<Connection>;
+  connect(host: string, remoteUser?: string): Promise<Connection>;
   becomePassword?: string;
   redactor: Redactor;
 }
@@ -106,7 +107,9 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       } catch {
         // ignore_errors itself cannot be read: the failure stands.
       }
-      return { status: 'failed', ignored, result: { failed: true, msg }, msg, delegatedTo, noLog };
+      // Registered like any failure, so the content can test it.
+      record(task, host, { changed: false, failed: true, msg }, ctx, noLog);
+      return { status: 'failed', ignored, result: { changed: false, failed: true, msg }, msg, delegatedTo, noLog };
     }
     throw error;
   }
@@ -174,6 +177,13 @@ async function runModule(
   delegatedTo: string | undefined,
 ): Promise<ModuleResult> {
   const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
+  const module = modules.get(task.module);
+  if (!module)
+    return {
+      changed: false,
+      failed: true,
+      msg: `'${task.module}' is an Ansible module this runner does not have yet; the task cannot run. Its modules: ${[...modules.keys()].join(', ')}.`,
+    };
   const rendered = toPlain(renderDeep(task.args, scope, what(`${task.module}`))) as Record<string, unknown>;
   // An argument whose value is Ansible's 'omit' is left out, so the module's default applies.
   const named = canonicalArgs(task.module, Object.fromEntries(Object.entries(rendered).filter(([, value]) => value !== OMIT)));
@@ -182,15 +192,16 @@ async function runModule(
   // Arguments known only now (templated, or of a task expected to fail) fail the task, as in Ansible.
   const problem = argumentProblem(task.module, args);
   if (problem) return { changed: false, failed: true, msg: problem.message };
-  const module = modules.get(task.module)!;
   const check = task.checkMode !== undefined ? isTruthy(renderString(String(task.checkMode), scope, what('check_mode'))) : ctx.vars.check;
   const become = resolveBecome(task, scope, ctx);
   const env = Object.fromEntries(Object.entries(renderDeep(task.environment, scope, what('environment')) as Vars).map(([k, v]) => [k, String(v)]));
-  const connection = await ctx.connect(delegatedTo ?? host.name);
+  const remoteUser = task.remoteUser === undefined ? undefined : String(renderString(task.remoteUser, scope, what('remote_user')));
+  const connection = await ctx.connect(delegatedTo ?? host.name, remoteUser);
   const run: ModuleContext['run'] = (command, options = {}) => connection.exec(command, { ...options, become, env });
   const moduleContext: ModuleContext = {
     host: host.name,
     diff: task.diff !== undefined ? isTruthy(renderString(String(task.diff), scope, what('diff'))) : ctx.vars.diff,
+    checkMode: check,
     run,
     read: async (what, command) => {
       const output = await run(command);
@@ -198,9 +209,10 @@ async function runModule(
       return output.stdout;
     },
     readPath: (path, want) => connection.readPath(path, want, { become }),
-    findLocalFile: (kind, path) => findLocalFile(task, ctx.vars.playbookDir, kind, path),
+    findLocalFile: (kind, path, orDirectory) => findLocalFile(task, ctx.vars.playbookDir, kind, path, orDirectory),
     localPath: (path) => resolve(ctx.vars.playbookDir, path),
-    renderTemplateFile: async (file, options) => renderTemplateFile(await readFile(file, 'utf8'), file, scope, options),
+    renderTemplateFile: async (file, options, extra = {}) =>
+      renderTemplateFile(await readFile(file, 'utf8'), file, scopeWith({ ...(await templateVars(file)), ...extra }), options),
     scope,
     conditionsHold: (conditions) => conditionsHold(conditions, scope, what(task.module)),
   };
@@ -264,12 +276,28 @@ function resolveBecome(task: Task, scope: Vars, ctx: TaskRunContext): Become | u
   return { user, password };
 }
 
-async function findLocalFile(task: Task, playbookDir: string, kind: 'files' | 'templates' | 'vars', path: string): Promise<string> {
+/** The variables Ansible's template module gives a template about itself. */
+async function templateVars(file: string): Promise<Vars> {
+  const info = await stat(file);
+  return {
+    ansible_managed: 'Ansible managed',
+    template_path: file,
+    template_fullpath: resolve(file),
+    template_host: hostname(),
+    template_uid: userInfo().username,
+    template_mtime: info.mtime.toISOString(),
+    template_run_date: new Date().toISOString(),
+  };
+}
+
+async function findLocalFile(task: Task, playbookDir: string, kind: 'files' | 'templates' | 'vars', path: string, orDirectory = false): Promise<string> {
   const candidates = isAbsolute(path)
     ? [path]
     : [...(task.role ? [join(task.role.path, kind, path)] : []), join(playbookDir, kind, path), join(playbookDir, path)];
   for (const candidate of candidates) {
-    if ((await stat(candidate).catch(() => undefined))?.isFile()) return candidate;
+    const found = await stat(candidate).catch(() => undefined);
+    // A directory keeps the trailing slash it was named with ('dir/' copies what is inside).
+    if (found?.isFile() || (orDirectory && found?.isDirectory())) return path.endsWith('/') && !candidate.endsWith('/') ? `${candidate}/` : candidate;
   }
   throw new UserError(`'${path}' was not found.`, task.loc, `Looked in: ${candidates.join(', ')}.`);
 }

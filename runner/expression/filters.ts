@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { posix } from 'node:path';
+import { posix, resolve } from 'node:path';
+import iconv from 'iconv-lite';
 import { quote } from 'shlex';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ExpressionError, UndefinedVariable } from './errors.js';
@@ -210,8 +212,9 @@ export const filters: Record<string, Filter> = {
     if (value === undefined) throw new ExpressionError(String(message ?? 'a mandatory variable is not defined'));
     return value;
   },
-  b64decode: (value) => Buffer.from(pythonStr(value), 'base64').toString('utf8'),
-  b64encode: (value) => Buffer.from(pythonStr(value)).toString('base64'),
+  // Ansible's encoding= (utf-8 unless told): the text's bytes in that encoding.
+  b64decode: (value, [encoding], kw) => iconv.decode(Buffer.from(pythonStr(value), 'base64'), String(kw.encoding ?? encoding ?? 'utf-8')),
+  b64encode: (value, [encoding], kw) => iconv.encode(pythonStr(value), String(kw.encoding ?? encoding ?? 'utf-8')).toString('base64'),
   from_json: (value) => JSON.parse(pythonStr(value)),
   to_json: (value) => JSON.stringify(value),
   tojson: (value) => JSON.stringify(value),
@@ -223,6 +226,15 @@ export const filters: Record<string, Filter> = {
   basename: (value) => posix.basename(pythonStr(value)),
   // Ansible's filters run on the controller: '~' is this machine's home.
   expanduser: (value) => pythonStr(value).replace(/^~(?=$|\/)/, homedir()),
+  // os.path.realpath on the controller: links resolved; a path that does not exist is made absolute all the same.
+  realpath: (value) => {
+    const path = pythonStr(value);
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  },
   dirname: (value) => posix.dirname(pythonStr(value)),
   splitext: (value) => {
     const extension = posix.extname(pythonStr(value));

@@ -18,7 +18,11 @@ jsep.addBinaryOp('**', 11, true);
 jsep.addUnaryOp('not');
 for (const [word, value] of Object.entries({ True: true, False: false, None: null, true: true, false: false, none: null })) jsep.addLiteral(word, value);
 
-/** Jinja reads `list.0` as `list[0]`; jsep reads a number there, so give it the brackets first. */
+/**
+ * Jinja reads `list.0` as `list[0]`; jsep reads a number there, so give it the brackets first.
+ * Outside strings, any Unicode space (a no-break space typed by an editor) is a space, as Jinja's `\s` reads it;
+ * inside them, an unknown escape keeps its backslash, as in Python.
+ */
 export function bracketNumericAttributes(text: string): string {
   let out = '';
   let quote: string | null = null;
@@ -26,11 +30,20 @@ export function bracketNumericAttributes(text: string): string {
     const char = text[i];
     if (quote) {
       out += char;
-      if (char === '\\') out += text[++i] ?? '';
+      // Python's escapes jsep lacks (octal, \x, \u) become their character; an escape Python does not know keeps its backslash ('\p' is two characters).
+      const code = char === '\\' ? /^(?:[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/.exec(text.slice(i + 1))?.[0] : undefined;
+      if (code) {
+        out = out.slice(0, -1) + String.fromCharCode(parseInt(/^[xu]/.test(code) ? code.slice(1) : code, /^[xu]/.test(code) ? 16 : 8));
+        i += code.length;
+      } else if (char === '\\') out += /[nrtbfv\\'"]/.test(text[i + 1] ?? '') ? text[++i] : '\\';
       else if (char === quote) quote = null;
       continue;
     }
     if (char === "'" || char === '"') quote = char;
+    if (/[^\S \t\n\r]/.test(char)) {
+      out += ' ';
+      continue;
+    }
     const digits = char === '.' ? /^\d+/.exec(text.slice(i + 1))?.[0] : undefined;
     const word = /[A-Za-z0-9_]*$/.exec(out)![0];
     if (digits && (/^[A-Za-z_]/.test(word) || /[\])]$/.test(out))) {

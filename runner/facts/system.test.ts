@@ -23,7 +23,7 @@ const UBUNTU = [
   'gid=1000',
   'home=/home/ubuntu',
   'python=/usr/bin/python3',
-  'python_file=/usr/bin/python3.12',
+  'python_version=Python 3.12.3',
   'mount=/dev/sda1 / ext4 rw,relatime',
   'mount=proc /proc proc rw,nosuid',
   'mount=/dev/sda15 /boot/efi vfat rw',
@@ -49,8 +49,16 @@ test('facts as Ansible names them: distribution and release, LSB, service manage
     ansible_user_id: 'ubuntu',
     ansible_user_uid: 1000,
     ansible_user_dir: '/home/ubuntu',
-    ansible_python: { executable: '/usr/bin/python3', version: { major: 3, minor: 12 }, type: 'cpython' },
+    ansible_python: {
+      executable: '/usr/bin/python3',
+      version: { major: 3, minor: 12, micro: 3, releaselevel: 'final', serial: 0 },
+      version_info: [3, 12, 3, 'final', 0],
+      type: 'cpython',
+    },
+    ansible_python_version: '3.12.3',
+    ansible_fips: false,
   });
+  t.true(parseSystemFacts(`${UBUNTU}\nfips=1`).ansible_fips, 'a kernel in FIPS mode');
   t.deepEqual(
     facts.ansible_mounts.map((m) => m.mount),
     ['/', '/boot/efi', '/mnt/nas'],

@@ -10,6 +10,7 @@ export const systemFactsCommand = [
   'if [ -r /etc/lsb-release ]; then . /etc/lsb-release; echo "lsb=${DISTRIB_ID:-}|${DISTRIB_RELEASE:-}|${DISTRIB_CODENAME:-}|${DISTRIB_DESCRIPTION:-}"; fi',
   'if [ -d /run/systemd/system ]; then echo service_mgr=systemd; else echo "service_mgr=$(cat /proc/1/comm 2>/dev/null)"; fi',
   'echo "arch=$(uname -m)"',
+  'echo "fips=$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)"',
   'echo "kernel=$(uname -r)"',
   'dev=$(ip -4 route show default 2>/dev/null | awk \'{for(i=1;i<NF;i++) if($i=="dev"){print $(i+1); exit}}\')',
   '[ -n "$dev" ] || dev=$(ip -4 -o addr show scope global 2>/dev/null | awk \'{print $2; exit}\')',
@@ -20,8 +21,8 @@ export const systemFactsCommand = [
   'echo "mem_kb=$(awk \'/^MemTotal:/{print $2}\' /proc/meminfo)"',
   'echo "user=$(id -un)"; echo "uid=$(id -u)"; echo "gid=$(id -g)"',
   'echo "home=$(getent passwd "$(id -un)" | cut -d: -f6)"',
-  // The interpreter's real file names its major and minor version (python3.11).
-  'p=$(command -v python3 || command -v python); [ -n "$p" ] && echo "python=$p" && echo "python_file=$(readlink -f "$p")"',
+  // -V prints the version without loading the standard library (a few milliseconds).
+  'p=$(command -v python3 || command -v python); [ -n "$p" ] && echo "python=$p" && echo "python_version=$("$p" -V 2>&1)"',
   'while read -r device mount fstype options rest; do echo "mount=$device $mount $fstype $options"; done < /proc/mounts',
 ].join('; ');
 
@@ -35,6 +36,8 @@ export interface SystemFacts {
   ansible_lsb: Record<string, string>;
   ansible_service_mgr: string;
   ansible_system: string;
+  /** Whether the kernel runs in FIPS mode (/proc/sys/crypto/fips_enabled). */
+  ansible_fips: boolean;
   ansible_architecture: string;
   ansible_kernel: string;
   ansible_default_ipv4: { address: string; interface: string; gateway: string };
@@ -45,7 +48,13 @@ export interface SystemFacts {
   ansible_user_uid: number;
   ansible_user_gid: number;
   ansible_user_dir: string;
-  ansible_python?: { executable: string; version?: { major: number; minor: number }; type: string };
+  ansible_python?: {
+    executable: string;
+    version?: { major: number; minor: number; micro: number; releaselevel: string; serial: number };
+    version_info?: Array<number | string>;
+    type: string;
+  };
+  ansible_python_version?: string;
   ansible_mounts: Array<{ device: string; mount: string; fstype: string; options: string }>;
 }
 
@@ -75,7 +84,13 @@ export function parseSystemFacts(output: string): SystemFacts {
   const family = [id, ...(raw.os_like ?? '').split(' ')].find((name) => name === 'debian' || name === 'rhel' || name === 'fedora');
   const version = raw.os_version ?? '';
   const [lsbId, lsbRelease, lsbCodename, lsbDescription] = (raw.lsb ?? '').split('|');
-  const pythonVersion = /python(\d+)\.(\d+)$/.exec(raw.python_file ?? '');
+  // 'Python 3.11.2', or '3.13.0rc1' for a release candidate.
+  const pythonVersion = /^Python (\d+)\.(\d+)\.(\d+)([a-z]+\d*)?/.exec(raw.python_version ?? '');
+  const [, major, minor, micro, pre] = pythonVersion ?? [];
+  const releaselevel = !pre ? 'final' : pre.startsWith('rc') ? 'candidate' : pre.startsWith('a') ? 'alpha' : 'beta';
+  const python = pythonVersion
+    ? { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel, serial: Number(/\d+$/.exec(pre ?? '')?.[0] ?? 0) }
+    : undefined;
   const cpus = Number(raw.cpus) || 0;
   return {
     ansible_hostname: raw.hostname ?? '',
@@ -87,6 +102,7 @@ export function parseSystemFacts(output: string): SystemFacts {
     ansible_lsb: raw.lsb ? { id: lsbId, release: lsbRelease, codename: lsbCodename, description: lsbDescription, major_release: lsbRelease.split('.')[0] } : {},
     ansible_service_mgr: raw.service_mgr ?? '',
     ansible_system: 'Linux',
+    ansible_fips: raw.fips === '1',
     ansible_architecture: raw.arch ?? '',
     ansible_kernel: raw.kernel ?? '',
     ansible_default_ipv4: { address: raw.ipv4 ?? '', interface: raw.ipv4_interface ?? '', gateway: raw.gateway ?? '' },
@@ -101,9 +117,10 @@ export function parseSystemFacts(output: string): SystemFacts {
       ? {
           ansible_python: {
             executable: raw.python,
-            ...(pythonVersion ? { version: { major: Number(pythonVersion[1]), minor: Number(pythonVersion[2]) } } : {}),
+            ...(python ? { version: python, version_info: [python.major, python.minor, python.micro, python.releaselevel, python.serial] } : {}),
             type: 'cpython',
           },
+          ...(python ? { ansible_python_version: `${major}.${minor}.${micro}` } : {}),
         }
       : {}),
     ansible_mounts: lines

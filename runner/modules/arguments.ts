@@ -70,6 +70,8 @@ function coerceArgs(definition: ModuleDeclaration, args: Record<string, unknown>
     const word = value.trim().toLowerCase();
     if (type === 'boolean' && (TRUE_WORDS.has(word) || FALSE_WORDS.has(word))) args[key] = TRUE_WORDS.has(word);
     if ((type === 'integer' && /^-?\d+$/.test(word)) || (type === 'number' && /^-?\d+(\.\d+)?$/.test(word))) args[key] = Number(word);
+    // Ansible's list type takes 'a,b' for ['a', 'b'].
+    if (type === 'array') args[key] = value.split(',').map((part) => part.trim());
   }
 }
 
@@ -92,7 +94,11 @@ export function argumentProblem(module: string, args: Record<string, unknown>, p
     const suggestion = didYouMean(extra, [...known, ...argumentAliases(definition).keys()]);
     return { key: extra, message: `'${module}' has no argument '${extra}'.${suggestion} Its arguments: ${known.join(', ')}.` };
   }
-  if (error.keyword === 'required') return { message: `'${module}' needs the argument '${(error.params as { missingProperty: string }).missingProperty}'.` };
+  // Ansible's own words, which content tests for.
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return { message: definition.missingMessages?.[missing] ?? `missing required arguments: ${missing}` };
+  }
   const key = error.instancePath.split('/')[1];
   return { key, message: `'${module}' argument '${key ?? ''}' ${error.message}.` };
 }

@@ -1,7 +1,8 @@
 import Type from 'typebox';
 import { defineModule } from './module.js';
 
-const condition = Type.Union([Type.String(), Type.Boolean()]);
+// An empty list item (null) holds, as an empty conditional does in Ansible.
+const condition = Type.Union([Type.String(), Type.Boolean(), Type.Null()]);
 
 export default defineModule({
   name: 'assert',
@@ -29,7 +30,7 @@ export default defineModule({
   checkMode: 'full',
   async plan(args, ctx) {
     for (const condition of Array.isArray(args.that) ? args.that : [args.that]) {
-      if (!ctx.conditionsHold([condition])) {
+      if (condition !== null && !ctx.conditionsHold([condition])) {
         return { changed: false, failed: true, assertion: condition, msg: args.fail_msg ?? `Assertion failed: ${String(condition)}` };
       }
     }

@@ -12,6 +12,9 @@ export function parseChecksum(checksum: string | undefined): string | undefined 
   return match ? match[1].toLowerCase() : new Error(`checksum '${checksum}' must be 'sha256:' and 64 hex digits`);
 }
 
+/** A value in curl's configuration syntax: double-quoted, with \\ and \" escaped. */
+const curlString = (value: string) => `"${value.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n')}"`;
+
 export default defineModule({
   name: 'get_url',
   description: 'Downloads a URL on the host; skipped when the file is there and matches the checksum; verified before it replaces anything.',
@@ -24,6 +27,27 @@ export default defineModule({
       ),
       force: Type.Boolean({ default: false, description: 'Without checksum: download again even when the file exists (replaced only when it differs).' }),
       timeout: Type.Number({ minimum: 1, default: 120, description: 'Seconds the download may take.' }),
+      validate_certs: Type.Boolean({ default: true, description: "false: accept a server certificate that does not verify (curl's --insecure)." }),
+      headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Request headers, by name.' })),
+      url_username: Type.Optional(Type.String({ description: 'User for HTTP authentication.', aliases: ['username'] })),
+      url_password: Type.Optional(
+        Type.String({ description: 'Password for HTTP authentication (given to curl on its standard input, never on a command line).', aliases: ['password'] }),
+      ),
+      force_basic_auth: Type.Boolean({
+        default: false,
+        description: 'Send Basic credentials with the first request instead of waiting for the server to ask.',
+      }),
+      client_cert: Type.Optional(Type.String({ description: 'A PEM client certificate on the host, for TLS client authentication.' })),
+      client_key: Type.Optional(Type.String({ description: "The client certificate's private key on the host." })),
+      http_agent: Type.String({ default: 'ansible-httpget', description: 'The User-Agent header.' }),
+      use_proxy: Type.Boolean({ default: true, description: "false: ignore the host's proxy variables." }),
+      decompress: Type.Boolean({ default: true, description: 'Ask for a compressed response and decompress it.' }),
+      use_gssapi: Type.Boolean({ default: false, description: "Authenticate with GSS-API/Kerberos (curl's --negotiate)." }),
+      use_netrc: Type.Boolean({ default: true, description: "Take credentials from the host user's ~/.netrc when none are given." }),
+      ciphers: Type.Optional(Type.Array(Type.String(), { description: 'TLS cipher suites to offer, in OpenSSL names.' })),
+      unredirected_headers: Type.Optional(
+        Type.Array(Type.String(), { description: 'Headers not sent again after a redirect (curl sends given headers only to the first host).' }),
+      ),
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -64,15 +88,40 @@ export default defineModule({
     const attributes = attributeCommands('"$t"', { mode: wanted.mode ?? '0644', owner: wanted.owner, group: wanted.group })
       .map((c) => `${c} && `)
       .join('');
-    const script = `t=$(mktemp ${shellQuote(`${dest}.tmp-`)}XXXXXX) || exit 1; trap 'rm -f "$t"' EXIT; curl -fsSL --retry 3 --max-time ${args.timeout} -o "$t" -- ${shellQuote(args.url)} || exit 22; ${verify}${same}${attributes}mv -f "$t" ${shellQuote(dest)} && trap - EXIT && echo downloaded`;
+    const options = [
+      ...(args.validate_certs ? [] : ['--insecure']),
+      ...(args.client_cert !== undefined ? ['--cert', shellQuote(args.client_cert)] : []),
+      ...(args.client_key !== undefined ? ['--key', shellQuote(args.client_key)] : []),
+      ...(args.use_proxy ? [] : ['--noproxy', "'*'"]),
+      ...(args.decompress ? ['--compressed'] : []),
+      ...(args.url_username !== undefined && !args.use_gssapi ? [args.force_basic_auth ? '--basic' : '--anyauth'] : []),
+      ...(args.use_gssapi ? ['--negotiate'] : []),
+      ...(args.use_netrc && args.url_username === undefined ? ['--netrc-optional'] : []),
+      ...(args.ciphers?.length ? ['--ciphers', shellQuote(args.ciphers.join(':'))] : []),
+    ].join(' ');
+    const script = `t=$(mktemp ${shellQuote(`${dest}.tmp-`)}XXXXXX) || exit 1; trap 'rm -f "$t"' EXIT; curl -fsSL --retry 3 --max-time ${args.timeout} ${options} -K - -o "$t" -- ${shellQuote(args.url)} || exit 22; ${verify}${same}${attributes}mv -f "$t" ${shellQuote(dest)} && trap - EXIT && echo "downloaded $(wc -c < ${shellQuote(dest)})"`;
+    // Headers and credentials reach curl as its configuration on standard input: no secret on a command line.
+    const config = [
+      `user-agent = ${curlString(args.http_agent)}`,
+      ...Object.entries(args.headers ?? {}).map(([name, value]) => `header = ${curlString(`${name}: ${value}`)}`),
+      ...(args.url_username !== undefined ? [`user = ${curlString(`${args.url_username}:${args.url_password ?? ''}`)}`] : []),
+    ].join('\n');
     // Without a checksum, whether a forced download differs is known only once it is there.
     const interpret = (output: ExecResult): Partial<ModuleResult> =>
       output.rc === 0
-        ? { changed: output.stdout.trim() === 'downloaded' }
+        ? output.stdout.startsWith('downloaded')
+          ? { changed: true, msg: `OK (${output.stdout.split(' ')[1]?.trim()} bytes)` }
+          : { changed: false, msg: 'OK (the file there has the same content)' }
         : {
             failed: true,
             msg: output.rc === 90 ? `${args.url}: ${output.stderr.trim()} (expected ${expected})` : `download of ${args.url} failed: ${output.stderr.trim()}`,
           };
-    return { changed: true, dest, url: args.url, msg: `download ${args.url}`, steps: [{ what: `downloading ${args.url}`, command: script, interpret }] };
+    return {
+      changed: true,
+      dest,
+      url: args.url,
+      msg: `OK (would download ${args.url})`,
+      steps: [{ what: `downloading ${args.url}`, command: script, stdin: `${config}\n`, interpret }],
+    };
   },
 });

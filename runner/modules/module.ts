@@ -1,4 +1,5 @@
 import type { Static, TObject } from 'typebox';
+import { stringify } from 'yaml';
 import type { ExecResult } from '../connection/connection.js';
 import type { PathReading, PathWant } from '../facts/path-state.js';
 import type { Vars } from '../vars/vars.js';
@@ -13,13 +14,26 @@ export interface Diff {
   unified?: string;
 }
 
+/** A diff as Ansible's own modules return it (file): the values before and after, by name. */
+export interface ValuesDiff {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+/** A module's diff as the reporters show it: a values diff becomes two YAML texts. */
+export function asDiffs(diff: Diff[] | ValuesDiff | undefined): Diff[] | undefined {
+  if (diff === undefined || Array.isArray(diff)) return diff;
+  if (JSON.stringify(diff.before) === JSON.stringify(diff.after)) return undefined;
+  return [{ path: String(diff.after.path ?? diff.before.path ?? 'value'), before: stringify(diff.before), after: stringify(diff.after) }];
+}
+
 /** What a task reports; the same vocabulary as Ansible's (changed, failed, msg, rc, stdout, diff). */
 export interface ModuleResult {
   changed: boolean;
   failed?: boolean;
   skipped?: boolean;
   msg?: string;
-  diff?: Diff[];
+  diff?: Diff[] | ValuesDiff;
   rc?: number;
   stdout?: string;
   stderr?: string;
@@ -66,18 +80,27 @@ export interface ModuleContext {
   host: string;
   /** Whether --diff was asked: reading the old content for a diff costs a round trip. */
   diff: boolean;
+  /** Whether the task runs in check mode (steps will not run): some modules report differently then (warnings). */
+  checkMode: boolean;
   /** Runs a read-only shell command on the target, with the task's become and environment. */
   run(command: string, options?: { stdin?: string | Buffer; cwd?: string }): Promise<ExecResult>;
   /** Runs a read-only command and returns its output; a non-zero exit fails the task, saying what failed. */
   read(what: string, command: string): Promise<string>;
   /** What is at a path on the target, as the task's become user; rejects when it cannot be read. */
   readPath(path: string, want: PathWant): Promise<PathReading>;
-  /** A controller-side file the task names: the role's files/ or templates/ first, then the playbook's directory. */
-  findLocalFile(kind: 'files' | 'templates' | 'vars', path: string): Promise<string>;
+  /**
+   * A controller-side file the task names: the role's files/ or templates/ first, then the
+   * playbook's directory. With orDirectory, a directory of that name is found too (copy).
+   */
+  findLocalFile(kind: 'files' | 'templates' | 'vars', path: string, orDirectory?: boolean): Promise<string>;
   /** A controller path the task names; a relative one is taken from the playbook's directory, as in Ansible. */
   localPath(path: string): string;
-  /** Renders a Handlebars template file with the task's variables. */
-  renderTemplateFile(file: string, options?: JinjaOptions): Promise<string>;
+  /**
+   * Renders a template file (Jinja2, or Handlebars for .hbs) with the task's variables and the
+   * ones Ansible gives templates (ansible_managed, template_path, template_host, ...); extra adds
+   * more (template_destpath).
+   */
+  renderTemplateFile(file: string, options?: JinjaOptions, extra?: Vars): Promise<string>;
   /** The task's variables, for modules that read them (debug, assert). */
   scope: Vars;
   /** Evaluates conditions in the task's scope (assert). */
@@ -117,6 +140,8 @@ export interface ModuleDeclaration<S extends TObject = TObject> {
    * are in its schema: `aliases: ['dest', 'name']`, as in Ansible's argument specs.
    */
   collectionNames?: string[];
+  /** Ansible's own words for a missing required argument, where its module has them ('dest is required'). */
+  missingMessages?: Record<string, string>;
   /** The argument a free-form string fills ('command: echo hi' is { cmd: 'echo hi' }). */
   freeForm?: keyof Static<S> & string;
   /**

@@ -8,12 +8,14 @@ import fail from './fail.js';
 import fetch from './fetch.js';
 import file from './file.js';
 import getUrl from './get_url.js';
+import group from './group.js';
 import helmRelease from './helm_release.js';
 import includeVars from './include_vars.js';
 import k8sApply from './k8s_apply.js';
 import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
 import modprobe from './modprobe.js';
+import pause from './pause.js';
 import type { ModuleDeclaration } from './module.js';
 import preflight from './preflight.js';
 import script from './script.js';
@@ -24,9 +26,11 @@ import slurp from './slurp.js';
 import stat from './stat.js';
 import sysctl from './sysctl.js';
 import systemd from './systemd.js';
+import tempfile from './tempfile.js';
 import template from './template.js';
 import ufw from './ufw.js';
 import uri from './uri.js';
+import user from './user.js';
 import waitFor from './wait_for.js';
 
 /** Every module a task can name, by its short name ('ansible.builtin.X' resolves to 'X'). */
@@ -42,12 +46,14 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     fetch,
     file,
     getUrl,
+    group,
     helmRelease,
     includeVars,
     k8sApply,
     kubeconfigMerge,
     lineinfile,
     modprobe,
+    pause,
     preflight,
     script,
     service,
@@ -57,9 +63,11 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     stat,
     sysctl,
     systemd,
+    tempfile,
     template,
     ufw,
     uri,
+    user,
     waitFor,
   ].map((module) => [module.name, module]),
 );

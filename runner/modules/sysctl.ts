@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { shellQuote } from '../shell/quote.js';
 import { editLines } from './lineinfile.js';
-import { defineModule } from './module.js';
+import { asDiffs, defineModule } from './module.js';
 import { planFileContent } from './support/file-content.js';
 
 export default defineModule({
@@ -43,7 +43,7 @@ export default defineModule({
       changed: liveChanged || persisted.changed,
       name: args.name,
       value,
-      diff: [...(persisted.diff ?? []), ...liveDiff],
+      diff: [...(asDiffs(persisted.diff) ?? []), ...liveDiff],
       steps: [
         ...(persisted.steps ?? []),
         ...(liveChanged ? [{ what: `sysctl -w ${args.name}`, command: `sysctl -w ${shellQuote(`${args.name}=${value}`)}` }] : []),

@@ -32,22 +32,41 @@ export function planUnit(args: SystemdArgs, unit: UnitState): string[] | Error {
   if (unit.loadState === 'not-found') return new Error(`Could not find the requested service ${args.name}: host`);
   const verbs: string[] = [];
   const running = ['active', 'activating', 'reloading'].includes(unit.activeState);
-  if (args.enabled === true && !['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias'].includes(unit.unitFileState)) verbs.push('enable');
-  if (args.enabled === false && ['enabled', 'enabled-runtime'].includes(unit.unitFileState)) verbs.push('disable');
+  // Ansible's rule: enabled is what systemctl is-enabled answers with 0, except a unit that is only indirect or an alias.
+  const enabled = ['enabled', 'enabled-runtime', 'static', 'generated', 'transient'].includes(unit.unitFileState) || (unit.enabledVia ?? 0) > 0;
+  if (args.enabled === true && !enabled) verbs.push('enable');
+  if (args.enabled === false && enabled) verbs.push('disable');
+  // Offline, systemd says nothing of what runs: no state is acted on (Ansible warns instead).
+  if (unit.activeState === '') return verbs;
   if (args.state === 'started' && !running) verbs.push('start');
-  if (args.state === 'stopped' && running) verbs.push('stop');
-  if (args.state === 'restarted') verbs.push('restart');
+  if (args.state === 'stopped' && (running || unit.activeState === 'deactivating')) verbs.push('stop');
+  if (args.state === 'restarted') verbs.push(running ? 'restart' : 'start');
   if (args.state === 'reloaded') verbs.push(running ? 'reload' : 'start');
   return verbs;
 }
 
 const describe = (unit: UnitState) => `active: ${unit.activeState}\nenabled: ${unit.unitFileState || 'n/a'}\n`;
 
-export function defineSystemdModule(name: string): ModuleDeclaration {
+/**
+ * The generic service module's arguments for other init systems: accepted, and ignored with
+ * Ansible's warning, as its service action does when the host runs systemd.
+ */
+const initArgs = {
+  pattern: Type.Optional(Type.String({ description: 'Other init systems: a process name to look for. Ignored under systemd (with a warning).' })),
+  runlevel: Type.Optional(Type.String({ description: 'OpenRC: the runlevel. Ignored under systemd (with a warning).' })),
+  sleep: Type.Optional(Type.Integer({ description: 'Other init systems: seconds between stop and start. Ignored under systemd (with a warning).' })),
+  arguments: Type.Optional(
+    Type.String({ description: 'Other init systems: arguments for the init script. Ignored under systemd (with a warning).', aliases: ['args'] }),
+  ),
+  use: Type.String({ default: 'auto', description: "The init system: 'auto' or 'systemd' (the one this runner drives)." }),
+};
+
+export function defineSystemdModule(name: string, { service = false } = {}): ModuleDeclaration {
+  const args = service ? Type.Object({ ...systemdArgs.properties, ...initArgs }, { additionalProperties: false }) : systemdArgs;
   return defineModule({
     name,
     description: 'Starts, stops, restarts or reloads a systemd unit, enables or disables it, and reloads unit files.',
-    args: systemdArgs,
+    args,
     returns: {
       name: { description: 'The unit.', type: 'string' },
       status: { description: 'The unit as systemctl show named it before: ActiveState, UnitFileState, LoadState, NeedDaemonReload.', type: 'dict' },
@@ -63,7 +82,13 @@ export function defineSystemdModule(name: string): ModuleDeclaration {
       },
     ],
     checkMode: 'full',
-    async plan(args, ctx) {
+    async plan(given, ctx) {
+      const args = given as SystemdArgs & Partial<Record<keyof typeof initArgs, unknown>>;
+      if (args.use !== undefined && args.use !== 'auto' && args.use !== 'systemd')
+        return { changed: false, failed: true, msg: `use: ${String(args.use)}: this runner drives systemd only` };
+      const ignored = (['pattern', 'runlevel', 'sleep', 'arguments'] as const)
+        .filter((key) => args[key] !== undefined)
+        .map((key) => `Ignoring "${key}" as it is not used in "systemd"`);
       // Reloading unit files changes no unit's state, so it is not reported as a change (as in Ansible).
       const reload: Step[] = args.daemon_reload ? [{ what: 'systemctl daemon-reload', command: 'systemctl daemon-reload' }] : [];
       if (args.name === undefined) {
@@ -79,11 +104,23 @@ export function defineSystemdModule(name: string): ModuleDeclaration {
       const verbs = planUnit(args, unit);
       if (verbs instanceof Error) return { changed: false, failed: true, msg: verbs.message };
       const journal = `journalctl -u ${shellQuote(args.name)} -n 20 --no-pager 2>/dev/null || true`;
+      const offline = unit.activeState === '' && args.state !== undefined;
       return {
         changed: verbs.length > 0,
         name: args.name,
-        ...(args.state ? { state: args.state } : {}),
+        // Restarted and reloaded end as started, as Ansible reports them.
+        ...(args.state ? { state: args.state === 'restarted' || args.state === 'reloaded' ? 'started' : args.state } : {}),
         ...(args.enabled !== undefined ? { enabled: args.enabled } : {}),
+        ...(offline || ignored.length
+          ? {
+              warnings: [
+                ...ignored,
+                ...(offline
+                  ? ['Target is a chroot or systemd is offline. This can lead to false positives or prevent the init system tools from working.']
+                  : []),
+              ],
+            }
+          : {}),
         // As systemctl show names them, as Ansible's status does.
         status: {
           LoadState: unit.loadState,

@@ -9,8 +9,9 @@ const waitArgs = Type.Object(
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'A TCP port to wait for (give this or path).' })),
     path: Type.Optional(Type.String({ description: 'A path to wait for (give this or port).' })),
     state: Type.Optional(
-      Type.Enum(['started', 'stopped', 'present', 'absent'], {
-        description: "'started'/'stopped' for a port (default 'started'), 'present'/'absent' for a path (default 'present').",
+      Type.Enum(['started', 'stopped', 'drained', 'present', 'absent'], {
+        description:
+          "'started'/'stopped' for a port (default 'started'), 'drained' for a port without active connections, 'present'/'absent' for a path (default 'present').",
       }),
     ),
     timeout: Type.Number({ minimum: 0, default: 300, description: 'Seconds to wait before failing.' }),
@@ -20,6 +21,11 @@ const waitArgs = Type.Object(
       Type.String({ description: "With path: also wait until the file's text matches this (Python-style) regular expression; its groups are returned." }),
     ),
     msg: Type.Optional(Type.String({ description: 'The failure message instead of the default one.' })),
+    active_connection_states: Type.Array(Type.String(), {
+      default: ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'SYN_RECV', 'SYN_SENT', 'TIME_WAIT'],
+      description: 'With state: drained, the TCP states that count as active (as Ansible names them).',
+    }),
+    exclude_hosts: Type.Optional(Type.Array(Type.String(), { description: 'With state: drained, peers whose connections do not count.' })),
   },
   { additionalProperties: false },
 );
@@ -35,6 +41,20 @@ export function waitCondition(args: WaitArgs): string {
     // grep's Perl-compatible expressions are the closest to Python's re.
     return args.search_regex === undefined ? exists : `${exists} && LC_ALL=C grep -Pzq ${shellQuote(args.search_regex)} ${shellQuote(args.path)}`;
   }
+  if (state === 'drained') {
+    // ss names the states as the kernel does: FIN_WAIT1 is fin-wait-1.
+    const states = args.active_connection_states
+      .map(
+        (s) =>
+          `state ${s
+            .toLowerCase()
+            .replace(/_/g, '-')
+            .replace(/wait(\d)/, 'wait-$1')}`,
+      )
+      .join(' ');
+    const peers = (args.exclude_hosts ?? []).map((host) => ` and dst != ${host}`).join('');
+    return `[ -z "$(ss -Htan ${states} ${shellQuote(`( sport = :${args.port}${peers} )`)} 2>/dev/null)" ]`;
+  }
   const probe = `timeout 2 bash -c ${shellQuote(`exec 3<>/dev/tcp/${args.host}/${args.port}`)} 2>/dev/null`;
   return state === 'stopped' ? `! ${probe}` : probe;
 }
@@ -43,7 +63,11 @@ export function waitCondition(args: WaitArgs): string {
 function timeoutMessage(args: WaitArgs): string {
   const state = args.state ?? (args.path !== undefined ? 'present' : 'started');
   if (args.path === undefined)
-    return state === 'stopped' ? `Timeout when waiting for ${args.host}:${args.port} to stop.` : `Timeout when waiting for ${args.host}:${args.port}`;
+    return state === 'stopped'
+      ? `Timeout when waiting for ${args.host}:${args.port} to stop.`
+      : state === 'drained'
+        ? `Timeout when waiting for ${args.host}:${args.port} to drain`
+        : `Timeout when waiting for ${args.host}:${args.port}`;
   if (state === 'absent') return `Timeout when waiting for ${args.path} to be absent.`;
   return args.search_regex !== undefined
     ? `Timeout when waiting for search string ${args.search_regex} in ${args.path}`
@@ -73,7 +97,14 @@ export default defineModule({
       return { changed: false, elapsed: Math.floor(args.delay + args.timeout) };
     }
     // One round trip: the host loops until the condition holds or the time is up.
-    const script = `sleep ${args.delay}; end=$(( $(date +%s) + ${Math.ceil(args.timeout)} )); while :; do if ${waitCondition(args)}; then echo ok; exit 0; fi; [ $(date +%s) -ge $end ] && exit 1; sleep ${args.sleep}; done`;
+    // Milliseconds: the last wait ends at the deadline, so a timeout takes the time given and no more.
+    const now = 'echo $(( $(date +%s%N) / 1000000 ))';
+    const script = [
+      `sleep ${args.delay}`,
+      `end=$(( $(${now}) + ${Math.round(args.timeout * 1000)} ))`,
+      `while :; do if ${waitCondition(args)}; then echo ok; exit 0; fi; left=$(( end - $(${now}) )); [ "$left" -le 0 ] && exit 1`,
+      `  s=${Math.round(args.sleep * 1000)}; [ "$left" -lt "$s" ] && s=$left; sleep "$(printf '%d.%03d' $((s / 1000)) $((s % 1000)))"; done`,
+    ].join('; ');
     const started = Date.now();
     const result = await ctx.run(script);
     const elapsed = Math.floor((Date.now() - started) / 1000);

@@ -166,10 +166,10 @@ test('a task its author expects to fail (ignore_errors, or in a block with a res
   t.teardown(ws.cleanup);
   const run = await runJson(ws.dir, ['site.yaml']);
   t.is(run.code, 0, run.err);
-  t.deepEqual(debugMessages(run.events, 'm1'), ["True 'slurp' needs the argument 'src'.", 'lineinfile -> validate must contain %s: /bin/true']);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['True missing required arguments: src', 'lineinfile -> validate must contain %s: /bin/true']);
   const strict = await runJson(ws.dir, ['strict.yaml']);
   t.is(strict.code, 3, 'any other task with bad arguments still stops the load, before any host');
-  t.regex(strict.err, /strict\.yaml:4:\d+: 'slurp' needs the argument 'src'/);
+  t.regex(strict.err, /strict\.yaml:4:\d+: 'slurp': missing required arguments: src/);
 });
 
 test("debug's verbosity: skipped below that many -v; ansible_verbosity says how many were given", async (t) => {

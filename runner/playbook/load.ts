@@ -6,13 +6,14 @@ import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
 import { allTasks, type Inherited, type Play, type Playbook, type Task } from './model.js';
 import { RoleLoader, type RoleRef } from './roles.js';
-import { list, loadItems, mergeDefaults } from './task.js';
+import { collectLoadWarnings, list, loadItems, mergeDefaults } from './task.js';
 
 interface RawPlay {
   name?: string;
   hosts: string | string[];
   become?: boolean | string;
   become_user?: string;
+  remote_user?: string;
   vars?: Vars;
   vars_files?: string | string[];
   gather_facts?: boolean | string;
@@ -40,10 +41,11 @@ export async function loadPlaybook(file: string, cwd: string): Promise<Playbook>
   const dir = dirname(resolve(cwd, file));
   const searchPaths = [...new Set([join(dir, 'roles'), join(dir, '..', 'roles'), join(cwd, 'roles')])];
   const plays: Play[] = [];
+  const warnings = collectLoadWarnings();
   for (const [index, raw] of (source.value as RawPlay[]).entries()) {
     plays.push(await loadPlay(raw, source, [index], dir, new RoleLoader(searchPaths)));
   }
-  return { file, dir, plays };
+  return { file, dir, plays, warnings };
 }
 
 async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], dir: string, roleLoader: RoleLoader): Promise<Play> {
@@ -53,6 +55,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     tags: list(raw.tags).map(String),
     become: raw.become,
     becomeUser: raw.become_user,
+    remoteUser: raw.remote_user,
     environment: raw.environment ?? {},
     vars: {},
     noLog: raw.no_log,
@@ -69,6 +72,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     hosts: list(raw.hosts),
     become: raw.become,
     becomeUser: raw.become_user,
+    remoteUser: raw.remote_user,
     vars: raw.vars ?? {},
     varsFiles: await loadVarsFiles(list(raw.vars_files), source, [...path, 'vars_files'], dir),
     gatherFacts: raw.gather_facts ?? true,

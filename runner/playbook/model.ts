@@ -9,6 +9,10 @@ export interface Inherited {
   tags: string[];
   become?: boolean | string;
   becomeUser?: string;
+  /** Ansible's remote_user: the login user where the inventory sets no ansible_user. */
+  remoteUser?: string;
+  /** delegate_to of a block: its tasks run there. */
+  delegateTo?: string;
   environment: Record<string, unknown>;
   vars: Vars;
   noLog?: boolean | string;
@@ -41,7 +45,6 @@ export interface Task extends Inherited {
   failedWhen?: Condition[];
   notify: string[];
   listen: string[];
-  delegateTo?: string;
   runOnce?: boolean | string;
   checkMode?: boolean | string;
   /** async: run in the background for at most this many seconds (command and shell); poll: check every so many (0: leave it running). */
@@ -80,6 +83,7 @@ export interface Play {
   hosts: string[];
   become?: boolean | string;
   becomeUser?: string;
+  remoteUser?: string;
   vars: Vars;
   varsFiles: Vars;
   gatherFacts: boolean | string;
@@ -100,6 +104,8 @@ export interface Playbook {
   file: string;
   dir: string;
   plays: Play[];
+  /** What loading found that fails only if the run reaches it (an include_tasks file that does not load). */
+  warnings: string[];
 }
 
 /** Every task inside a list of items, blocks opened, in order. */

@@ -1,9 +1,10 @@
 import { parseExpression } from '../expression/expression.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { UserError, type SourceLocation } from '../errors.js';
+import { describeUserError, UserError, type SourceLocation } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import type { ModuleDeclaration } from '../modules/module.js';
+import { ANSIBLE_BUILTIN_MODULES } from '../modules/ansible-builtins.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
 import { lookups } from '../expression/lookups.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
@@ -39,6 +40,8 @@ function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
     tags: [...new Set([...parent.tags, ...list(raw.tags as string | string[]).map(String)])],
     become: (raw.become as boolean | string | undefined) ?? parent.become,
     becomeUser: (raw.become_user as string | undefined) ?? parent.becomeUser,
+    remoteUser: (raw.remote_user as string | undefined) ?? parent.remoteUser,
+    delegateTo: (raw.delegate_to as string | undefined) ?? parent.delegateTo,
     environment: { ...parent.environment, ...((raw.environment as object) ?? {}) },
     vars: { ...parent.vars, ...((raw.vars as object) ?? {}) },
     noLog: (raw.no_log as boolean | string | undefined) ?? parent.noLog,
@@ -48,6 +51,12 @@ function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
     moduleDefaults: mergeDefaults(parent.moduleDefaults, raw.module_defaults as Inherited['moduleDefaults']),
     role: parent.role,
   };
+}
+
+/** A module's defaults; service runs systemd's module on systemd hosts, so systemd's defaults apply to it too, as in Ansible. */
+function moduleDefaultsFor(module: string, defaults: Inherited['moduleDefaults']): Record<string, unknown> | undefined {
+  if (module !== 'service' || !defaults?.systemd) return defaults?.[module];
+  return { ...defaults.systemd, ...defaults.service };
 }
 
 /** module_defaults nearer the task win, argument by argument; module names are taken without their collection. */
@@ -120,7 +129,9 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   }
   const moduleKey = moduleKeys[0];
   const module = resolveModuleName(moduleKey);
-  if (!MODULE_NAMES.includes(module)) {
+  // An Ansible module this runner lacks fails its task when it runs (runTaskOnHost), not the load.
+  const lacking = !MODULE_NAMES.includes(module) && ANSIBLE_BUILTIN_MODULES.has(module);
+  if (!MODULE_NAMES.includes(module) && !lacking) {
     throw new UserError(
       `unknown module '${moduleKey}'.`,
       at.source.locate([...at.path, moduleKey]),
@@ -129,14 +140,16 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   }
   // A task its author expects to fail may fail on its arguments too, at run time, as in Ansible.
   const expectsFailure = inherited.rescued === true || [true, 'yes', 'true', 'True'].includes(inherited.ignoreErrors as string);
-  const args = moduleArgs(
-    module,
-    raw[moduleKey],
-    raw.args as Record<string, unknown> | undefined,
-    { source: at.source, path: [...at.path, moduleKey] },
-    expectsFailure,
-    inherited.moduleDefaults?.[module],
-  );
+  const args = lacking
+    ? ((raw[moduleKey] ?? {}) as Record<string, unknown>)
+    : moduleArgs(
+        module,
+        raw[moduleKey],
+        raw.args as Record<string, unknown> | undefined,
+        { source: at.source, path: [...at.path, moduleKey] },
+        expectsFailure,
+        moduleDefaultsFor(module, inherited.moduleDefaults),
+      );
   if (module === 'set_fact') refuseConnectionVars(args, 'set_fact', (key) => at.source.locate([...at.path, moduleKey, key]));
   if ('async' in raw && module !== 'command' && module !== 'shell')
     throw new UserError(
@@ -164,7 +177,7 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     failedWhen: 'failed_when' in raw ? list(raw.failed_when as Condition | Condition[]) : undefined,
     notify: list(raw.notify as string | string[]),
     listen: list(raw.listen as string | string[]),
-    delegateTo: raw.delegate_to as string | undefined,
+    delegateTo: (raw.delegate_to as string | undefined) ?? inherited.delegateTo,
     runOnce: raw.run_once as boolean | string | undefined,
     checkMode: raw.check_mode as boolean | string | undefined,
     diff: raw.diff as boolean | string | undefined,
@@ -220,33 +233,58 @@ const reading: string[] = [];
  */
 function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource, inherited: Inherited): Item {
   const value = raw[key];
-  const named = typeof value === 'object' && value !== null ? (value as { file?: unknown }).file : value;
+  // include_tasks' apply: keywords given to every task of the file (environment, tags, become, ...).
+  const apply = typeof value === 'object' && value !== null ? (value as { apply?: Record<string, unknown> }).apply : undefined;
+  if (apply) inherited = inherit(inherited, apply);
+  // 'include_tasks: file=x.yml' is the key=value spelling of the file name.
+  const named =
+    typeof value === 'object' && value !== null ? (value as { file?: unknown }).file : typeof value === 'string' ? value.replace(/^\s*file=/, '') : value;
   const loc = at.source.locate([...at.path, key]);
   if (typeof named !== 'string' || named.trim() === '') throw new UserError(`'${key}' needs a file name.`, loc, `Write '${key}: other-tasks.yaml'.`);
-  if ('loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_')))
-    throw new UserError(`'${key}' with a loop is not supported.`, loc, 'Loop over the tasks inside the file instead.');
+  const looped = 'loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_'));
+  if (looped && key.endsWith('import_tasks'))
+    throw new UserError(`'${key}' cannot loop: it is read before the run.`, loc, 'Use include_tasks, which runs the file once per item.');
   const name = (raw.name as string | undefined) ?? `${key} ${named}`;
-  if (hasTemplate(named)) {
-    if (key.endsWith('import_tasks'))
-      throw new UserError(`import_tasks reads its file before the run, so its name cannot be a template ('${named}').`, loc, 'Use include_tasks for that.');
-    checkTemplateSyntax(named, { loc, what: `'${key}'` });
-    // Known only on the host: read when the run reaches it, from beside this file.
-    return {
-      ...inherited,
-      kind: 'task',
-      id: nextId++,
-      name,
-      module: 'include_tasks',
-      args: { file: named, beside: dirname(at.source.file) },
-      loopVar: 'item',
-      until: [],
-      notify: [],
-      listen: [],
-      loc,
-    };
+  if (hasTemplate(named) && key.endsWith('import_tasks'))
+    throw new UserError(`import_tasks reads its file before the run, so its name cannot be a template ('${named}').`, loc, 'Use include_tasks for that.');
+  checkTemplateSyntax(named, { loc, what: `'${key}'` });
+  // Known only on the host, or once per item: read when the run reaches it, from beside this file.
+  const dynamic = (): Task => ({
+    ...inherited,
+    kind: 'task',
+    id: nextId++,
+    name,
+    module: 'include_tasks',
+    args: { file: named, beside: dirname(at.source.file) },
+    ...loopOf(raw, at),
+    loopVar: ((raw.loop_control ?? {}) as Record<string, string>).loop_var ?? 'item',
+    until: [],
+    notify: [],
+    listen: [],
+    loc,
+  });
+  if (hasTemplate(named)) return dynamic();
+  // A file named as it is is read now; an import becomes part of the plan, an include still runs when reached (per item).
+  try {
+    const block = loadTaskFileItems(isAbsolute(named) ? named : join(dirname(at.source.file), named), inherited, loc);
+    return looped ? dynamic() : { ...inherited, kind: 'block', name, block, rescue: [], always: [], loc };
+  } catch (error) {
+    // import_tasks is part of the plan: its problem stops the load. include_tasks is read when the run
+    // reaches it, as in Ansible (often under a when that is false here): its problem is shown now and
+    // fails the hosts that reach it.
+    if (!(error instanceof UserError) || key.endsWith('import_tasks')) throw error;
+    loadWarnings?.push(`${describeUserError(error)} (from include_tasks at ${loc.file}:${loc.line}: the hosts that reach it fail)`);
+    return dynamic();
   }
-  const block = loadTaskFileItems(isAbsolute(named) ? named : join(dirname(at.source.file), named), inherited, loc);
-  return { ...inherited, kind: 'block', name, block, rescue: [], always: [], loc };
+}
+
+/** Problems of include_tasks files found while loading, collected for the playbook (undefined outside a load). */
+let loadWarnings: string[] | undefined;
+
+/** Starts collecting load warnings; the list fills while the playbook loads. */
+export function collectLoadWarnings(): string[] {
+  loadWarnings = [];
+  return loadWarnings;
 }
 
 /** The tasks of a task file, checked as a playbook's are; a file that brings itself in is refused. */
@@ -349,7 +387,10 @@ function validateLiteralArgs(module: string, args: Record<string, unknown>, at: 
 
 function checkArgs(module: string, args: Record<string, unknown>, at: TaskSource, partial: boolean): void {
   const problem = argumentProblem(module, args, partial);
-  if (problem) throw new UserError(problem.message, at.source.locate(problem.key ? [...at.path, problem.key] : at.path), 'Fix the task arguments.');
+  if (problem) {
+    const message = problem.key === undefined ? `'${module}': ${problem.message}.` : problem.message;
+    throw new UserError(message, at.source.locate(problem.key ? [...at.path, problem.key] : at.path), 'Fix the task arguments.');
+  }
 }
 
 /** Parse every template in the task now, so a broken one stops the run before any host is touched. */

@@ -68,6 +68,8 @@ function sliceOf(value: unknown, start: unknown, stop: unknown, step: unknown): 
 export interface JinjaOptions {
   trimBlocks?: boolean;
   lstripBlocks?: boolean;
+  /** Other delimiters than {% %}, {{ }} and {# #} (Ansible's block_start_string, ...). */
+  tags?: { blockStart?: string; blockEnd?: string; variableStart?: string; variableEnd?: string; commentStart?: string; commentEnd?: string };
 }
 
 /** nunjucks passes name=value arguments as a last object marked __keywords. */
@@ -101,6 +103,7 @@ function environment(searchPath: string, options: JinjaOptions): nunjucks.Enviro
     throwOnUndefined: true,
     trimBlocks: options.trimBlocks ?? true,
     lstripBlocks: options.lstripBlocks ?? false,
+    ...(options.tags ? { tags: options.tags } : {}),
   });
   for (const [name, filter] of Object.entries(filters)) env.addFilter(name, nunjucksFilter(name, filter));
   for (const name of ['default', 'd']) env.addFilter(name, nunjucksFilter(name, defaultFilter, { seesUndefined: true }));
@@ -119,9 +122,14 @@ function environment(searchPath: string, options: JinjaOptions): nunjucks.Enviro
 
 const trailingNewlines = (text: string) => text.length - text.replace(/\n+$/, '').length;
 
-/** Jinja's `list.0` is `list[0]`; nunjucks reads only the brackets, so write them inside each tag. */
+/**
+ * Jinja's `list.0` is `list[0]`; nunjucks reads only the brackets, so write them inside each tag.
+ * An include always sees the caller's variables in nunjucks: Jinja's 'with context' is dropped.
+ */
 const withBrackets = (text: string) =>
-  text.replace(/(\{\{|\{%)([\s\S]*?)(\}\}|%\})/g, (_, open: string, body: string, close: string) => open + bracketNumericAttributes(body) + close);
+  text
+    .replace(/(\{%-?\s*include\s[^%]*?)\s+with(out)?\s+context(\s*-?%\})/g, '$1$3')
+    .replace(/(\{\{|\{%)([\s\S]*?)(\}\}|%\})/g, (_, open: string, body: string, close: string) => open + bracketNumericAttributes(body) + close);
 
 /** Parse without rendering, to find syntax errors before the first connection. */
 export function parseJinja(text: string): void {
@@ -131,7 +139,10 @@ export function parseJinja(text: string): void {
 /** Render Jinja2 text; `file` (when given) is where {% include %} and {% import %} look for other templates. */
 export function renderJinja(text: string, scope: object, file: string | undefined, options: JinjaOptions = {}): string {
   const env = environment(file ? dirname(file) : process.cwd(), options);
-  const out = env.renderString(withBrackets(text), { [SCOPE]: scope });
+  // Jinja's trim_blocks drops the newline after a comment too; nunjucks only after a block tag.
+  const commentEnd = options.tags?.commentEnd ?? '#}';
+  const source = (options.trimBlocks ?? true) ? text.replaceAll(`${commentEnd}\n`, commentEnd) : text;
+  const out = env.renderString(withBrackets(source), { [SCOPE]: scope });
   // As Ansible does: the output ends in at least as many newlines as the template (trim_blocks eats one after a tag).
   const missing = trailingNewlines(text) - trailingNewlines(out);
   return missing > 0 ? out + '\n'.repeat(missing) : out;
