@@ -157,3 +157,14 @@ test("tests: version as Ansible compares versions, and Python's methods", (t) =>
   t.is(value("'{}-{}'.format('a', 1)"), 'a-1');
   t.throws(() => value('v.toUpperCase()'), { message: /a string has no method 'toUpperCase'/ });
 });
+
+test("Python's string escapes and Jinja's whitespace: octal/\\x/\\u escapes, an unknown escape keeps its backslash, a no-break space separates", (t) => {
+  t.is(evaluate("'a\\0b'", vars, origin), 'a\u0000b');
+  t.is(evaluate("'caf\\xe9 \\u00e9'", vars, origin), 'café é');
+  t.is(evaluate("'t\\'e~m\\plated'", vars, origin), "t'e~m\\plated", "'\\p' is two characters in Python");
+  t.is(evaluate('name\u00a0~ "x"', vars, origin), 'm1x');
+  t.is(evaluate("'caf\\xe9' | b64encode(encoding='latin-1')", vars, origin), Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString('base64'));
+  t.is(evaluate("'Y2Fm6Q==' | b64decode(encoding='latin-1')", vars, origin), 'café');
+  t.is(evaluate("'/tmp/../tmp/x-not-there' | realpath", vars, origin), '/tmp/x-not-there');
+  t.is(evaluate("lookup('pipe', 'echo {{ name }}-{{ count }}')", vars, origin), 'm1-3', "a lookup's terms are templates too");
+});

@@ -3,7 +3,15 @@ import { ExpressionError, UndefinedVariable } from './errors.js';
 import { defaultFilter, filters } from './filters.js';
 import { globalFunctions, globalValues } from './globals.js';
 import { callMethod, contains, isTruthy, looseEquals, pythonStr } from './python.js';
+import { parseJinjaExpression } from './syntax.js';
 import { runTest } from './tests.js';
+
+const LOOKUP_CALLS = new Set(['lookup', 'query', 'q']);
+
+function renderTerm(term: unknown, scope: object): unknown {
+  if (typeof term !== 'string' || !term.includes('{{')) return term;
+  return term.replace(/\{\{([\s\S]*?)\}\}/g, (_, expression: string) => pythonStr(evalNode(parseJinjaExpression(expression), scope)));
+}
 
 type Scope = object;
 
@@ -176,7 +184,9 @@ function call(node: Expression, scope: Scope): unknown {
   const callee = node.callee as Expression;
   const { args, kwargs } = callArguments(node.arguments as Expression[], scope);
   if (callee.type === 'Identifier' && Object.prototype.hasOwnProperty.call(globalFunctions, callee.name as string)) {
-    return globalFunctions[callee.name as string](args, kwargs, scope);
+    // A lookup's terms holding {{ }} are rendered first, as Ansible templates them ('{{ x }} -c ...' given to pipe).
+    const terms = LOOKUP_CALLS.has(callee.name as string) ? args.map((term) => renderTerm(term, scope)) : args;
+    return globalFunctions[callee.name as string](terms, kwargs, scope);
   }
   if (callee.type === 'MemberExpression' && !callee.computed) {
     return callMethod(evalNode(callee.object as Expression, scope), (callee.property as Expression).name as string, args);

@@ -4,9 +4,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { ExpressionError, UndefinedVariable } from './errors.js';
 import { flatten } from './filters.js';
-import { evalNode } from './evaluate.js';
-import { isMapping, pythonStr } from './python.js';
-import { parseJinjaExpression } from './syntax.js';
+import { isMapping } from './python.js';
 
 /** A lookup plugin: the terms it is given, its keyword arguments and the scope; one value per result. */
 type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>) => unknown[];
@@ -132,20 +130,10 @@ function runOnController(command: string, lookup: string): string {
   }
 }
 
-/** A term holding {{ }} is rendered first, as Ansible templates lookup terms ('{{ x }} -c ...' given to pipe). */
-function renderTerm(term: unknown, scope: object): unknown {
-  if (typeof term !== 'string' || !term.includes('{{')) return term;
-  return term.replace(/\{\{([\s\S]*?)\}\}/g, (_, expression: string) => pythonStr(evalNode(parseJinjaExpression(expression), scope)));
-}
-
 export function runLookup(args: unknown[], kwargs: Record<string, unknown>, scope: object): unknown[] {
   const [name, ...terms] = args;
   const short = String(name).replace(/^ansible\.builtin\./, '');
   const lookup = Object.prototype.hasOwnProperty.call(lookups, short) ? lookups[short] : undefined;
   if (!lookup) throw new ExpressionError(`unknown lookup '${String(name)}' (known: ${Object.keys(lookups).join(', ')})`);
-  return lookup(
-    terms.map((term) => renderTerm(term, scope)),
-    kwargs,
-    scope as Record<string, unknown>,
-  );
+  return lookup(terms, kwargs, scope as Record<string, unknown>);
 }

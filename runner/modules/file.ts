@@ -46,11 +46,11 @@ const fileArgs = Type.Object(
   { additionalProperties: false },
 );
 
-export type FileArgs = Static<typeof fileArgs>;
+type FileArgs = Static<typeof fileArgs>;
 type State = NonNullable<FileArgs['state']>;
 
 /** What the module found and will do: Ansible's result, and the commands that make it true. */
-export interface FilePlan {
+interface FilePlan {
   result: Record<string, unknown>;
   changed: boolean;
   commands: string[];
@@ -89,7 +89,7 @@ function replaceWith(link: string, path: string, previous: string): string[] {
 }
 
 /** The commands and result for one state, from what was read: a pure function (Ansible's ensure_* functions). */
-export function planFile(args: FileArgs & { state: State }, reading: InodeReading, wants: FsWants, checkMode: boolean): FilePlan {
+function planFile(args: FileArgs & { state: State }, reading: InodeReading, wants: FsWants, checkMode: boolean): FilePlan {
   const { path, src, follow, force } = args;
   const previous = ansibleState(reading.path);
   const attributes = (target: string, inode: Inode | undefined, diff: FsDiff) => {
@@ -300,7 +300,7 @@ async function read(ctx: ModuleContext, query: InodeQuery): Promise<InodeReading
 }
 
 /** The path's attributes as Ansible adds them to a file module's result (lstat; nothing for a dangling link). */
-export function pathInfo(inode: Inode | undefined, exists: boolean): Record<string, unknown> {
+function inodeInfo(inode: Inode | undefined, exists: boolean): Record<string, unknown> {
   if (!inode || !exists) return {};
   return { uid: inode.uid, gid: inode.gid, owner: inode.owner, group: inode.group, mode: octalMode(inode.mode), state: ansibleState(inode), size: inode.size };
 }
@@ -373,7 +373,7 @@ export default defineModule({
       return {
         ...fail((error as Error).message, extra),
         ...(warnings.length ? { warnings } : {}),
-        ...(extra.path === path && target ? pathInfo(target, true) : {}),
+        ...(extra.path === path && target ? inodeInfo(target, true) : {}),
         ...('state' in extra ? { state: extra.state } : {}),
       };
     }
@@ -386,7 +386,7 @@ export default defineModule({
       ...result,
       changed,
       ...(resultWarnings.length ? { warnings: resultWarnings } : {}),
-      ...(state === 'absent' ? { state: 'absent' } : pathInfo(reportedInode, reported !== path || exists)),
+      ...(state === 'absent' ? { state: 'absent' } : inodeInfo(reportedInode, reported !== path || exists)),
       diff,
     };
     if (!commands.length) return plan;
@@ -398,7 +398,7 @@ export default defineModule({
         interpret: (output) => {
           if (output.rc !== 0) return { failed: true, msg: commandFailure(what, output) };
           const after = parseInodes(output.stdout.slice(output.stdout.indexOf('path\0')));
-          return pathInfo(after.path, after.real === undefined || after.real.inode !== undefined);
+          return inodeInfo(after.path, after.real === undefined || after.real.inode !== undefined);
         },
       },
     ];

@@ -30,6 +30,16 @@ export default defineModule({
       remove: Type.Boolean({ default: false, description: 'With state absent: remove the home directory and mail spool too.' }),
       force: Type.Boolean({ default: false, description: 'With state absent: remove even while the user is logged in.' }),
       non_unique: Type.Boolean({ default: false, description: 'Allow a uid another user has.' }),
+      password: Type.Optional(
+        Type.String({
+          description:
+            "The password as a crypt hash (mkpasswd's output), or '*' for an account without a password that is not locked; set with chpasswd from standard input.",
+        }),
+      ),
+      update_password: Type.Enum(['always', 'on_create'], {
+        default: 'always',
+        description: "'on_create': set the password only when the account is created.",
+      }),
     },
     { additionalProperties: false },
   ),
@@ -51,7 +61,9 @@ export default defineModule({
   async plan(args, ctx) {
     const groups = listOf(args.groups);
     const wantedGroups = [...(args.group !== undefined ? [args.group] : []), ...(groups ?? [])];
-    const found = parseAccounts(await ctx.read(`reading user ${args.name}`, accountsCommand(args.name, [args.name, ...wantedGroups])));
+    const found = parseAccounts(
+      await ctx.read(`reading user ${args.name}`, accountsCommand(args.name, [args.name, ...wantedGroups], args.password !== undefined)),
+    );
     const current = found.user;
     const n = shellQuote(args.name);
     const base = { name: args.name, state: args.state };
@@ -63,6 +75,12 @@ export default defineModule({
     const missing = wantedGroups.filter((g) => !found.groups.some((e) => e.name === g || String(e.gid) === g));
     if (missing.length) return { changed: false, failed: true, msg: `Group ${missing.join(', ')} does not exist`, ...base };
     const options = userOptions(args, groups, current);
+    // The hash goes to chpasswd on standard input, never on a command line; the result says only that it was set.
+    const setPassword =
+      args.password !== undefined && (!current || (args.update_password === 'always' && current.hash !== args.password))
+        ? [{ what: `setting the password of ${args.name}`, command: 'chpasswd -e', stdin: `${args.name}:${args.password}\n` }]
+        : [];
+    const passwordReport = setPassword.length ? { password: 'NOT_LOGGING_PASSWORD' } : {};
     const report = {
       ...base,
       uid: args.uid ?? current?.uid,
@@ -74,11 +92,19 @@ export default defineModule({
       // A group of the user's name already there: useradd must not try to make it (-N), as in Ansible.
       const own = args.group === undefined && found.groups.some((e) => e.name === args.name) ? ['-N'] : [];
       const command = ['useradd', ...options, ...own, ...(args.system ? ['-r'] : []), args.create_home ? '-m' : '-M', '--', n].join(' ');
-      return { changed: true, ...report, system: args.system, create_home: args.create_home, steps: [step(`creating user ${args.name}`, command, args.name)] };
+      return {
+        changed: true,
+        ...report,
+        ...passwordReport,
+        system: args.system,
+        create_home: args.create_home,
+        steps: [step(`creating user ${args.name}`, command, args.name), ...setPassword],
+      };
     }
     const result = { ...base, ...described(current), append: args.append, move_home: false };
-    if (!options.length) return { changed: false, ...result };
-    return { changed: true, ...result, steps: [step(`changing user ${args.name}`, ['usermod', ...options, '--', n].join(' '), args.name)] };
+    if (!options.length && !setPassword.length) return { changed: false, ...result };
+    const change = options.length ? [step(`changing user ${args.name}`, ['usermod', ...options, '--', n].join(' '), args.name)] : [];
+    return { changed: true, ...result, ...passwordReport, steps: [...change, ...setPassword] };
   },
 });
 

@@ -245,6 +245,45 @@ test('include_tasks with a templated file name is read when the run reaches it, 
   t.is(run.code, 2);
 });
 
+test("include_tasks runs once per loop item with the item bound, applies apply's keywords; a broken included file warns at load and fails only the hosts that reach it; blocks delegate", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'm2']),
+    'item.yaml': '- command: printenv FROM_APPLY\n  register: env\n- debug: msg="{{ fruit }} {{ env.stdout }}"\n',
+    'broken.yaml': '- no_such_module_anywhere: { x: 1 }\n',
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - include_tasks:
+        file: item.yaml
+        apply: { environment: { FROM_APPLY: applied } }
+      loop: [apple, pear]
+      loop_control: { loop_var: fruit }
+    - include_tasks: file=broken.yaml
+      when: inventory_hostname == 'm2'
+    - block:
+        - command: echo on-m1
+          register: where
+      delegate_to: m1
+      when: inventory_hostname == 'm1'
+    - debug: msg="delegated {{ where.stdout }}"
+      when: inventory_hostname == 'm1'
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['apple applied', 'pear applied', 'delegated on-m1']);
+  t.deepEqual(debugMessages(run.events, 'm2'), ['apple applied', 'pear applied']);
+  const warning = run.events.find((e) => e.type === 'warning' && /no_such_module_anywhere/.test(e.message));
+  t.truthy(warning, 'the broken file is named before the run');
+  const m2 = hostResults(run.events).find((e) => e.host === 'm2' && e.status === 'failed');
+  t.regex(m2?.msg ?? '', /unknown module 'no_such_module_anywhere'/);
+  t.false(
+    hostResults(run.events).some((e) => e.host === 'm1' && e.status === 'failed'),
+    'm1 never reached it',
+  );
+  t.is(run.code, 2);
+});
+
 test('module_defaults give arguments a task leaves out (play, block and task, the nearest winning); a task may have an empty name', async (t) => {
   const ws = await workspace({
     'inventory.yaml': localInventory(['m1']),

@@ -194,3 +194,83 @@ test.serial("facts as Ansible names them and stat's full result, read on a lab h
     .digest('hex');
   t.is(stat, `True ${sha1} root True /etc/hostname`);
 });
+
+test.serial(
+  "Ansible's user, group, tempfile, pause and service (its init-system arguments ignored under systemd), wait_for drained, remote_user where no ansible_user is set",
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-accounts-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(
+      join(dir, 'accounts.yaml'),
+      `- hosts: h1
+  tasks:
+    - group: { name: kp-team, gid: 4242 }
+      register: made_group
+    # '*': no password, and not locked (sshd refuses a locked account even its key)
+    - user: { name: kp-login, uid: 4242, group: kp-team, groups: adm, shell: /bin/bash, password: "*" }
+      register: made_user
+    - user: { name: kp-login, uid: 4242, group: kp-team, groups: [adm], shell: /bin/bash, password: "*" }
+      register: same_user
+    - command: id -nG kp-login
+      register: groups_of
+    - file: { path: /home/kp-login/.ssh, state: directory, owner: kp-login, mode: "0700" }
+    - copy: { src: $HOME/.ssh/authorized_keys, remote_src: true, dest: /home/kp-login/.ssh/authorized_keys, owner: kp-login, mode: "0600" }
+    - tempfile: { state: directory, suffix: .kp }
+      register: scratch
+    - stat: { path: "{{ scratch.path }}" }
+      register: scratch_stat
+    - pause: { seconds: 1 }
+      register: paused
+    - service: { name: ssh, state: started, pattern: sshd }
+      register: ssh_service
+    - wait_for: { port: 22, state: drained, exclude_hosts: ["${lab.controllerIp}"], timeout: 5 }
+      register: drained
+    - command: whoami
+      remote_user: kp-login
+      register: inventory_user_wins
+    - assert:
+        that:
+          - made_group is changed and made_group.gid == 4242
+          - made_user is changed and made_user.uid == 4242 and made_user.home == '/home/kp-login' and made_user.group == 4242
+          - same_user is not changed
+          - groups_of.stdout.split() == ['kp-team', 'adm']
+          - scratch is changed and scratch.path.endswith('.kp') and scratch_stat.stat.isdir
+          - paused.delta >= 1
+          - ssh_service is not changed and ssh_service.warnings == ['Ignoring "pattern" as it is not used in "systemd"']
+          - drained is not changed and drained.port == 22
+          - inventory_user_wins.stdout == 'root'
+`,
+    );
+    // Without ansible_user, the play's remote_user is who logs in.
+    await writeFile(
+      join(dir, 'inventory.yaml'),
+      `all:\n  vars:\n    ansible_ssh_private_key_file: ${join(lab.dir, 'id_ed25519')}\n    ansible_ssh_known_hosts_file: ${join(lab.dir, 'known_hosts')}\n  hosts:\n    h1: { ansible_host: ${lab.hostIp(1)} }\n`,
+    );
+    await writeFile(
+      join(dir, 'login.yaml'),
+      `- hosts: h1
+  remote_user: kp-login
+  tasks:
+    - command: whoami
+      register: who
+    - assert: { that: "who.stdout == 'kp-login'" }
+- hosts: h1
+  remote_user: root
+  tasks:
+    # kp-login is still logged in (the first play's connection stays open for the run): force
+    - user: { name: kp-login, state: absent, remove: true, force: true }
+      register: removed
+    - group: { name: kp-team, state: absent }
+      register: removed_group
+    - assert: { that: [removed is changed, removed_group is changed] }
+`,
+    );
+    const run = await runJson(dir, ['accounts.yaml', '-i', lab.inventory]);
+    t.deepEqual(failures(run.events), []);
+    t.is(run.code, 0, run.err);
+    const login = await runJson(dir, ['login.yaml', '-i', join(dir, 'inventory.yaml')]);
+    t.deepEqual(failures(login.events), []);
+    t.is(login.code, 0, login.err);
+    t.is((await lab.exec(1, 'sh', '-c', 'getent passwd kp-login; getent group kp-team; true')).trim(), '', 'removed again');
+  },
+);

@@ -5,7 +5,8 @@ const VARIABLE = /(\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)/;
 
 /** The shell words that expand a path's ~ and $VARs and nothing else (no command can run). */
 export function expansionWords(path: string): string {
-  const tilde = /^~[A-Za-z0-9._-]*/.exec(path)?.[0] ?? '';
+  // The shell expands ~user only up to an unquoted '/': the slash stays outside the quotes.
+  const tilde = /^~[A-Za-z0-9._-]*(\/|$)/.exec(path)?.[0] ?? '';
   return (
     tilde +
     path
