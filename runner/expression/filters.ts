@@ -7,6 +7,7 @@ import { quote } from 'shlex';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ExpressionError, UndefinedVariable } from './errors.js';
 import { isMapping, isTruthy, looseEquals, pythonStr } from './python.js';
+import { jsPattern, pythonSub } from './python-regex.js';
 import { runTest } from './tests.js';
 
 /** A filter gets the value before '|', then its positional and keyword arguments. */
@@ -23,8 +24,8 @@ const needMapping = (name: string, value: unknown): Record<string, unknown> => {
   throw new ExpressionError(`filter '${name}' needs a mapping, got ${pythonStr(value)}`);
 };
 
-/** A Python regular expression as JavaScript reads it: (?P<name>...) groups, \g<1> references. */
-const regex = (pattern: unknown, flags: string) => new RegExp(String(pattern).replace(/\(\?P</g, '(?<'), flags);
+/** A Python regular expression as JavaScript reads it: (?P<name>...) groups. */
+const regex = (pattern: unknown, flags: string) => new RegExp(jsPattern(String(pattern)), flags);
 const regexFlags = (kwargs: Record<string, unknown>, extra = '') => extra + (kwargs.ignorecase ? 'i' : '') + (kwargs.multiline ? 'm' : '');
 
 /** The attribute 'a.b' of an item, as map/sort/selectattr take it. */
@@ -241,13 +242,7 @@ export const filters: Record<string, Filter> = {
     return [pythonStr(value).slice(0, pythonStr(value).length - extension.length), extension];
   },
   quote: (value) => quote(pythonStr(value)),
-  regex_replace: (value, [pattern, replacement = ''], kw) =>
-    pythonStr(value).replace(
-      regex(pattern, regexFlags(kw, 'g')),
-      String(replacement).replace(/\\g<(\w+)>|\\(\d)/g, (_, name?: string, digit?: string) =>
-        digit ? `$${digit}` : /^\d+$/.test(name!) ? `$${name}` : `$<${name}>`,
-      ),
-    ),
+  regex_replace: (value, [pattern, replacement = ''], kw) => pythonSub(pythonStr(value), regex(pattern, regexFlags(kw, 'g')), String(replacement)).text,
   regex_search: (value, groups, kw) => {
     const found = regex(groups[0], regexFlags(kw)).exec(pythonStr(value));
     if (!found) return null;

@@ -202,7 +202,8 @@ export async function placeFile(
     destState = undefined;
   }
   if (intoDirectory || destState === undefined) destState = await readFileState(ctx, dest);
-  if (destState.type === 'absent' && !args.dest.endsWith('/')) {
+  // In check mode an earlier task may be what makes the directory, as Ansible's copy assumes then.
+  if (destState.type === 'absent' && !args.dest.endsWith('/') && !ctx.checkMode) {
     const parent = posix.dirname(dest);
     if ((await ctx.readPath(parent, 'attributes')).state.type === 'absent')
       return { changed: false, failed: true, msg: `Destination directory ${parent} does not exist` };

@@ -112,6 +112,9 @@ test("links as Ansible's file makes them: soft, hard, relative, forced over a fi
     - file: { path: "{{ d }}/nothing-here" }
       register: ghost
       ignore_errors: true
+    - file: { src: "{{ d }}/made-later", dest: "{{ d }}/early-link", state: link }
+      check_mode: true
+      register: check_link
     - assert:
         that:
           - made is changed and made.mode == '0750' and made.state == 'directory'
@@ -123,6 +126,7 @@ test("links as Ansible's file makes them: soft, hard, relative, forced over a fi
           - "over_file is failed and over_file.msg == 'refusing to convert from file to symlink for ' ~ d ~ '/plain'"
           - over_file_forced is changed and plain.stat.islnk
           - ghost is failed and ghost.state == 'absent' and 'cannot continue' in ghost.msg
+          - check_link is changed and 'does not exist yet' in check_link.warnings[0]
 `,
   ));
 

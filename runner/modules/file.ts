@@ -139,8 +139,18 @@ function planFile(args: FileArgs & { state: State }, reading: InodeReading, want
       const source = src ?? (follow && reading.path?.type === 'link' ? reading.path.linkTarget : undefined);
       const base = reading.path?.type === 'directory' ? path : posix.dirname(path);
       const absrc = source === undefined ? undefined : joinPath(base, source);
-      if (!force && source !== undefined && !reading.src?.exists)
+      const missingSource = !force && source !== undefined && !reading.src?.exists;
+      // A check run cannot know whether an earlier task makes src: there it is a change with a warning (Ansible fails it).
+      if (missingSource && !checkMode)
         throw failure(`src file does not exist, use "force=yes" if you really want to create the link: ${absrc}`, { path, src: source });
+      if (missingSource && previous === 'absent')
+        return {
+          result: { dest: path, src: source, warnings: [`src file does not exist yet: ${absrc} (an earlier task may make it; check mode assumes so)`] },
+          changed: true,
+          commands: [],
+          diff: initialDiff(path, 'link', previous, reading),
+          reported: path,
+        };
       if (previous === 'directory') {
         if (!force) throw failure(`refusing to convert from directory to symlink for ${path}`, { path });
         if (!reading.empty) throw failure(`the directory ${path} is not empty, refusing to convert it`, { path });

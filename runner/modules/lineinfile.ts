@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, normalizeMode } from './support/file-attributes.js';
 import { planFileContent } from './support/file-content.js';
+import { expandTemplate, jsPattern } from '../expression/python-regex.js';
 
 /** One line to make present (replacing what a regexp or a string matches) or absent. */
 export interface LineEdit {
@@ -15,14 +16,6 @@ export interface LineEdit {
   firstmatch?: boolean;
 }
 
-/** Python's \1 and \g<name> in a backrefs line, filled from a match. */
-const expand = (template: string, match: RegExpExecArray) =>
-  template.replace(
-    /\\g<(\w+)>|\\(\d+)/g,
-    (_, name: string | undefined, index: string | undefined) =>
-      (name !== undefined ? (/^\d+$/.test(name) ? match[Number(name)] : match.groups?.[name]) : match[Number(index)]) ?? '',
-  );
-
 /**
  * The file's new text, as Ansible's lineinfile makes it: with 'regexp' (or 'search_string', taken
  * literally) the last matching line is replaced (or every one removed); with backrefs, the line is
@@ -33,7 +26,7 @@ const expand = (template: string, match: RegExpExecArray) =>
 export function editLines(text: string, args: LineEdit): { text: string; msg: string } {
   const trailingNewline = text === '' || text.endsWith('\n');
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-  const regexp = args.regexp !== undefined ? new RegExp(args.regexp) : undefined;
+  const regexp = args.regexp !== undefined ? new RegExp(jsPattern(args.regexp)) : undefined;
   const search = args.search_string;
   const matches = (line: string) => (regexp ? regexp.test(line) : search !== undefined ? line.includes(search) : line === args.line);
   const same = { text, msg: '' };
@@ -43,7 +36,7 @@ export function editLines(text: string, args: LineEdit): { text: string; msg: st
     return removed === 0 ? same : { text: join(kept, trailingNewline), msg: `${removed} line(s) removed` };
   }
   const index = lines.findLastIndex(matches);
-  const line = args.backrefs && regexp && index >= 0 ? expand(args.line!, regexp.exec(lines[index])!) : args.line!;
+  const line = args.backrefs && regexp && index >= 0 ? expandTemplate(args.line!, regexp.exec(lines[index])!) : args.line!;
   if (index >= 0) {
     if (lines[index] === line) return same;
     lines[index] = line;
@@ -51,7 +44,8 @@ export function editLines(text: string, args: LineEdit): { text: string; msg: st
   }
   if (args.backrefs || ((regexp || search !== undefined) && lines.includes(line))) return same;
   // The last line matching insertafter/insertbefore, or the first with firstmatch.
-  const anchor = (pattern: string) => (args.firstmatch ? lines.findIndex : lines.findLastIndex).call(lines, (l: string) => new RegExp(pattern).test(l));
+  const anchor = (pattern: string) =>
+    (args.firstmatch ? lines.findIndex : lines.findLastIndex).call(lines, (l: string) => new RegExp(jsPattern(pattern)).test(l));
   if (args.insertbefore !== undefined) {
     const before = args.insertbefore === 'BOF' ? 0 : anchor(args.insertbefore);
     lines.splice(before >= 0 ? before : lines.length, 0, line);

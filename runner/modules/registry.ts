@@ -1,5 +1,6 @@
 import apt from './apt.js';
 import assertModule from './assert.js';
+import blockinfile from './blockinfile.js';
 import asyncStatus from './async_status.js';
 import command from './command.js';
 import copy from './copy.js';
@@ -15,9 +16,11 @@ import k8sApply from './k8s_apply.js';
 import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
 import modprobe from './modprobe.js';
+import packageModule from './package.js';
 import pause from './pause.js';
 import type { ModuleDeclaration } from './module.js';
 import preflight from './preflight.js';
+import replace from './replace.js';
 import script from './script.js';
 import service from './service.js';
 import setFact from './set_fact.js';
@@ -38,6 +41,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
   [
     apt,
     assertModule,
+    blockinfile,
     asyncStatus,
     command,
     copy,
@@ -53,8 +57,10 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     kubeconfigMerge,
     lineinfile,
     modprobe,
+    packageModule,
     pause,
     preflight,
+    replace,
     script,
     service,
     setFact,
