@@ -3,7 +3,7 @@ import type { FileState, FileType, PathReading } from '../facts/path-state.js';
 import { ByteBuffer } from './byte-buffer.js';
 import type { ShellChannel } from './remote-shell.js';
 
-const HELLO = 'k3s-playbook path reader 1';
+const HELLO = 'k3s-playbook path reader 2';
 
 /** The reader's command line: the program itself travels on stdin, so sudo's log and ps show just this. */
 export const PATH_READER_COMMAND = 'perl';
@@ -16,7 +16,7 @@ export const PATH_READER_COMMAND = 'perl';
  * reads through the shell instead.
  *
  * One request per line: the largest content wanted (-1: any size) and the path in hex. One answer:
- * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target or -> <uid> <gid> <n>` (names
+ * `absent`, `error <why>`, or `<type> <mode> <owner> <group> <size> <link target or -> <uid> <gid> <links> <n>` (names
  * in hex: a directory service's group may be "domain users") followed by n bytes of content (n =
  * -1: none sent). The comment line sudo's password hand-over may leave (SshConnection.openChannel)
  * reaches perl before the program, as a Perl comment.
@@ -37,7 +37,7 @@ while (my $request = <STDIN>) {
   my $owner = $users{$st[4]} //= scalar(getpwuid $st[4]) // $st[4];
   my $group = $groups{$st[5]} //= scalar(getgrgid $st[5]) // $st[5];
   my $link = $type eq 'link' ? unpack('H*', readlink($path) // '') : '-';
-  my $header = sprintf '%s %o %s %s %d %s %d %d', $type, $st[2] & 07777, unpack('H*', $owner), unpack('H*', $group), $st[7], $link, $st[4], $st[5];
+  my $header = sprintf '%s %o %s %s %d %s %d %d %d', $type, $st[2] & 07777, unpack('H*', $owner), unpack('H*', $group), $st[7], $link, $st[4], $st[5], $st[3];
   if ($type eq 'file' && ($max < 0 || $st[7] <= $max)) {
     my $fh;
     if (!open $fh, '<:raw', $path) { fail $!; next }
@@ -118,7 +118,7 @@ export class PathReader {
       this.buffer.drop(newline + 1);
       return header === 'absent' ? { state: { type: 'absent' } } : new Error(`cannot read the state of ${path}: ${header.slice(6)}`);
     }
-    const [type, mode, owner, group, size, link, uid, gid, length] = header.split(' ');
+    const [type, mode, owner, group, size, link, uid, gid, nlink, length] = header.split(' ');
     const contentLength = Number(length);
     if (contentLength > 0 && this.buffer.length < newline + 1 + contentLength) return undefined;
     this.buffer.drop(newline + 1);
@@ -132,6 +132,7 @@ export class PathReader {
       uid: Number(uid),
       gid: Number(gid),
       size: Number(size),
+      nlink: Number(nlink),
     };
     if (type === 'link') state.linkTarget = text(link);
     return { state, content };

@@ -14,7 +14,7 @@ export function fileStateCommand(path: string, withChecksum = true): string {
     `if [ -L ${p} ]; then t=link; elif [ -d ${p} ]; then t=directory; elif [ -f ${p} ]; then t=file; elif [ -e ${p} ]; then t=other; else t=absent; fi`,
     'echo "$t"',
     // Names last, joined by ':' (which no user or group name holds): a directory service's group may be "domain users".
-    `if [ "$t" != absent ]; then stat -c '%a %s %u %g %U:%G' ${p} || exit; fi`,
+    `if [ "$t" != absent ]; then stat -c '%a %s %u %g %h %U:%G' ${p} || exit; fi`,
     `if [ "$t" = link ]; then readlink ${p} || exit; fi`,
     // From stdin: sha256sum escapes a name holding a newline or backslash, and its output with it.
     ...(withChecksum ? [`if [ "$t" = file ]; then sha256sum < ${p} || exit; fi`] : []),
@@ -72,7 +72,7 @@ export async function withChecksum(reading: PathReading, path: string, want: Pat
 export function parseFileState(output: string): FileState {
   const [type, attributes, extra] = output.split('\n');
   if (type === 'absent') return { type: 'absent' };
-  const [mode, size, uid, gid, ...words] = (attributes ?? '').split(' ');
+  const [mode, size, uid, gid, nlink, ...words] = (attributes ?? '').split(' ');
   const names = words.join(' ');
   const colon = names.indexOf(':');
   const state: FileState = {
@@ -83,6 +83,7 @@ export function parseFileState(output: string): FileState {
     uid: Number(uid),
     gid: Number(gid),
     size: Number(size),
+    nlink: Number(nlink),
   };
   if (type === 'link') state.linkTarget = extra;
   if (type === 'file' && extra) state.sha256 = extra.split(' ')[0];

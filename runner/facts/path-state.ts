@@ -11,6 +11,8 @@ export interface FileState {
   uid?: number;
   gid?: number;
   size?: number;
+  /** How many names the inode has: a regular file with more than one is what Ansible calls 'hard'. */
+  nlink?: number;
   sha256?: string;
   linkTarget?: string;
 }

@@ -6,13 +6,13 @@ import { planContent } from './support/file-content.js';
 import { applySymbolicMode, octalMode, wantedMode } from './support/symbolic-mode.js';
 import { localDateTime } from './support/timestamps.js';
 
-const file = parseFileState(`file\n644 5 0 0 root:root\n${sha256('hello')}`);
-const dir = parseFileState('directory\n755 4096 0 0 root:root');
+const file = parseFileState(`file\n644 5 0 0 1 root:root\n${sha256('hello')}`);
+const dir = parseFileState('directory\n755 4096 0 0 2 root:root');
 const absent = parseFileState('absent');
 
 test('fact parser reads type, attributes and checksum', (t) => {
-  t.deepEqual(file, { type: 'file', mode: '0644', owner: 'root', group: 'root', uid: 0, gid: 0, size: 5, sha256: sha256('hello') });
-  t.deepEqual(parseFileState('link\n777 3 0 0 root:root\n/etc/x'), {
+  t.deepEqual(file, { type: 'file', mode: '0644', owner: 'root', group: 'root', uid: 0, gid: 0, size: 5, nlink: 1, sha256: sha256('hello') });
+  t.deepEqual(parseFileState('link\n777 3 0 0 1 root:root\n/etc/x'), {
     type: 'link',
     mode: '0777',
     owner: 'root',
@@ -20,11 +20,12 @@ test('fact parser reads type, attributes and checksum', (t) => {
     uid: 0,
     gid: 0,
     size: 3,
+    nlink: 1,
     linkTarget: '/etc/x',
   });
   t.like(
-    parseFileState('file\n640 12 1000 1001 jane doe:domain users\nabc  -'),
-    { owner: 'jane doe', group: 'domain users', uid: 1000, gid: 1001, size: 12, sha256: 'abc' },
+    parseFileState('file\n640 12 1000 1001 3 jane doe:domain users\nabc  -'),
+    { nlink: 3, owner: 'jane doe', group: 'domain users', uid: 1000, gid: 1001, size: 12, sha256: 'abc' },
     'names with spaces',
   );
   t.deepEqual(absent, { type: 'absent' });

@@ -6,6 +6,7 @@ import { commandFailure } from './support/command-failure.js';
 import { lookupWarnings, planFsAttributes, type FsDiff, type FsWants, type Time } from './support/fs-attributes.js';
 import { octalMode, wantedMode } from './support/symbolic-mode.js';
 import { localDateTime } from './support/timestamps.js';
+import type { FileState } from '../facts/path-state.js';
 import { defineModule, type ModuleContext, type Plan } from './module.js';
 
 const fileArgs = Type.Object(
@@ -252,12 +253,12 @@ function newLinkOwnership(path: string, wants: FsWants, reading: InodeReading): 
 
 /** mkdir for each missing directory from the root down, each given the wanted attributes (Ansible's makedirs loop). */
 function makeDirectories(path: string, wants: FsWants, reading: InodeReading): string[] {
-  const created: Inode = { ...newFile(reading), type: 'directory', mode: 0o777 & ~reading.umask };
-  const mode = wants.mode === undefined ? undefined : wantedMode(wants.mode, created.mode, true, reading.umask);
+  // A symbolic mode applies to what mkdir gives (the umask's); the result is set on each new directory, whatever the umask.
+  const mode = wants.mode === undefined ? undefined : wantedMode(wants.mode, 0o777 & ~reading.umask, true, reading.umask);
   if (mode instanceof Error) throw failure(mode.message, { path });
   const planned = planFsAttributes(
     '"$d"',
-    created,
+    { ...newFile(reading), type: 'directory', mode: -1 },
     { ...wants, mode: mode === undefined ? undefined : mode.toString(8), mtime: 'preserve', atime: 'preserve' },
     reading,
   );
@@ -304,9 +305,43 @@ const timeArg = (value: string | undefined, format: string, state: State, dates:
   return dates.length - 1;
 };
 
-/** Reads the path (and src, owner/group entries, dates) in one round trip. */
-async function read(ctx: ModuleContext, query: InodeQuery): Promise<InodeReading> {
+/**
+ * Reads the path (and src, owner/group entries, dates) in one round trip. The usual task (a file or
+ * directory, its owner and an octal mode) is answered by the connection's path reader, which starts
+ * no program; anything more (a link to follow, a name to look up, a tree, times) by GNU find & co.
+ */
+async function read(ctx: ModuleContext, query: InodeQuery, usual: boolean): Promise<InodeReading> {
+  if (usual) {
+    const known = fromPathState((await ctx.readPath(query.path, 'attributes')).state, query);
+    if (known) return known;
+  }
   return parseInodes(await ctx.read(`reading ${query.path}`, inodeCommand(query)));
+}
+
+/** What the path reader saw, as an inode reading; undefined when the task needs more (a link's target, an owner to look up). */
+function fromPathState(state: FileState, query: InodeQuery): InodeReading | undefined {
+  const named = (wanted: string | undefined, name?: string, id?: number) => wanted === undefined || wanted === name || wanted === String(id);
+  if (state.type === 'link' && query.follow) return undefined;
+  if (!named(query.owner, state.owner, state.uid) || !named(query.group, state.group, state.gid)) return undefined;
+  const reading: InodeReading = { umask: 0o022, dates: [] };
+  if (state.type === 'absent') return query.owner === undefined && query.group === undefined ? reading : undefined;
+  const { type, mode, uid, gid, owner, group, size, nlink, linkTarget } = state;
+  reading.path = {
+    type,
+    nlink: nlink ?? 1,
+    ino: 0,
+    dev: 0,
+    mode: parseInt(mode ?? '0', 8),
+    uid: uid!,
+    gid: gid!,
+    owner: owner!,
+    group: group!,
+    atime: NaN,
+    mtime: NaN,
+    size: size ?? 0,
+    ...(linkTarget !== undefined ? { linkTarget } : {}),
+  };
+  return reading;
 }
 
 /** The path's attributes as Ansible adds them to a file module's result (lstat; nothing for a dangling link). */
@@ -340,7 +375,41 @@ export default defineModule({
   checkMode: 'full',
   async plan(args, ctx) {
     const fail = (message: string, extra: Record<string, unknown> = {}): Plan => ({ changed: false, failed: true, msg: message, ...extra });
-    let reading = await read(ctx, { path: args.path, binaryPeek: args._diff_peek !== undefined });
+    const dates: string[] = [];
+    // Only touch defaults to 'now' (a state left out is what the path is, never touch).
+    const mtime = timeArg(args.modification_time, args.modification_time_format, args.state ?? 'file', dates);
+    const atime = timeArg(args.access_time, args.access_time_format, args.state ?? 'file', dates);
+    if (mtime instanceof Error) return fail(mtime.message);
+    if (atime instanceof Error) return fail(atime.message);
+    // One read for everything, taking the path as given (a directory that stands for a file inside it,
+    // or a link's src relative to a directory, need a second one).
+    const query = (path: string, src: string | undefined): InodeQuery => ({
+      path,
+      follow: args.follow,
+      src,
+      walk: args.recurse || args.state === 'absent',
+      walkFollowed: args.recurse && args.follow,
+      listEmpty: args.state === 'link',
+      owner: args.owner,
+      group: args.group,
+      dates,
+      attributes: args.attributes !== undefined,
+      binaryPeek: args._diff_peek !== undefined,
+    });
+    const linking = args.state === 'link' || (args.state === undefined && args.src !== undefined);
+    const srcFrom = (base: string) => (linking ? (args.src !== undefined ? joinPath(base, args.src) : undefined) : args.src);
+    // The path reader answers the usual task; umask matters only to a symbolic mode.
+    const octal = args.mode === undefined || /^(0o)?[0-7]+$/.test(String(args.mode));
+    const preserved = [args.modification_time, args.access_time].every((time) => time === undefined || time === 'preserve');
+    const usual =
+      (args.state === undefined || args.state === 'file' || args.state === 'directory') &&
+      args.src === undefined &&
+      !args.recurse &&
+      octal &&
+      preserved &&
+      args.attributes === undefined &&
+      args._diff_peek === undefined;
+    let reading = await read(ctx, query(args.path, srcFrom(posix.dirname(args.path))), usual);
     if (args._diff_peek !== undefined) return { changed: false, path: args.path, appears_binary: reading.binary ?? false };
     let path = args.path;
     // A path that is a directory stands for the file of that name inside it (not for link or absent).
@@ -350,26 +419,12 @@ export default defineModule({
     const state: State = args.state ?? (path === args.path && current !== 'absent' ? (current as State) : args.recurse ? 'directory' : 'file');
     if (args.recurse && state !== 'directory') return fail("recurse option requires state to be 'directory'", { path });
     if (args.src !== undefined && state !== 'link' && state !== 'hard') return fail("src option requires state to be 'link' or 'hard'", { path });
-    const dates: string[] = [];
-    const mtime = timeArg(args.modification_time, args.modification_time_format, state, dates);
-    const atime = timeArg(args.access_time, args.access_time_format, state, dates);
-    if (mtime instanceof Error) return fail(mtime.message);
-    if (atime instanceof Error) return fail(atime.message);
-    // Now everything: the path (again only if it changed), its link's target, src, the tree below, names, dates.
+    // A link's src is taken from the link's directory, or from the path itself when that is a directory.
     const linkBase = reading.path?.type === 'directory' ? path : posix.dirname(path);
-    const src = state === 'link' ? (args.src !== undefined ? joinPath(linkBase, args.src) : undefined) : args.src;
-    reading = await read(ctx, {
-      path,
-      follow: args.follow,
-      src: state === 'link' && args.src === undefined && args.follow && reading.path?.type === 'link' ? joinPath(linkBase, reading.path.linkTarget!) : src,
-      walk: args.recurse || state === 'absent',
-      walkFollowed: args.recurse && args.follow,
-      listEmpty: state === 'link',
-      owner: args.owner,
-      group: args.group,
-      dates,
-      attributes: args.attributes !== undefined,
-    });
+    const followedSrc =
+      state === 'link' && args.src === undefined && args.follow && reading.path?.type === 'link' ? joinPath(linkBase, reading.path.linkTarget!) : undefined;
+    if (path !== args.path || followedSrc !== undefined || (linking && linkBase !== posix.dirname(args.path)))
+      reading = await read(ctx, query(path, followedSrc ?? (state === 'link' ? srcFrom(linkBase) : args.src)), false);
     const at = (time: Time | Error) => (typeof time === 'number' ? reading.dates[time] : (time as Time));
     const wants: FsWants = { owner: args.owner, group: args.group, mode: args.mode, attributes: args.attributes, mtime: at(mtime), atime: at(atime) };
     if (Number.isNaN(wants.mtime) || Number.isNaN(wants.atime)) return fail(`Error while obtaining timestamp: the host could not read ${dates.join(', ')}`);

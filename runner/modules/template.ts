@@ -62,8 +62,9 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    if (!iconv.encodingExists(args.output_encoding || 'utf-8'))
-      return { changed: false, failed: true, msg: `unknown output_encoding '${args.output_encoding}'` };
+    // UTF-8, the usual case, needs no conversion table (iconv-lite loads its tables on first use).
+    const utf8 = /^(utf-?8)?$/i.test(args.output_encoding);
+    if (!utf8 && !iconv.encodingExists(args.output_encoding)) return { changed: false, failed: true, msg: `unknown output_encoding '${args.output_encoding}'` };
     const file = await ctx.findLocalFile('templates', args.src);
     const tags = {
       blockStart: args.block_start_string,
@@ -82,7 +83,7 @@ export default defineModule({
     );
     const newline = args.newline_sequence.replaceAll('\\n', '\n').replaceAll('\\r', '\r');
     const text = newline === '\n' ? rendered : rendered.replace(/\n/g, newline);
-    const content = iconv.encode(text, args.output_encoding || 'utf-8');
+    const content = utf8 ? Buffer.from(text) : iconv.encode(text, args.output_encoding);
     const copy = { ...args, dest, remote_src: false, local_follow: true, decrypt: false } as CopyArgs & { dest: string };
     return placeFile(copy, ctx, { content, mode: (await stat(file)).mode, path: file, name: posix.basename(args.src) });
   },

@@ -132,7 +132,7 @@ export async function planFileContent(
 }
 
 /** The file's attributes after a change, read in the same command (for the result Ansible gives); without stat, the prediction stays. */
-const PATH_INFO_COMMAND = (path: string) => `stat -c 'pathinfo=%a %s %u %g %U:%G' ${shellQuote(path)} 2>/dev/null || true`;
+const PATH_INFO_COMMAND = (path: string) => `stat -c 'pathinfo=%a %s %u %g %h %U:%G' ${shellQuote(path)} 2>/dev/null || true`;
 
 /** A path's attributes as Ansible's file modules report them: state, mode, owner, group, uid, gid, size. */
 export function pathInfo(state: FileState): Record<string, unknown> {

@@ -71,7 +71,8 @@ export function planFsAttributes(word: string, inode: Inode | undefined, wants: 
     ['user', wants.owner, inode.uid, 'chown'],
     ['group', wants.group, inode.gid, 'chgrp'],
   ] as const) {
-    if (name === undefined) continue;
+    // The name the path already has needs no lookup.
+    if (name === undefined || name === (kind === 'user' ? inode.owner : inode.group)) continue;
     const id = idOf(kind, name, reading);
     if (id instanceof Error) return id;
     if (id === current) continue;
