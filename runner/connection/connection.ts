@@ -1,6 +1,12 @@
 import type { PathReading, PathWant } from '../facts/path-state.js';
 
 /** Run as another user through sudo (Ansible's become). */
+/** A play's or task's remote_user and connection keywords: used where the inventory sets no ansible_user or ansible_connection. */
+export interface ConnectionKeywords {
+  remoteUser?: string;
+  connection?: string;
+}
+
 export interface Become {
   user: string;
   /** For sudo that asks for a password; sent on stdin, never on a command line. */

@@ -1,6 +1,6 @@
 import type { Inventory } from '../inventory/inventory.js';
 import type { Vars } from '../vars/vars.js';
-import type { Connection } from './connection.js';
+import type { Connection, ConnectionKeywords } from './connection.js';
 import { LocalConnection } from './local.js';
 import { SshConnection, type SshSettings } from './ssh.js';
 
@@ -10,11 +10,12 @@ const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
  * The connection for a host: local for ansible_connection: local (and an implicit localhost), SSH
  * otherwise. Connection vars come from the inventory, and -e overrides them, as in Ansible.
  */
-export function connectionFactory(inventory: Inventory, extraVars: Vars, settings: SshSettings): (host: string, remoteUser?: string) => Connection {
-  return (host, remoteUser) => {
-    // ansible_user, where given, wins over remote_user, as in Ansible.
+export function connectionFactory(inventory: Inventory, extraVars: Vars, settings: SshSettings): (host: string, keywords?: ConnectionKeywords) => Connection {
+  return (host, keywords = {}) => {
+    // ansible_user and ansible_connection, where given, win over the remote_user and connection keywords, as in Ansible.
     const vars: Vars = {
-      ...(remoteUser !== undefined ? { ansible_user: remoteUser } : {}),
+      ...(keywords.remoteUser !== undefined ? { ansible_user: keywords.remoteUser } : {}),
+      ...(keywords.connection !== undefined ? { ansible_connection: keywords.connection } : {}),
       ...(inventory.hosts.has(host) ? inventory.hostVars(host) : {}),
       ...extraVars,
     };

@@ -1,20 +1,21 @@
-import type { Connection, ConnectRetry } from '../connection/connection.js';
+import type { Connection, ConnectionKeywords, ConnectRetry } from '../connection/connection.js';
 
 /** Exactly one connection per host (and login user) per run, opened on first use and shared by every task. */
 export class ConnectionPool {
   private readonly opened = new Map<string, Promise<Connection>>();
 
   constructor(
-    private readonly create: (host: string, remoteUser?: string) => Connection,
+    private readonly create: (host: string, keywords?: ConnectionKeywords) => Connection,
     private readonly onRetry: (host: string, retry: ConnectRetry) => void = () => undefined,
   ) {}
 
   /** The host's connection; a host that could not be reached rejects every later call the same way. */
-  get(host: string, remoteUser?: string): Promise<Connection> {
-    const key = remoteUser === undefined ? host : `${host}\0${remoteUser}`;
+  get(host: string, keywords: ConnectionKeywords = {}): Promise<Connection> {
+    const given = keywords.remoteUser !== undefined || keywords.connection !== undefined;
+    const key = given ? `${host}\0${keywords.remoteUser ?? ''}\0${keywords.connection ?? ''}` : host;
     let connection = this.opened.get(key);
     if (!connection) {
-      const created = this.create(host, remoteUser);
+      const created = this.create(host, keywords);
       connection = created.connect((retry) => this.onRetry(host, retry)).then(() => created);
       this.opened.set(key, connection);
     }

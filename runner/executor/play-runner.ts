@@ -132,16 +132,14 @@ export class PlayRunner {
           const started = Date.now();
           let outcome: HostOutcome;
           try {
-            const remoteUser =
-              this.play.remoteUser === undefined
+            const keyword = (value: string | undefined, key: string) =>
+              value === undefined
                 ? undefined
-                : String(
-                    renderString(this.play.remoteUser, taskScope(this.vars, host, undefined, this.play.loc, "'remote_user'"), {
-                      loc: this.play.loc,
-                      what: "'remote_user'",
-                    }),
-                  );
-            const connection = await this.state.connect(host.name, remoteUser);
+                : String(renderString(value, taskScope(this.vars, host, undefined, this.play.loc, `'${key}'`), { loc: this.play.loc, what: `'${key}'` }));
+            const connection = await this.state.connect(host.name, {
+              remoteUser: keyword(this.play.remoteUser, 'remote_user'),
+              connection: keyword(this.play.connection, 'connection'),
+            });
             const result = await connection.exec(systemFactsCommand);
             const facts = parseSystemFacts(result.stdout);
             host.facts = { ...facts, ansible_facts: Object.fromEntries(Object.entries(facts).map(([key, value]) => [key.replace(/^ansible_/, ''), value])) };

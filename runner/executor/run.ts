@@ -1,4 +1,4 @@
-import type { Connection } from '../connection/connection.js';
+import type { Connection, ConnectionKeywords } from '../connection/connection.js';
 import { ExitCode, UserError, type DetailedExitCode, type ExitCodeValue } from '../errors.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Vars } from '../vars/vars.js';
@@ -25,8 +25,8 @@ export interface RunOptions {
   selection: SelectionOptions;
   becomePassword?: string;
   reporters: Reporter[];
-  /** A host's connection; remoteUser (a play's or task's remote_user) logs in where the inventory names no ansible_user. */
-  createConnection(host: string, remoteUser?: string): Connection;
+  /** A host's connection; a play's or task's remote_user and connection apply where the inventory sets no ansible_user or ansible_connection. */
+  createConnection(host: string, keywords?: ConnectionKeywords): Connection;
   /** Exit with Puppet's codes (changes 2, failures 4, both 6), for a job that watches for drift. */
   detailedExitCodes?: boolean;
 }
@@ -119,7 +119,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
           becomePassword: options.becomePassword,
           selection,
           redactor,
-          connect: (host, remoteUser) => pool.get(host, remoteUser),
+          connect: (host, keywords) => pool.get(host, keywords),
           emit,
         },
         play,

@@ -6,7 +6,7 @@ import { conditionsHold } from '../conditions/conditions.js';
 import { OMIT } from '../expression/globals.js';
 import type { TemplateOrigin } from '../expression/expression.js';
 import { isTruthy } from '../expression/python.js';
-import { UnreachableError, type Become, type Connection } from '../connection/connection.js';
+import { UnreachableError, type Become, type Connection, type ConnectionKeywords } from '../connection/connection.js';
 import { describeUserError, UserError } from '../errors.js';
 import type { Vars } from '../vars/vars.js';
 import type { ModuleDeclaration, ModuleContext, ModuleResult } from '../modules/module.js';
@@ -32,7 +32,7 @@ const DEFAULT_POLL_S = 15;
 
 export interface TaskRunContext {
   vars: VarsContext;
-  connect(host: string, remoteUser?: string): Promise<Connection>;
+  connect(host: string, keywords?: ConnectionKeywords): Promise<Connection>;
   becomePassword?: string;
   redactor: Redactor;
 }
@@ -195,8 +195,11 @@ async function runModule(
   const check = task.checkMode !== undefined ? isTruthy(renderString(String(task.checkMode), scope, what('check_mode'))) : ctx.vars.check;
   const become = resolveBecome(task, scope, ctx);
   const env = Object.fromEntries(Object.entries(renderDeep(task.environment, scope, what('environment')) as Vars).map(([k, v]) => [k, String(v)]));
-  const remoteUser = task.remoteUser === undefined ? undefined : String(renderString(task.remoteUser, scope, what('remote_user')));
-  const connection = await ctx.connect(delegatedTo ?? host.name, remoteUser);
+  const keyword = (value: string | undefined, key: string) => (value === undefined ? undefined : String(renderString(value, scope, what(key))));
+  const connection = await ctx.connect(delegatedTo ?? host.name, {
+    remoteUser: keyword(task.remoteUser, 'remote_user'),
+    connection: keyword(task.connection, 'connection'),
+  });
   const run: ModuleContext['run'] = (command, options = {}) => connection.exec(command, { ...options, become, env });
   const moduleContext: ModuleContext = {
     host: host.name,

@@ -284,6 +284,94 @@ test("include_tasks runs once per loop item with the item bound, applies apply's
   t.is(run.code, 2);
 });
 
+test('an Ansible module this runner lacks loads (content often guards it) and fails its task when it runs, saying so; a name no Ansible module has stops the load', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - pip: { name: psutil }
+      when: inventory_hostname == 'a host that is not here'
+    - reboot:
+      register: rebooted
+      ignore_errors: true
+    - debug: msg="{{ rebooted.msg }}"
+`,
+    'typo.yaml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - reebot:\n',
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.regex(
+    debugMessages(run.events, 'm1')[0] ?? '',
+    /^'reboot' is an Ansible module this runner does not have yet; the task cannot run\. Its modules: .*\bcopy\b/,
+  );
+  const typo = await runJson(ws.dir, ['typo.yaml']);
+  t.is(typo.code, 3);
+  t.regex(typo.err, /typo\.yaml:4:\d+: unknown module 'reebot'/);
+});
+
+test("import_role and include_role bring a role's tasks in where they stand, with its defaults, vars and handlers; tasks_from and vars_from pick its other files", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'roles/web/defaults/main.yml': 'greeting: hello\nwho: world\n',
+    'roles/web/vars/other.yml': 'who: other vars\n',
+    'roles/web/tasks/main.yml': '- debug: msg="main {{ greeting }} {{ who }}"\n- command: "true"\n  notify: web changed\n',
+    'roles/web/tasks/extra.yml': '- debug: msg="extra {{ greeting }} {{ who }}"\n',
+    'roles/web/handlers/main.yml': '- name: web changed\n  debug: msg="handler of web"\n',
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - debug: msg=before
+    - import_role: { name: web }
+    - include_role:
+        name: web
+        tasks_from: extra
+        vars_from: other.yml
+    - include_role: name=web tasks_from=extra
+      vars: { greeting: given }
+      when: inventory_hostname == 'm1'
+    - include_role: { name: web, tasks_from: extra }
+      when: inventory_hostname == 'nowhere'
+`,
+    'looped.yaml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - include_role: { name: web }\n      loop: [1, 2]\n',
+    'missing.yaml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - import_role: { name: web, tasks_from: nothing }\n',
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['before', 'main hello world', 'extra hello other vars', 'extra given world', 'handler of web']);
+  const looped = await runJson(ws.dir, ['looped.yaml']);
+  t.is(looped.code, 3);
+  t.regex(looped.err, /looped\.yaml:4:\d+: 'include_role' with a loop is not supported here/);
+  const missing = await runJson(ws.dir, ['missing.yaml']);
+  t.is(missing.code, 3);
+  t.regex(missing.err, /has no file 'nothing' \(tasks_from\)/);
+});
+
+test("the connection keyword: 'local' runs a play or task on this machine where the inventory sets no ansible_connection; a connection type this runner lacks stops the load", async (t) => {
+  const ws = await workspace({
+    // An address nobody answers on: only the keyword keeps the play from trying it.
+    'inventory.yaml': 'all:\n  hosts:\n    far: { ansible_host: 192.0.2.1 }\n',
+    'site.yaml': `- hosts: far
+  gather_facts: yes
+  connection: local
+  tasks:
+    - command: echo {{ ansible_user_id }}
+      register: here
+    - debug: msg="{{ here.stdout == lookup('pipe', 'id -un') }}"
+`,
+    'docker.yaml': '- hosts: far\n  connection: docker\n  tasks: []\n',
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'far'), ['true'], 'the command ran here, as the user of this machine');
+  const docker = await runJson(ws.dir, ['docker.yaml']);
+  t.is(docker.code, 3);
+  t.regex(docker.err, /docker\.yaml:2:\d+/);
+});
+
 test('module_defaults give arguments a task leaves out (play, block and task, the nearest winning); a task may have an empty name', async (t) => {
   const ws = await workspace({
     'inventory.yaml': localInventory(['m1']),

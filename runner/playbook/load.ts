@@ -4,9 +4,9 @@ import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import type { Vars } from '../vars/vars.js';
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
-import { allTasks, type Inherited, type Play, type Playbook, type Task } from './model.js';
+import { allTasks, type Inherited, type Play, type Playbook, type Role, type Task } from './model.js';
 import { RoleLoader, type RoleRef } from './roles.js';
-import { collectLoadWarnings, list, loadItems, mergeDefaults } from './task.js';
+import { collectLoadWarnings, list, loadItems, mergeDefaults, setRoleImporter } from './task.js';
 
 interface RawPlay {
   name?: string;
@@ -14,6 +14,7 @@ interface RawPlay {
   become?: boolean | string;
   become_user?: string;
   remote_user?: string;
+  connection?: string;
   vars?: Vars;
   vars_files?: string | string[];
   gather_facts?: boolean | string;
@@ -56,6 +57,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     become: raw.become,
     becomeUser: raw.become_user,
     remoteUser: raw.remote_user,
+    connection: raw.connection,
     environment: raw.environment ?? {},
     vars: {},
     noLog: raw.no_log,
@@ -63,16 +65,24 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     moduleDefaults: mergeDefaults(undefined, raw.module_defaults),
   };
   const section = (key: keyof RawPlay) => loadItems(raw[key], { source, path: [...path, key] }, base);
-  const roles = [];
+  const roles: Role[] = [];
   for (const [index, ref] of (raw.roles ?? []).entries()) {
-    roles.push(...(await roleLoader.load(typeof ref === 'string' ? { role: ref } : ref, base, source.locate([...path, 'roles', index]))));
+    roles.push(...roleLoader.load(typeof ref === 'string' ? { role: ref } : ref, base, source.locate([...path, 'roles', index])));
   }
+  // Roles import_role and include_role bring in among the tasks: their handlers are the play's too.
+  const imported: Role[] = [];
+  setRoleImporter((role, parts, inherited, loc) => {
+    const loaded = roleLoader.load({ role }, inherited, loc, [], { ...parts, once: false });
+    imported.push(...loaded);
+    return loaded.flatMap((one) => one.tasks);
+  });
   const play: Play = {
     name: raw.name ?? list(raw.hosts).join(','),
     hosts: list(raw.hosts),
     become: raw.become,
     becomeUser: raw.become_user,
     remoteUser: raw.remote_user,
+    connection: raw.connection,
     vars: raw.vars ?? {},
     varsFiles: await loadVarsFiles(list(raw.vars_files), source, [...path, 'vars_files'], dir),
     gatherFacts: raw.gather_facts ?? true,
@@ -80,12 +90,15 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     preTasks: section('pre_tasks'),
     tasks: [...roles.flatMap((role) => role.tasks), ...section('tasks')],
     postTasks: section('post_tasks'),
-    handlers: [...roles.flatMap((role) => role.handlers), ...section('handlers').filter((item): item is Task => item.kind === 'task')],
+    handlers: [],
     serial: raw.serial === undefined ? undefined : list(raw.serial),
     maxFailPercentage: raw.max_fail_percentage,
     anyErrorsFatal: raw.any_errors_fatal ?? false,
     loc: source.locate(path),
   };
+  setRoleImporter(undefined);
+  play.handlers = [...[...roles, ...imported].flatMap((role) => role.handlers), ...section('handlers').filter((item): item is Task => item.kind === 'task')];
+  play.roles = [...roles, ...imported];
   checkNotifyTargets(play);
   return play;
 }

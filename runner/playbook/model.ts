@@ -11,6 +11,8 @@ export interface Inherited {
   becomeUser?: string;
   /** Ansible's remote_user: the login user where the inventory sets no ansible_user. */
   remoteUser?: string;
+  /** Ansible's connection keyword ('local', 'ssh') where the inventory sets no ansible_connection. */
+  connection?: string;
   /** delegate_to of a block: its tasks run there. */
   delegateTo?: string;
   environment: Record<string, unknown>;
@@ -84,6 +86,7 @@ export interface Play {
   become?: boolean | string;
   becomeUser?: string;
   remoteUser?: string;
+  connection?: string;
   vars: Vars;
   varsFiles: Vars;
   gatherFacts: boolean | string;

@@ -1,11 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, type SourceLocation } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import type { Vars } from '../vars/vars.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateFileSyntax } from '../template/render.js';
-import { loadYamlFile, type SourceDoc } from '../yaml/source.js';
+import { loadYamlFileSync, type SourceDoc } from '../yaml/source.js';
 import type { Inherited, Role, Task } from './model.js';
 import { list, loadItems } from './task.js';
 
@@ -17,7 +17,20 @@ export interface RoleRef {
   become?: boolean | string;
 }
 
-/** Reads roles from roles/NAME/ (tasks, handlers, defaults, vars, meta, templates, files), as Ansible lays them out. */
+/** How import_role/include_role take a role: its other files instead of main, and every time it is named. */
+export interface RoleParts {
+  tasksFrom?: string;
+  varsFrom?: string;
+  defaultsFrom?: string;
+  handlersFrom?: string;
+  /** false: the role runs again though the play ran it already (import_role, include_role). */
+  once?: boolean;
+}
+
+/**
+ * Reads roles from roles/NAME/ (tasks, handlers, defaults, vars, meta, templates, files), as Ansible
+ * lays them out. Synchronous, as the task loader is: import_role brings a role in among tasks.
+ */
 export class RoleLoader {
   /** Roles already in this play, by name and params: a role runs once per play, as in Ansible. */
   private readonly seen = new Set<string>();
@@ -25,7 +38,7 @@ export class RoleLoader {
   constructor(private readonly searchPaths: string[]) {}
 
   /** The role and its meta dependencies, dependencies first. */
-  async load(ref: RoleRef, parent: Inherited, loc: SourceLocation, chain: string[] = []): Promise<Role[]> {
+  load(ref: RoleRef, parent: Inherited, loc: SourceLocation, chain: string[] = [], parts: RoleParts = {}): Role[] {
     refuseConnectionVars(ref.vars, `the variables given to role '${ref.role}'`, () => loc);
     if (chain.includes(ref.role)) {
       throw new UserError(
@@ -35,10 +48,10 @@ export class RoleLoader {
       );
     }
     const key = `${ref.role}:${JSON.stringify(ref.vars ?? {})}`;
-    if (this.seen.has(key)) return [];
+    if (parts.once !== false && this.seen.has(key)) return [];
     this.seen.add(key);
-    const path = await this.find(ref.role, loc);
-    const meta = await optionalYaml(path, 'meta');
+    const path = this.find(ref.role, loc);
+    const meta = optionalYaml(path, 'meta');
     const inherited: Inherited = {
       ...parent,
       when: [...parent.when, ...list(ref.when)],
@@ -50,69 +63,81 @@ export class RoleLoader {
     for (const [index, dependency] of dependencies.entries()) {
       const depRef = typeof dependency === 'string' ? { role: dependency } : (dependency as RoleRef);
       // As in Ansible, a dependency runs under the tags, conditions and become of the role that needs it.
-      roles.push(...(await this.load(depRef, inherited, meta!.locate(['dependencies', index]), [...chain, ref.role])));
+      roles.push(...this.load(depRef, inherited, meta!.locate(['dependencies', index]), [...chain, ref.role]));
     }
     // A role sees the defaults of the roles it depends on (a shared-settings role, for instance),
     // under its own: as in Ansible, where a dependency's defaults are visible to the dependent role.
-    const closure = await this.dependencyClosure(dependencies);
-    const dependencyDefaults = Object.assign({}, ...(await Promise.all(closure.map(async (dep) => mapping(await optionalYaml(dep.path, 'defaults'))))));
+    const closure = this.dependencyClosure(dependencies);
+    const dependencyDefaults = Object.assign({}, ...closure.map((dep) => mapping(optionalYaml(dep.path, 'defaults'))));
     const role: Role = {
       name: ref.role,
       path,
-      defaults: { ...dependencyDefaults, ...mapping(await optionalYaml(path, 'defaults')) },
-      vars: mapping(await optionalYaml(path, 'vars')),
+      defaults: { ...dependencyDefaults, ...mapping(optionalYaml(path, 'defaults', parts.defaultsFrom, loc)) },
+      vars: mapping(optionalYaml(path, 'vars', parts.varsFrom, loc)),
       params: ref.vars ?? {},
       dependencies: closure.map((dep) => dep.name),
       tasks: [],
       handlers: [],
     };
     const withRole = { ...inherited, role };
-    const tasksFile = await optionalYaml(path, 'tasks');
+    const tasksFile = optionalYaml(path, 'tasks', parts.tasksFrom, loc);
     if (tasksFile) {
       validateAgainstSchema('tasks', tasksFile, 'task');
       role.tasks = loadItems(tasksFile.value, { source: tasksFile, path: [] }, withRole);
     }
-    const handlersFile = await optionalYaml(path, 'handlers');
+    const handlersFile = optionalYaml(path, 'handlers', parts.handlersFrom, loc);
     if (handlersFile) {
       validateAgainstSchema('tasks', handlersFile, 'handler');
       role.handlers = loadItems(handlersFile.value, { source: handlersFile, path: [] }, withRole).filter((item): item is Task => item.kind === 'task');
     }
-    await checkRoleTemplates(path);
+    checkRoleTemplates(path);
     roles.push(role);
     return roles;
   }
 
   /** The roles these dependencies name and, first, the ones they depend on: each once, in load order. */
-  private async dependencyClosure(dependencies: unknown[], seen = new Set<string>()): Promise<Array<{ name: string; path: string }>> {
+  private dependencyClosure(dependencies: unknown[], seen = new Set<string>()): Array<{ name: string; path: string }> {
     const closure: Array<{ name: string; path: string }> = [];
     for (const dependency of dependencies) {
       const name = typeof dependency === 'string' ? dependency : (dependency as RoleRef).role;
       if (seen.has(name)) continue;
       seen.add(name);
-      const path = await this.find(name, { file: name, line: 1, column: 1 });
-      const meta = await optionalYaml(path, 'meta');
-      closure.push(...(await this.dependencyClosure((meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [], seen)), { name, path });
+      const path = this.find(name, { file: name, line: 1, column: 1 });
+      const meta = optionalYaml(path, 'meta');
+      closure.push(...this.dependencyClosure((meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [], seen), { name, path });
     }
     return closure;
   }
 
-  private async find(name: string, loc: SourceLocation): Promise<string> {
+  private find(name: string, loc: SourceLocation): string {
     for (const dir of this.searchPaths) {
       const candidate = join(dir, name);
-      if ((await stat(candidate).catch(() => undefined))?.isDirectory()) return candidate;
+      if (statSync(candidate, { throwIfNoEntry: false })?.isDirectory()) return candidate;
     }
-    const known = (await Promise.all(this.searchPaths.map((dir) => readdir(dir).catch(() => [] as string[])))).flat();
+    const known = this.searchPaths.flatMap((dir) => {
+      try {
+        return readdirSync(dir);
+      } catch {
+        return [];
+      }
+    });
     const near = known.length ? ` Roles found: ${[...new Set(known)].sort().join(', ')}.` : '';
     throw new UserError(`role '${name}' was not found in ${this.searchPaths.join(' or ')}.`, loc, `Check the role's name.${near}`);
   }
 }
 
-/** roles/NAME/<part>/main.yaml (or main.yml, main), if the role has one. */
-async function optionalYaml(rolePath: string, part: string): Promise<SourceDoc | undefined> {
-  for (const name of ['main.yaml', 'main.yml', 'main']) {
+/**
+ * roles/NAME/<part>/main.yaml (or main.yml, main), if the role has one; another file of the part
+ * when import_role names it (tasks_from: install), which must then exist.
+ */
+function optionalYaml(rolePath: string, part: string, from?: string, loc?: SourceLocation): SourceDoc | undefined {
+  const base = from ?? 'main';
+  for (const name of [`${base}.yaml`, `${base}.yml`, base]) {
     const file = join(rolePath, part, name);
-    if ((await stat(file).catch(() => undefined))?.isFile()) return loadYamlFile(file, `role ${part}`);
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return loadYamlFileSync(file, `role ${part}`, { at: loc });
   }
+  if (from !== undefined)
+    throw new UserError(`${join(rolePath, part)} has no file '${from}' (${part}_from).`, loc, `Check the name: ${part}/${from}.yaml or .yml.`);
   return undefined;
 }
 
@@ -126,12 +151,17 @@ function mapping(source: SourceDoc | undefined): Vars {
 }
 
 /** Every template file of the role is parsed now, so a broken one stops the run before any host is touched. */
-async function checkRoleTemplates(rolePath: string): Promise<void> {
+function checkRoleTemplates(rolePath: string): void {
   const dir = join(rolePath, 'templates');
-  const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir, { recursive: true }) as string[];
+  } catch {
+    return;
+  }
   for (const entry of entries) {
     const file = join(dir, entry);
-    if (!(await stat(file)).isFile()) continue;
-    checkTemplateFileSyntax(await readFile(file, 'utf8'), file);
+    if (!statSync(file).isFile()) continue;
+    checkTemplateFileSyntax(readFileSync(file, 'utf8'), file);
   }
 }

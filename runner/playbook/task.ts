@@ -41,6 +41,7 @@ function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
     become: (raw.become as boolean | string | undefined) ?? parent.become,
     becomeUser: (raw.become_user as string | undefined) ?? parent.becomeUser,
     remoteUser: (raw.remote_user as string | undefined) ?? parent.remoteUser,
+    connection: (raw.connection as string | undefined) ?? parent.connection,
     delegateTo: (raw.delegate_to as string | undefined) ?? parent.delegateTo,
     environment: { ...parent.environment, ...((raw.environment as object) ?? {}) },
     vars: { ...parent.vars, ...((raw.vars as object) ?? {}) },
@@ -113,6 +114,8 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   }
   const include = TASK_FILE_KEYS.find((key) => key in raw);
   if (include) return loadTaskFile(raw, include, at, inherited);
+  const roleKey = ROLE_KEYS.find((key) => key in raw);
+  if (roleKey) return loadRoleImport(raw, roleKey, at, inherited);
   if ('action' in raw) raw = fromActionKeyword(raw);
   const moduleKeys = Object.keys(raw).filter((key) => !KEYWORDS.has(key) && !key.startsWith('with_'));
   if (moduleKeys.length === 0) {
@@ -276,6 +279,57 @@ function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource,
     loadWarnings?.push(`${describeUserError(error)} (from include_tasks at ${loc.file}:${loc.line}: the hosts that reach it fail)`);
     return dynamic();
   }
+}
+
+/** Keys that bring in a role among tasks (Ansible's import_role and include_role). */
+const ROLE_KEYS = ['import_role', 'include_role', 'ansible.builtin.import_role', 'ansible.builtin.include_role'];
+
+/** Loads a role for import_role/include_role (the playbook loader's, for the play being read); its tasks inherit what is given. */
+export type RoleImporter = (
+  role: string,
+  parts: { tasksFrom?: string; varsFrom?: string; defaultsFrom?: string; handlersFrom?: string },
+  inherited: Inherited,
+  loc: SourceLocation,
+) => Item[];
+
+let roleImporter: RoleImporter | undefined;
+
+/** The play being loaded sets how its import_role tasks find roles. */
+export function setRoleImporter(importer: RoleImporter | undefined): void {
+  roleImporter = importer;
+}
+
+/**
+ * import_role and include_role: the role's tasks (tasks_from, or main) become a block where the task
+ * stands, with the role's defaults and vars, its handlers joining the play's, read before any host is
+ * touched. include_role is taken the same way: its when, tags and vars apply to every task of the role
+ * (Ansible judges an include_role's when once, at the include); a loop or a templated name, which only
+ * a run could resolve, is refused with what to write instead.
+ */
+function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSource, inherited: Inherited): Item {
+  const loc = at.source.locate([...at.path, key]);
+  const value = raw[key];
+  const spec = (typeof value === 'string' ? keyValueArgs(value, key, loc) : (value ?? {})) as Record<string, unknown>;
+  const name = spec.name ?? spec.role;
+  if (typeof name !== 'string' || name.trim() === '') throw new UserError(`'${key}' needs the role's name.`, loc, `Write '${key}: { name: my-role }'.`);
+  if (hasTemplate(name))
+    throw new UserError(`'${key}' needs the role's name written out ('${name}' is a template).`, loc, 'Name the role; choose between roles with when.');
+  if ('loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_')))
+    throw new UserError(
+      `'${key}' with a loop is not supported here: the role is read before the run.`,
+      loc,
+      'Loop inside the role (its tasks see the loop variable), or name the role once per item.',
+    );
+  if (!roleImporter) throw new UserError(`'${key}' can be used in a play's tasks.`, loc, 'Move it into a play.');
+  const apply = spec.apply as Record<string, unknown> | undefined;
+  const from = (part: string) => (typeof spec[`${part}_from`] === 'string' ? (spec[`${part}_from`] as string).replace(/\.ya?ml$/, '') : undefined);
+  const block = roleImporter(
+    name,
+    { tasksFrom: from('tasks'), varsFrom: from('vars'), defaultsFrom: from('defaults'), handlersFrom: from('handlers') },
+    apply ? inherit(inherited, apply) : inherited,
+    loc,
+  );
+  return { ...inherited, kind: 'block', name: (raw.name as string | undefined) ?? `${key} ${name}`, block, rescue: [], always: [], loc };
 }
 
 /** Problems of include_tasks files found while loading, collected for the playbook (undefined outside a load). */
