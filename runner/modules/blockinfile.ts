@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { defineModule } from './module.js';
-import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { planFileContent } from './support/file-content.js';
+import { attributesArgs, writeArgs } from './support/file-attributes.js';
+import { planEdit } from './support/file-content.js';
 import { jsPattern } from '../expression/python-regex.js';
 
 export interface BlockEdit {
@@ -68,8 +68,7 @@ export default defineModule({
       insertafter: Type.Optional(Type.String({ description: "A new block goes after the last line matching this expression ('EOF': at the end)." })),
       insertbefore: Type.Optional(Type.String({ description: "A new block goes before the last line matching this expression ('BOF': at the start)." })),
       create: Type.Boolean({ default: false, description: 'Create the file when it does not exist.' }),
-      backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file beside it, its path in backup_file.' }),
-      validate: Type.Optional(Type.String({ description: 'A command that checks the new file first; %s stands for its path.' })),
+      ...writeArgs,
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -92,14 +91,7 @@ export default defineModule({
     const edit = editBlock(before, args);
     // Nothing to add to a file that is not there: it stays absent.
     if (before === undefined && edit.text === '') return { changed: false, msg: '' };
-    const plan = await planFileContent(
-      ctx,
-      args.path,
-      edit.text,
-      { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) },
-      { state, text: before },
-      { validate: args.validate, backup: args.backup, parents: args.create },
-    );
+    const plan = await planEdit(ctx, args, edit.text, { state, text: before }, { parents: args.create });
     return { ...plan, msg: edit.msg };
   },
 });

@@ -5,7 +5,7 @@ import Type, { type Static } from 'typebox';
 import { shellQuote } from '../shell/quote.js';
 import fileModule from './file.js';
 import { defineModule, type ModuleContext, type Plan, type Step } from './module.js';
-import { attributesArgs } from './support/file-attributes.js';
+import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { keptWithoutForce, planFileContent, readFileState } from './support/file-content.js';
 import { expandRemotePath } from './support/remote-path.js';
 import { walkLocalTree, type SourceTree } from './support/source-tree.js';
@@ -25,10 +25,7 @@ const copyArgs = Type.Object(
     ),
     force: Type.Boolean({ default: true, description: 'false: write the file only when it does not exist yet (a file the user may edit afterwards).' }),
     remote_src: Type.Boolean({ default: false, description: 'src is a path on the host, not on this machine.' }),
-    backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file beside it, its path in backup_file.' }),
-    validate: Type.Optional(
-      Type.String({ description: "A command that checks the new file before it replaces the old one; %s stands for the new file's path." }),
-    ),
+    ...writeArgs,
     directory_mode: Type.Optional(Type.Union([Type.String(), Type.Integer()], { description: 'Mode of the directories a directory copy makes or holds.' })),
     local_follow: Type.Boolean({ default: true, description: 'Follow symbolic links in a controller directory (false: make them as links on the host).' }),
     follow: Type.Boolean({ default: false, description: 'When dest is a symbolic link, write to what it points to (false: replace the link).' }),

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { defineModule } from './module.js';
-import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { planFileContent } from './support/file-content.js';
+import { attributesArgs, writeArgs } from './support/file-attributes.js';
+import { planEdit } from './support/file-content.js';
 import { expandTemplate, jsPattern } from '../expression/python-regex.js';
 
 /** One line to make present (replacing what a regexp or a string matches) or absent. */
@@ -97,10 +97,7 @@ export default defineModule({
         Type.String({ description: "A new line goes before the last line matching this regular expression ('BOF': at the beginning)." }),
       ),
       firstmatch: Type.Boolean({ default: false, description: 'With insertafter or insertbefore: the first matching line is the anchor, not the last.' }),
-      validate: Type.Optional(
-        Type.String({ description: "A command that checks the new file before it replaces the old one; %s stands for the new file's path." }),
-      ),
-      backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file beside it (named FILE.PID.DATE@TIME~), its path in backup.' }),
+      ...writeArgs,
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -135,14 +132,7 @@ export default defineModule({
     if (state.type !== 'file' && state.type !== 'absent') return { changed: false, failed: true, msg: `${args.path} is a ${state.type}, not a file` };
     const edit = editLines(before, args);
     const warnings = emptyPatternWarning(args);
-    const plan = await planFileContent(
-      ctx,
-      args.path,
-      edit.text,
-      { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) },
-      { state, text: before },
-      { validate: args.validate, backup: args.backup, backupKey: 'backup', parents: args.create },
-    );
+    const plan = await planEdit(ctx, args, edit.text, { state, text: before }, { backupKey: 'backup', parents: args.create });
     const attributesChanged = plan.changed && edit.text === before;
     return {
       ...plan,

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { defineModule } from './module.js';
-import { attributesArgs, normalizeMode } from './support/file-attributes.js';
-import { planFileContent } from './support/file-content.js';
+import { attributesArgs, writeArgs } from './support/file-attributes.js';
+import { planEdit } from './support/file-content.js';
 import { jsPattern, pythonSub } from '../expression/python-regex.js';
 
 /**
@@ -39,8 +39,7 @@ export default defineModule({
       replace: Type.String({ default: '', description: 'What replaces each match; \\1 and \\g<name> insert its groups.' }),
       after: Type.Optional(Type.String({ description: 'Replace only after the first match of this expression.' })),
       before: Type.Optional(Type.String({ description: 'Replace only before this expression.' })),
-      backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file beside it, its path in backup_file.' }),
-      validate: Type.Optional(Type.String({ description: 'A command that checks the new file first; %s stands for its path.' })),
+      ...writeArgs,
       ...attributesArgs,
     },
     { additionalProperties: false },
@@ -57,14 +56,7 @@ export default defineModule({
     const before = content?.toString('utf8') ?? '';
     const edit = replaceIn(before, args);
     if (edit instanceof Error) return { changed: false, msg: edit.message };
-    const plan = await planFileContent(
-      ctx,
-      args.path,
-      edit.text,
-      { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) },
-      { state, text: before },
-      { validate: args.validate, backup: args.backup },
-    );
+    const plan = await planEdit(ctx, args, edit.text, { state, text: before });
     return { ...plan, msg: edit.msg };
   },
 });

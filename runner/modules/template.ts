@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import Type from 'typebox';
 import { placeFile, type CopyArgs } from './copy.js';
 import { defineModule } from './module.js';
-import { attributesArgs } from './support/file-attributes.js';
+import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { expandRemotePath } from './support/remote-path.js';
 
 const delimiter = (description: string) => Type.Optional(Type.String({ description }));
@@ -18,10 +18,7 @@ export default defineModule({
       src: Type.String({ description: "The template on the controller: looked up in the role's templates/, then the playbook's templates/ and directory." }),
       dest: Type.String({ description: "Path of the rendered file on the host (a directory: the file keeps the template's name)." }),
       force: Type.Boolean({ default: true, description: 'false: write the file only when it does not exist yet.' }),
-      backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file beside it, its path in backup_file.' }),
-      validate: Type.Optional(
-        Type.String({ description: "A command that checks the new file before it replaces the old one; %s stands for the new file's path." }),
-      ),
+      ...writeArgs,
       follow: Type.Boolean({ default: false, description: 'When dest is a symbolic link, write to what it points to (false: replace the link).' }),
       trim_blocks: Type.Boolean({ default: true, description: 'Jinja2: drop the first newline after a {% block %} tag, as Ansible does by default.' }),
       lstrip_blocks: Type.Boolean({ default: false, description: 'Jinja2: strip spaces and tabs before a {% block %} tag at the start of a line.' }),

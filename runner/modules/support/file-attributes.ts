@@ -31,6 +31,14 @@ export const attributesArgs = {
   ),
 };
 
+/** backup and validate, as every module that writes a file takes them (copy, template, lineinfile, replace, blockinfile). */
+export const writeArgs = {
+  backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file beside it (named FILE.PID.DATE@TIME~), its path in the result.' }),
+  validate: Type.Optional(
+    Type.String({ description: "A command that checks the new file before it replaces the old one; %s stands for the new file's path." }),
+  ),
+};
+
 /** Which attributes differ from what is there (all of them for a path that does not exist yet). */
 export function attributeChanges(wanted: Attributes, state: FileState): Attributes {
   const changes: Attributes = {};

@@ -4,7 +4,7 @@ import { shellQuote } from '../../shell/quote.js';
 import { parseFileState, sha1, sha256 } from '../../facts/file.js';
 import type { FileState } from '../../facts/path-state.js';
 import type { Diff, ModuleContext, Plan } from '../module.js';
-import { attributeChanges, attributeCommands, describeAttributes, type Attributes } from './file-attributes.js';
+import { attributeChanges, attributeCommands, describeAttributes, normalizeMode, type Attributes } from './file-attributes.js';
 
 /** Larger files are compared by checksum only; their text is not shown in diffs. */
 const DIFF_LIMIT = 256 * 1024;
@@ -129,6 +129,21 @@ export async function planFileContent(
     },
   ];
   return result;
+}
+
+/**
+ * The plan that gives a file edited as text (lineinfile, replace, blockinfile) its new text, with
+ * the task's owner, group, mode, backup and validate; the old text was read already.
+ */
+export function planEdit(
+  ctx: ModuleContext,
+  args: { path: string; owner?: string; group?: string; mode?: string | number; backup: boolean; validate?: string },
+  text: string,
+  known: { state: FileState; text?: string },
+  options: Pick<WriteOptions, 'backupKey' | 'parents'> = {},
+): Promise<Plan> {
+  const wanted = { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) };
+  return planFileContent(ctx, args.path, text, wanted, known, { validate: args.validate, backup: args.backup, ...options });
 }
 
 /** The file's attributes after a change, read in the same command (for the result Ansible gives); without stat, the prediction stays. */
