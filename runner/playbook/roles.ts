@@ -153,7 +153,7 @@ function mapping(source: SourceDoc | undefined): Vars {
 /** Every template file of the role is parsed now, so a broken one stops the run before any host is touched. */
 function checkRoleTemplates(rolePath: string): void {
   const dir = join(rolePath, 'templates');
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(dir, { recursive: true }) as string[];
   } catch {
