@@ -8,6 +8,7 @@ import debug from './debug.js';
 import fail from './fail.js';
 import fetch from './fetch.js';
 import file from './file.js';
+import find from './find.js';
 import getUrl from './get_url.js';
 import group from './group.js';
 import helmRelease from './helm_release.js';
@@ -49,6 +50,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     fail,
     fetch,
     file,
+    find,
     getUrl,
     group,
     helmRelease,

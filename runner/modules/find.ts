@@ -1,0 +1,183 @@
+import Type from 'typebox';
+import { jsPattern } from '../expression/python-regex.js';
+import { shellQuote } from '../shell/quote.js';
+import { defineModule, type ModuleContext } from './module.js';
+import { expandRemotePath } from './support/remote-path.js';
+
+/** Python's fnmatch: * ? [seq] [!seq], matching the whole name. */
+export function fnmatch(name: string, pattern: string): boolean {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    const close = char === '[' ? pattern.indexOf(']', i + 2) : -1;
+    if (char === '*') source += '.*';
+    else if (char === '?') source += '.';
+    else if (close !== -1) {
+      const set = pattern.slice(i + 1, close);
+      source += `[${set.startsWith('!') ? `^${set.slice(1)}` : set.replace(/\\/g, '\\\\')}]`;
+      i = close;
+    } else source += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 's').test(name);
+}
+
+/** '4w', '-2d', '10k': a number and Ansible's unit letters, in seconds or bytes. */
+function amount(text: string, units: Record<string, number>, what: string): number | Error {
+  const match = /^(-?\d+)([a-z])?$/.exec(text.toLowerCase());
+  if (!match || (match[2] !== undefined && !(match[2] in units))) return new Error(`failed to process ${what}`);
+  return Number(match[1]) * units[match[2] ?? Object.keys(units)[0]];
+}
+
+const TYPES: Record<string, string> = { f: 'isreg', d: 'isdir', l: 'islnk', c: 'ischr', b: 'isblk', p: 'isfifo', s: 'issock' };
+const BITS = { rusr: 0o400, wusr: 0o200, xusr: 0o100, rgrp: 0o40, wgrp: 0o20, xgrp: 0o10, roth: 0o4, woth: 0o2, xoth: 0o1, isuid: 0o4000, isgid: 0o2000 };
+
+/** One entry as Ansible's find reports it: its path and what lstat says. */
+function entryOf(fields: string[]): Record<string, unknown> & { path: string; name: string; type: string; size: number; stamps: Record<string, number> } {
+  const [type, mode, uid, gid, size, inode, dev, nlink, atime, mtime, ctime, owner, group, name, path] = fields;
+  const bits = parseInt(mode, 8);
+  const stamps = { atime: Number(atime), mtime: Number(mtime), ctime: Number(ctime) };
+  return {
+    path,
+    name,
+    type,
+    stamps,
+    mode: bits.toString(8).padStart(4, '0'),
+    ...Object.fromEntries(Object.entries(TYPES).map(([letter, key]) => [key, type === letter])),
+    uid: Number(uid),
+    gid: Number(gid),
+    size: Number(size),
+    inode: Number(inode),
+    dev: Number(dev),
+    nlink: Number(nlink),
+    ...stamps,
+    pw_name: owner,
+    gr_name: group,
+    ...Object.fromEntries(Object.entries(BITS).map(([key, bit]) => [key, (bits & bit) !== 0])),
+  };
+}
+
+const words = (value: string | string[] | undefined) =>
+  (value === undefined ? [] : Array.isArray(value) ? value : value.split(',')).map((v) => v.trim()).filter(Boolean);
+
+/** Files that hold a match (Python's re.match at a line's start, or re.search in the whole file), by grep -P on the host. */
+async function holding(ctx: ModuleContext, paths: string[], pattern: string, whole: boolean): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  const regex = whole ? pattern : `^(?:${pattern})`;
+  // PCRE reads Python's syntax, named groups included.
+  const output = await ctx.run(`grep -l${whole ? 'z' : ''}P -- ${shellQuote(regex)} ${paths.map(shellQuote).join(' ')}`);
+  return new Set(output.stdout.split('\n').filter(Boolean));
+}
+
+export default defineModule({
+  name: 'find',
+  description:
+    "Lists the files under directories that match names, types, ages, sizes or content (as Ansible's find), with what stat knows of each; changes nothing.",
+  args: Type.Object(
+    {
+      paths: Type.Union([Type.Array(Type.String()), Type.String()], { description: 'Directories to look in.', aliases: ['name', 'path'] }),
+      patterns: Type.Optional(
+        Type.Union([Type.Array(Type.String()), Type.String()], {
+          description: "Names to match: shell patterns ('*.log'), or with use_regex Python expressions.",
+          aliases: ['pattern'],
+        }),
+      ),
+      excludes: Type.Optional(
+        Type.Union([Type.Array(Type.String()), Type.String()], { description: 'Names to leave out, written as patterns are.', aliases: ['exclude'] }),
+      ),
+      contains: Type.Optional(Type.String({ description: 'A regular expression a line of the file must start with a match of (files only).' })),
+      read_whole_file: Type.Boolean({ default: false, description: 'contains searches the whole file, not line by line.' }),
+      file_type: Type.Enum(['file', 'directory', 'link', 'any'], { default: 'file', description: 'What kind of entries to list.' }),
+      recurse: Type.Boolean({ default: false, description: 'Look in subdirectories too.' }),
+      depth: Type.Optional(Type.Integer({ minimum: 1, description: 'With recurse: how many levels down.' })),
+      age: Type.Optional(Type.String({ description: "At least this old ('2d', '4w'; s m h d w), or with a minus at most." })),
+      age_stamp: Type.Enum(['atime', 'ctime', 'mtime'], { default: 'mtime', description: 'Which time age reads.' }),
+      size: Type.Optional(Type.String({ description: "At least this big ('10m'; b k m g t), or with a minus at most (files only)." })),
+      hidden: Type.Boolean({ default: false, description: "List names starting with '.' too." }),
+      follow: Type.Boolean({ default: false, description: 'Descend into directories that symbolic links point to.' }),
+      use_regex: Type.Boolean({ default: false, description: 'patterns and excludes are Python regular expressions (matched at the start of the name).' }),
+      get_checksum: Type.Boolean({ default: false, description: "Add each regular file's SHA-1." }),
+    },
+    { additionalProperties: false },
+  ),
+  returns: {
+    files: {
+      description: 'The entries found: path, mode, isdir, isreg, islnk, uid, gid, size, times, pw_name, gr_name, the mode bits (and checksum).',
+      type: 'list',
+    },
+    matched: { description: 'How many were found.', type: 'number' },
+    examined: { description: 'How many entries were looked at.', type: 'number' },
+  },
+  examples: [
+    { description: 'Log files older than a week.', task: 'find:\n  paths: /var/log\n  patterns: "*.log"\n  age: 1w\n  recurse: true\nregister: old_logs' },
+  ],
+  checkMode: 'full',
+  async plan(args, ctx) {
+    const age = args.age === undefined ? undefined : amount(args.age, { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }, 'age');
+    if (age instanceof Error) return { changed: false, failed: true, msg: age.message, age: args.age };
+    const size = args.size === undefined ? undefined : amount(args.size, { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }, 'size');
+    if (size instanceof Error) return { changed: false, failed: true, msg: size.message, size: args.size };
+    const patterns = words(args.patterns).length ? words(args.patterns) : [args.use_regex ? '.*' : '*'];
+    const excludes = words(args.excludes);
+    const matches = (name: string, list: string[]) => list.some((p) => (args.use_regex ? new RegExp(`^(?:${jsPattern(p)})`).test(name) : fnmatch(name, p)));
+    const files: Array<Record<string, unknown>> = [];
+    const skipped: Record<string, string> = {};
+    let examined = 0;
+    let now = Date.now() / 1000;
+    for (const given of words(args.paths)) {
+      const path = await expandRemotePath(ctx, given);
+      const depth = args.recurse ? (args.depth !== undefined ? `-maxdepth ${args.depth} ` : '') : '-maxdepth 1 ';
+      // lstat's view of each entry (as Ansible's find reads them), NUL-separated; the host's clock first.
+      const command = `date +%s; if [ ! -d ${shellQuote(path)} ]; then exit 3; fi; find ${args.follow ? '-L ' : ''}${shellQuote(path)} -mindepth 1 ${depth}-printf '%y\\0%m\\0%U\\0%G\\0%s\\0%i\\0%D\\0%n\\0%A@\\0%T@\\0%C@\\0%u\\0%g\\0%f\\0%p\\0' 2>/dev/null || [ $? -eq 1 ]`;
+      const output = await ctx.run(command);
+      now = Number(output.stdout.slice(0, output.stdout.indexOf('\n'))) || now;
+      if (output.rc === 3) {
+        skipped[path] = `'${path}' is not a directory`;
+        continue;
+      }
+      const fields = output.stdout.slice(output.stdout.indexOf('\n') + 1).split('\0');
+      for (let i = 0; i + 15 <= fields.length; i += 15) {
+        const entry = entryOf(fields.slice(i, i + 15));
+        examined++;
+        if (entry.name.startsWith('.') && !args.hidden) continue;
+        const wanted = args.file_type === 'any' || { file: 'f', directory: 'd', link: 'l' }[args.file_type] === entry.type;
+        if (!wanted || !matches(entry.name, patterns) || matches(entry.name, excludes)) continue;
+        const elapsed = now - entry.stamps[args.age_stamp];
+        if (age !== undefined && !(age >= 0 ? elapsed >= Math.abs(age) : elapsed <= Math.abs(age))) continue;
+        if (args.file_type === 'file' && size !== undefined && !(size >= 0 ? entry.size >= Math.abs(size) : entry.size <= Math.abs(size))) continue;
+        const { name: _name, type: _type, stamps: _stamps, ...reported } = entry;
+        files.push(reported);
+      }
+    }
+    let found = files;
+    if (args.contains !== undefined && args.file_type === 'file') {
+      const hits = await holding(
+        ctx,
+        files.map((f) => f.path as string),
+        args.contains,
+        args.read_whole_file,
+      );
+      found = files.filter((f) => hits.has(f.path as string));
+    }
+    if (args.get_checksum) {
+      const regular = found.filter((f) => f.isreg).map((f) => f.path as string);
+      const sums = regular.length ? await ctx.run(`sha1sum -- ${regular.map(shellQuote).join(' ')}`) : { stdout: '' };
+      const byPath = new Map(
+        sums.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => [line.slice(42), line.slice(0, 40)]),
+      );
+      for (const file of found) if (byPath.has(file.path as string)) file.checksum = byPath.get(file.path as string);
+    }
+    const notAll = Object.keys(skipped).length > 0;
+    return {
+      changed: false,
+      files: found,
+      matched: found.length,
+      examined,
+      skipped_paths: skipped,
+      msg: notAll ? 'Not all paths examined, check warnings for details' : 'All paths examined',
+      ...(notAll ? { warnings: Object.values(skipped) } : {}),
+    };
+  },
+});
