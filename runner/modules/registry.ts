@@ -4,6 +4,7 @@ import blockinfile from './blockinfile.js';
 import asyncStatus from './async_status.js';
 import command from './command.js';
 import copy from './copy.js';
+import cron from './cron.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import fetch from './fetch.js';
@@ -46,6 +47,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     asyncStatus,
     command,
     copy,
+    cron,
     debug,
     fail,
     fetch,
