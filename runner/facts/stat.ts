@@ -57,6 +57,9 @@ const S_IFMT = 0o170000;
 const TYPES = { isdir: 0o040000, ischr: 0o020000, isblk: 0o060000, isreg: 0o100000, isfifo: 0o010000, islnk: 0o120000, issock: 0o140000 };
 const BITS = { rusr: 0o400, wusr: 0o200, xusr: 0o100, rgrp: 0o40, wgrp: 0o20, xgrp: 0o10, roth: 0o4, woth: 0o2, xoth: 0o1, isuid: 0o4000, isgid: 0o2000 };
 
+/** A mode's permission bits as Ansible's stat and find name them (rusr, wgrp, isuid, ...). */
+export const modeBits = (mode: number): Record<string, boolean> => Object.fromEntries(Object.entries(BITS).map(([key, bit]) => [key, (mode & bit) !== 0]));
+
 /** Seconds with their fraction: %X's whole seconds and the fraction %x prints. */
 const seconds = (field: string) => {
   const [whole, ...human] = field.split(' ');
@@ -94,7 +97,7 @@ export function parseStat(output: string, path: string, wants: Pick<StatWants, '
     atime: seconds(fields.get('atime') ?? ''),
     mtime: seconds(fields.get('mtime') ?? ''),
     ctime: seconds(fields.get('ctime') ?? ''),
-    ...Object.fromEntries(Object.entries(BITS).map(([key, bit]) => [key, (mode & bit) !== 0])),
+    ...modeBits(mode),
     blocks: Number(blocks),
     block_size: Number(blockSize),
     device_type: makedev(parseInt(major, 16), parseInt(minor, 16)),

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { shellQuote } from '../shell/quote.js';
 import fileModule from './file.js';
-import { defineModule, type ModuleContext, type Plan, type Step } from './module.js';
+import { argumentDefaults, defineModule, type ModuleContext, type Plan, type Step } from './module.js';
 import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { keptWithoutForce, planFileContent, readFileState } from './support/file-content.js';
 import { expandRemotePath } from './support/remote-path.js';
@@ -75,10 +75,7 @@ function combine(plans: Plan[], result: Record<string, unknown>): Plan {
 }
 
 /** The file module's defaults, for the directories and links a directory copy makes through it. */
-const fileArgs = (args: Record<string, unknown>) =>
-  ({ force: false, follow: true, recurse: false, modification_time_format: '%Y%m%d%H%M.%S', access_time_format: '%Y%m%d%H%M.%S', ...args }) as Parameters<
-    typeof fileModule.plan
-  >[0];
+const fileArgs = (args: Record<string, unknown>) => ({ ...argumentDefaults(fileModule), ...args }) as Parameters<typeof fileModule.plan>[0];
 
 /** A directory tree under dest: directories first (with directory_mode), then files, then links. */
 async function planTree(args: CopyArgs, ctx: ModuleContext, dest: string, tree: SourceTree, source: string): Promise<Plan> {

@@ -1,7 +1,8 @@
 import Type from 'typebox';
 import { jsPattern } from '../expression/python-regex.js';
+import { modeBits } from '../facts/stat.js';
 import { shellQuote } from '../shell/quote.js';
-import { defineModule, type ModuleContext } from './module.js';
+import { defineModule, listArgument, type ModuleContext } from './module.js';
 import { expandRemotePath } from './support/remote-path.js';
 
 /** Python's fnmatch: * ? [seq] [!seq], matching the whole name. */
@@ -29,7 +30,6 @@ function amount(text: string, units: Record<string, number>, what: string): numb
 }
 
 const TYPES: Record<string, string> = { f: 'isreg', d: 'isdir', l: 'islnk', c: 'ischr', b: 'isblk', p: 'isfifo', s: 'issock' };
-const BITS = { rusr: 0o400, wusr: 0o200, xusr: 0o100, rgrp: 0o40, wgrp: 0o20, xgrp: 0o10, roth: 0o4, woth: 0o2, xoth: 0o1, isuid: 0o4000, isgid: 0o2000 };
 
 /** One entry as Ansible's find reports it: its path and what lstat says. */
 function entryOf(fields: string[]): Record<string, unknown> & { path: string; name: string; type: string; size: number; stamps: Record<string, number> } {
@@ -52,12 +52,11 @@ function entryOf(fields: string[]): Record<string, unknown> & { path: string; na
     ...stamps,
     pw_name: owner,
     gr_name: group,
-    ...Object.fromEntries(Object.entries(BITS).map(([key, bit]) => [key, (bits & bit) !== 0])),
+    ...modeBits(bits),
   };
 }
 
-const words = (value: string | string[] | undefined) =>
-  (value === undefined ? [] : Array.isArray(value) ? value : value.split(',')).map((v) => v.trim()).filter(Boolean);
+const words = (value: string | string[] | undefined) => (value === undefined ? [] : listArgument(value));
 
 /** Files that hold a match (Python's re.match at a line's start, or re.search in the whole file), by grep -P on the host. */
 async function holding(ctx: ModuleContext, paths: string[], pattern: string, whole: boolean): Promise<Set<string>> {

@@ -158,3 +158,11 @@ export interface ModuleDeclaration<S extends TObject = TObject> {
  * calls plan only with arguments that schema accepted.
  */
 export const defineModule = <S extends TObject>(declaration: ModuleDeclaration<S>): ModuleDeclaration => declaration;
+
+/** The defaults a module's schema declares: what a task that leaves those arguments out gets (package through apt, copy through file). */
+export const argumentDefaults = (module: ModuleDeclaration): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(module.args.properties).flatMap(([key, schema]) => ('default' in schema ? [[key, schema.default]] : [])));
+
+/** A list argument Ansible also takes as 'a,b' text: its items, trimmed, empty ones left out. */
+export const listArgument = (value: string | string[]): string[] =>
+  (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean);

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import apt from './apt.js';
-import { defineModule } from './module.js';
+import { argumentDefaults, defineModule } from './module.js';
 
 export default defineModule({
   name: 'package',
@@ -24,8 +24,7 @@ export default defineModule({
     if (args.use !== 'auto' && args.use !== 'apt')
       return { changed: false, failed: true, msg: `use: ${args.use}: this runner drives apt only (Debian and Ubuntu hosts)` };
     const state = args.state === 'installed' ? 'present' : args.state === 'removed' ? 'absent' : args.state;
-    // apt's own defaults for what package does not say (the schema's defaults, as a task without them gets).
-    const defaults = Object.fromEntries(Object.entries(apt.args.properties).flatMap(([key, schema]) => ('default' in schema ? [[key, schema.default]] : [])));
-    return apt.plan({ ...defaults, name: args.name, state }, ctx);
+    // apt's own defaults for what package does not say, as a task without them gets.
+    return apt.plan({ ...argumentDefaults(apt), name: args.name, state }, ctx);
   },
 });

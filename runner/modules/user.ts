@@ -3,10 +3,7 @@ import { accountsCommand, parseAccounts, type UserEntry } from '../facts/account
 import type { ExecResult } from '../connection/connection.js';
 import { shellQuote } from '../shell/quote.js';
 import { commandFailure } from './support/command-failure.js';
-import { defineModule } from './module.js';
-
-const listOf = (groups: string | string[] | undefined) =>
-  groups === undefined ? undefined : (Array.isArray(groups) ? groups : groups.split(',')).map((g) => g.trim()).filter(Boolean);
+import { defineModule, listArgument } from './module.js';
 
 export default defineModule({
   name: 'user',
@@ -59,7 +56,7 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    const groups = listOf(args.groups);
+    const groups = args.groups === undefined ? undefined : listArgument(args.groups);
     const wantedGroups = [...(args.group !== undefined ? [args.group] : []), ...(groups ?? [])];
     const found = parseAccounts(
       await ctx.read(`reading user ${args.name}`, accountsCommand(args.name, [args.name, ...wantedGroups], args.password !== undefined)),
