@@ -216,12 +216,6 @@ const cases: Case[] = [
     message: /'rescue' belongs to a block/,
   },
   {
-    name: 'play: hosts names an unknown group',
-    files: { 'site.yaml': '- hosts: mastr\n  tasks: []\n' },
-    at: 'site.yaml:1',
-    message: /targets 'mastr'.*Did you mean 'master'/,
-  },
-  {
     name: 'task: unknown meta action',
     files: { 'site.yaml': PLAY('    - meta: flush_handler\n') },
     at: 'site.yaml:4',

@@ -62,6 +62,7 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
   ]);
   validatePlan({ inventory, playbook, limit: options.limit, selection });
   if (options.syntaxCheck) {
+    for (const warning of playbook.warnings) io.err(`[WARNING]: ${warning}`);
     io.out(`playbook: ${playbook.file}\nNo issues encountered.`);
     return ExitCode.Ok;
   }

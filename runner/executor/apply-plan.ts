@@ -1,13 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ExecResult } from '../connection/connection.js';
+import { UnreachableError, type ExecResult } from '../connection/connection.js';
 import type { ModuleDeclaration, CommandStep, ModuleResult, Plan, Step } from '../modules/module.js';
 import { commandFailure } from '../modules/support/command-failure.js';
+import { awaitReboot } from './await-reboot.js';
 import { writeLocalFileAtomic } from './local-file.js';
 
 export interface Applier {
   check: boolean;
   run(command: string, options: { stdin?: string | Buffer; cwd?: string }): Promise<ExecResult>;
+  /** Drops the host's connection; the next run opens a new one (after a reboot). */
+  reconnect(): Promise<void>;
 }
 
 /**
@@ -41,8 +44,13 @@ async function applyStep(step: Step, applier: Applier): Promise<Partial<ModuleRe
       return { failed: true, msg: `${step.what} failed: ${(error as Error).message}` };
     }
   }
+  if ('awaitReboot' in step) return awaitReboot(step.awaitReboot, applier);
   const started = Date.now();
-  const output = await applier.run(step.command, { stdin: step.stdin, cwd: step.cwd });
+  const output = await applier.run(step.command, { stdin: step.stdin, cwd: step.cwd }).catch((error: unknown) => {
+    // A reboot command may end the connection before it answers: that is what it was asked to do.
+    if (step.mayDisconnect && error instanceof UnreachableError) return { rc: 0, stdout: '', stderr: '' };
+    throw error;
+  });
   if (step.interpret) return step.interpret(output, Date.now() - started);
   if (output.rc === 0) return {};
   return { failed: true, msg: await failureMessage(step, output, applier) };

@@ -11,8 +11,7 @@ export class ConnectionPool {
 
   /** The host's connection; a host that could not be reached rejects every later call the same way. */
   get(host: string, keywords: ConnectionKeywords = {}): Promise<Connection> {
-    const given = keywords.remoteUser !== undefined || keywords.connection !== undefined;
-    const key = given ? `${host}\0${keywords.remoteUser ?? ''}\0${keywords.connection ?? ''}` : host;
+    const key = keyOf(host, keywords);
     let connection = this.opened.get(key);
     if (!connection) {
       const created = this.create(host, keywords);
@@ -22,7 +21,20 @@ export class ConnectionPool {
     return connection;
   }
 
+  /** Closes the host's connection and forgets it (a reboot ended it): the next get opens a new one. */
+  async reset(host: string, keywords: ConnectionKeywords = {}): Promise<void> {
+    const key = keyOf(host, keywords);
+    const connection = this.opened.get(key);
+    this.opened.delete(key);
+    await connection?.then((c) => c.close()).catch(() => undefined);
+  }
+
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.opened.values()].map(async (connection) => (await connection).close()));
   }
+}
+
+function keyOf(host: string, keywords: ConnectionKeywords): string {
+  const given = keywords.remoteUser !== undefined || keywords.connection !== undefined;
+  return given ? `${host}\0${keywords.remoteUser ?? ''}\0${keywords.connection ?? ''}` : host;
 }

@@ -6,6 +6,8 @@ export class HostState {
   facts: Vars = {};
   /** Registered results and set_fact values: one precedence layer. */
   registered: Vars = {};
+  /** Variables include_vars read from files: templates in them are rendered when used, as in vars files. */
+  included: Vars = {};
   failed = false;
   /** The last failure's result and task, which a rescue reads as ansible_failed_result/_task. */
   lastFailure?: { result: Vars; task: Vars };

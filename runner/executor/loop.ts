@@ -16,7 +16,7 @@ export function loopItems(task: Task, scope: Vars, origin: TemplateOrigin): unkn
   if (!task.loopLookup) return rendered;
   const terms = Array.isArray(rendered) ? rendered.map((term) => toPlain(term)) : [toPlain(rendered)];
   try {
-    return runLookup([task.loopLookup, ...terms], {}, scope);
+    return runLookup([task.loopLookup, ...terms], {}, scope) ?? [];
   } catch (error) {
     if (error instanceof ExpressionError) throw new UserError(`with_${task.loopLookup} of task '${task.name}': ${error.message}.`, task.loc, 'Fix the loop.');
     throw error;

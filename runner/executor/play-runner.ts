@@ -3,7 +3,7 @@ import { conditionsHold } from '../conditions/conditions.js';
 import { isTruthy } from '../expression/python.js';
 import { isAbsolute, join } from 'node:path';
 import { describeUserError, UserError } from '../errors.js';
-import { list, loadTaskFileItems } from '../playbook/task.js';
+import { list, loadTaskFileItems, withItemVars } from '../playbook/task.js';
 import type { Vars } from '../vars/vars.js';
 import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
@@ -34,6 +34,7 @@ export interface RunState {
   selection: TaskSelection;
   redactor: Redactor;
   connect: TaskRunContext['connect'];
+  reconnect: TaskRunContext['reconnect'];
   emit(event: RunEvent): Promise<void>;
 }
 
@@ -206,7 +207,13 @@ export class PlayRunner {
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
     // Every host named here gets a host.result: reporters wait for exactly these.
     await this.state.emit({ type: 'task.start', id: task.id, name, role: task.role?.name, hosts: targets.map((h) => h.name), handler });
-    const context: TaskRunContext = { vars: this.vars, connect: this.state.connect, becomePassword: this.state.becomePassword, redactor: this.state.redactor };
+    const context: TaskRunContext = {
+      vars: this.vars,
+      connect: this.state.connect,
+      reconnect: this.state.reconnect,
+      becomePassword: this.state.becomePassword,
+      redactor: this.state.redactor,
+    };
     let anyFailed = false;
     await Promise.all(
       targets.map((host) =>
@@ -218,7 +225,7 @@ export class PlayRunner {
             if (!this.rescued(host)) anyFailed = true;
           }
           if (outcome.status === 'changed') this.notify(task, host);
-          await this.report(task.id, names.get(host.name)!.join(' | '), task.module, host, outcome, started);
+          await this.report(task.id, names.get(host.name)!.join(' | '), outcome.module ?? task.module, host, outcome, started);
         }),
       ),
     );
@@ -281,7 +288,8 @@ export class PlayRunner {
     for (const handler of this.play.handlers) {
       const hosts = this.active().filter((host) => host.notified.has(handler.name) || handler.listen.some((topic) => host.notified.has(topic)));
       if (hosts.length === 0) continue;
-      hosts.forEach((host) => [handler.name, ...handler.listen].forEach((name) => host.notified.delete(name)));
+      // A topic stays notified for every handler that listens to it; all are cleared after the flush.
+      hosts.forEach((host) => host.notified.delete(handler.name));
       await this.runTask(handler, hosts, true);
     }
     this.batch.forEach((host) => host.notified.clear());
@@ -294,7 +302,8 @@ export class PlayRunner {
    * A file that is missing or broken fails the hosts that named it.
    */
   private async runInclude(task: Task, hosts: HostState[]): Promise<void> {
-    const { file, beside } = task.args as { file: string; beside: string };
+    // An include_tasks names a file; a looped include_role brings the role's tasks, read at load.
+    const { file, beside, role, items: roleItems } = task.args as { file: string; beside: string; role?: string; items?: Item[] };
     const failure = (error: unknown): HostOutcome => {
       if (!(error instanceof UserError)) throw error;
       const msg = describeUserError(error);
@@ -312,11 +321,11 @@ export class PlayRunner {
         }
         const items = task.loop === undefined ? [undefined] : list(toPlain(loopItems(task, scope, { loc: task.loc, what: "'loop'" })) as unknown[]);
         const names: string[] = [];
-        for (const item of items) {
-          const vars: Vars = task.loop === undefined ? {} : { [task.loopVar]: item };
+        for (const [index, item] of items.entries()) {
+          const vars: Vars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
           const itemScope = task.loop === undefined ? scope : taskScope(this.vars, host, task, task.loc, `task '${task.name}'`, vars);
-          const name = String(renderString(file, itemScope, { loc: task.loc, what: "'include_tasks'" }));
-          const path = isAbsolute(name) ? name : join(beside, name);
+          const name = role !== undefined ? `role ${role}` : String(renderString(file, itemScope, { loc: task.loc, what: "'include_tasks'" }));
+          const path = role !== undefined || isAbsolute(name) ? name : join(beside, name);
           names.push(path);
           const key = `${path}\0${JSON.stringify(vars)}`;
           if (!included.has(key)) included.set(key, { path, vars, hosts: [] });
@@ -330,7 +339,7 @@ export class PlayRunner {
     const loaded = new Map<string, Item[]>();
     for (const [key, { path, vars }] of included) {
       try {
-        loaded.set(key, loadTaskFileItems(path, { ...task, vars: { ...task.vars, ...vars } }, task.loc));
+        loaded.set(key, roleItems ? withItemVars(roleItems, vars) : loadTaskFileItems(path, { ...task, vars: { ...task.vars, ...vars } }, task.loc));
       } catch (error) {
         for (const host of included.get(key)!.hosts) outcomes.set(host, failure(error));
       }

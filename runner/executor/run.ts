@@ -41,14 +41,12 @@ export function validatePlan(options: Pick<RunOptions, 'inventory' | 'playbook' 
   const { inventory, playbook, limit, selection } = options;
   const names = [...inventory.groups.keys(), ...inventory.hosts.keys()];
   for (const play of playbook.plays) {
+    // Ansible skips a play whose pattern matches nothing, with a warning: so does this runner, before anything runs.
     const { unmatched } = matchHosts(inventory, play.hosts);
-    if (unmatched.length) {
-      throw new UserError(
-        `play '${play.name}' targets '${unmatched[0]}', which is neither a group nor a host in ${inventory.file}.`,
-        play.loc,
-        `Fix 'hosts:' or the inventory.${didYouMean(unmatched[0], names)}`,
-      );
-    }
+    const warning = unmatched.length
+      ? `play '${play.name}' (${play.loc.file}:${play.loc.line}) targets '${unmatched[0]}', which is neither a group nor a host in ${inventory.file}: it is skipped.${didYouMean(unmatched[0], names)}`
+      : undefined;
+    if (warning && !playbook.warnings.includes(warning)) playbook.warnings.push(warning);
   }
   if (limit !== undefined && matchHosts(inventory, limit).hosts.length === 0) {
     throw new UserError(
@@ -120,6 +118,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
           selection,
           redactor,
           connect: (host, keywords) => pool.get(host, keywords),
+          reconnect: (host, keywords) => pool.reset(host, keywords),
           emit,
         },
         play,

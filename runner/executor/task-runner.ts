@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname, userInfo } from 'node:os';
 import { conditionsHold } from '../conditions/conditions.js';
@@ -7,14 +8,15 @@ import { OMIT } from '../expression/globals.js';
 import type { TemplateOrigin } from '../expression/expression.js';
 import { isTruthy } from '../expression/python.js';
 import { UnreachableError, type Become, type Connection, type ConnectionKeywords } from '../connection/connection.js';
+import { LocalConnection } from '../connection/local.js';
 import { describeUserError, UserError } from '../errors.js';
 import type { Vars } from '../vars/vars.js';
 import type { ModuleDeclaration, ModuleContext, ModuleResult } from '../modules/module.js';
-import { modules } from '../modules/registry.js';
+import { modules, resolveModuleName } from '../modules/registry.js';
 import type { Task } from '../playbook/model.js';
 import { argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import { commandFailure } from '../modules/support/command-failure.js';
-import { renderDeep, renderString, renderTemplateFile } from '../template/render.js';
+import { hasTemplate, renderDeep, renderString, renderTemplateFile } from '../template/render.js';
 import { toPlain } from '../vars/scope.js';
 import { applyPlan, type Applier } from './apply-plan.js';
 import { loopItems } from './loop.js';
@@ -33,6 +35,8 @@ const DEFAULT_POLL_S = 15;
 export interface TaskRunContext {
   vars: VarsContext;
   connect(host: string, keywords?: ConnectionKeywords): Promise<Connection>;
+  /** Drops the host's connection (a reboot ended it): the next connect opens a new one. */
+  reconnect(host: string, keywords?: ConnectionKeywords): Promise<void>;
   becomePassword?: string;
   redactor: Redactor;
 }
@@ -46,6 +50,8 @@ export interface HostOutcome {
   items?: ItemOutcome[];
   delegatedTo?: string;
   noLog: boolean;
+  /** The module that ran, where the task names it by a template (action: "{{ ... }}"). */
+  module?: string;
 }
 
 export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunContext): Promise<HostOutcome> {
@@ -93,9 +99,15 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       };
       if (results.length === 0) result.skipped = true;
     }
-    record(task, host, result, ctx, noLog);
+    // delegate_facts: what the task sets is the delegated host's.
+    const factsHost =
+      delegatedTo !== undefined && task.delegateFacts !== undefined && isTruthy(renderString(String(task.delegateFacts), base, what('delegate_facts')))
+        ? (ctx.vars.hosts.get(delegatedTo) ?? host)
+        : host;
+    record(task, host, result, ctx, noLog, factsHost);
     const ignored = result.failed === true && ignoresErrors(task, base, what);
-    return { status: statusOf(result), ignored, result: toPlain(result) as Record<string, unknown>, msg: result.msg, items, delegatedTo, noLog };
+    const module = hasTemplate(task.module) ? moduleNameOf(task, base) : undefined;
+    return { status: statusOf(result), ignored, result: toPlain(result) as Record<string, unknown>, msg: result.msg, items, delegatedTo, noLog, module };
   } catch (error) {
     if (error instanceof UnreachableError) return { status: 'unreachable', ignored: false, result: {}, msg: error.message, delegatedTo, noLog };
     if (error instanceof UserError) {
@@ -153,19 +165,31 @@ function statusOf(result: ModuleResult): HostStatus {
 }
 
 /** Register the result and set facts; a secret result is remembered so it never shows up later. */
-function record(task: Task, host: HostState, result: ModuleResult, ctx: TaskRunContext, noLog: boolean): void {
+function record(task: Task, host: HostState, result: ModuleResult, ctx: TaskRunContext, noLog: boolean, factsHost = host): void {
   if (noLog) ctx.redactor.learnAll(result);
   const facts = result.facts ?? (result.results as ModuleResult[] | undefined)?.reduce<Vars>((all, r) => Object.assign(all, r.facts ?? {}), {});
   if (facts && Object.keys(facts).length) {
-    Object.assign(host.registered, facts);
+    Object.assign(factsHost.registered, facts);
     ctx.redactor.learnFromVars(facts);
   }
+  const included =
+    result.includedVars ?? (result.results as ModuleResult[] | undefined)?.reduce<Vars>((all, r) => Object.assign(all, r.includedVars ?? {}), {});
+  if (included && Object.keys(included).length) {
+    Object.assign(factsHost.included, included);
+    ctx.redactor.learnFromVars(included);
+  }
   if (task.register) {
-    const { facts: _facts, ...registered } = result;
+    const { facts: _facts, includedVars: _included, ...registered } = result;
     host.registered[task.register] = toPlain(registered);
     ctx.redactor.learnFromVars({ [task.register]: registered });
   }
 }
+
+/** The task's module; action: "{{ ansible_facts.pkg_mgr }}" names it only when the task runs. */
+const moduleNameOf = (task: Task, scope: Vars) =>
+  hasTemplate(task.module)
+    ? resolveModuleName(String(renderString(task.module, scope, { loc: task.loc, what: `'action' of task '${task.name}'` })))
+    : task.module;
 
 /** One module call (with until/retries), then changed_when and failed_when. */
 async function runModule(
@@ -177,30 +201,35 @@ async function runModule(
   delegatedTo: string | undefined,
 ): Promise<ModuleResult> {
   const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
-  const module = modules.get(task.module);
+  const name = moduleNameOf(task, scope);
+  const module = modules.get(name);
   if (!module)
     return {
       changed: false,
       failed: true,
-      msg: `'${task.module}' is an Ansible module this runner does not have yet; the task cannot run. Its modules: ${[...modules.keys()].join(', ')}.`,
+      msg: `'${name}' is an Ansible module this runner does not have yet; the task cannot run. Its modules: ${[...modules.keys()].join(', ')}.`,
     };
-  const rendered = toPlain(renderDeep(task.args, scope, what(`${task.module}`))) as Record<string, unknown>;
-  // An argument whose value is Ansible's 'omit' is left out, so the module's default applies.
-  const named = canonicalArgs(task.module, Object.fromEntries(Object.entries(rendered).filter(([, value]) => value !== OMIT)));
+  const rendered = toPlain(renderDeep(task.args, scope, what(name))) as Record<string, unknown>;
+  // An argument whose value is Ansible's 'omit' is left out, so the module's default applies; so is a
+  // declared argument that came out None (null), which Ansible's argument checks treat as not given.
+  const declared = module.args.properties;
+  const given = Object.entries(rendered).filter(([key, value]) => value !== OMIT && !(value === null && key in declared));
+  const named = canonicalArgs(name, Object.fromEntries(given));
   if ('problem' in named) return { changed: false, failed: true, msg: named.problem.message };
   const args = named.args;
   // Arguments known only now (templated, or of a task expected to fail) fail the task, as in Ansible.
-  const problem = argumentProblem(task.module, args);
+  const problem = argumentProblem(name, args);
   if (problem) return { changed: false, failed: true, msg: problem.message };
   const check = task.checkMode !== undefined ? isTruthy(renderString(String(task.checkMode), scope, what('check_mode'))) : ctx.vars.check;
   const become = resolveBecome(task, scope, ctx);
-  const env = Object.fromEntries(Object.entries(renderDeep(task.environment, scope, what('environment')) as Vars).map(([k, v]) => [k, String(v)]));
+  const env = renderEnvironment(task, scope);
   const keyword = (value: string | undefined, key: string) => (value === undefined ? undefined : String(renderString(value, scope, what(key))));
-  const connection = await ctx.connect(delegatedTo ?? host.name, {
-    remoteUser: keyword(task.remoteUser, 'remote_user'),
-    connection: keyword(task.connection, 'connection'),
-  });
-  const run: ModuleContext['run'] = (command, options = {}) => connection.exec(command, { ...options, become, env });
+  const target = delegatedTo ?? host.name;
+  const keywords = { remoteUser: keyword(task.remoteUser, 'remote_user'), connection: keyword(task.connection, 'connection') };
+  // Looked up for each command: a reboot replaces the host's connection during the task.
+  const current = () => ctx.connect(target, keywords);
+  const connection = await current();
+  const run: ModuleContext['run'] = async (command, options = {}) => (await current()).exec(command, { ...options, become, env });
   const moduleContext: ModuleContext = {
     host: host.name,
     diff: task.diff !== undefined ? isTruthy(renderString(String(task.diff), scope, what('diff'))) : ctx.vars.diff,
@@ -211,13 +240,15 @@ async function runModule(
       if (output.rc !== 0) throw new Error(commandFailure(what, output));
       return output.stdout;
     },
-    readPath: (path, want) => connection.readPath(path, want, { become }),
+    readPath: async (path, want) => (await current()).readPath(path, want, { become }),
     findLocalFile: (kind, path, orDirectory) => findLocalFile(task, ctx.vars.playbookDir, kind, path, orDirectory),
     localPath: (path) => resolve(ctx.vars.playbookDir, path),
+    varsDirectory: (dir) => varsDirectory(task, dir),
     renderTemplateFile: async (file, options, extra = {}) =>
       renderTemplateFile(await readFile(file, 'utf8'), file, scopeWith({ ...(await templateVars(file)), ...extra }), options),
+    local: connection instanceof LocalConnection,
     scope,
-    conditionsHold: (conditions) => conditionsHold(conditions, scope, what(task.module)),
+    conditionsHold: (conditions) => conditionsHold(conditions, scope, what(name)),
   };
   const untilHolds = (result: ModuleResult) => task.until.length === 0 || conditionsHold(task.until, withResult(result), what('until'));
   const withResult = (result: ModuleResult) => (task.register ? scopeWith({ [task.register]: result }) : scopeWith({}));
@@ -233,7 +264,7 @@ async function runModule(
   const delay = Number(renderString(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay')));
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await callModule(module, args, moduleContext, { check, run }, job);
+    result = await callModule(module, args, moduleContext, { check, run, reconnect: () => ctx.reconnect(target, keywords) }, job);
     if (task.until.length) result.attempts = attempt;
     if (untilHolds(result)) break;
     if (attempt === attempts) {
@@ -268,6 +299,23 @@ async function callModule(
   }
 }
 
+/** The environment of every level, each rendered (a template must give a mapping), later levels winning. */
+function renderEnvironment(task: Task, scope: Vars): Record<string, string> {
+  const origin = { loc: task.loc, what: `'environment' of task '${task.name}'` };
+  const env: Record<string, string> = {};
+  for (const layer of task.environment) {
+    const rendered = toPlain(renderDeep(layer, scope, origin));
+    if (rendered === null || typeof rendered !== 'object' || Array.isArray(rendered))
+      throw new UserError(
+        `'environment' of task '${task.name}' must give a mapping of variables, not ${JSON.stringify(rendered)}.`,
+        task.loc,
+        'Give NAME: value pairs, or a variable holding them.',
+      );
+    for (const [key, value] of Object.entries(rendered)) env[key] = String(value);
+  }
+  return env;
+}
+
 function resolveBecome(task: Task, scope: Vars, ctx: TaskRunContext): Become | undefined {
   const origin = { loc: task.loc, what: `'become' of task '${task.name}'` };
   // The keywords first, then the variables (inventory, play, task vars...), as Ansible resolves them.
@@ -293,10 +341,24 @@ async function templateVars(file: string): Promise<Vars> {
   };
 }
 
+function varsDirectory(task: Task, dir: string): string {
+  if (isAbsolute(dir)) return dir;
+  if (!task.role) return join(dirname(task.loc.file), dir);
+  const named = join(task.role.path, dir);
+  return dir.split('/')[0] === 'vars' && existsSync(named) ? named : join(task.role.path, 'vars', dir);
+}
+
 async function findLocalFile(task: Task, playbookDir: string, kind: 'files' | 'templates' | 'vars', path: string, orDirectory = false): Promise<string> {
   const candidates = isAbsolute(path)
     ? [path]
-    : [...(task.role ? [join(task.role.path, kind, path)] : []), join(playbookDir, kind, path), join(playbookDir, path)];
+    : [
+        // Ansible's search: the role's KIND/, the role itself, then its tasks/ (KIND/ first each time), then the playbook's.
+        ...(task.role
+          ? [join(task.role.path, kind, path), join(task.role.path, path), join(task.role.path, 'tasks', kind, path), join(task.role.path, 'tasks', path)]
+          : []),
+        join(playbookDir, kind, path),
+        join(playbookDir, path),
+      ];
   for (const candidate of candidates) {
     const found = await stat(candidate).catch(() => undefined);
     // A directory keeps the trailing slash it was named with ('dir/' copies what is inside).

@@ -39,6 +39,7 @@ export function taskScope(ctx: VarsContext, host: HostState, item: Task | Block 
     'play vars_files': ctx.play.varsFiles,
     'role vars': role?.vars,
     'block and task vars': item?.vars,
+    include_vars: host.included,
     'registered and set_fact': host.registered,
     'role params': role?.params,
     'extra vars': ctx.extraVars,

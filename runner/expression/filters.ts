@@ -7,7 +7,7 @@ import { quote } from 'shlex';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ExpressionError, UndefinedVariable } from './errors.js';
 import { isMapping, isTruthy, looseEquals, pythonStr } from './python.js';
-import { jsPattern, pythonSub } from './python-regex.js';
+import { pythonRegExp, pythonSub } from './python-regex.js';
 import { runTest } from './tests.js';
 
 /** A filter gets the value before '|', then its positional and keyword arguments. */
@@ -25,7 +25,7 @@ const needMapping = (name: string, value: unknown): Record<string, unknown> => {
 };
 
 /** A Python regular expression as JavaScript reads it: (?P<name>...) groups. */
-const regex = (pattern: unknown, flags: string) => new RegExp(jsPattern(String(pattern)), flags);
+const regex = (pattern: unknown, flags: string) => pythonRegExp(String(pattern), flags);
 const regexFlags = (kwargs: Record<string, unknown>, extra = '') => extra + (kwargs.ignorecase ? 'i' : '') + (kwargs.multiline ? 'm' : '');
 
 /** The attribute 'a.b' of an item, as map/sort/selectattr take it. */
@@ -34,11 +34,12 @@ const attribute = (item: unknown, path: unknown): unknown =>
     .split('.')
     .reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), item);
 
-function merge(a: Record<string, unknown>, b: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
+/** combine's merge of two mappings (recursive: mappings inside merged too; listMerge: what happens to two lists). */
+export function mergeMappings(a: Record<string, unknown>, b: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
   const out = { ...a };
   for (const [key, value] of Object.entries(b)) {
     const old = out[key];
-    if (recursive && isMapping(old) && isMapping(value)) out[key] = merge(old, value, recursive, listMerge);
+    if (recursive && isMapping(old) && isMapping(value)) out[key] = mergeMappings(old, value, recursive, listMerge);
     else if (Array.isArray(old) && Array.isArray(value) && listMerge !== 'replace') {
       out[key] = listMerge === 'prepend' ? [...value, ...old] : listMerge.endsWith('_rp') ? unique([...old, ...value]) : [...old, ...value];
     } else out[key] = value;
@@ -206,7 +207,7 @@ export const filters: Record<string, Filter> = {
     Object.fromEntries(needList('items2dict', value).map((item) => [String(attribute(item, kw.key_name ?? 'key')), attribute(item, kw.value_name ?? 'value')])),
   combine: (value, others, kw) => {
     const all = [value, ...others.flatMap((other) => (Array.isArray(other) ? other : [other]))].map((item) => needMapping('combine', item));
-    return all.reduce((out, next) => merge(out, next, kw.recursive === true, String(kw.list_merge ?? 'replace')));
+    return all.reduce((out, next) => mergeMappings(out, next, kw.recursive === true, String(kw.list_merge ?? 'replace')));
   },
   ternary: (value, [yes, no, none]) => (value === null && none !== undefined ? none : isTruthy(value) ? yes : no),
   mandatory: (value, [message]) => {

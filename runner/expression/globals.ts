@@ -14,10 +14,11 @@ type GlobalFunction = (args: unknown[], kwargs: Record<string, unknown>, scope: 
 export const globalFunctions: Record<string, GlobalFunction> = {
   lookup: (args, kwargs, scope) => {
     const values = runLookup(args, kwargs, scope);
+    if (values === undefined) return kwargs.wantlist === true ? [] : null;
     return kwargs.wantlist === true ? values : values.length === 1 ? values[0] : values.map(pythonStr).join(',');
   },
-  query: runLookup,
-  q: runLookup,
+  query: (args, kwargs, scope) => runLookup(args, kwargs, scope) ?? [],
+  q: (args, kwargs, scope) => runLookup(args, kwargs, scope) ?? [],
   range: ([first, second, step = 1]) => {
     const [start, stop] = second === undefined ? [0, Number(first)] : [Number(first), Number(second)];
     if (!Number(step) || Math.abs((stop - start) / Number(step)) > MAX_RANGE)

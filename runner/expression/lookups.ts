@@ -130,10 +130,25 @@ function runOnController(command: string, lookup: string): string {
   }
 }
 
-export function runLookup(args: unknown[], kwargs: Record<string, unknown>, scope: object): unknown[] {
+/** A lookup's short name: Ansible's FQCNs, and community.general's for those that moved there (flattened, cartesian), name the same lookups. */
+export const lookupName = (name: string) => name.replace(/^(?:ansible\.(?:builtin|legacy)|community\.general)\./, '');
+
+/**
+ * Runs a lookup; undefined when it failed and errors='ignore' (or 'warn') says to go on, as Ansible's
+ * lookup() then gives None and query() an empty list.
+ */
+export function runLookup(args: unknown[], kwargs: Record<string, unknown>, scope: object): unknown[] | undefined {
   const [name, ...terms] = args;
-  const short = String(name).replace(/^ansible\.builtin\./, '');
+  const short = lookupName(String(name));
   const lookup = Object.prototype.hasOwnProperty.call(lookups, short) ? lookups[short] : undefined;
   if (!lookup) throw new ExpressionError(`unknown lookup '${String(name)}' (known: ${Object.keys(lookups).join(', ')})`);
-  return lookup(terms, kwargs, scope as Record<string, unknown>);
+  const { errors = 'strict', ...options } = kwargs;
+  if (!['strict', 'warn', 'ignore'].includes(String(errors)))
+    throw new ExpressionError(`lookup's errors must be strict, warn or ignore, not '${String(errors)}'`);
+  try {
+    return lookup(terms, options, scope as Record<string, unknown>);
+  } catch (error) {
+    if (errors === 'strict' || !(error instanceof ExpressionError)) throw error;
+    return undefined;
+  }
 }

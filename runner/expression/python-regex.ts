@@ -1,8 +1,23 @@
 // Python's regular expressions as Ansible content writes them, for JavaScript's engine: named
 // groups (?P<name>...) and (?P=name), and re.sub's replacement templates (\1, \g<name>).
 
-/** A Python pattern in JavaScript's syntax. */
-export const jsPattern = (pattern: string) => pattern.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+/** A Python pattern in JavaScript's syntax: named groups, and \A and \Z (the very start and end). */
+const jsPattern = (pattern: string) =>
+  pattern
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
+    .replace(/(^|[^\\])((?:\\\\)*)\\A/g, '$1$2(?<![\\s\\S])')
+    .replace(/(^|[^\\])((?:\\\\)*)\\Z/g, '$1$2(?![\\s\\S])');
+
+/**
+ * A Python regular expression as a JavaScript RegExp: its leading inline flags ('(?m)', '(?is)')
+ * become the RegExp's flags, as JavaScript has no inline flags.
+ */
+export function pythonRegExp(pattern: string, flags = ''): RegExp {
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(pattern);
+  const wanted = new Set([...flags, ...[...(inline?.[1] ?? '')].filter((flag) => 'ims'.includes(flag))]);
+  return new RegExp(jsPattern(inline ? pattern.slice(inline[0].length) : pattern), [...wanted].join(''));
+}
 
 /** Python's replacement template (\1, \g<1>, \g<name>, \n) filled from a match; a '$' stays a '$'. */
 export function expandTemplate(template: string, match: RegExpExecArray): string {

@@ -11,6 +11,7 @@ const UBUNTU = [
   'os_pretty=Ubuntu 24.04.1 LTS',
   'lsb=Ubuntu|24.04|noble|Ubuntu 24.04.1 LTS',
   'service_mgr=systemd',
+  'pkg_mgr=apt',
   'arch=x86_64',
   'kernel=6.8.0-45-generic',
   'ipv4_interface=enp1s0',
@@ -42,6 +43,7 @@ test('facts as Ansible names them: distribution and release, LSB, service manage
     ansible_os_family: 'Debian',
     ansible_lsb: { id: 'Ubuntu', release: '24.04', codename: 'noble', description: 'Ubuntu 24.04.1 LTS', major_release: '24' },
     ansible_service_mgr: 'systemd',
+    ansible_pkg_mgr: 'apt',
     ansible_architecture: 'x86_64',
     ansible_default_ipv4: { address: '192.168.1.10', interface: 'enp1s0', gateway: '192.168.1.1' },
     ansible_processor_vcpus: 4,
@@ -72,4 +74,5 @@ test('a Debian host without lsb-release or Python: empty ansible_lsb, no ansible
   t.false('ansible_python' in facts);
   t.is(facts.ansible_distribution_major_version, '12');
   t.is(facts.ansible_os_family, 'Debian');
+  t.is(facts.ansible_pkg_mgr, 'unknown', 'no package manager found');
 });

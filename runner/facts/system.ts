@@ -9,6 +9,8 @@ export const systemFactsCommand = [
   '. /etc/os-release 2>/dev/null; echo "os_id=${ID:-unknown}"; echo "os_version=${VERSION_ID:-}"; echo "os_like=${ID_LIKE:-}"; echo "os_codename=${VERSION_CODENAME:-}"; echo "os_pretty=${PRETTY_NAME:-}"',
   'if [ -r /etc/lsb-release ]; then . /etc/lsb-release; echo "lsb=${DISTRIB_ID:-}|${DISTRIB_RELEASE:-}|${DISTRIB_CODENAME:-}|${DISTRIB_DESCRIPTION:-}"; fi',
   'if [ -d /run/systemd/system ]; then echo service_mgr=systemd; else echo "service_mgr=$(cat /proc/1/comm 2>/dev/null)"; fi',
+  // Ansible's package manager fact: the first of these the host has (apt on Debian and Ubuntu).
+  'for m in apt-get:apt dnf:dnf yum:yum zypper:zypper apk:apk pacman:pacman; do command -v "${m%%:*}" >/dev/null && { echo "pkg_mgr=${m#*:}"; break; }; done',
   'echo "arch=$(uname -m)"',
   'echo "fips=$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)"',
   'echo "kernel=$(uname -r)"',
@@ -35,6 +37,8 @@ export interface SystemFacts {
   ansible_os_family: string;
   ansible_lsb: Record<string, string>;
   ansible_service_mgr: string;
+  /** 'apt', 'dnf', 'yum', ... or 'unknown'. */
+  ansible_pkg_mgr: string;
   ansible_system: string;
   /** Whether the kernel runs in FIPS mode (/proc/sys/crypto/fips_enabled). */
   ansible_fips: boolean;
@@ -101,6 +105,7 @@ export function parseSystemFacts(output: string): SystemFacts {
     ansible_os_family: family === 'debian' ? 'Debian' : family ? 'RedHat' : (DISTRIBUTIONS[id] ?? id),
     ansible_lsb: raw.lsb ? { id: lsbId, release: lsbRelease, codename: lsbCodename, description: lsbDescription, major_release: lsbRelease.split('.')[0] } : {},
     ansible_service_mgr: raw.service_mgr ?? '',
+    ansible_pkg_mgr: raw.pkg_mgr ?? 'unknown',
     ansible_system: 'Linux',
     ansible_fips: raw.fips === '1',
     ansible_architecture: raw.arch ?? '',

@@ -12,11 +12,11 @@ export interface UnitState {
 }
 
 /** systemctl show; when it prints nothing (systemd offline: a chroot, SYSTEMD_OFFLINE=1), is-enabled, which still answers. */
-export const unitStateCommand = (name: string) =>
-  `s=$(systemctl show --property=LoadState,ActiveState,UnitFileState,NeedDaemonReload -- ${shellQuote(name)}) || exit; ` +
-  `if [ -n "$s" ]; then printf '%s\\n' "$s"; else printf 'IsEnabled=%s\\n' "$(systemctl is-enabled -- ${shellQuote(name)} 2>/dev/null)"; fi; ` +
+export const unitStateCommand = (name: string, systemctl = 'systemctl') =>
+  `s=$(${systemctl} show --property=LoadState,ActiveState,UnitFileState,NeedDaemonReload -- ${shellQuote(name)}) || exit; ` +
+  `if [ -n "$s" ]; then printf '%s\\n' "$s"; else printf 'IsEnabled=%s\\n' "$(${systemctl} is-enabled -- ${shellQuote(name)} 2>/dev/null)"; fi; ` +
   // An indirect unit or alias counts as enabled once is-enabled -l lists what enabled it (an Also= unit), as Ansible reads it.
-  `case "$s" in *UnitFileState=indirect*|*UnitFileState=alias*) printf 'EnabledVia=%s\\n' "$(systemctl is-enabled -l -- ${shellQuote(name)} 2>/dev/null | sed 1d | wc -l)";; esac`;
+  `case "$s" in *UnitFileState=indirect*|*UnitFileState=alias*) printf 'EnabledVia=%s\\n' "$(${systemctl} is-enabled -l -- ${shellQuote(name)} 2>/dev/null | sed 1d | wc -l)";; esac`;
 
 // What is-enabled says of a unit file that exists.
 const KNOWN = [

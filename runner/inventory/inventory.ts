@@ -2,7 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ExitCode, UserError, type SourceLocation } from '../errors.js';
 import { validateAgainstSchema } from '../schema/validate.js';
-import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
+import { loadYamlFile, parseYaml, readTextFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
+import { looksLikeIni, parseIniInventory } from './ini.js';
 import type { Vars } from '../vars/vars.js';
 import { expandHostRange, MAX_HOSTS } from './host-range.js';
 
@@ -24,7 +25,7 @@ export interface InventoryGroup {
   loc?: SourceLocation;
 }
 
-/** Ansible's YAML inventory: groups with hosts, vars and children, read unchanged. */
+/** Ansible's inventory (YAML, or INI): groups with hosts, vars and children, read unchanged. */
 export class Inventory {
   readonly hosts = new Map<string, InventoryHost>();
   readonly groups = new Map<string, InventoryGroup>();
@@ -85,19 +86,25 @@ export class Inventory {
 
 export async function loadInventory(path: string): Promise<Inventory> {
   const file = await inventoryFile(path);
-  const source = await loadYamlFile(file, 'inventory');
-  if (source.value === null || source.value === undefined) {
+  const text = await readTextFile(file, 'inventory');
+  const ini = looksLikeIni(file, text);
+  const source = ini ? parseIniInventory(text, file) : parseYaml(text, file);
+  if (source.value === null || source.value === undefined || (ini && Object.keys(source.value).length === 0)) {
     throw new UserError('the inventory is empty.', source.locate([]), "Add an 'all:' group with 'children: { master: { hosts: ... } }'.");
   }
-  validateAgainstSchema('inventory', source, 'inventory');
+  if (!ini) validateAgainstSchema('inventory', source, 'inventory');
   const inventory = new Inventory(file);
   for (const [name, body] of Object.entries(source.value as Record<string, unknown>)) {
     addGroup(inventory, source, name, body as GroupBody, [name], undefined);
   }
-  for (const host of inventory.hosts.values()) {
-    if (host.groups.size === 1) inventory.groups.get('ungrouped')!.hosts.push(host.name);
-  }
   fillMembership(inventory);
+  // 'ungrouped': the hosts in no group but 'all', as Ansible's groups['ungrouped'] lists them.
+  const ungrouped = inventory.groups.get('ungrouped')!;
+  for (const host of inventory.hosts.values()) {
+    if (![...host.groups].every((name) => name === 'all' || name === 'ungrouped')) continue;
+    if (!ungrouped.hosts.includes(host.name)) ungrouped.hosts.push(host.name);
+    host.groups.add('ungrouped');
+  }
   await addVarsDirectories(inventory, dirname(file));
   return inventory;
 }
@@ -111,11 +118,11 @@ async function inventoryFile(path: string): Promise<string> {
   if (!info)
     throw new UserError(`the inventory ${path} does not exist.`, undefined, 'Point -i at the inventory file (default: inventory.yaml).', ExitCode.BadOptions);
   if (!info.isDirectory()) return path;
-  for (const name of ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml']) {
+  for (const name of ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml', 'hosts.ini', 'inventory.ini', 'hosts']) {
     if (await stat(join(path, name)).catch(() => undefined)) return join(path, name);
   }
   throw new UserError(
-    `the inventory directory ${path} has no inventory.yaml or hosts.yaml.`,
+    `the inventory directory ${path} has no inventory.yaml, hosts.yaml, hosts.ini or hosts.`,
     undefined,
     'Point -i at the inventory file.',
     ExitCode.BadOptions,

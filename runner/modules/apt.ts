@@ -1,7 +1,9 @@
 import { join } from 'shlex';
 import Type, { type Static } from 'typebox';
 import { aptStateCommand, parseAptState, type AptState } from '../facts/apt.js';
+import { shellQuote } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Step } from './module.js';
+import { fnmatch } from './support/fnmatch.js';
 
 const aptArgs = Type.Object(
   {
@@ -26,14 +28,47 @@ const aptArgs = Type.Object(
     install_recommends: Type.Optional(
       Type.Boolean({ description: "Install recommended packages too; apt's own setting when not given.", aliases: ['install-recommends'] }),
     ),
+    purge: Type.Boolean({ default: false, description: "Removing also removes the packages' configuration files." }),
+    autoremove: Type.Boolean({ default: false, description: 'Also remove packages installed as dependencies that nothing needs any more.' }),
+    autoclean: Type.Boolean({ default: false, description: 'Remove downloaded package files that can no longer be downloaded.' }),
+    clean: Type.Boolean({ default: false, description: 'Empty the cache of downloaded package files (always a change, as in Ansible).' }),
+    allow_downgrade: Type.Boolean({
+      default: false,
+      description: 'Install a pinned version older than the installed one.',
+      aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'],
+    }),
+    allow_unauthenticated: Type.Boolean({ default: false, description: 'Install packages that cannot be authenticated.', aliases: ['allow-unauthenticated'] }),
+    allow_change_held_packages: Type.Boolean({ default: false, description: 'Install or remove packages that are held.' }),
+    force: Type.Boolean({
+      default: false,
+      description: 'Allow downgrades, removing essential packages and changing held ones (what apt-get --force-yes did).',
+    }),
+    only_upgrade: Type.Boolean({ default: false, description: 'Upgrade the named packages that are installed; install none.' }),
+    default_release: Type.Optional(Type.String({ description: 'The release to install from (apt-get -t), for backports.', aliases: ['default-release'] })),
+    dpkg_options: Type.String({
+      default: 'force-confdef,force-confold',
+      description: "dpkg's options, comma separated: by default an old configuration file is kept.",
+    }),
+    lock_timeout: Type.Integer({ default: 60, description: 'Seconds to wait for a lock another apt holds (unattended-upgrades after boot).' }),
+    force_apt_get: Type.Boolean({ default: false, description: 'Use apt-get rather than aptitude: this runner always uses apt-get.' }),
+    fail_on_autoremove: Type.Boolean({ default: false, description: 'Fail rather than remove packages an install would remove.' }),
   },
   { additionalProperties: false },
 );
 
 export type AptArgs = Static<typeof aptArgs>;
 
-/** apt waits for a lock held by another apt (unattended-upgrades after boot) instead of failing. */
-const APT = 'DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
+/** apt-get without questions; it waits lock_timeout for a lock another apt holds instead of failing. */
+const aptGet = (args: Pick<AptArgs, 'lock_timeout' | 'dpkg_options'>) =>
+  [
+    'DEBIAN_FRONTEND=noninteractive apt-get -y -q',
+    `-o DPkg::Lock::Timeout=${args.lock_timeout}`,
+    ...args.dpkg_options
+      .split(',')
+      .map((option) => option.trim())
+      .filter(Boolean)
+      .map((option) => `-o Dpkg::Options::=${shellQuote(`--${option}`)}`),
+  ].join(' ');
 
 export interface AptPlan {
   updateCache: boolean;
@@ -47,24 +82,28 @@ export function planApt(args: AptArgs, state: AptState, names: string[]): AptPla
   const plan: AptPlan = { updateCache: false, install: [], remove: [], unknown: [] };
   if (args.update_cache) plan.updateCache = args.cache_valid_time === undefined || state.cacheAge > args.cache_valid_time;
   for (const name of names) {
-    const pkg = state.packages[name] ?? {};
+    // 'nginx=1.24*': a version (an fnmatch pattern, as Ansible matches it) the installed one must have.
+    const [pkgName, version] = name.split('=', 2);
+    const pkg = state.packages[pkgName] ?? {};
+    const matches = pkg.installed !== undefined && (version === undefined || fnmatch(pkg.installed, version));
     const wanted = args.state;
     if (wanted === 'absent') {
-      if (pkg.installed) plan.remove.push(name);
-    } else if (!pkg.installed || (wanted === 'latest' && pkg.candidate && pkg.candidate !== pkg.installed)) {
-      if (!pkg.candidate && !plan.updateCache) plan.unknown.push(name);
-      else plan.install.push(name);
+      if (matches) plan.remove.push(pkgName);
+    } else if (args.only_upgrade && !pkg.installed) continue;
+    else if (!matches || (wanted === 'latest' && pkg.candidate && pkg.candidate !== pkg.installed)) {
+      if (!pkg.candidate && !plan.updateCache) plan.unknown.push(pkgName);
+      else plan.install.push(version !== undefined && wanted !== 'latest' ? `${pkgName}=${version}` : pkgName);
     }
   }
   return plan;
 }
 
-/** Packages an upgrade would change, read from apt-get's simulation ('Inst' lines). */
-async function pendingUpgrades(ctx: ModuleContext, verb: string): Promise<string[]> {
-  const simulated = await ctx.read('simulating the upgrade', `${APT} -s ${verb}`);
-  return simulated
+/** What apt-get would do, from its simulation: the packages of its 'Inst', 'Remv' or 'Del' lines. */
+async function simulated(ctx: ModuleContext, apt: string, verb: string, kind: 'Inst' | 'Remv' | 'Del'): Promise<string[]> {
+  const output = await ctx.read(`simulating apt-get ${verb}`, `${apt} -s ${verb}`);
+  return output
     .split('\n')
-    .filter((line) => line.startsWith('Inst '))
+    .filter((line) => line.startsWith(`${kind} `))
     .map((line) => line.split(' ')[1]);
 }
 
@@ -88,21 +127,49 @@ export default defineModule({
   checkMode: 'full',
   async plan(args, ctx) {
     const names = args.name === undefined ? [] : Array.isArray(args.name) ? args.name : args.name.split(',').map((n) => n.trim());
-    const state = parseAptState(await ctx.read('reading the packages', aptStateCommand(names)));
+    const state = parseAptState(await ctx.read('reading the packages', aptStateCommand(names.map((name) => name.split('=')[0]))));
     const plan = planApt(args, state, names);
     if (plan.unknown.length)
       return { changed: false, failed: true, msg: `no package named ${plan.unknown.join(', ')} is known to apt (run with update_cache: true?)` };
-    const recommends = args.install_recommends === undefined ? '' : args.install_recommends ? ' --install-recommends' : ' --no-install-recommends';
+    const APT = aptGet(args);
+    const flags = [
+      args.install_recommends === undefined ? '' : args.install_recommends ? '--install-recommends' : '--no-install-recommends',
+      args.allow_downgrade || args.force ? '--allow-downgrades' : '',
+      args.allow_unauthenticated ? '--allow-unauthenticated' : '',
+      args.allow_change_held_packages || args.force ? '--allow-change-held-packages' : '',
+      args.force ? '--allow-remove-essential' : '',
+      args.only_upgrade ? '--only-upgrade' : '',
+      args.fail_on_autoremove ? '--no-remove' : '',
+      args.default_release !== undefined ? `-t ${shellQuote(args.default_release)}` : '',
+      args.autoremove && names.length ? '--auto-remove' : '',
+    ]
+      .filter(Boolean)
+      .map((flag) => ` ${flag}`)
+      .join('');
+    const purge = args.purge ? ' --purge' : '';
     const upgradeVerb = args.upgrade === 'dist' || args.upgrade === 'full' ? 'dist-upgrade' : 'upgrade';
-    const upgraded = args.upgrade !== 'no' ? await pendingUpgrades(ctx, upgradeVerb) : [];
+    const upgraded = args.upgrade !== 'no' ? await simulated(ctx, APT, upgradeVerb, 'Inst') : [];
+    // Without package names, autoremove and autoclean are their own runs of apt-get, changed when they would remove something.
+    const autoremoved = args.autoremove && names.length === 0 ? await simulated(ctx, `${APT}${purge}`, 'autoremove', 'Remv') : [];
+    const autocleaned = args.autoclean ? await simulated(ctx, APT, 'autoclean', 'Del') : [];
     const steps: Step[] = [
+      ...(args.clean ? [{ what: 'apt-get clean', command: `${APT} clean` }] : []),
       ...(plan.updateCache
         ? [{ what: 'apt-get update', command: `${APT} update && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp` }]
         : []),
-      ...(plan.install.length ? [{ what: `apt-get install ${plan.install.join(' ')}`, command: `${APT}${recommends} install -- ${join(plan.install)}` }] : []),
-      ...(plan.remove.length ? [{ what: `apt-get remove ${plan.remove.join(' ')}`, command: `${APT} remove -- ${join(plan.remove)}` }] : []),
-      ...(upgraded.length ? [{ what: `apt-get ${upgradeVerb}`, command: `${APT} ${upgradeVerb}` }] : []),
+      ...(plan.install.length ? [{ what: `apt-get install ${plan.install.join(' ')}`, command: `${APT}${flags} install -- ${join(plan.install)}` }] : []),
+      ...(plan.remove.length ? [{ what: `apt-get remove ${plan.remove.join(' ')}`, command: `${APT}${flags}${purge} remove -- ${join(plan.remove)}` }] : []),
+      ...(upgraded.length ? [{ what: `apt-get ${upgradeVerb}`, command: `${APT}${flags} ${upgradeVerb}` }] : []),
+      ...(autoremoved.length ? [{ what: 'apt-get autoremove', command: `${APT}${purge} autoremove` }] : []),
+      ...(autocleaned.length ? [{ what: 'apt-get autoclean', command: `${APT} autoclean` }] : []),
     ];
-    return { changed: steps.length > 0, cache_updated: plan.updateCache, installed: plan.install, removed: plan.remove, upgraded, steps };
+    return {
+      changed: steps.length > 0,
+      cache_updated: plan.updateCache,
+      installed: plan.install,
+      removed: [...plan.remove, ...autoremoved],
+      upgraded,
+      steps,
+    };
   },
 });

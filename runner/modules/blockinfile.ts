@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { planEdit } from './support/file-content.js';
-import { jsPattern } from '../expression/python-regex.js';
+import { pythonRegExp } from '../expression/python-regex.js';
 
 export interface BlockEdit {
   block: string;
@@ -35,8 +35,11 @@ export function editBlock(original: string | undefined, args: BlockEdit): { text
           ? args.insertbefore
           : undefined;
     if (anchor !== undefined) {
-      const re = new RegExp(jsPattern(anchor));
-      n0 = lines.findLastIndex((line) => re.test(line));
+      const re = pythonRegExp(anchor);
+      // A multiline pattern ('(?m)') is searched in the whole text, as Ansible does: its line is where the match ends (or starts).
+      const match = re.multiline ? re.exec(original ?? '') : undefined;
+      const whole = match ? (original ?? '').slice(0, args.insertafter !== undefined ? match.index + match[0].length : match.index) : undefined;
+      n0 = whole !== undefined ? whole.split('\n').length - 1 : re.multiline ? -1 : lines.findLastIndex((line) => re.test(line));
       if (n0 < 0) n0 = lines.length;
       else if (args.insertafter !== undefined) n0 += 1;
     } else n0 = args.insertbefore !== undefined ? 0 : lines.length;

@@ -46,8 +46,8 @@ export type CopyArgs = Static<typeof copyArgs>;
 
 const VAULT_HEADER = '$ANSIBLE_VAULT;';
 /** Ansible's words when it has no vault secret; this runner never has one (decrypt: false copies the file as it is). */
-const vaultRefusal = (args: CopyArgs, content: Buffer | string, path?: string) =>
-  args.decrypt && Buffer.from(content).subarray(0, VAULT_HEADER.length).toString() === VAULT_HEADER
+export const vaultRefusal = (decrypt: boolean, content: Buffer | string, path?: string) =>
+  decrypt && Buffer.from(content).subarray(0, VAULT_HEADER.length).toString() === VAULT_HEADER
     ? { changed: false, failed: true, msg: `A vault password or secret must be specified to decrypt ${path}` }
     : undefined;
 
@@ -112,7 +112,7 @@ async function planOneFile(
   parents = true,
 ) {
   const { content } = source;
-  const refused = vaultRefusal(args, content, source.path);
+  const refused = vaultRefusal(args.decrypt, content, source.path);
   if (refused) return refused;
   const mode = fileMode(args.mode, source.mode, state.mode);
   if (mode instanceof Error) return { changed: false, failed: true, msg: mode.message };
@@ -251,7 +251,7 @@ export default defineModule({
     }
     // The source is read (and would be decrypted) before dest is looked at, as in Ansible.
     const localContent = local !== undefined ? await readFile(local) : undefined;
-    const refused = localContent && vaultRefusal(args, localContent, local);
+    const refused = localContent && vaultRefusal(args.decrypt, localContent, local);
     if (refused) return refused;
     let remoteMode: number | undefined;
     if (args.remote_src) {

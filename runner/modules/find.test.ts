@@ -1,6 +1,6 @@
 import test from 'ava';
 import { failures, localInventory, runJson, workspace } from '../../test/support/workspace.js';
-import { fnmatch } from './find.js';
+import { fnmatch } from './support/fnmatch.js';
 
 test("names matched as Python's fnmatch matches them", (t) => {
   t.true(fnmatch('app.log', '*.log'));

@@ -1,26 +1,10 @@
 import Type from 'typebox';
-import { jsPattern } from '../expression/python-regex.js';
+import { pythonRegExp } from '../expression/python-regex.js';
 import { modeBits } from '../facts/stat.js';
 import { shellQuote } from '../shell/quote.js';
 import { defineModule, listArgument, type ModuleContext } from './module.js';
+import { fnmatch } from './support/fnmatch.js';
 import { expandRemotePath } from './support/remote-path.js';
-
-/** Python's fnmatch: * ? [seq] [!seq], matching the whole name. */
-export function fnmatch(name: string, pattern: string): boolean {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    const close = char === '[' ? pattern.indexOf(']', i + 2) : -1;
-    if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else if (close !== -1) {
-      const set = pattern.slice(i + 1, close);
-      source += `[${set.startsWith('!') ? `^${set.slice(1)}` : set.replace(/\\/g, '\\\\')}]`;
-      i = close;
-    } else source += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's').test(name);
-}
 
 /** '4w', '-2d', '10k': a number and Ansible's unit letters, in seconds or bytes. */
 function amount(text: string, units: Record<string, number>, what: string): number | Error {
@@ -58,12 +42,18 @@ function entryOf(fields: string[]): Record<string, unknown> & { path: string; na
 
 const words = (value: string | string[] | undefined) => (value === undefined ? [] : listArgument(value));
 
-/** Files that hold a match (Python's re.match at a line's start, or re.search in the whole file), by grep -P on the host. */
+/**
+ * Files that hold a match: Python's re.match at the start of each line (its newline included), or
+ * re.search in the whole file. Perl reads Python's syntax ((?P<name>), '$' before a last newline)
+ * and perl-base is on every Debian and Ubuntu host; the pattern travels in the environment.
+ */
 async function holding(ctx: ModuleContext, paths: string[], pattern: string, whole: boolean): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
-  const regex = whole ? pattern : `^(?:${pattern})`;
-  // PCRE reads Python's syntax, named groups included.
-  const output = await ctx.run(`grep -l${whole ? 'z' : ''}P -- ${shellQuote(regex)} ${paths.map(shellQuote).join(' ')}`);
+  const search = whole
+    ? 'local $/; my $text = <$h>; print "$f\\n" if defined $text && $text =~ $re;'
+    : 'while (<$h>) { if (/^(?:$re)/) { print "$f\\n"; last } }';
+  const program = `my $re = eval { qr/$ENV{FIND_CONTAINS}/ } or exit 2; for my $f (@ARGV) { open(my $h, "<", $f) or next; ${search} }`;
+  const output = await ctx.run(`FIND_CONTAINS=${shellQuote(pattern)} perl -e ${shellQuote(program)} -- ${paths.map(shellQuote).join(' ')}`);
   return new Set(output.stdout.split('\n').filter(Boolean));
 }
 
@@ -117,16 +107,17 @@ export default defineModule({
     if (size instanceof Error) return { changed: false, failed: true, msg: size.message, size: args.size };
     const patterns = words(args.patterns).length ? words(args.patterns) : [args.use_regex ? '.*' : '*'];
     const excludes = words(args.excludes);
-    const matches = (name: string, list: string[]) => list.some((p) => (args.use_regex ? new RegExp(`^(?:${jsPattern(p)})`).test(name) : fnmatch(name, p)));
+    const matches = (name: string, list: string[]) => list.some((p) => (args.use_regex ? pythonRegExp(p, 'y').test(name) : fnmatch(name, p)));
     const files: Array<Record<string, unknown>> = [];
     const skipped: Record<string, string> = {};
     let examined = 0;
     let now = Date.now() / 1000;
     for (const given of words(args.paths)) {
       const path = await expandRemotePath(ctx, given);
-      const depth = args.recurse ? (args.depth !== undefined ? `-maxdepth ${args.depth} ` : '') : '-maxdepth 1 ';
+      // Ansible examines the entries one level below the depth too (it lists a directory before judging its entries).
+      const depth = args.recurse ? (args.depth !== undefined ? `-maxdepth ${args.depth + 1} ` : '') : '-maxdepth 1 ';
       // lstat's view of each entry (as Ansible's find reads them), NUL-separated; the host's clock first.
-      const command = `date +%s; if [ ! -d ${shellQuote(path)} ]; then exit 3; fi; find ${args.follow ? '-L ' : ''}${shellQuote(path)} -mindepth 1 ${depth}-printf '%y\\0%m\\0%U\\0%G\\0%s\\0%i\\0%D\\0%n\\0%A@\\0%T@\\0%C@\\0%u\\0%g\\0%f\\0%p\\0' 2>/dev/null || [ $? -eq 1 ]`;
+      const command = `date +%s; if [ ! -d ${shellQuote(path)} ]; then exit 3; fi; find ${args.follow ? '-L ' : ''}${shellQuote(path)} -mindepth 1 ${depth}-printf '%y\\0%m\\0%U\\0%G\\0%s\\0%i\\0%D\\0%n\\0%A@\\0%T@\\0%C@\\0%u\\0%g\\0%f\\0%p\\0%d\\0' 2>/dev/null || [ $? -eq 1 ]`;
       const output = await ctx.run(command);
       now = Number(output.stdout.slice(0, output.stdout.indexOf('\n'))) || now;
       if (output.rc === 3) {
@@ -134,15 +125,17 @@ export default defineModule({
         continue;
       }
       const fields = output.stdout.slice(output.stdout.indexOf('\n') + 1).split('\0');
-      for (let i = 0; i + 15 <= fields.length; i += 15) {
+      for (let i = 0; i + 16 <= fields.length; i += 16) {
         const entry = entryOf(fields.slice(i, i + 15));
         examined++;
+        if (args.recurse && args.depth !== undefined && Number(fields[i + 15]) > args.depth) continue;
         if (entry.name.startsWith('.') && !args.hidden) continue;
         const wanted = args.file_type === 'any' || { file: 'f', directory: 'd', link: 'l' }[args.file_type] === entry.type;
         if (!wanted || !matches(entry.name, patterns) || matches(entry.name, excludes)) continue;
         const elapsed = now - entry.stamps[args.age_stamp];
         if (age !== undefined && !(age >= 0 ? elapsed >= Math.abs(age) : elapsed <= Math.abs(age))) continue;
-        if (args.file_type === 'file' && size !== undefined && !(size >= 0 ? entry.size >= Math.abs(size) : entry.size <= Math.abs(size))) continue;
+        // size judges regular files, whether file_type is file or any.
+        if (entry.type === 'f' && size !== undefined && !(size >= 0 ? entry.size >= Math.abs(size) : entry.size <= Math.abs(size))) continue;
         const { name: _name, type: _type, stamps: _stamps, ...reported } = entry;
         files.push(reported);
       }

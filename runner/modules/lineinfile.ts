@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { planEdit } from './support/file-content.js';
-import { expandTemplate, jsPattern } from '../expression/python-regex.js';
+import { expandTemplate, pythonRegExp } from '../expression/python-regex.js';
 
 /** One line to make present (replacing what a regexp or a string matches) or absent. */
 export interface LineEdit {
@@ -26,7 +26,7 @@ export interface LineEdit {
 export function editLines(text: string, args: LineEdit): { text: string; msg: string } {
   const trailingNewline = text === '' || text.endsWith('\n');
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-  const regexp = args.regexp !== undefined ? new RegExp(jsPattern(args.regexp)) : undefined;
+  const regexp = args.regexp !== undefined ? pythonRegExp(args.regexp) : undefined;
   const search = args.search_string;
   const matches = (line: string) => (regexp ? regexp.test(line) : search !== undefined ? line.includes(search) : line === args.line);
   const same = { text, msg: '' };
@@ -44,8 +44,7 @@ export function editLines(text: string, args: LineEdit): { text: string; msg: st
   }
   if (args.backrefs || ((regexp || search !== undefined) && lines.includes(line))) return same;
   // The last line matching insertafter/insertbefore, or the first with firstmatch.
-  const anchor = (pattern: string) =>
-    (args.firstmatch ? lines.findIndex : lines.findLastIndex).call(lines, (l: string) => new RegExp(jsPattern(pattern)).test(l));
+  const anchor = (pattern: string) => (args.firstmatch ? lines.findIndex : lines.findLastIndex).call(lines, (l: string) => pythonRegExp(pattern).test(l));
   if (args.insertbefore !== undefined) {
     const before = args.insertbefore === 'BOF' ? 0 : anchor(args.insertbefore);
     lines.splice(before >= 0 ? before : lines.length, 0, line);

@@ -39,6 +39,8 @@ export interface ModuleResult {
   stderr?: string;
   /** Variables the module sets for the host (set_fact). */
   facts?: Vars;
+  /** Variables read from files for the host (include_vars): unlike facts, templates in them are rendered when used. */
+  includedVars?: Vars;
   [key: string]: unknown;
 }
 
@@ -56,6 +58,26 @@ export interface CommandStep {
    * a download that may turn out identical). A pure function of the output.
    */
   interpret?: (output: ExecResult, elapsedMs: number) => Partial<ModuleResult>;
+  /** The command may end the connection (a reboot): a connection lost while it runs counts as success. */
+  mayDisconnect?: boolean;
+}
+
+/** Waits for a host that was told to reboot to come back (reboot): the engine reconnects until its boot time changes. */
+export interface AwaitRebootStep {
+  what: string;
+  awaitReboot: {
+    /** What the boot time command printed before the reboot. */
+    previousBootTime: string;
+    bootTimeCommand: string;
+    /** A command that must succeed once the host is back. */
+    testCommand: string;
+    /** Each of the two waits (boot time changed, test command passed) gives up after this. */
+    timeoutS: number;
+    /** How long to wait before the first check. */
+    postRebootDelayS: number;
+    /** How long one attempt (connecting and running a command) may take. */
+    attemptTimeoutS: number;
+  };
 }
 
 /** A file written on the controller (fetch): atomically, with this mode. */
@@ -64,7 +86,7 @@ export interface LocalWriteStep {
   writeLocal: { path: string; content: Buffer; mode: number };
 }
 
-export type Step = CommandStep | LocalWriteStep;
+export type Step = CommandStep | LocalWriteStep | AwaitRebootStep;
 
 /**
  * What a module found and would do: the result to report (changed, diff, values) and the steps
@@ -93,6 +115,8 @@ export interface ModuleContext {
    * playbook's directory. With orDirectory, a directory of that name is found too (copy).
    */
   findLocalFile(kind: 'files' | 'templates' | 'vars', path: string, orDirectory?: boolean): Promise<string>;
+  /** A directory of vars files include_vars names: in a role, below its vars/; otherwise beside the task's file. */
+  varsDirectory(dir: string): string;
   /** A controller path the task names; a relative one is taken from the playbook's directory, as in Ansible. */
   localPath(path: string): string;
   /**
@@ -101,6 +125,8 @@ export interface ModuleContext {
    * more (template_destpath).
    */
   renderTemplateFile(file: string, options?: JinjaOptions, extra?: Vars): Promise<string>;
+  /** The task runs on this machine (ansible_connection: local), not over SSH. */
+  local: boolean;
   /** The task's variables, for modules that read them (debug, assert). */
   scope: Vars;
   /** Evaluates conditions in the task's scope (assert). */

@@ -14,6 +14,8 @@ export default defineModule({
         description: "'present'/'installed', 'absent'/'removed', or 'latest'.",
       }),
       use: Type.String({ default: 'auto', description: "The package manager: 'auto' or 'apt'." }),
+      // The other arguments go to the package manager's module, as Ansible's package passes them (apt's here).
+      ...Object.fromEntries(Object.entries(apt.args.properties).filter(([key]) => key !== 'name' && key !== 'state')),
     },
     { additionalProperties: false },
   ),
@@ -23,8 +25,9 @@ export default defineModule({
   async plan(args, ctx) {
     if (args.use !== 'auto' && args.use !== 'apt')
       return { changed: false, failed: true, msg: `use: ${args.use}: this runner drives apt only (Debian and Ubuntu hosts)` };
+    const { use: _use, ...given } = args;
     const state = args.state === 'installed' ? 'present' : args.state === 'removed' ? 'absent' : args.state;
     // apt's own defaults for what package does not say, as a task without them gets.
-    return apt.plan({ ...argumentDefaults(apt), name: args.name, state }, ctx);
+    return apt.plan({ ...argumentDefaults(apt), ...given, state }, ctx);
   },
 });

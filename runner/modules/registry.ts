@@ -22,6 +22,7 @@ import packageModule from './package.js';
 import pause from './pause.js';
 import type { ModuleDeclaration } from './module.js';
 import preflight from './preflight.js';
+import reboot from './reboot.js';
 import replace from './replace.js';
 import script from './script.js';
 import service from './service.js';
@@ -36,6 +37,7 @@ import template from './template.js';
 import ufw from './ufw.js';
 import uri from './uri.js';
 import user from './user.js';
+import unarchive from './unarchive.js';
 import waitFor from './wait_for.js';
 
 /** Every module a task can name, by its short name ('ansible.builtin.X' resolves to 'X'). */
@@ -64,6 +66,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     packageModule,
     pause,
     preflight,
+    reboot,
     replace,
     script,
     service,
@@ -76,6 +79,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     tempfile,
     template,
     ufw,
+    unarchive,
     uri,
     user,
     waitFor,

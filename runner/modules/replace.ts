@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { planEdit } from './support/file-content.js';
-import { jsPattern, pythonSub } from '../expression/python-regex.js';
+import { pythonRegExp, pythonSub } from '../expression/python-regex.js';
 
 /**
  * Ansible's replace: every match of regexp (Python syntax, MULTILINE) replaced, within the part of
@@ -20,11 +20,11 @@ export function replaceIn(text: string, args: { regexp: string; replace: string;
   let start = 0;
   let end = text.length;
   if (section !== undefined) {
-    const match = new RegExp(jsPattern(section), 'sd').exec(text);
+    const match = pythonRegExp(section, 'sd').exec(text);
     if (!match) return new Error(`Pattern for before/after params did not match the given file: ${section}`);
     [start, end] = (match as RegExpExecArray & { indices: { groups: Record<string, [number, number]> } }).indices.groups.subsection;
   }
-  const { text: part, count } = pythonSub(text.slice(start, end), new RegExp(jsPattern(args.regexp), 'gm'), args.replace);
+  const { text: part, count } = pythonSub(text.slice(start, end), pythonRegExp(args.regexp, 'gm'), args.replace);
   const result = text.slice(0, start) + part + text.slice(end);
   return count > 0 && result !== text ? { text: result, msg: `${count} replacements made` } : { text, msg: '' };
 }
@@ -52,6 +52,7 @@ export default defineModule({
   async plan(args, ctx) {
     const { state, content } = await ctx.readPath(args.path, 'content');
     if (state.type === 'absent') return { changed: false, failed: true, rc: 257, msg: `Path ${args.path} does not exist !` };
+    if (state.type === 'directory') return { changed: false, failed: true, rc: 256, msg: `Path ${args.path} is a directory !` };
     if (state.type !== 'file') return { changed: false, failed: true, msg: `${args.path} is a ${state.type}, not a file` };
     const before = content?.toString('utf8') ?? '';
     const edit = replaceIn(before, args);

@@ -11,8 +11,12 @@ export default defineModule({
   args: Type.Object(
     {
       name: Type.String({ pattern: '^[a-z0-9_.-]+$', description: 'The parameter, as sysctl names it: net.ipv4.ip_forward.', aliases: ['key'] }),
-      value: Type.Union([Type.String(), Type.Integer()], { description: 'Its value.', aliases: ['val'] }),
+      value: Type.Optional(Type.Union([Type.String(), Type.Integer()], { description: 'Its value (needed unless state is absent).', aliases: ['val'] })),
+      state: Type.Enum(['present', 'absent'], { default: 'present', description: 'absent: its line is taken out of sysctl_file (the running value stays).' }),
       sysctl_file: Type.String({ default: '/etc/sysctl.d/99-k3s-playbook.conf', description: 'The file that sets it at every boot.' }),
+      reload: Type.Boolean({ default: true, description: 'Also set the running kernel to the value now (false: only the file, for the next boot).' }),
+      sysctl_set: Type.Boolean({ default: false, description: "Set the running value even when reload is false (Ansible's sysctl -w)." }),
+      ignoreerrors: Type.Boolean({ default: false, description: 'A parameter this kernel does not have is written to the file anyway instead of failing.' }),
     },
     { additionalProperties: false },
   ),
@@ -24,28 +28,31 @@ export default defineModule({
   checkMode: 'full',
   async plan(args, ctx) {
     const file = args.sysctl_file;
-    const value = String(args.value);
+    if (args.state === 'present' && args.value === undefined)
+      return { changed: false, failed: true, msg: 'state is present but all of the following are missing: value' };
+    const value = args.value === undefined ? undefined : String(args.value);
     const [live, saved] = await Promise.all([ctx.run(`sysctl -n ${shellQuote(args.name)}`), ctx.readPath(file, 'content')]);
-    if (live.rc !== 0) return { changed: false, failed: true, msg: `the kernel has no parameter ${args.name}: ${live.stderr.trim()}` };
+    if (live.rc !== 0 && args.state === 'present' && !args.ignoreerrors)
+      return { changed: false, failed: true, msg: `the kernel has no parameter ${args.name}: ${live.stderr.trim()}` };
     const text = saved.content?.toString('utf8') ?? '';
-    const line = `${args.name} = ${value}`;
-    const persisted = await planFileContent(
-      ctx,
-      file,
-      editLines(text, { regexp: `^\\s*${args.name.replace(/\./g, '\\.')}\\s*=`, line }).text,
-      { mode: '0644' },
-      { state: saved.state, text },
-    );
+    const regexp = `^\\s*${args.name.replace(/\./g, '\\.')}\\s*=`;
+    const edited = value === undefined ? editLines(text, { regexp, state: 'absent' }).text : editLines(text, { regexp, line: `${args.name} = ${value}` }).text;
+    // Nothing to take out of a file that is not there.
+    const persisted =
+      value === undefined && saved.state.type === 'absent'
+        ? { changed: false }
+        : await planFileContent(ctx, file, edited, { mode: '0644' }, { state: saved.state, text });
     if (persisted.failed) return persisted;
-    const liveChanged = live.stdout.trim().replace(/\s+/g, ' ') !== value;
+    const setLive = value !== undefined && live.rc === 0 && (args.reload || args.sysctl_set);
+    const liveChanged = setLive && live.stdout.trim().replace(/\s+/g, ' ') !== value;
     const liveDiff = liveChanged && ctx.diff ? [{ path: `${args.name} (running kernel)`, before: `${live.stdout.trim()}\n`, after: `${value}\n` }] : [];
     return {
       changed: liveChanged || persisted.changed,
       name: args.name,
-      value,
-      diff: [...(asDiffs(persisted.diff) ?? []), ...liveDiff],
+      ...(value !== undefined ? { value } : {}),
+      diff: [...(asDiffs('diff' in persisted ? persisted.diff : undefined) ?? []), ...liveDiff],
       steps: [
-        ...(persisted.steps ?? []),
+        ...(('steps' in persisted ? persisted.steps : undefined) ?? []),
         ...(liveChanged ? [{ what: `sysctl -w ${args.name}`, command: `sysctl -w ${shellQuote(`${args.name}=${value}`)}` }] : []),
       ],
     };

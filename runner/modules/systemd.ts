@@ -21,6 +21,17 @@ const systemdArgs = Type.Object(
       default: false,
       description: 'Ask systemd to act and return at once, without waiting for the unit to get there (a unit that waits for a server).',
     }),
+    masked: Type.Optional(Type.Boolean({ description: 'Whether the unit is masked (linked to /dev/null: it cannot start at all).' })),
+    force: Type.Optional(Type.Boolean({ description: 'Enable or mask over a conflicting link (systemctl --force).' })),
+    daemon_reexec: Type.Boolean({
+      default: false,
+      description: 'Re-execute systemd first (after upgrading it); not reported as a change.',
+      aliases: ['daemon-reexec'],
+    }),
+    scope: Type.Enum(['system', 'user', 'global'], {
+      default: 'system',
+      description: "Which systemd: the system's, the connecting user's (--user), or every user's (--global).",
+    }),
   },
   { additionalProperties: false },
 );
@@ -29,8 +40,13 @@ export type SystemdArgs = Static<typeof systemdArgs>;
 
 /** systemctl verbs that bring the unit to the wanted state; restarted and reloaded always act, as in Ansible. */
 export function planUnit(args: SystemdArgs, unit: UnitState): string[] | Error {
-  if (unit.loadState === 'not-found') return new Error(`Could not find the requested service ${args.name}: host`);
   const verbs: string[] = [];
+  // Masking first (a unit may be masked whether or not its file exists), then enabled, then state, as Ansible orders them.
+  const masked = unit.loadState === 'masked' || unit.unitFileState.startsWith('masked');
+  if (args.masked === true && !masked) verbs.push('mask');
+  if (args.masked === false && masked) verbs.push('unmask');
+  if (unit.loadState === 'not-found' && (args.masked === undefined || args.state !== undefined || args.enabled !== undefined))
+    return new Error(`Could not find the requested service ${args.name}: host`);
   const running = ['active', 'activating', 'reloading'].includes(unit.activeState);
   // Ansible's rule: enabled is what systemctl is-enabled answers with 0, except a unit that is only indirect or an alias.
   const enabled = ['enabled', 'enabled-runtime', 'static', 'generated', 'transient'].includes(unit.unitFileState) || (unit.enabledVia ?? 0) > 0;
@@ -90,13 +106,17 @@ export function defineSystemdModule(name: string, { service = false } = {}): Mod
         .filter((key) => args[key] !== undefined)
         .map((key) => `Ignoring "${key}" as it is not used in "systemd"`);
       // Reloading unit files changes no unit's state, so it is not reported as a change (as in Ansible).
-      const reload: Step[] = args.daemon_reload ? [{ what: 'systemctl daemon-reload', command: 'systemctl daemon-reload' }] : [];
+      const systemctl = `systemctl${args.scope === 'system' ? '' : ` --${args.scope}`}`;
+      const reload: Step[] = [
+        ...(args.daemon_reexec ? [{ what: 'systemctl daemon-reexec', command: `${systemctl} daemon-reexec` }] : []),
+        ...(args.daemon_reload ? [{ what: 'systemctl daemon-reload', command: `${systemctl} daemon-reload` }] : []),
+      ];
       if (args.name === undefined) {
         return args.state || args.enabled !== undefined
           ? { changed: false, failed: true, msg: "state and enabled need 'name'" }
           : { changed: false, steps: reload };
       }
-      const shown = parseUnitState(await ctx.read(`systemctl show ${args.name}`, unitStateCommand(args.name)));
+      const shown = parseUnitState(await ctx.read(`systemctl show ${args.name}`, unitStateCommand(args.name, systemctl)));
       // A unit file written since the last reload is planned for as the reload will load it: stopped
       // and disabled. If the reload does not find it either, the first systemctl step fails.
       const unit =
@@ -111,6 +131,7 @@ export function defineSystemdModule(name: string, { service = false } = {}): Mod
         // Restarted and reloaded end as started, as Ansible reports them.
         ...(args.state ? { state: args.state === 'restarted' || args.state === 'reloaded' ? 'started' : args.state } : {}),
         ...(args.enabled !== undefined ? { enabled: args.enabled } : {}),
+        ...(args.masked !== undefined ? { masked: args.masked } : {}),
         ...(offline || ignored.length
           ? {
               warnings: [
@@ -134,7 +155,7 @@ export function defineSystemdModule(name: string, { service = false } = {}): Mod
           ...reload,
           ...verbs.map((verb) => ({
             what: `systemctl ${verb} ${args.name}`,
-            command: `systemctl ${args.no_block ? '--no-block ' : ''}${verb} -- ${shellQuote(args.name!)}`,
+            command: `${systemctl} ${args.no_block ? '--no-block ' : ''}${args.force && (verb === 'enable' || verb === 'mask') ? '--force ' : ''}${verb} -- ${shellQuote(args.name!)}`,
             diagnose: journal,
           })),
         ],

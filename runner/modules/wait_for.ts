@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shellQuote } from '../shell/quote.js';
-import { jsPattern } from '../expression/python-regex.js';
+import { pythonRegExp } from '../expression/python-regex.js';
 import { defineModule } from './module.js';
 
 const waitArgs = Type.Object(
@@ -117,7 +117,7 @@ export default defineModule({
     if (result.rc !== 0) return { changed: false, failed: true, ...reported, msg: args.msg ?? timeoutMessage(args) };
     if (args.search_regex === undefined || args.path === undefined)
       return { changed: false, state: args.state ?? (args.path !== undefined ? 'present' : 'started'), ...reported };
-    const match = new RegExp(jsPattern(args.search_regex), 'm').exec((await ctx.readPath(args.path, 'content')).content?.toString('utf8') ?? '');
+    const match = pythonRegExp(args.search_regex, 'm').exec((await ctx.readPath(args.path, 'content')).content?.toString('utf8') ?? '');
     return { changed: false, ...reported, match_groups: match ? match.slice(1) : [], match_groupdict: { ...match?.groups } };
   },
 });

@@ -1,12 +1,22 @@
 // What Ansible users write that YAML 1.2 and a strict schema would refuse, read as Ansible reads it.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import test from 'ava';
 import { debugMessages, hostResults, localInventory, runJson, workspace } from '../../test/support/workspace.js';
+import type { UserError } from '../errors.js';
 import { parseYaml } from '../yaml/source.js';
 
 test("YAML 1.1's yes/no/on/off are booleans, quoted they are text; numbers stay YAML 1.2's", (t) => {
   const { value } = parseYaml('a: yes\nb: No\nc: on\nd: OFF\ne: "yes"\nf: yesterday\ng: 0644\nh: [no, y]\n', 'x.yaml');
   t.deepEqual(value, { a: true, b: false, c: true, d: false, e: 'yes', f: 'yesterday', g: 644, h: [false, 'y'] });
+});
+
+test("a quoted value whose lines are indented less than its key, as Ansible's parser reads it; a quote left open is still an error", (t) => {
+  const text = 'a: "{{\n  x | default(1)\n}}"\nb:\n  c: \'one\n two ## not a comment\nthree\'\n  d: "e\\"\n# f"\n';
+  t.deepEqual(parseYaml(text, 'x.yaml').value, { a: '{{ x | default(1) }}', b: { c: 'one two ## not a comment three', d: 'e" # f' } });
+  t.is(parseYaml(text, 'x.yaml').locate(['b', 'd']).line, 8, "line numbers are the file's");
+  const error = t.throws(() => parseYaml('a: "open\nb: 1\n', 'x.yaml')) as UserError;
+  t.is(error.message, 'invalid YAML: Missing closing "quote.');
+  t.is(error.loc?.file, 'x.yaml');
 });
 
 test('key=value arguments with templates and quotes, free-form ones for debug and command, booleans written as words', async (t) => {
@@ -23,6 +33,9 @@ test('key=value arguments with templates and quotes, free-form ones for debug an
     - command: chdir=/tmp pwd
       register: here
     - debug: msg="{{ here.stdout }}"
+    - shell: echo 'a  chdir=x' "{{ who }}" > out.txt chdir={{ playbook_dir }} creates=never-made
+      register: anywhere
+    - debug: msg="{{ anywhere.cmd }}"
     - lineinfile: path={{ playbook_dir }}/made line='a b' create=yes
     - lineinfile: { path: "{{ playbook_dir }}/made", line: c, create: "{{ flag }}" }
 `,
@@ -30,8 +43,16 @@ test('key=value arguments with templates and quotes, free-form ones for debug an
   t.teardown(ws.cleanup);
   const run = await runJson(ws.dir, ['site.yaml']);
   t.is(run.code, 0, run.err);
-  t.deepEqual(debugMessages(run.events, 'm1'), ['hello the world', 'the world', 'who: "the world"', '/tmp']);
+  t.deepEqual(debugMessages(run.events, 'm1'), [
+    'hello the world',
+    'the world',
+    'who: "the world"',
+    '/tmp',
+    // A command's own options are taken out wherever they stand; quoted text is left as it is.
+    `echo 'a  chdir=x' "the world" > out.txt`,
+  ]);
   t.is(readFileSync(ws.path('made'), 'utf8'), 'a b\nc\n');
+  t.is(readFileSync(ws.path('out.txt'), 'utf8'), 'a  chdir=x the world\n');
 });
 
 test('import_tasks and include_tasks bring in a task file, read before any host is touched, with the when and vars beside them', async (t) => {
@@ -292,20 +313,17 @@ test('an Ansible module this runner lacks loads (content often guards it) and fa
   tasks:
     - pip: { name: psutil }
       when: inventory_hostname == 'a host that is not here'
-    - reboot:
-      register: rebooted
+    - dnf: { name: httpd }
+      register: installed
       ignore_errors: true
-    - debug: msg="{{ rebooted.msg }}"
+    - debug: msg="{{ installed.msg }}"
 `,
     'typo.yaml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - reebot:\n',
   });
   t.teardown(ws.cleanup);
   const run = await runJson(ws.dir, ['site.yaml']);
   t.is(run.code, 0, run.err);
-  t.regex(
-    debugMessages(run.events, 'm1')[0] ?? '',
-    /^'reboot' is an Ansible module this runner does not have yet; the task cannot run\. Its modules: .*\bcopy\b/,
-  );
+  t.regex(debugMessages(run.events, 'm1')[0] ?? '', /^'dnf' is an Ansible module this runner does not have yet; the task cannot run\. Its modules: .*\bcopy\b/);
   const typo = await runJson(ws.dir, ['typo.yaml']);
   t.is(typo.code, 3);
   t.regex(typo.err, /typo\.yaml:4:\d+: unknown module 'reebot'/);
@@ -334,16 +352,31 @@ test("import_role and include_role bring a role's tasks in where they stand, wit
     - include_role: { name: web, tasks_from: extra }
       when: inventory_hostname == 'nowhere'
 `,
-    'looped.yaml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - include_role: { name: web }\n      loop: [1, 2]\n',
+    'looped.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - include_role: { name: web, tasks_from: extra }
+      vars: { greeting: "item {{ n }}" }
+      loop: [1, 2, 3]
+      loop_control: { loop_var: n, index_var: i }
+      when: n != 2
+    - import_role: { name: web }
+      loop: [1]
+`,
     'missing.yaml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - import_role: { name: web, tasks_from: nothing }\n',
   });
   t.teardown(ws.cleanup);
   const run = await runJson(ws.dir, ['site.yaml']);
   t.is(run.code, 0, run.err);
   t.deepEqual(debugMessages(run.events, 'm1'), ['before', 'main hello world', 'extra hello other vars', 'extra given world', 'handler of web']);
+  // A looped include_role runs the role once per item, the item's when judged per item; import_role cannot loop.
   const looped = await runJson(ws.dir, ['looped.yaml']);
   t.is(looped.code, 3);
-  t.regex(looped.err, /looped\.yaml:4:\d+: 'include_role' with a loop is not supported here/);
+  t.regex(looped.err, /looped\.yaml:9:\d+: 'import_role' cannot loop/);
+  writeFileSync(ws.path('looped.yaml'), readFileSync(ws.path('looped.yaml'), 'utf8').replace(/ {4}- import_role[^]*$/, ''));
+  const each = await runJson(ws.dir, ['looped.yaml']);
+  t.is(each.code, 0, each.err);
+  t.deepEqual(debugMessages(each.events, 'm1'), ['extra item 1 world', 'extra item 3 world']);
   const missing = await runJson(ws.dir, ['missing.yaml']);
   t.is(missing.code, 3);
   t.regex(missing.err, /has no file 'nothing' \(tasks_from\)/);
@@ -463,4 +496,90 @@ test("an undefined variable in a task's condition fails that task, which ignore_
   t.like(assertion, { status: 'failed', ignored: true });
   t.regex(assertion?.msg ?? '', /undefined variable 'missing\.stat\.isreg'/);
   t.deepEqual(debugMessages(run.events, 'm1'), ['{"exists":false}']);
+});
+
+test("what public K3s roles write: environment as a template, handlers in a block, a collection's module under a false when, delegate_facts, with_community.general.flattened, lookup errors='ignore', a templated action, k=v escapes", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'm2']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  vars:
+    proxy_env: { HTTP_PROXY: "http://proxy:3128" }
+    extra_env: { NO_PROXY: localhost }
+    module_name: debug
+  environment: "{{ proxy_env | default({}) }}"
+  tasks:
+    - command: printenv HTTP_PROXY NO_PROXY
+      environment: "{{ extra_env | combine({'NO_PROXY': '127.0.0.1'}) }}"
+      register: env
+    - community.general.pacman: { name: k3s }
+      when: ansible_facts.pkg_mgr | default('apt') == 'pacman'
+    - set_fact: { told: "by {{ inventory_hostname }}" }
+      delegate_to: m2
+      delegate_facts: true
+      run_once: true
+    - set_fact: { flat: "{{ item }}" }
+      with_community.general.flattened: [[a, [b]], c]
+      register: flattened
+    - set_fact: { missing: "{{ lookup('first_found', ['nope.yml'], errors='ignore') }}" }
+    - action: "{{ module_name }}"
+      args: { msg: "templated" }
+      register: templated
+    - debug: msg='a\\tb'
+      register: escaped
+    - command: "true"
+      changed_when: true
+      notify: restart things
+  handlers:
+    - name: restart block
+      block:
+        - name: first
+          debug: { msg: first handler }
+          listen: restart things
+        - name: second
+          debug: { msg: second handler }
+          listen: restart things
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  const results = hostResults(run.events);
+  const m1 = (task: string) => results.find((e) => e.host === 'm1' && e.task === task);
+  t.deepEqual(
+    (m1('command')?.result as { stdout_lines: string[] }).stdout_lines,
+    ['http://proxy:3128', '127.0.0.1'],
+    'play and task environment, both templates',
+  );
+  t.is(m1('community.general.pacman')?.status, 'skipped');
+  t.deepEqual(debugMessages(run.events, 'm1').slice(0, 2), ['templated', 'a\tb']);
+  t.deepEqual(
+    results.filter((e) => e.module === 'debug' && e.host === 'm1').map((e) => e.msg),
+    ['templated', 'a\tb', 'first handler', 'second handler'],
+    'both handlers of the block ran',
+  );
+  const flattened = results.find((e) => e.host === 'm1' && e.items?.length === 3);
+  t.deepEqual(
+    flattened?.items?.map((i) => i.label),
+    ['a', 'b', 'c'],
+  );
+  const check = await workspace({
+    'inventory.yaml': localInventory(['m1', 'm2']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - set_fact: { told: "by {{ inventory_hostname }}" }
+      delegate_to: m2
+      delegate_facts: true
+      run_once: true
+    - debug: msg="{{ told | default('nothing') }}"
+    - set_fact: { missing: "{{ lookup('first_found', ['nope.yml'], errors='ignore') }}" }
+    - debug: msg="{{ missing is none }}"
+`,
+  });
+  t.teardown(check.cleanup);
+  const facts = await runJson(check.dir, ['site.yaml']);
+  t.is(facts.code, 0, facts.err);
+  t.deepEqual(debugMessages(facts.events, 'm1'), ['nothing', 'false'], "a lookup that found nothing gives '', as Ansible's None is rendered");
+  t.deepEqual(debugMessages(facts.events, 'm2'), ['by m1', 'false']);
 });

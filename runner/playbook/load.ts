@@ -4,7 +4,7 @@ import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import type { Vars } from '../vars/vars.js';
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
-import { allTasks, type Inherited, type Play, type Playbook, type Role, type Task } from './model.js';
+import { allTasks, type Inherited, type Play, type Playbook, type Role } from './model.js';
 import { RoleLoader, type RoleRef } from './roles.js';
 import { collectLoadWarnings, list, loadItems, mergeDefaults, setRoleImporter } from './task.js';
 
@@ -27,7 +27,7 @@ interface RawPlay {
   any_errors_fatal?: boolean | string;
   module_defaults?: Record<string, Record<string, unknown>>;
   max_fail_percentage?: number;
-  environment?: Record<string, unknown>;
+  environment?: Record<string, unknown> | string;
   tags?: string | string[];
   no_log?: boolean | string;
 }
@@ -58,17 +58,13 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     becomeUser: raw.become_user,
     remoteUser: raw.remote_user,
     connection: raw.connection,
-    environment: raw.environment ?? {},
+    environment: raw.environment === undefined ? [] : [raw.environment],
     vars: {},
     noLog: raw.no_log,
     anyErrorsFatal: raw.any_errors_fatal,
     moduleDefaults: mergeDefaults(undefined, raw.module_defaults),
   };
   const section = (key: keyof RawPlay) => loadItems(raw[key], { source, path: [...path, key] }, base);
-  const roles: Role[] = [];
-  for (const [index, ref] of (raw.roles ?? []).entries()) {
-    roles.push(...roleLoader.load(typeof ref === 'string' ? { role: ref } : ref, base, source.locate([...path, 'roles', index])));
-  }
   // Roles import_role and include_role bring in among the tasks: their handlers are the play's too.
   const imported: Role[] = [];
   setRoleImporter((role, parts, inherited, loc) => {
@@ -76,6 +72,10 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     imported.push(...loaded);
     return loaded.flatMap((one) => one.tasks);
   });
+  const roles: Role[] = [];
+  for (const [index, ref] of (raw.roles ?? []).entries()) {
+    roles.push(...roleLoader.load(typeof ref === 'string' ? { role: ref } : ref, base, source.locate([...path, 'roles', index])));
+  }
   const play: Play = {
     name: raw.name ?? list(raw.hosts).join(','),
     hosts: list(raw.hosts),
@@ -97,7 +97,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     loc: source.locate(path),
   };
   setRoleImporter(undefined);
-  play.handlers = [...[...roles, ...imported].flatMap((role) => role.handlers), ...section('handlers').filter((item): item is Task => item.kind === 'task')];
+  play.handlers = [...[...roles, ...imported].flatMap((role) => role.handlers), ...allTasks(section('handlers'))];
   play.roles = [...roles, ...imported];
   checkNotifyTargets(play);
   return play;

@@ -15,7 +15,10 @@ export interface Inherited {
   connection?: string;
   /** delegate_to of a block: its tasks run there. */
   delegateTo?: string;
-  environment: Record<string, unknown>;
+  /** With delegate_to: the facts a task sets (set_fact) are the delegated host's, not the current one's. */
+  delegateFacts?: boolean | string;
+  /** The environment given at each level (play, block, task), in order: a mapping, or a template that renders to one; later ones win. */
+  environment: Array<Record<string, unknown> | string>;
   vars: Vars;
   noLog?: boolean | string;
   ignoreErrors?: boolean | string;

@@ -6,7 +6,7 @@ import type { Vars } from '../vars/vars.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateFileSyntax } from '../template/render.js';
 import { loadYamlFileSync, type SourceDoc } from '../yaml/source.js';
-import type { Inherited, Role, Task } from './model.js';
+import { allTasks, type Inherited, type Role } from './model.js';
 import { list, loadItems } from './task.js';
 
 export interface RoleRef {
@@ -88,7 +88,8 @@ export class RoleLoader {
     const handlersFile = optionalYaml(path, 'handlers', parts.handlersFrom, loc);
     if (handlersFile) {
       validateAgainstSchema('tasks', handlersFile, 'handler');
-      role.handlers = loadItems(handlersFile.value, { source: handlersFile, path: [] }, withRole).filter((item): item is Task => item.kind === 'task');
+      // A block of handlers is its tasks, each a handler (with the block's keywords).
+      role.handlers = [...allTasks(loadItems(handlersFile.value, { source: handlersFile, path: [] }, withRole))];
     }
     checkRoleTemplates(path);
     roles.push(role);

@@ -6,12 +6,13 @@ import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/argu
 import type { ModuleDeclaration } from '../modules/module.js';
 import { ANSIBLE_BUILTIN_MODULES } from '../modules/ansible-builtins.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
-import { lookups } from '../expression/lookups.js';
+import { lookupName, lookups } from '../expression/lookups.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateSyntax, hasTemplate } from '../template/render.js';
 import { loadYamlFileSync, type PathSegment, type SourceDoc } from '../yaml/source.js';
 import type { Block, Condition, Inherited, Item, Task } from './model.js';
+import type { Vars } from '../vars/vars.js';
 
 const KEYWORDS = new Set(Object.keys(playbookSchema.$defs.task.properties));
 const MODULE_NAMES = [...modules.keys(), ...ENGINE_ACTIONS];
@@ -43,7 +44,8 @@ function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
     remoteUser: (raw.remote_user as string | undefined) ?? parent.remoteUser,
     connection: (raw.connection as string | undefined) ?? parent.connection,
     delegateTo: (raw.delegate_to as string | undefined) ?? parent.delegateTo,
-    environment: { ...parent.environment, ...((raw.environment as object) ?? {}) },
+    delegateFacts: (raw.delegate_facts as boolean | string | undefined) ?? parent.delegateFacts,
+    environment: raw.environment === undefined ? parent.environment : [...parent.environment, raw.environment as Record<string, unknown> | string],
     vars: { ...parent.vars, ...((raw.vars as object) ?? {}) },
     noLog: (raw.no_log as boolean | string | undefined) ?? parent.noLog,
     ignoreErrors: (raw.ignore_errors as boolean | string | undefined) ?? parent.ignoreErrors,
@@ -132,8 +134,10 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   }
   const moduleKey = moduleKeys[0];
   const module = resolveModuleName(moduleKey);
-  // An Ansible module this runner lacks fails its task when it runs (runTaskOnHost), not the load.
-  const lacking = !MODULE_NAMES.includes(module) && ANSIBLE_BUILTIN_MODULES.has(module);
+  // An Ansible module this runner lacks, or a collection's (namespace.collection.module), fails its
+  // task when it runs (runTaskOnHost), not the load: content guards such tasks with a when.
+  // A module named by a template (action: "{{ ansible_facts.pkg_mgr }}") is known only when the task runs.
+  const lacking = !MODULE_NAMES.includes(module) && (ANSIBLE_BUILTIN_MODULES.has(module) || COLLECTION_MODULE.test(module) || hasTemplate(module));
   if (!MODULE_NAMES.includes(module) && !lacking) {
     throw new UserError(
       `unknown module '${moduleKey}'.`,
@@ -144,7 +148,7 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   // A task its author expects to fail may fail on its arguments too, at run time, as in Ansible.
   const expectsFailure = inherited.rescued === true || [true, 'yes', 'true', 'True'].includes(inherited.ignoreErrors as string);
   const args = lacking
-    ? ((raw[moduleKey] ?? {}) as Record<string, unknown>)
+    ? { ...((raw.args as Record<string, unknown> | undefined) ?? {}), ...((raw[moduleKey] ?? {}) as Record<string, unknown>) }
     : moduleArgs(
         module,
         raw[moduleKey],
@@ -199,7 +203,8 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
 function fromActionKeyword(raw: Record<string, unknown>): Record<string, unknown> {
   const { action, ...rest } = raw;
   if (typeof action === 'string') {
-    const [, module, args] = /^\s*(\S+)\s*(.*)$/s.exec(action) ?? [];
+    // The module may be a template ('{{ ansible_facts.pkg_mgr }}'), spaces and all.
+    const [, module, args] = /^\s*(\{\{.*?\}\}|\S+)\s*(.*)$/s.exec(action) ?? [];
     return { ...rest, [module]: args === '' ? null : args };
   }
   const { module, ...args } = action as { module: string };
@@ -212,7 +217,7 @@ function loopOf(raw: Record<string, unknown>, at: TaskSource): Pick<Task, 'loop'
   const keys = [...('loop' in raw ? ['loop'] : []), ...withKeys];
   if (keys.length > 1) throw new UserError(`this task has two loops, '${keys[0]}' and '${keys[1]}'.`, at.source.locate([...at.path, keys[1]]), 'Keep one.');
   if (withKeys.length === 0) return { loop: raw.loop };
-  const lookup = withKeys[0].slice('with_'.length);
+  const lookup = lookupName(withKeys[0].slice('with_'.length));
   if (!Object.hasOwn(lookups, lookup))
     throw new UserError(
       `'${withKeys[0]}' names the lookup '${lookup}', which this runner does not have.`,
@@ -281,6 +286,9 @@ function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource,
   }
 }
 
+/** A module named by its collection, as Ansible's FQCNs are: community.general.pacman. */
+const COLLECTION_MODULE = /^[A-Za-z0-9_]+\.[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/;
+
 /** Keys that bring in a role among tasks (Ansible's import_role and include_role). */
 const ROLE_KEYS = ['import_role', 'include_role', 'ansible.builtin.import_role', 'ansible.builtin.include_role'];
 
@@ -303,8 +311,9 @@ export function setRoleImporter(importer: RoleImporter | undefined): void {
  * import_role and include_role: the role's tasks (tasks_from, or main) become a block where the task
  * stands, with the role's defaults and vars, its handlers joining the play's, read before any host is
  * touched. include_role is taken the same way: its when, tags and vars apply to every task of the role
- * (Ansible judges an include_role's when once, at the include); a loop or a templated name, which only
- * a run could resolve, is refused with what to write instead.
+ * (Ansible judges an include_role's when once, at the include). A looped include_role is read now too
+ * and runs once per item when the run reaches it; a templated name, which only a run could resolve,
+ * is refused with what to write instead.
  */
 function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSource, inherited: Inherited): Item {
   const loc = at.source.locate([...at.path, key]);
@@ -314,12 +323,9 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
   if (typeof name !== 'string' || name.trim() === '') throw new UserError(`'${key}' needs the role's name.`, loc, `Write '${key}: { name: my-role }'.`);
   if (hasTemplate(name))
     throw new UserError(`'${key}' needs the role's name written out ('${name}' is a template).`, loc, 'Name the role; choose between roles with when.');
-  if ('loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_')))
-    throw new UserError(
-      `'${key}' with a loop is not supported here: the role is read before the run.`,
-      loc,
-      'Loop inside the role (its tasks see the loop variable), or name the role once per item.',
-    );
+  const looped = 'loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_'));
+  if (looped && key.endsWith('import_role'))
+    throw new UserError(`'${key}' cannot loop: it is read before the run.`, loc, 'Use include_role, which runs the role once per item.');
   if (!roleImporter) throw new UserError(`'${key}' can be used in a play's tasks.`, loc, 'Move it into a play.');
   const apply = spec.apply as Record<string, unknown> | undefined;
   const from = (part: string) => (typeof spec[`${part}_from`] === 'string' ? (spec[`${part}_from`] as string).replace(/\.ya?ml$/, '') : undefined);
@@ -329,7 +335,42 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
     apply ? inherit(inherited, apply) : inherited,
     loc,
   );
-  return { ...inherited, kind: 'block', name: (raw.name as string | undefined) ?? `${key} ${name}`, block, rescue: [], always: [], loc };
+  const title = (raw.name as string | undefined) ?? `${key} ${name}`;
+  if (!looped) return { ...inherited, kind: 'block', name: title, block, rescue: [], always: [], loc };
+  // Read now, run once per item when the run reaches it (the loop variable bound in the role's tasks,
+  // whose when, the include's among them, is judged per item).
+  const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
+  return {
+    ...inherited,
+    when: [],
+    kind: 'task',
+    id: nextId++,
+    name: title,
+    module: 'include_tasks',
+    args: { role: name, items: block },
+    ...loopOf(raw, at),
+    loopVar: loopControl.loop_var ?? 'item',
+    indexVar: loopControl.index_var,
+    until: [],
+    notify: [],
+    listen: [],
+    loc,
+  };
+}
+
+/** A looped include_role's tasks for one item: copies with new ids, the loop variables among each task's vars. */
+export function withItemVars(items: Item[], vars: Vars): Item[] {
+  return items.map((item) =>
+    item.kind === 'task'
+      ? { ...item, id: nextId++, vars: { ...item.vars, ...vars } }
+      : {
+          ...item,
+          vars: { ...item.vars, ...vars },
+          block: withItemVars(item.block, vars),
+          rescue: withItemVars(item.rescue, vars),
+          always: withItemVars(item.always, vars),
+        },
+  );
 }
 
 /** Problems of include_tasks files found while loading, collected for the playbook (undefined outside a load). */
@@ -398,12 +439,22 @@ function moduleArgs(
 // characters up to a space, as Ansible's parse_kv reads it.
 const KEY_VALUE = /^\s*([A-Za-z_][A-Za-z0-9_]*)=((?:"[^"]*"|'[^']*'|\{\{.*?\}\}|[^\s"'])*)(?=\s|$)/;
 
+/** Python's escapes that Ansible's parse_kv decodes in a key=value word ('\\t', '\\x41', '\\b', ...). */
+const KV_ESCAPE = /\\U[0-9a-fA-F]{8}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[\\'"abfnrtv]/g;
+const KV_SIMPLE: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** A key=value word's value as Ansible reads it: escapes decoded, then the quotes around it taken off. */
+function keyValueText(written: string): string {
+  const value = written.replace(KV_ESCAPE, (escape) => KV_SIMPLE[escape[1]] ?? String.fromCodePoint(parseInt(escape.slice(2), 16)));
+  return /^(["']).*\1$/s.test(value) ? value.slice(1, -1) : value;
+}
+
 /** Leading key=value words the predicate accepts, and the text after them. */
 function leadingKeyValues(text: string, accept: (key: string) => boolean): { args: Record<string, unknown>; rest: string } {
   const args: Record<string, unknown> = {};
   let rest = text;
   for (let match = KEY_VALUE.exec(rest); match && accept(match[1]); match = KEY_VALUE.exec(rest)) {
-    args[match[1]] = /^(["']).*\1$/s.test(match[2]) ? match[2].slice(1, -1) : match[2];
+    args[match[1]] = keyValueText(match[2]);
     rest = rest.slice(match[0].length);
   }
   return { args, rest: rest.trimStart() };
@@ -418,9 +469,40 @@ function freeFormArgs(written: string, definition: ModuleDeclaration): Record<st
   // Ansible's splitter joins a line ending in a backslash with the next (the backslash and newline go).
   const text = written.replace(/\\\n/g, '');
   const known = new Set([...Object.keys(definition.args.properties), ...argumentAliases(definition).keys()]);
-  const { args, rest } = leadingKeyValues(text, (key) => known.has(key));
+  const { args, rest } = definition.freeForm === 'cmd' ? commandOptions(text, (key) => known.has(key)) : leadingKeyValues(text, (key) => known.has(key));
   if (Object.keys(args).length === 0) return { [definition.freeForm!]: text };
   return rest.trim() === '' ? args : { ...args, [definition.freeForm!]: rest };
+}
+
+/** The options Ansible takes out of a command's free-form text wherever they stand as a word ('tar cf x.tar x chdir=/tmp'). */
+const COMMAND_OPTIONS = new Set(['creates', 'removes', 'chdir', 'executable', 'warn', 'stdin', 'stdin_add_newline', 'strip_empty_ends']);
+
+/**
+ * command, shell and script as Ansible's parse_kv reads them: a word 'chdir=...' (and the other
+ * COMMAND_OPTIONS) is an option wherever it stands; everything else is the command, as written.
+ */
+function commandOptions(text: string, accept: (key: string) => boolean): { args: Record<string, unknown>; rest: string } {
+  const args: Record<string, unknown> = {};
+  let rest = '';
+  for (let i = 0; i < text.length;) {
+    let end = i;
+    // A word runs to the next space outside quotes and {{ }}.
+    while (end < text.length && !/\s/.test(text[end])) {
+      const close =
+        text[end] === '"' || text[end] === "'" ? text.indexOf(text[end], end + 1) : text.startsWith('{{', end) ? text.indexOf('}}', end + 2) + 1 : end;
+      end = close < end ? text.length : close + 1;
+    }
+    const word = text.slice(i, end);
+    const option = /^([a-z_]+)=(.*)$/s.exec(word);
+    if (option && COMMAND_OPTIONS.has(option[1]) && accept(option[1])) {
+      args[option[1]] = keyValueText(option[2]);
+      rest = rest.replace(/[ \t]+$/, '');
+    } else rest += word;
+    const space = /^\s*/.exec(text.slice(end))![0];
+    rest += space;
+    i = end + space.length;
+  }
+  return { args, rest: rest.trim() };
 }
 
 function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['locate']>): Record<string, unknown> {

@@ -21,9 +21,11 @@ test('a whole-string expression keeps its native type', (t) => {
   t.is(renderString('n={{ n }}', s, origin), 'n=3', 'text around an expression makes a string');
 });
 
-test('values print into text as Python prints them, as in Ansible', (t) => {
+test("values print into text as Python prints them, as in Ansible; None as '' (Ansible's finalize)", (t) => {
   const s = scope({ list: ['a', 'b'], flag: true, none: null, map: { k: 1 } });
-  t.is(renderString('{{ list }} {{ flag }} {{ none }} {{ map }}', s, origin), "['a', 'b'] True None {'k': 1}");
+  t.is(renderString('{{ list }} {{ flag }} {{ none }} {{ map }}', s, origin), "['a', 'b'] True  {'k': 1}");
+  t.is(renderString('{{ none }}', s, origin), null, 'a variable alone keeps its value');
+  t.is(renderString('{{ none | default(None) }}', s, origin), '', 'any other expression giving None is rendered');
 });
 
 test('Jinja expressions: filters, subscripts, inline if, ~, methods, lookups and whitespace control', (t) => {

@@ -85,13 +85,20 @@ export function checkTemplateSyntax(text: string, origin: TemplateOrigin): void 
   for (const part of split) if (typeof part !== 'string') parseExpression(part.expression, origin);
 }
 
-/** Render a value. A value that is exactly one {{ expression }} keeps its type (list, number, boolean), as in Ansible. */
+/**
+ * Render a value. A value that is exactly one {{ expression }} keeps its type (list, number,
+ * boolean), as in Ansible. None comes out as '' (Ansible's finalize), except from a template that
+ * one variable's name alone (a variable that exists), which gives the variable as it is.
+ */
 export function renderString(text: string, scope: object, origin: TemplateOrigin): unknown {
   if (!hasTemplate(text)) return text;
   const split = partsOf(text, origin);
   if (split === 'statements') return renderJinjaValue(text, scope, origin);
   const values = split.map((part) => (typeof part === 'string' ? part : evaluate(part.expression, scope, origin)));
-  return values.length === 1 && typeof split[0] !== 'string' ? values[0] : values.map(pythonStr).join('');
+  const [only] = split;
+  if (values.length === 1 && typeof only !== 'string')
+    return values[0] === null && !(/^\w+$/.test(only.expression) && only.expression in scope) ? '' : values[0];
+  return values.map((value) => (value === null ? '' : pythonStr(value))).join('');
 }
 
 /** Render every string inside a value (lists and mappings included). */

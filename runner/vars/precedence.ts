@@ -13,6 +13,7 @@ export const PRECEDENCE = [
   'play vars_files',
   'role vars',
   'block and task vars',
+  'include_vars',
   'registered and set_fact',
   'role params',
   'extra vars',

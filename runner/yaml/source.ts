@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { UserError, type SourceLocation } from '../errors.js';
+import { indentQuotedLines } from './quoted-lines.js';
 
 export type PathSegment = string | number;
 
@@ -37,20 +38,30 @@ export function parseYaml(text: string, file: string): SourceDoc {
       'Split it, or check that this is the file you meant.',
     );
   }
-  const lineCounter = new LineCounter();
   // Duplicate keys are found below in one pass: the parser's own check compares each key with every other.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, customTags: (tags) => [YAML11_BOOLEANS, ...tags] });
+  const parse = (source: string) => {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: true, customTags: (tags) => [YAML11_BOOLEANS, ...tags] });
+    return { doc, lineCounter, source };
+  };
+  let parsed = parse(text);
+  if (parsed.doc.errors.some((error) => error.code === 'MISSING_CHAR')) {
+    // A quoted value whose lines are indented less than its key, which Ansible's parser reads.
+    const again = parse(indentQuotedLines(text));
+    if (again.doc.errors.length === 0) parsed = again;
+  }
+  const { doc, lineCounter, source } = parsed;
   const at = (offset: number): SourceLocation => {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };
   };
   const problem = doc.errors[0];
   if (problem) throw syntaxError(problem, text, file);
-  checkShape(doc, text, at);
+  checkShape(doc, source, at);
   const children = new WeakMap<YAMLMap, Map<string, Pair>>();
   return {
     file,
-    value: toValue(doc, text, at),
+    value: toValue(doc, source, at),
     locate(path) {
       let node: unknown = doc.contents;
       let offset = (node as Node | null)?.range?.[0] ?? 0;
@@ -204,13 +215,18 @@ function unreadable(error: unknown, file: string, what: string, named: NamedAt):
 }
 
 export async function loadYamlFile(file: string, what: string): Promise<SourceDoc> {
+  return parseYaml(await readTextFile(file, what), file);
+}
+
+/** A file's text (UTF-8, checked), or a UserError saying why it cannot be read. */
+export async function readTextFile(file: string, what: string): Promise<string> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw unreadable(error, file, what, {});
   }
-  return parseYaml(decodeUtf8(bytes, file), file);
+  return decodeUtf8(bytes, file);
 }
 
 /** loadYamlFile for the synchronous task loader (a task file an include names). */

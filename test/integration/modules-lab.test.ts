@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,8 @@ let vars: string[];
 test.before(async () => {
   lab = await startLab('itmod', 3);
   served = await mkdtemp(join(tmpdir(), 'k3s-playbook-served-'));
-  const repo = await buildAptRepo(['1.0']);
+  // 0.9 too: a pinned older version, for the downgrade test.
+  const repo = await buildAptRepo(['1.0', '0.9']);
   await rm(join(served, 'repo'), { recursive: true, force: true });
   await (await import('node:fs/promises')).rename(repo.dir, join(served, 'repo'));
   const payload = Buffer.from('#!/bin/sh\necho payload\n');
@@ -144,6 +146,9 @@ test.serial("every module's documented example runs (in check mode) on a host", 
   await mkdir(join(dir, 'files'));
   await mkdir(join(dir, 'templates'));
   await writeFile(join(dir, 'files', 'motd'), 'welcome\n');
+  await mkdir(join(dir, 'tool', 'bin'), { recursive: true });
+  await writeFile(join(dir, 'tool', 'bin', 'tool'), '#!/bin/sh\n');
+  execFileSync('tar', ['-C', dir, '-czf', join(dir, 'files', 'tool.tar.gz'), 'tool']);
   await mkdir(join(dir, 'vars'));
   await writeFile(join(dir, 'vars', 'default.yaml'), 'port: 8080\n');
   await writeFile(join(dir, 'templates', 'config.yaml.hbs'), 'node-name: {{ ansible_hostname }}\n');
@@ -171,7 +176,7 @@ test.serial("facts as Ansible names them and stat's full result, read on a lab h
     `- hosts: h1
   tasks:
     - debug:
-        msg: "{{ [ansible_distribution, ansible_distribution_major_version, ansible_distribution_release, ansible_os_family, ansible_service_mgr, ansible_user_dir, ansible_facts.distribution] | join(' ') }}"
+        msg: "{{ [ansible_distribution, ansible_distribution_major_version, ansible_distribution_release, ansible_os_family, ansible_service_mgr, ansible_pkg_mgr, ansible_user_dir, ansible_facts.distribution] | join(' ') }}"
     - debug: { msg: "{{ ansible_python.executable }} {{ ansible_python.version.major }} {{ ansible_mounts | map(attribute='mount') | list }}" }
     - file: { path: /tmp/facts-link, src: /etc/hostname, state: link }
     - stat: { path: /tmp/facts-link, follow: true }
@@ -186,7 +191,7 @@ test.serial("facts as Ansible names them and stat's full result, read on a lab h
   const [system, python, stat] = hostResults(run.events)
     .filter((e) => e.module === 'debug')
     .map((e) => e.msg);
-  t.is(system, 'Debian 12 bookworm Debian systemd /root Debian');
+  t.is(system, 'Debian 12 bookworm Debian systemd apt /root Debian');
   // The lab's root is an overlay, which Ansible leaves out of ansible_mounts too.
   t.regex(python ?? '', /^\/usr\/bin\/python3 3 \[.*\]$/);
   const sha1 = createHash('sha1')
@@ -206,6 +211,10 @@ test.serial(
   tasks:
     - group: { name: kp-team, gid: 4242 }
       register: made_group
+    - group: { name: kp-auto }
+      register: auto_group
+    - command: getent group kp-auto
+      register: auto_entry
     # '*': no password, and not locked (sshd refuses a locked account even its key)
     - user: { name: kp-login, uid: 4242, group: kp-team, groups: adm, shell: /bin/bash, password: "*" }
       register: made_user
@@ -231,6 +240,7 @@ test.serial(
     - assert:
         that:
           - made_group is changed and made_group.gid == 4242
+          - auto_group.gid == auto_entry.stdout.split(':')[2] | int
           - made_user is changed and made_user.uid == 4242 and made_user.home == '/home/kp-login' and made_user.group == 4242
           - same_user is not changed
           - groups_of.stdout.split() == ['kp-team', 'adm']
@@ -262,6 +272,7 @@ test.serial(
       register: removed
     - group: { name: kp-team, state: absent }
       register: removed_group
+    - group: { name: kp-auto, state: absent }
     - assert: { that: [removed is changed, removed_group is changed] }
 `,
     );
@@ -271,6 +282,156 @@ test.serial(
     const login = await runJson(dir, ['login.yaml', '-i', join(dir, 'inventory.yaml')]);
     t.deepEqual(failures(login.events), []);
     t.is(login.code, 0, login.err);
-    t.is((await lab.exec(1, 'sh', '-c', 'getent passwd kp-login; getent group kp-team; true')).trim(), '', 'removed again');
+    t.is((await lab.exec(1, 'sh', '-c', 'getent passwd kp-login; getent group kp-team kp-auto; true')).trim(), '', 'removed again');
   },
 );
+
+test.serial('reboot: the host reboots (a new boot id, /tmp emptied, its disk kept) and the next tasks run over a new connection', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-reboot-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(
+    join(dir, 'reboot.yaml'),
+    `- hosts: h3
+  gather_facts: false
+  tasks:
+    - command: cat /proc/sys/kernel/random/boot_id
+      register: before
+    - shell: touch /tmp/kp-gone /opt/kp-kept
+    - reboot:
+      register: rebooted
+    - command: cat /proc/sys/kernel/random/boot_id
+      register: after
+    - stat: { path: /tmp/kp-gone }
+      register: gone
+    - stat: { path: /opt/kp-kept }
+      register: kept
+    - assert:
+        that:
+          - rebooted is changed and rebooted.rebooted and rebooted.elapsed >= 0
+          - after.stdout != before.stdout
+          - not gone.stat.exists and kept.stat.exists
+- hosts: h3
+  gather_facts: false
+  tasks:
+    - reboot: { reboot_command: /bin/false }
+      register: refused
+      ignore_errors: true
+    - reboot: { reboot_command: nosuchshutdown now, search_paths: [/sbin] }
+      register: missing
+      ignore_errors: true
+    - assert:
+        that:
+          - 'refused.msg == "Reboot command failed. Error was: '', ''" and not refused.rebooted'
+          - 'missing.msg == "Unable to find command \\"nosuchshutdown\\" in search paths: [''/sbin'']"'
+`,
+  );
+  const run = await runJson(dir, ['reboot.yaml', '-i', lab.inventory]);
+  t.deepEqual(failures(run.events), []);
+  t.is(run.code, 0, run.err);
+  t.is(hostResults(run.events).filter((e) => e.module === 'assert' && e.status === 'ok').length, 2);
+});
+
+test.serial("ansible.posix.sysctl's arguments: state absent, reload false (the file only), ignoreerrors for a key this kernel lacks", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-sysctl-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(
+    join(dir, 'sysctl.yaml'),
+    `- hosts: h2
+  gather_facts: false
+  vars: { file: /etc/sysctl.d/90-kp.conf }
+  tasks:
+    - ansible.posix.sysctl: { name: net.ipv4.ip_forward, value: "1", state: present, reload: true, sysctl_file: "{{ file }}" }
+      register: set
+    - ansible.posix.sysctl: { name: net.ipv4.ip_forward, value: "1", state: present, reload: true, sysctl_file: "{{ file }}" }
+      register: again
+    - ansible.posix.sysctl: { name: net.ipv4.tcp_syncookies, value: "0", reload: false, sysctl_file: "{{ file }}" }
+      register: file_only
+    - ansible.posix.sysctl: { name: kp.no.such.key, value: "1", ignoreerrors: true, sysctl_file: "{{ file }}" }
+      register: unknown
+    - ansible.posix.sysctl: { name: net.ipv4.ip_forward, state: absent, sysctl_file: "{{ file }}" }
+      register: removed
+    - command: cat {{ file }}
+      register: persisted
+    - command: sysctl -n net.ipv4.ip_forward net.ipv4.tcp_syncookies
+      register: running
+    - file: { path: "{{ file }}", state: absent }
+    - command: sysctl -w net.ipv4.ip_forward=0
+    - assert:
+        that:
+          - set is changed and again is not changed and file_only is changed and unknown is changed and removed is changed
+          - persisted.stdout_lines == ['net.ipv4.tcp_syncookies = 0', 'kp.no.such.key = 1']
+          - running.stdout_lines == ['1', '1']
+`,
+  );
+  const run = await runJson(dir, ['sysctl.yaml', '-i', lab.inventory]);
+  t.deepEqual(failures(run.events), []);
+  t.is(run.code, 0, run.err);
+});
+
+test.serial("systemd's masked: a unit masked (its file elsewhere), left masked, then unmasked and started", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-masked-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(
+    join(dir, 'masked.yaml'),
+    `- hosts: h2
+  gather_facts: false
+  tasks:
+    - file: { path: /usr/local/lib/systemd/system, state: directory }
+    - copy: { dest: /usr/local/lib/systemd/system/kp-dummy.service, content: "[Service]\\nExecStart=/bin/sleep 600\\n[Install]\\nWantedBy=multi-user.target\\n" }
+    - systemd: { name: kp-dummy, masked: true, daemon_reload: true }
+      register: m1
+    - systemd: { name: kp-dummy, masked: true }
+      register: m2
+    - command: systemctl is-enabled kp-dummy
+      register: st
+      failed_when: false
+    - systemd: { name: kp-dummy, masked: false, state: started }
+      register: m3
+    - systemd: { name: kp-dummy, state: stopped }
+    - file: { path: /usr/local/lib/systemd/system/kp-dummy.service, state: absent }
+    - systemd: { daemon_reload: true }
+    - assert:
+        that:
+          - m1 is changed and m2 is not changed and st.stdout == 'masked' and m3 is changed
+`,
+  );
+  const run = await runJson(dir, ['masked.yaml', '-i', lab.inventory]);
+  t.deepEqual(failures(run.events), []);
+  t.is(run.code, 0, run.err);
+});
+
+test.serial("apt's Ansible arguments through package: a pinned version (fnmatch), allow_downgrade, purge", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-apt-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(
+    join(dir, 'apt.yaml'),
+    `- hosts: h3
+  gather_facts: false
+  tasks:
+    - package: { name: k3s-playbook-probe, state: present }
+    - package: { name: k3s-playbook-probe=0.9 }
+      register: refused
+      ignore_errors: true
+    - package: { name: k3s-playbook-probe=0.9, allow_downgrade: true }
+      register: downgraded
+    - package: { name: "k3s-playbook-probe=0.9*", allow_downgrade: true }
+      register: pinned_again
+    - command: cat /usr/share/k3s-playbook-probe/version
+      register: version
+    - apt: { name: k3s-playbook-probe, state: absent, purge: true }
+      register: purged
+    - command: dpkg-query -W -f '\${db:Status-Abbrev}' k3s-playbook-probe
+      register: status
+      failed_when: false
+    - apt: { name: k3s-playbook-probe, state: present }
+    - assert:
+        that:
+          - refused is failed and downgraded is changed and pinned_again is not changed
+          - version.stdout == '0.9' and purged is changed
+          - status.stdout is not search('^ii')
+`,
+  );
+  const run = await runJson(dir, ['apt.yaml', '-i', lab.inventory]);
+  t.deepEqual(failures(run.events), []);
+  t.is(run.code, 0, run.err);
+});

@@ -4,8 +4,10 @@
 # PID namespace, and its own filesystem: an overlay over this machine's root, private to the host
 # (what a host writes, no other host and not this machine sees). systemd boots as the host's PID 1
 # (so systemctl is real) into a minimal lab.target that runs Debian's real OpenSSH server with a
-# generated host key. Root logs in by key; 'deploy' has passwordless sudo; 'pwuser''s sudo asks
-# for a password. The hosts have no internet, so their apt sources are emptied.
+# generated host key (and logind, which shutdown(8) asks to schedule a reboot). A host that reboots
+# boots again with a new boot_id, keeping its disk. Root logs in by key; 'deploy' has passwordless
+# sudo; 'pwuser''s sudo asks for a password. The hosts have no internet, so their apt sources are
+# emptied.
 #
 #   lab.sh up N [NAME]   start N hosts (stops a lab of the same name first: safe to run twice)
 #   lab.sh down [NAME]   stop the hosts and remove everything the lab made
@@ -36,7 +38,7 @@ host_ip() { echo "$subnet.$(( 10 + $1 ))"; }
 
 down() {
   local hosts; hosts=$(find "$dir" -maxdepth 1 -name "h*" -type d 2>/dev/null | wc -l) || true
-  for pidfile in "$dir"/h*/pid; do
+  for pidfile in "$dir"/h*/run.pid "$dir"/h*/pid; do
     [[ -f $pidfile ]] || continue
     kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
   done
@@ -64,6 +66,9 @@ set -e
 mount -t overlay overlay -o lowerdir=/,upperdir=$dir/h$n/upper,workdir=$dir/h$n/work $root
 mount --rbind /dev $root/dev
 mount -t proc proc $root/proc
+# Each boot has its own boot_id, as a machine's has (the kernel's stays the same across a host's reboots here).
+cat /proc/sys/kernel/random/uuid > $dir/h$n/boot_id
+mount --bind -o ro $dir/h$n/boot_id $root/proc/sys/kernel/random/boot_id
 mount -t sysfs sysfs $root/sys
 # systemd needs cgroups: each host gets its own sub-group in every hierarchy, mounted as its root.
 mount -t tmpfs -o mode=0755 tmpfs $root/sys/fs/cgroup
@@ -85,7 +90,9 @@ install -d -m 700 $root/root/.ssh
 install -m 600 $dir/id_ed25519.pub $root/root/.ssh/authorized_keys
 cp $dir/sshd_config $root/etc/ssh/sshd_config
 sed -i "s/@ADDRESS@/$ip/" $root/etc/ssh/sshd_config
-rm -rf $root/etc/apt/sources.list $root/etc/apt/sources.list.d/* $root/var/lib/apt/lists/* $root/var/lib/apt/periodic/update-success-stamp
+# Once, at the first boot: what a host adds to its apt sources later must survive its reboots.
+[ -e $dir/h$n/booted ] || rm -rf $root/etc/apt/sources.list $root/etc/apt/sources.list.d/* $root/var/lib/apt/lists/* $root/var/lib/apt/periodic/update-success-stamp
+touch $dir/h$n/booted
 cp $dir/lab.target $root/etc/systemd/system/lab.target
 # No udev in a container: it would trigger this machine's real devices through the shared /dev.
 for unit in systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service systemd-udevd-control.socket systemd-udevd-kernel.socket; do
@@ -120,8 +127,9 @@ Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
   cat > "$dir/lab.target" <<'UNIT'
 [Unit]
-Description=k3s-playbook lab host (only what a bare host needs: sysinit and sshd)
+Description=k3s-playbook lab host (only what a bare host needs: sysinit, sshd, and logind for shutdown)
 Requires=sysinit.target ssh.service
+Wants=dbus.socket systemd-logind.service
 After=sysinit.target ssh.service
 AllowIsolate=yes
 UNIT
@@ -159,9 +167,20 @@ UNIT
     ip -n "$ns" link set lo up
     ip -n "$ns" route add default via "$subnet.1"
     boot_script "$n" > "$dir/h$n/boot.sh"
-    # nsenter, not 'ip netns exec': that remounts /sys and would hide the cgroup hierarchies.
-    setsid nsenter --net="/run/netns/$ns" unshare --mount --uts --pid --fork --kill-child sh "$dir/h$n/boot.sh" > "$dir/h$n/log" 2>&1 < /dev/null &
-    echo $! > "$dir/h$n/pid"
+    # nsenter, not 'ip netns exec': that remounts /sys and would hide the cgroup hierarchies. A
+    # reboot(2) in the host kills its PID 1 with SIGHUP (status 129): the host boots again, keeping
+    # what it wrote to disk, as a machine would.
+    cat > "$dir/h$n/run.sh" <<RUN
+while :; do
+  nsenter --net=/run/netns/$ns unshare --mount --uts --pid --fork --kill-child sh $dir/h$n/boot.sh &
+  echo \$! > $dir/h$n/pid
+  wait \$!
+  [ \$? -eq 129 ] || break
+done
+RUN
+    setsid sh "$dir/h$n/run.sh" > "$dir/h$n/log" 2>&1 < /dev/null &
+    echo $! > "$dir/h$n/run.pid"
+    until [[ -s $dir/h$n/pid ]]; do sleep 0.01; done
   done
   for (( n = 1; n <= count; n++ )); do wait_for_sshd "$n"; done
   echo "$dir/inventory.yaml"
