@@ -143,6 +143,8 @@ test("Ansible's filters content uses most", (t) => {
   t.deepEqual(value('[[1, [2]], 3] | flatten'), [1, 2, 3]);
   t.deepEqual(value('[3, 1, 3] | unique | sort'), [1, 3]);
   t.is(value("'/a/b.tar.gz' | basename"), 'b.tar.gz');
+  t.is(value("'/a/b/c.txt' | relpath('/a')"), 'b/c.txt');
+  t.is(value("'/a' | relpath('/a/b')"), '..');
   t.is(value("'yes' | bool and not ('off' | bool)"), true);
 });
 

@@ -238,6 +238,8 @@ export const filters: Record<string, Filter> = {
     }
   },
   dirname: (value) => posix.dirname(pythonStr(value)),
+  // os.path.relpath: the path from start (default: the controller's working directory).
+  relpath: (value, [start]) => posix.relative(start === undefined ? process.cwd() : pythonStr(start), pythonStr(value)) || '.',
   splitext: (value) => {
     const extension = posix.extname(pythonStr(value));
     return [pythonStr(value).slice(0, pythonStr(value).length - extension.length), extension];

@@ -4,8 +4,19 @@ import { join } from 'node:path';
 import test from 'ava';
 import { runLookup } from './lookups.js';
 
-const lookup = (name: string, terms: unknown[], kwargs: Record<string, unknown> = {}, scope: Record<string, unknown> = {}) =>
-  runLookup([name, ...terms], kwargs, scope);
+/** A lookup's values; with errors left strict, a lookup that fails throws rather than giving nothing. */
+function lookup(name: string, terms: unknown[], kwargs: Record<string, unknown> = {}, scope: Record<string, unknown> = {}): unknown[] {
+  const values = runLookup([name, ...terms], kwargs, scope);
+  if (values === undefined) throw new Error(`lookup('${name}') gave nothing`);
+  return values;
+}
+
+test("errors='ignore' (or 'warn') makes a failing lookup give nothing instead of failing; errors must be strict, warn or ignore", (t) => {
+  t.throws(() => lookup('first_found', [['nope.yml']]), { message: /no file was found/ });
+  t.is(runLookup(['first_found', ['nope.yml']], { errors: 'ignore' }, {}), undefined);
+  t.is(runLookup(['first_found', ['nope.yml']], { errors: 'warn' }, {}), undefined);
+  t.throws(() => runLookup(['first_found', ['nope.yml']], { errors: 'loud' }, {}), { message: /errors must be strict, warn or ignore/ });
+});
 
 test('the lookups behind with_items, with_dict, with_together, with_nested, with_indexed_items, with_flattened', (t) => {
   t.deepEqual(lookup('items', [[1, 2], 3, [[4]]]), [1, 2, 3, [4]], 'items flattens one level');

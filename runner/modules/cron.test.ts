@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import test from 'ava';
-import { failures, localInventory, runJson, workspace } from '../../test/support/workspace.js';
+import { failures, hostResults, localInventory, runJson, workspace } from '../../test/support/workspace.js';
 import { editCrontab, type CronJob } from './cron.js';
 
 const job = (change: Partial<CronJob>): CronJob => ({
@@ -18,12 +18,22 @@ const job = (change: Partial<CronJob>): CronJob => ({
 
 test("a crontab edited as Ansible's cron edits it: a marker line and the job, replaced in place, added at the end, removed with its marker", (t) => {
   const mine = '# mine\n* * * * * date\n';
-  const added = editCrontab(mine, job({}));
+  const added = editCrontab(mine, job({})) as string;
   t.is(added, '# mine\n* * * * * date\n#Ansible: clean\n0 3 * * * rm -f /tmp/x\n');
   t.is(editCrontab(added, job({})), added, 'the same job again changes nothing');
   t.is(editCrontab(added, job({ special_time: 'daily', disabled: true })), '# mine\n* * * * * date\n#Ansible: clean\n#@daily rm -f /tmp/x\n');
   t.is(editCrontab(added, job({ state: 'absent' })), mine);
   t.is(editCrontab('', job({ user: 'root' })), '#Ansible: clean\n0 3 * * * root rm -f /tmp/x\n', 'a cron.d line names its user');
+});
+
+test('variables (env) as Ansible\'s cron keeps them: NAME="value" at the top, or after or before another variable, replaced where it is, removed', (t) => {
+  const variable = (change: Partial<CronJob>) => job({ env: true, name: 'PATH', job: '/usr/bin:/bin', ...change });
+  const base = 'SHELL="/bin/sh"\n#Ansible: clean\n0 3 * * * rm -f /tmp/x\n';
+  t.is(editCrontab(base, variable({})), `PATH="/usr/bin:/bin"\n${base}`);
+  t.is(editCrontab(base, variable({ insertafter: 'SHELL' })), 'SHELL="/bin/sh"\nPATH="/usr/bin:/bin"\n#Ansible: clean\n0 3 * * * rm -f /tmp/x\n');
+  t.is(editCrontab(base, variable({ name: 'SHELL', job: '/bin/bash' })), base.replace('/bin/sh', '/bin/bash'));
+  t.is(editCrontab(base, variable({ name: 'SHELL', state: 'absent' })), '#Ansible: clean\n0 3 * * * rm -f /tmp/x\n');
+  t.is((editCrontab(base, variable({ insertbefore: 'MAILTO' })) as Error).message, "Variable named 'MAILTO' not found.");
 });
 
 test("cron on this machine: a cron.d file, and a user crontab through crontab(1) (a test double keeping the real one's contract)", async (t) => {
@@ -46,12 +56,17 @@ test("cron on this machine: a cron.d file, and a user crontab through crontab(1)
     - cron: { name: missing-job }
       register: no_job
       ignore_errors: true
+    - cron: { name: MAILTO, env: true, job: ops@example.com, backup: true }
+      register: with_backup
+    - command: cat {{ with_backup.backup_file }}
+    - file: { path: "{{ with_backup.backup_file }}", state: absent }
     - assert:
         that:
           - file_job is changed and file_again is not changed and file_job.jobs == ['nightly']
           - user_job is changed and user_again is not changed
           - file_gone is changed
           - "no_job is failed and 'specify \\\\'job\\\\'' in no_job.msg"
+          - with_backup is changed and with_backup.envs == ['MAILTO'] and with_backup.jobs == ['hourly']
 `,
   });
   t.teardown(ws.cleanup);
@@ -68,6 +83,8 @@ test("cron on this machine: a cron.d file, and a user crontab through crontab(1)
   t.deepEqual(failures(run.events), []);
   t.is(run.code, 0, run.err);
   const user = (await import('node:os')).userInfo().username;
-  t.is(await readFile(ws.path(`spool/${user}`), 'utf8'), '#Ansible: hourly\n@hourly date\n');
+  t.is(await readFile(ws.path(`spool/${user}`), 'utf8'), 'MAILTO="ops@example.com"\n#Ansible: hourly\n@hourly date\n');
+  const backedUp = hostResults(run.events).find((e) => e.module === 'command' && e.task.startsWith('command'));
+  t.is((backedUp?.result as { stdout?: string }).stdout, '#Ansible: hourly\n@hourly date', 'the backup holds the crontab as it was');
   await t.throwsAsync(readFile(ws.path('cron.d/backup')), { code: 'ENOENT' }, 'the file went with its last job');
 });

@@ -59,3 +59,31 @@ test("find as Ansible's: patterns and excludes, types, recurse and depth, hidden
   t.deepEqual(failures(run.events), []);
   t.is(run.code, 0, run.err);
 });
+
+test("find's follow as Ansible's: the walk goes through a linked directory, and each entry is still read with lstat (links reported as links)", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'tree/real/r.txt': 'b\n',
+    'other/inside.txt': 'a\n',
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  vars: { tree: "{{ playbook_dir }}/tree" }
+  tasks:
+    - file: { path: "{{ tree }}/linked", src: "{{ playbook_dir }}/other", state: link }
+    - file: { path: "{{ tree }}/flink", src: "{{ tree }}/real/r.txt", state: link }
+    - find: { paths: "{{ tree }}", recurse: true, follow: true, file_type: any }
+      register: followed
+    - find: { paths: "{{ tree }}", recurse: true, file_type: any }
+      register: walked
+    - assert:
+        that:
+          - followed.files | map(attribute='path') | map('relpath', tree) | sort == ['flink', 'linked', 'linked/inside.txt', 'real', 'real/r.txt']
+          - followed.files | selectattr('islnk') | map(attribute='path') | map('relpath', tree) | sort == ['flink', 'linked']
+          - followed.examined == 5 and walked.examined == 4
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.deepEqual(failures(run.events), []);
+  t.is(run.code, 0, run.err);
+});

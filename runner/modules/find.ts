@@ -117,7 +117,13 @@ export default defineModule({
       // Ansible examines the entries one level below the depth too (it lists a directory before judging its entries).
       const depth = args.recurse ? (args.depth !== undefined ? `-maxdepth ${args.depth + 1} ` : '') : '-maxdepth 1 ';
       // lstat's view of each entry (as Ansible's find reads them), NUL-separated; the host's clock first.
-      const command = `date +%s; if [ ! -d ${shellQuote(path)} ]; then exit 3; fi; find ${args.follow ? '-L ' : ''}${shellQuote(path)} -mindepth 1 ${depth}-printf '%y\\0%m\\0%U\\0%G\\0%s\\0%i\\0%D\\0%n\\0%A@\\0%T@\\0%C@\\0%u\\0%g\\0%f\\0%p\\0%d\\0' 2>/dev/null || [ $? -eq 1 ]`;
+      // With follow, the walk goes through linked directories (find -L), and each entry is still read
+      // with lstat (a second find on the paths the walk found, not following their last link).
+      const format = `-printf '%y\\0%m\\0%U\\0%G\\0%s\\0%i\\0%D\\0%n\\0%A@\\0%T@\\0%C@\\0%u\\0%g\\0%f\\0%p\\0'`;
+      const walk = args.follow
+        ? `{ find -L ${shellQuote(path)} -mindepth 1 ${depth}-print0 2>/dev/null || [ $? -eq 1 ]; } | xargs -0 -r sh -c ${shellQuote(`find "$@" -maxdepth 0 ${format} 2>/dev/null`)} find`
+        : `find ${shellQuote(path)} -mindepth 1 ${depth}${format} 2>/dev/null || [ $? -eq 1 ]`;
+      const command = `date +%s; if [ ! -d ${shellQuote(path)} ]; then exit 3; fi; ${walk}`;
       const output = await ctx.run(command);
       now = Number(output.stdout.slice(0, output.stdout.indexOf('\n'))) || now;
       if (output.rc === 3) {
@@ -125,10 +131,12 @@ export default defineModule({
         continue;
       }
       const fields = output.stdout.slice(output.stdout.indexOf('\n') + 1).split('\0');
-      for (let i = 0; i + 16 <= fields.length; i += 16) {
+      for (let i = 0; i + 15 <= fields.length; i += 15) {
         const entry = entryOf(fields.slice(i, i + 15));
         examined++;
-        if (args.recurse && args.depth !== undefined && Number(fields[i + 15]) > args.depth) continue;
+        // The depth below the path (from the path: the second find of a followed walk sees each entry alone).
+        const below = entry.path.slice(path.replace(/\/+$/, '').length).split('/').filter(Boolean).length;
+        if (args.recurse && args.depth !== undefined && below > args.depth) continue;
         if (entry.name.startsWith('.') && !args.hidden) continue;
         const wanted = args.file_type === 'any' || { file: 'f', directory: 'd', link: 'l' }[args.file_type] === entry.type;
         if (!wanted || !matches(entry.name, patterns) || matches(entry.name, excludes)) continue;
