@@ -1,3 +1,4 @@
+import { conditionsHold } from '../conditions/conditions.js';
 import { ExpressionError } from '../expression/errors.js';
 import type { TemplateOrigin } from '../expression/expression.js';
 import { runLookup } from '../expression/lookups.js';
@@ -19,6 +20,29 @@ export function loopItems(task: Task, scope: Vars, origin: TemplateOrigin): unkn
     return runLookup([task.loopLookup, ...terms], {}, scope) ?? [];
   } catch (error) {
     if (error instanceof ExpressionError) throw new UserError(`with_${task.loopLookup} of task '${task.name}': ${error.message}.`, task.loc, 'Fix the loop.');
+    throw error;
+  }
+}
+
+/** What loopItemsUnlessSkipped gives for a task whose when is false. */
+export const SKIPPED = Symbol('skipped');
+
+/**
+ * The task's loop items. As in Ansible, a loop that cannot be rendered (a variable of a block
+ * that will not run) matters only if the task would run: its when is judged first, without the
+ * loop variable, and when it is false the task is skipped instead.
+ */
+export function loopItemsUnlessSkipped(task: Task, scope: Vars, what: (key: string) => TemplateOrigin): unknown {
+  try {
+    return loopItems(task, scope, what('loop'));
+  } catch (error) {
+    let skip = false;
+    try {
+      skip = !conditionsHold(task.when, scope, what('when'));
+    } catch {
+      // The when needs the loop variable: the loop's own error is the one to report.
+    }
+    if (skip) return SKIPPED;
     throw error;
   }
 }

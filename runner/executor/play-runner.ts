@@ -3,7 +3,7 @@ import { conditionsHold } from '../conditions/conditions.js';
 import { isTruthy } from '../expression/python.js';
 import { isAbsolute, join } from 'node:path';
 import { describeUserError, UserError } from '../errors.js';
-import { list, loadTaskFileItems, withItemVars } from '../playbook/task.js';
+import { list, loadTaskFileItems, withItemVars, type RoleLoad } from '../playbook/task.js';
 import type { Vars } from '../vars/vars.js';
 import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
@@ -15,8 +15,8 @@ import type { RunEvent } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
 import type { TaskSelection } from './selection.js';
-import { runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
-import { loopItems } from './loop.js';
+import { ignoresErrors, runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
+import { loopItems, loopItemsUnlessSkipped, SKIPPED } from './loop.js';
 import { taskScope, type VarsContext } from './variables.js';
 import { asDiffs, type Diff, type ModuleResult } from '../modules/module.js';
 
@@ -69,6 +69,8 @@ export class PlayRunner {
       check: state.check,
       diff: state.diff,
       verbosity: state.verbosity,
+      runTags: state.selection.options.tags,
+      skipTags: state.selection.options.skipTags,
     };
   }
 
@@ -297,17 +299,25 @@ export class PlayRunner {
 
   /**
    * include_tasks with a file name known only on the host, or with a loop: each host whose when
-   * holds gets the file its variables name, once per loop item (the item bound in its tasks), read
-   * now and checked as any task file; hosts naming the same file and item run its tasks together.
-   * A file that is missing or broken fails the hosts that named it.
+   * holds (judged per item) gets the file its variables name, once per loop item (the item bound in
+   * its tasks), read now and checked as any task file; hosts naming the same file and item run its
+   * tasks together. A file that is missing or broken fails the hosts that named it. An include_role
+   * is the same with a role: read at load (a loop), or now by the name its template gives.
    */
   private async runInclude(task: Task, hosts: HostState[]): Promise<void> {
-    // An include_tasks names a file; a looped include_role brings the role's tasks, read at load.
-    const { file, beside, role, items: roleItems } = task.args as { file: string; beside: string; role?: string; items?: Item[] };
-    const failure = (error: unknown): HostOutcome => {
+    const { file, beside, role, items: roleItems, load } = task.args as { file: string; beside: string; role?: string; items?: Item[]; load?: RoleLoad };
+    // A file or role that cannot be read fails the host, unless the include's ignore_errors says otherwise.
+    const failure = (error: unknown, host: HostState): HostOutcome => {
       if (!(error instanceof UserError)) throw error;
       const msg = describeUserError(error);
-      return { status: 'failed', ignored: false, result: { failed: true, msg }, msg, noLog: false };
+      const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
+      let ignored = false;
+      try {
+        ignored = ignoresErrors(task, taskScope(this.vars, host, task, task.loc, `task '${task.name}'`), what);
+      } catch {
+        // ignore_errors itself cannot be read: the failure stands.
+      }
+      return { status: 'failed', ignored, result: { failed: true, msg }, msg, noLog: false };
     };
     // Which file (and item) each host names, or why it cannot; then each file and item read once.
     const included = new Map<string, { path: string; vars: Vars; hosts: HostState[] }>();
@@ -315,33 +325,48 @@ export class PlayRunner {
     for (const host of hosts) {
       try {
         const scope = taskScope(this.vars, host, task, task.loc, `task '${task.name}'`);
-        if (!conditionsHold(task.when, scope, { loc: task.loc, what: "'when'" })) {
+        const loop = task.loop === undefined ? [undefined] : loopItemsUnlessSkipped(task, scope, (key) => ({ loc: task.loc, what: `'${key}'` }));
+        const items = loop === SKIPPED ? undefined : list(toPlain(loop) as unknown[]);
+        if (items === undefined) {
           outcomes.set(host, { status: 'skipped', ignored: false, result: { skipped: true }, noLog: false });
           continue;
         }
-        const items = task.loop === undefined ? [undefined] : list(toPlain(loopItems(task, scope, { loc: task.loc, what: "'loop'" })) as unknown[]);
         const names: string[] = [];
         for (const [index, item] of items.entries()) {
           const vars: Vars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
           const itemScope = task.loop === undefined ? scope : taskScope(this.vars, host, task, task.loc, `task '${task.name}'`, vars);
-          const name = role !== undefined ? `role ${role}` : String(renderString(file, itemScope, { loc: task.loc, what: "'include_tasks'" }));
+          if (!conditionsHold(task.when, itemScope, { loc: task.loc, what: "'when'" })) continue;
+          const render = (template: string, what: string) => String(renderString(template, itemScope, { loc: task.loc, what }));
+          const name = role !== undefined ? `role ${load ? render(role, "'include_role'") : role}` : render(file, "'include_tasks'");
           const path = role !== undefined || isAbsolute(name) ? name : join(beside, name);
           names.push(path);
           const key = `${path}\0${JSON.stringify(vars)}`;
           if (!included.has(key)) included.set(key, { path, vars, hosts: [] });
           included.get(key)!.hosts.push(host);
         }
-        outcomes.set(host, { status: 'ok', ignored: false, result: { include: names[0] }, msg: `included: ${[...new Set(names)].join(', ')}`, noLog: false });
+        outcomes.set(
+          host,
+          names.length === 0
+            ? { status: 'skipped', ignored: false, result: { skipped: true }, noLog: false }
+            : { status: 'ok', ignored: false, result: { include: names[0] }, msg: `included: ${[...new Set(names)].join(', ')}`, noLog: false },
+        );
       } catch (error) {
-        outcomes.set(host, failure(error));
+        outcomes.set(host, failure(error, host));
       }
     }
     const loaded = new Map<string, Item[]>();
     for (const [key, { path, vars }] of included) {
       try {
-        loaded.set(key, roleItems ? withItemVars(roleItems, vars) : loadTaskFileItems(path, { ...task, vars: { ...task.vars, ...vars } }, task.loc));
+        loaded.set(
+          key,
+          load
+            ? this.loadRole(load, path.slice('role '.length), vars)
+            : roleItems
+              ? withItemVars(roleItems, vars)
+              : loadTaskFileItems(path, { ...task, vars: { ...task.vars, ...vars } }, task.loc),
+        );
       } catch (error) {
-        for (const host of included.get(key)!.hosts) outcomes.set(host, failure(error));
+        for (const host of included.get(key)!.hosts) outcomes.set(host, failure(error, host));
       }
     }
     await this.state.emit({ type: 'task.start', id: task.id, name: task.name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler: false });
@@ -351,6 +376,14 @@ export class PlayRunner {
       const runners = included.get(key)!.hosts.filter((host) => outcomes.get(host)?.status === 'ok');
       if (runners.length) await this.runItems(items, runners);
     }
+  }
+
+  /** A role an include_role names by a template, read now: its tasks for one item, its handlers joining the play's. */
+  private loadRole(load: RoleLoad, name: string, vars: Vars): Item[] {
+    const { tasks, handlers } = load(name);
+    const known = new Set(this.play.handlers.map((handler) => `${handler.loc.file}:${handler.loc.line}`));
+    this.play.handlers.push(...handlers.filter((handler) => !known.has(`${handler.loc.file}:${handler.loc.line}`)));
+    return withItemVars(tasks, vars);
   }
 
   private async runMeta(task: Task, hosts: HostState[]): Promise<void> {

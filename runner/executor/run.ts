@@ -99,9 +99,11 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
     for (const message of playbook.warnings) await emit({ type: 'warning', message });
     for (const play of playbook.plays) {
       if (options.selection.role !== undefined && !play.roles.some((role) => role.name === options.selection.role)) continue;
-      const targets = matchHosts(inventory, play.hosts).hosts.filter((host) => !limited || limited.has(host));
+      const matched = matchHosts(inventory, play.hosts).hosts;
+      const targets = matched.filter((host) => !limited || limited.has(host));
       if (targets.length === 0) {
-        await emit({ type: 'warning', message: `play '${play.name}': no hosts matched, skipping` });
+        // A pattern that matches nothing was warned of before the run; here --limit left no host.
+        if (matched.length > 0) await emit({ type: 'warning', message: `play '${play.name}': no hosts matched, skipping` });
         continue;
       }
       const stopped = await new PlayRunner(

@@ -15,7 +15,7 @@ export class TaskSelection {
   private readonly roles?: Set<string>;
 
   constructor(
-    private readonly options: SelectionOptions,
+    readonly options: SelectionOptions,
     playbook?: Playbook,
   ) {
     this.started = options.startAtTask === undefined;

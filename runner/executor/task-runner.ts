@@ -19,7 +19,7 @@ import { commandFailure } from '../modules/support/command-failure.js';
 import { hasTemplate, renderDeep, renderString, renderTemplateFile } from '../template/render.js';
 import { toPlain } from '../vars/scope.js';
 import { applyPlan, type Applier } from './apply-plan.js';
-import { loopItems } from './loop.js';
+import { loopItemsUnlessSkipped, SKIPPED } from './loop.js';
 import { runAsJob } from './async-job.js';
 import type { HostStatus, ItemOutcome } from './events.js';
 import type { HostState } from './host.js';
@@ -65,7 +65,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
     delegatedTo = task.delegateTo !== undefined ? String(renderString(task.delegateTo, base, what('delegate_to'))) : undefined;
     let result: ModuleResult;
     let items: ItemOutcome[] | undefined;
-    const loop = task.loop === undefined ? undefined : renderLoop(task, base, what);
+    const loop = task.loop === undefined ? undefined : loopItemsUnlessSkipped(task, base, what);
     if (loop === SKIPPED) {
       result = skippedResult(task);
     } else if (task.loop === undefined) {
@@ -127,30 +127,9 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
   }
 }
 
-const ignoresErrors = (task: Task, scope: Vars, what: (key: string) => TemplateOrigin) =>
+/** Whether the task's ignore_errors holds in this scope. */
+export const ignoresErrors = (task: Task, scope: Vars, what: (key: string) => TemplateOrigin) =>
   task.ignoreErrors !== undefined && isTruthy(renderString(String(task.ignoreErrors), scope, what('ignore_errors')));
-
-const SKIPPED = Symbol('skipped');
-
-/**
- * The task's loop items. As in Ansible, a loop that cannot be rendered (a variable of a block
- * that will not run) matters only if the task would run: its when is judged first, without the
- * loop variable, and when it is false the task is skipped instead.
- */
-function renderLoop(task: Task, base: Vars, what: (key: string) => TemplateOrigin): unknown {
-  try {
-    return loopItems(task, base, what('loop'));
-  } catch (error) {
-    let skip = false;
-    try {
-      skip = !conditionsHold(task.when, base, what('when'));
-    } catch {
-      // The when needs the loop variable: the loop's own error is the one to report.
-    }
-    if (skip) return SKIPPED;
-    throw error;
-  }
-}
 
 const skippedResult = (task: Task): ModuleResult => ({
   changed: false,
@@ -178,10 +157,17 @@ function record(task: Task, host: HostState, result: ModuleResult, ctx: TaskRunC
     Object.assign(factsHost.included, included);
     ctx.redactor.learnFromVars(included);
   }
+  if (result.gatheredFacts) {
+    const known = (factsHost.facts.ansible_facts ?? {}) as Vars;
+    factsHost.facts = { ...factsHost.facts, ...result.gatheredFacts, ansible_facts: { ...known, ...result.gatheredFacts } };
+  }
   if (task.register) {
-    const { facts: _facts, includedVars: _included, ...registered } = result;
+    const { facts: _facts, includedVars: _included, gatheredFacts: _gathered, ...registered } = result;
     host.registered[task.register] = toPlain(registered);
-    ctx.redactor.learnFromVars({ [task.register]: registered });
+    // Gathered facts are keyed by what the host has (a unit named systemd-ask-password-console):
+    // those keys say nothing of secrets, so only the rest of the result is learned from.
+    const { ansible_facts: _gatheredData, ...named } = registered;
+    ctx.redactor.learnFromVars({ [task.register]: result.gatheredFacts ? named : registered });
   }
 }
 

@@ -6,6 +6,13 @@ import { keysFrom, mergeLayers } from '../vars/precedence.js';
 import { createScope, Lazy } from '../vars/scope.js';
 import type { HostState } from './host.js';
 
+/**
+ * The ansible-core whose language and modules this runner follows, as content reads it to gate
+ * what it uses ('ansible_version.full is version("2.15", ">=")'); what content asks for that the
+ * runner lacks is named when the playbook loads, or when the task runs.
+ */
+export const ANSIBLE_VERSION = { full: '2.15.0', major: 2, minor: 15, revision: 0, string: '2.15.0' };
+
 /** What variable scopes are built from during one play. */
 export interface VarsContext {
   inventory: Inventory;
@@ -21,6 +28,9 @@ export interface VarsContext {
   check: boolean;
   diff: boolean;
   verbosity?: number;
+  /** --tags and --skip-tags, as ansible_run_tags and ansible_skip_tags give them. */
+  runTags?: string[];
+  skipTags?: string[];
 }
 
 /**
@@ -68,6 +78,10 @@ function magicVars(ctx: VarsContext, host: HostState): Vars {
     ansible_check_mode: ctx.check,
     ansible_diff_mode: ctx.diff,
     ansible_verbosity: ctx.verbosity ?? 0,
+    ansible_version: ANSIBLE_VERSION,
+    // Ansible's: ['all'] when no --tags was given.
+    ansible_run_tags: ctx.runTags?.length ? ctx.runTags : ['all'],
+    ansible_skip_tags: ctx.skipTags ?? [],
     playbook_dir: ctx.playbookDir,
   };
 }

@@ -134,6 +134,8 @@ test("Ansible's filters content uses most", (t) => {
   t.deepEqual(value("conf | combine({'a': {'y': 2}})"), { a: { y: 2 }, l: [1] });
   t.deepEqual(value("users | selectattr('admin') | map(attribute='name') | list"), ['ann']);
   t.deepEqual(value("users | rejectattr('name', 'equalto', 'ann') | map(attribute='name') | list"), ['bob']);
+  t.deepEqual(value("[{'a': 1}, {'b': 2}] | selectattr('a', 'defined') | list"), [{ a: 1 }], 'defined as a test name');
+  t.deepEqual(value("[{'a': 1}, {'b': 2}] | selectattr('a', 'undefined') | list"), [{ b: 2 }]);
   t.deepEqual(value('conf | dict2items | map(attribute="key") | list'), ['a', 'l']);
   t.deepEqual(value("[{'key': 'k', 'value': 1}] | items2dict"), { k: 1 });
   t.is(value("'v1.31.4+k3s1' | regex_replace('^v(\\\\d+)\\\\.(\\\\d+).*$', '\\\\1.\\\\2')"), '1.31');

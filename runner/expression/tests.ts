@@ -102,6 +102,8 @@ export const tests: Record<string, Test> = {
 
 /** Run a test by name (select/reject use this too). */
 export function runTest(name: string, value: unknown, args: unknown[]): boolean {
+  // A value handed over (selectattr's attribute, select's item) is undefined when it is missing.
+  if (name === 'defined' || name === 'undefined') return (value !== undefined) === (name === 'defined');
   const test = Object.prototype.hasOwnProperty.call(tests, name) ? tests[name] : undefined;
   if (!test) throw new ExpressionError(`unknown test '${name}' (known: defined, undefined, ${Object.keys(tests).join(', ')})`);
   return test(value, ...args);

@@ -19,6 +19,8 @@ export const systemFactsCommand = [
   'echo "ipv4_interface=$dev"',
   'echo "ipv4=$( [ -n "$dev" ] && ip -4 -o addr show dev "$dev" 2>/dev/null | awk \'{split($4,a,"/"); print a[1]; exit}\')"',
   'echo "gateway=$(ip -4 route show default 2>/dev/null | awk \'{print $3; exit}\')"',
+  'ip -o link show 2>/dev/null | sed "s/^/link=/"',
+  'ip -o addr show 2>/dev/null | sed "s/^/addr=/"',
   'echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
   'echo "mem_kb=$(awk \'/^MemTotal:/{print $2}\' /proc/meminfo)"',
   'echo "user=$(id -un)"; echo "uid=$(id -u)"; echo "gid=$(id -g)"',
@@ -45,6 +47,12 @@ export interface SystemFacts {
   ansible_architecture: string;
   ansible_kernel: string;
   ansible_default_ipv4: { address: string; interface: string; gateway: string };
+  /** Every address of the host but loopback ones, as Ansible lists them. */
+  ansible_all_ipv4_addresses: string[];
+  ansible_all_ipv6_addresses: string[];
+  /** The interfaces' names; each also has its facts as ansible_NAME (dashes and colons as underscores), as Ansible gives them. */
+  ansible_interfaces: string[];
+  [perInterface: `ansible_${string}`]: unknown;
   ansible_processor_vcpus: number;
   ansible_processor_count: number;
   ansible_memtotal_mb: number;
@@ -96,6 +104,12 @@ export function parseSystemFacts(output: string): SystemFacts {
     ? { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel, serial: Number(/\d+$/.exec(pre ?? '')?.[0] ?? 0) }
     : undefined;
   const cpus = Number(raw.cpus) || 0;
+  const interfaces = interfaceFacts(
+    lines.filter(([key]) => key === 'link').map(([, value]) => value),
+    lines.filter(([key]) => key === 'addr').map(([, value]) => value),
+  );
+  const addresses = (family: 'ipv4' | 'ipv6') =>
+    Object.values(interfaces.byName).flatMap((facts) => (family === 'ipv4' ? facts.ipv4All : facts.ipv6).map((address) => address.address));
   return {
     ansible_hostname: raw.hostname ?? '',
     ansible_distribution: DISTRIBUTIONS[id] ?? id,
@@ -111,6 +125,10 @@ export function parseSystemFacts(output: string): SystemFacts {
     ansible_architecture: raw.arch ?? '',
     ansible_kernel: raw.kernel ?? '',
     ansible_default_ipv4: { address: raw.ipv4 ?? '', interface: raw.ipv4_interface ?? '', gateway: raw.gateway ?? '' },
+    ansible_all_ipv4_addresses: addresses('ipv4').filter((address) => !address.startsWith('127.')),
+    ansible_all_ipv6_addresses: addresses('ipv6').filter((address) => address !== '::1'),
+    ansible_interfaces: Object.keys(interfaces.byName).sort(),
+    ...interfaces.facts,
     ansible_processor_vcpus: cpus,
     ansible_processor_count: cpus,
     ansible_memtotal_mb: Math.floor((Number(raw.mem_kb) || 0) / 1024),
@@ -134,4 +152,65 @@ export function parseSystemFacts(output: string): SystemFacts {
       .filter(([device]) => listedMount(device))
       .map(([device, mount, fstype, options]) => ({ device, mount, fstype, options })),
   };
+}
+
+interface InterfaceFacts {
+  device: string;
+  macaddress?: string;
+  mtu: number;
+  active: boolean;
+  type: string;
+  promisc: boolean;
+  ipv6: Array<{ address: string; prefix: string; scope: string }>;
+  /** Every IPv4 address (Ansible reports the first as ipv4, the others as ipv4_secondaries). */
+  ipv4All: Array<{ address: string; broadcast: string; netmask: string; network: string; prefix: string }>;
+}
+
+const ipv4Number = (address: string) => address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+const ipv4Text = (n: number) => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
+
+/** Each interface as Ansible's facts describe it, from 'ip -o link' and 'ip -o addr' lines. */
+function interfaceFacts(links: string[], addrs: string[]): { byName: Record<string, InterfaceFacts>; facts: Record<string, unknown> } {
+  const byName: Record<string, InterfaceFacts> = {};
+  for (const line of links) {
+    // "2: eth0@if12: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 ... link/ether 9a:f4:... brd ..."
+    const match = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>.*?\bmtu (\d+).*?\blink\/(\S+)(?: (\S+))?/.exec(line);
+    if (!match) continue;
+    const [, device, flags, mtu, type, mac] = match;
+    const flagSet = new Set(flags.split(','));
+    byName[device] = {
+      device,
+      ...(type === 'ether' && mac ? { macaddress: mac } : {}),
+      mtu: Number(mtu),
+      active: flagSet.has('UP'),
+      type,
+      promisc: flagSet.has('PROMISC'),
+      ipv6: [],
+      ipv4All: [],
+    };
+  }
+  for (const line of addrs) {
+    // "4: eth0    inet 10.0.0.2/24 brd 10.0.0.255 scope global eth0\ ..."
+    const [, device, family, cidr, ...rest] = line.trim().split(/\s+/);
+    const facts = byName[device];
+    if (!facts || !cidr?.includes('/')) continue;
+    const [address, prefix] = cidr.split('/');
+    if (family === 'inet') {
+      const mask = Number(prefix) === 0 ? 0 : (0xffffffff << (32 - Number(prefix))) >>> 0;
+      const broadcast = rest[0] === 'brd' ? rest[1] : '';
+      facts.ipv4All.push({ address, broadcast, netmask: ipv4Text(mask), network: ipv4Text((ipv4Number(address) & mask) >>> 0), prefix });
+    } else if (family === 'inet6') {
+      facts.ipv6.push({ address, prefix, scope: rest[rest.indexOf('scope') + 1] ?? '' });
+    }
+  }
+  const facts: Record<string, unknown> = {};
+  for (const [name, { ipv4All, ...interfaceFact }] of Object.entries(byName)) {
+    const [ipv4, ...secondaries] = ipv4All;
+    facts[`ansible_${name.replace(/[-:]/g, '_')}`] = {
+      ...interfaceFact,
+      ...(ipv4 ? { ipv4 } : {}),
+      ...(secondaries.length ? { ipv4_secondaries: secondaries } : {}),
+    };
+  }
+  return { byName, facts };
 }

@@ -52,3 +52,45 @@ test("get_url's credentials and headers reach the server (Basic, after its chall
   t.false(commandLines.includes(PASSWORD), 'the password is never an argument');
   t.false(JSON.stringify(run.events).includes(PASSWORD), 'nor in any event');
 });
+
+test("get_url's checksum as Ansible takes it: any of its algorithms, or the URL of a checksum file listing the download by name", async (t) => {
+  const body = 'k3s binary\n';
+  const { createHash } = await import('node:crypto');
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sha1 = createHash('sha1').update(body).digest('hex');
+  const server = createServer((request, response) => {
+    if (request.url === '/sha256sum-amd64.txt') response.writeHead(200).end(`${'0'.repeat(64)}  k3s-arm64\n${sha256} *k3s\n`);
+    else if (request.url === '/k3s') response.writeHead(200).end(body);
+    else response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - get_url: { url: "${base}/k3s", dest: "{{ playbook_dir }}/k3s", checksum: "sha256:${base}/sha256sum-amd64.txt" }
+      register: listed
+    - get_url: { url: "${base}/k3s", dest: "{{ playbook_dir }}/k3s", checksum: "sha1:${sha1}" }
+      register: again
+    - get_url: { url: "${base}/k3s", dest: "{{ playbook_dir }}/other", checksum: "sha1:${'0'.repeat(40)}" }
+      register: mismatch
+      ignore_errors: true
+    - get_url: { url: "${base}/k3s-riscv", dest: "{{ playbook_dir }}/riscv", checksum: "sha256:${base}/sha256sum-amd64.txt" }
+      register: unlisted
+      ignore_errors: true
+    - assert:
+        that:
+          - listed is changed and again is not changed
+          - mismatch is failed and 'checksum mismatch' in mismatch.msg
+          - "unlisted.msg == \\"Unable to find a checksum for file 'k3s-riscv' in '${base}/sha256sum-amd64.txt'\\""
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.deepEqual(failures(run.events), []);
+  t.is(run.code, 0, run.err);
+  t.is(await readFile(ws.path('k3s'), 'utf8'), body);
+});

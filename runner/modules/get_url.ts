@@ -5,11 +5,41 @@ import { defineModule, type ModuleResult } from './module.js';
 import { attributeChanges, attributeCommands, attributesArgs, normalizeMode } from './support/file-attributes.js';
 import { readFileState } from './support/file-content.js';
 
-/** 'sha256:<hex>' as Ansible writes checksums. */
-export function parseChecksum(checksum: string | undefined): string | undefined | Error {
+/** Hex digits of each algorithm Ansible's get_url takes (the host's coreutils compute them: sha256sum, ...). */
+const HEX_LENGTH: Record<string, number> = { md5: 32, sha1: 40, sha224: 56, sha256: 64, sha384: 96, sha512: 128 };
+
+/** A checksum as Ansible writes it: 'ALGORITHM:HEX', or 'ALGORITHM:URL' of a checksum file that lists the download. */
+export type Checksum = { algorithm: string; hex: string } | { algorithm: string; url: string };
+
+export function parseChecksum(checksum: string | undefined): Checksum | undefined | Error {
   if (checksum === undefined) return undefined;
-  const match = /^sha256:([0-9a-fA-F]{64})$/.exec(checksum.trim());
-  return match ? match[1].toLowerCase() : new Error(`checksum '${checksum}' must be 'sha256:' and 64 hex digits`);
+  const [, algorithm, value] = /^(\w+):(.+)$/s.exec(checksum.trim()) ?? [];
+  if (!algorithm || !(algorithm in HEX_LENGTH))
+    return new Error(`checksum '${checksum}' must be ALGORITHM:HEX or ALGORITHM:URL, ALGORITHM one of ${Object.keys(HEX_LENGTH).join(', ')}`);
+  if (value.includes('://')) return { algorithm, url: value };
+  if (!new RegExp(`^[0-9a-fA-F]{${HEX_LENGTH[algorithm]}}$`).test(value))
+    return new Error(`checksum '${checksum}' must be '${algorithm}:' and ${HEX_LENGTH[algorithm]} hex digits`);
+  return { algorithm, hex: value.toLowerCase() };
+}
+
+/**
+ * The checksum a checksum file gives the download, as Ansible reads it: a file of one word is the
+ * checksum; otherwise the line 'HEX  NAME' (or 'HEX *NAME') whose name is the URL's file name.
+ */
+export function checksumFromFile(text: string, url: string): string | undefined {
+  const filename = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length === 1 && lines[0].trim().split(/\s+/).length === 1) return lines[0].trim().toLowerCase();
+  for (const line of lines) {
+    const space = line.indexOf(' ');
+    if (space === -1) continue;
+    const name = line
+      .slice(space + 1)
+      .replace(/^[ *]/, '')
+      .replace(/^[./]+/, '');
+    if (name.replace(/^[./]+|[./]+$/g, '') === filename) return line.slice(0, space).toLowerCase();
+  }
+  return undefined;
 }
 
 /** A value in curl's configuration syntax: double-quoted, with \\ and \" escaped. */
@@ -23,7 +53,10 @@ export default defineModule({
       url: Type.String({ description: 'What to download (http, https).' }),
       dest: Type.String({ description: 'The file on the host; a directory: the file keeps the name in the URL.' }),
       checksum: Type.Optional(
-        Type.String({ description: "'sha256:' and 64 hex digits: the download must match, and a file that matches is not downloaded again." }),
+        Type.String({
+          description:
+            "'ALGORITHM:HEX' (md5, sha1, sha224, sha256, sha384, sha512), or 'ALGORITHM:URL' of a checksum file listing the download: the download must match, and a file that matches is not downloaded again.",
+        }),
       ),
       force: Type.Boolean({ default: false, description: 'Without checksum: download again even when the file exists (replaced only when it differs).' }),
       timeout: Type.Number({ minimum: 1, default: 120, description: 'Seconds the download may take.' }),
@@ -64,8 +97,22 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    const expected = parseChecksum(args.checksum);
-    if (expected instanceof Error) return { changed: false, failed: true, msg: expected.message };
+    const checksum = parseChecksum(args.checksum);
+    if (checksum instanceof Error) return { changed: false, failed: true, msg: checksum.message };
+    let expected = checksum && 'hex' in checksum ? checksum.hex : undefined;
+    if (checksum && 'url' in checksum) {
+      // The checksum file is read from the host, as the download will be.
+      const listed = await ctx.run(`curl -fsSL --retry 3 --max-time ${args.timeout}${args.validate_certs ? '' : ' --insecure'} -- ${shellQuote(checksum.url)}`);
+      if (listed.rc !== 0) return { changed: false, failed: true, msg: `Failed to fetch ${checksum.url}: ${listed.stderr.trim()}` };
+      expected = checksumFromFile(listed.stdout, args.url);
+      if (expected === undefined)
+        return {
+          changed: false,
+          failed: true,
+          msg: `Unable to find a checksum for file '${new URL(args.url).pathname.split('/').pop()}' in '${checksum.url}'`,
+        };
+    }
+    const sum = `${checksum?.algorithm ?? 'sha256'}sum`;
     let dest = args.dest;
     let state = await readFileState(ctx, dest);
     if (state.type === 'directory') {
@@ -73,7 +120,10 @@ export default defineModule({
       state = await readFileState(ctx, dest);
     }
     const wanted = { owner: args.owner, group: args.group, mode: normalizeMode(args.mode) };
-    const present = state.type === 'file' && (expected ? state.sha256 === expected : !args.force);
+    // The path reader knows SHA-256; another algorithm's sum of the file there is computed on the host.
+    const destSum =
+      state.type !== 'file' || sum === 'sha256sum' ? state.sha256 : (await ctx.run(`${sum} -- ${shellQuote(dest)}`)).stdout.split(' ')[0] || undefined;
+    const present = state.type === 'file' && (expected ? destSum === expected : !args.force);
     if (present) {
       const changes = attributeChanges(wanted, state);
       const changed = Object.keys(changes).length > 0;
@@ -81,7 +131,7 @@ export default defineModule({
       return { changed, dest, checksum_dest: state.sha256, msg: changed ? 'attributes updated' : 'file already present', steps };
     }
     const verify = expected
-      ? `echo ${shellQuote(`${expected}  `)}"$t" | sha256sum -c --status || { echo "checksum mismatch: got $(sha256sum "$t" | cut -d' ' -f1)" >&2; exit 90; }; `
+      ? `echo ${shellQuote(`${expected}  `)}"$t" | ${sum} -c --status || { echo "checksum mismatch: got $(${sum} "$t" | cut -d' ' -f1)" >&2; exit 90; }; `
       : '';
     const same =
       state.type === 'file' ? `if [ "$(sha256sum "$t" | cut -d' ' -f1)" = ${shellQuote(state.sha256 ?? '')} ]; then echo unchanged; exit 0; fi; ` : '';

@@ -39,6 +39,8 @@ export interface ModuleResult {
   stderr?: string;
   /** Variables the module sets for the host (set_fact). */
   facts?: Vars;
+  /** Facts a module gathered (service_facts, package_facts): variables of the facts layer, and keys of ansible_facts. */
+  gatheredFacts?: Vars;
   /** Variables read from files for the host (include_vars): unlike facts, templates in them are rendered when used. */
   includedVars?: Vars;
   [key: string]: unknown;

@@ -19,6 +19,7 @@ import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
 import modprobe from './modprobe.js';
 import packageModule from './package.js';
+import packageFacts from './package_facts.js';
 import pause from './pause.js';
 import type { ModuleDeclaration } from './module.js';
 import preflight from './preflight.js';
@@ -26,6 +27,7 @@ import reboot from './reboot.js';
 import replace from './replace.js';
 import script from './script.js';
 import service from './service.js';
+import serviceFacts from './service_facts.js';
 import setFact from './set_fact.js';
 import shell from './shell.js';
 import slurp from './slurp.js';
@@ -64,12 +66,14 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     lineinfile,
     modprobe,
     packageModule,
+    packageFacts,
     pause,
     preflight,
     reboot,
     replace,
     script,
     service,
+    serviceFacts,
     setFact,
     shell,
     slurp,

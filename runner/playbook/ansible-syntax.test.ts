@@ -364,6 +364,19 @@ test("import_role and include_role bring a role's tasks in where they stand, wit
       loop: [1]
 `,
     'missing.yaml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - import_role: { name: web, tasks_from: nothing }\n',
+    'named.yaml': `- hosts: all
+  gather_facts: no
+  vars: { which: web }
+  tasks:
+    - include_role: { name: "{{ which }}", tasks_from: extra }
+    - include_role: { name: "{{ item }}" }
+      loop: [web, nothing]
+      when: item != 'nothing'
+    - include_role: { name: "{{ missing_var }}" }
+      when: missing_var is defined
+    - include_role: { name: "{{ 'no-such-role' }}" }
+      ignore_errors: true
+`,
   });
   t.teardown(ws.cleanup);
   const run = await runJson(ws.dir, ['site.yaml']);
@@ -377,6 +390,11 @@ test("import_role and include_role bring a role's tasks in where they stand, wit
   const each = await runJson(ws.dir, ['looped.yaml']);
   t.is(each.code, 0, each.err);
   t.deepEqual(debugMessages(each.events, 'm1'), ['extra item 1 world', 'extra item 3 world']);
+  // A role named by a template is read when the run reaches it, its handlers joining the play's.
+  const named = await runJson(ws.dir, ['named.yaml']);
+  t.is(named.code, 0, named.err);
+  t.deepEqual(debugMessages(named.events, 'm1'), ['extra hello world', 'main hello world', 'handler of web']);
+  t.regex(hostResults(named.events).find((e) => e.status === 'failed')?.msg ?? '', /no-such-role/);
   const missing = await runJson(ws.dir, ['missing.yaml']);
   t.is(missing.code, 3);
   t.regex(missing.err, /has no file 'nothing' \(tasks_from\)/);

@@ -70,7 +70,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
   setRoleImporter((role, parts, inherited, loc) => {
     const loaded = roleLoader.load({ role }, inherited, loc, [], { ...parts, once: false });
     imported.push(...loaded);
-    return loaded.flatMap((one) => one.tasks);
+    return { tasks: loaded.flatMap((one) => one.tasks), handlers: loaded.flatMap((one) => one.handlers) };
   });
   const roles: Role[] = [];
   for (const [index, ref] of (raw.roles ?? []).entries()) {

@@ -298,7 +298,10 @@ export type RoleImporter = (
   parts: { tasksFrom?: string; varsFrom?: string; defaultsFrom?: string; handlersFrom?: string },
   inherited: Inherited,
   loc: SourceLocation,
-) => Item[];
+) => { tasks: Item[]; handlers: Task[] };
+
+/** An include_role whose role is named by a template: the role is read when the run reaches it, by name. */
+export type RoleLoad = (role: string) => { tasks: Item[]; handlers: Task[] };
 
 let roleImporter: RoleImporter | undefined;
 
@@ -312,8 +315,8 @@ export function setRoleImporter(importer: RoleImporter | undefined): void {
  * stands, with the role's defaults and vars, its handlers joining the play's, read before any host is
  * touched. include_role is taken the same way: its when, tags and vars apply to every task of the role
  * (Ansible judges an include_role's when once, at the include). A looped include_role is read now too
- * and runs once per item when the run reaches it; a templated name, which only a run could resolve,
- * is refused with what to write instead.
+ * and runs once per item when the run reaches it; one whose name is a template is read then, per
+ * host and item, its handlers joining the play's.
  */
 function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSource, inherited: Inherited): Item {
   const loc = at.source.locate([...at.path, key]);
@@ -321,33 +324,38 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
   const spec = (typeof value === 'string' ? keyValueArgs(value, key, loc) : (value ?? {})) as Record<string, unknown>;
   const name = spec.name ?? spec.role;
   if (typeof name !== 'string' || name.trim() === '') throw new UserError(`'${key}' needs the role's name.`, loc, `Write '${key}: { name: my-role }'.`);
-  if (hasTemplate(name))
-    throw new UserError(`'${key}' needs the role's name written out ('${name}' is a template).`, loc, 'Name the role; choose between roles with when.');
+  const templated = hasTemplate(name);
+  if (templated && key.endsWith('import_role'))
+    throw new UserError(`import_role reads its role before the run, so its name cannot be a template ('${name}').`, loc, 'Use include_role for that.');
+  if (templated) checkTemplateSyntax(name, { loc, what: `'${key}'` });
   const looped = 'loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_'));
   if (looped && key.endsWith('import_role'))
     throw new UserError(`'${key}' cannot loop: it is read before the run.`, loc, 'Use include_role, which runs the role once per item.');
   if (!roleImporter) throw new UserError(`'${key}' can be used in a play's tasks.`, loc, 'Move it into a play.');
+  const importer = roleImporter;
   const apply = spec.apply as Record<string, unknown> | undefined;
   const from = (part: string) => (typeof spec[`${part}_from`] === 'string' ? (spec[`${part}_from`] as string).replace(/\.ya?ml$/, '') : undefined);
-  const block = roleImporter(
-    name,
-    { tasksFrom: from('tasks'), varsFrom: from('vars'), defaultsFrom: from('defaults'), handlersFrom: from('handlers') },
-    apply ? inherit(inherited, apply) : inherited,
-    loc,
-  );
+  const load: RoleLoad = (role) =>
+    importer(
+      role,
+      { tasksFrom: from('tasks'), varsFrom: from('vars'), defaultsFrom: from('defaults'), handlersFrom: from('handlers') },
+      apply ? inherit(inherited, apply) : inherited,
+      loc,
+    );
   const title = (raw.name as string | undefined) ?? `${key} ${name}`;
-  if (!looped) return { ...inherited, kind: 'block', name: title, block, rescue: [], always: [], loc };
-  // Read now, run once per item when the run reaches it (the loop variable bound in the role's tasks,
-  // whose when, the include's among them, is judged per item).
+  const block = templated ? [] : load(name).tasks;
+  if (!looped && !templated) return { ...inherited, kind: 'block', name: title, block, rescue: [], always: [], loc };
+  // Run when the run reaches it, once per item whose when holds (the loop variable bound in the
+  // role's tasks); a templated name is read then too.
   const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
   return {
     ...inherited,
-    when: [],
+    when: inherited.when,
     kind: 'task',
     id: nextId++,
     name: title,
     module: 'include_tasks',
-    args: { role: name, items: block },
+    args: templated ? { role: name, load } : { role: name, items: block },
     ...loopOf(raw, at),
     loopVar: loopControl.loop_var ?? 'item',
     indexVar: loopControl.index_var,

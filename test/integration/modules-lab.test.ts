@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { buildAptRepo, serveDirectory } from '../support/http-fixture.js';
 import { startLab, type Lab } from '../support/lab.js';
 import { stringify, parse } from 'yaml';
@@ -50,6 +50,17 @@ test.after.always(async () => {
   await rm(served, { recursive: true, force: true });
   await rm(fetchDir, { recursive: true, force: true });
 });
+
+/** Runs one playbook on the lab from a directory of its own (removed after the test); every task must pass. */
+async function passesOnLab(t: ExecutionContext, name: string, playbook: string): Promise<Awaited<ReturnType<typeof runJson>>> {
+  const dir = await mkdtemp(join(tmpdir(), `k3s-playbook-${name}-`));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, `${name}.yaml`), playbook);
+  const run = await runJson(dir, [`${name}.yaml`, '-i', lab.inventory]);
+  t.deepEqual(failures(run.events), []);
+  t.is(run.code, 0, run.err);
+  return run;
+}
 
 test.serial('check mode on fresh hosts reports changes and changes nothing', async (t) => {
   const before = await Promise.all([1, 2, 3].map(lab.changes));
@@ -178,6 +189,7 @@ test.serial("facts as Ansible names them and stat's full result, read on a lab h
     - debug:
         msg: "{{ [ansible_distribution, ansible_distribution_major_version, ansible_distribution_release, ansible_os_family, ansible_service_mgr, ansible_pkg_mgr, ansible_user_dir, ansible_facts.distribution] | join(' ') }}"
     - debug: { msg: "{{ ansible_python.executable }} {{ ansible_python.version.major }} {{ ansible_mounts | map(attribute='mount') | list }}" }
+    - debug: { msg: "{{ ansible_interfaces | join(',') }} {{ ansible_facts['eth0']['ipv4']['address'] }}/{{ ansible_eth0.ipv4.prefix }} {{ ansible_eth0.ipv4.network }} {{ ansible_all_ipv4_addresses | join(',') }}" }
     - file: { path: /tmp/facts-link, src: /etc/hostname, state: link }
     - stat: { path: /tmp/facts-link, follow: true }
       register: followed
@@ -188,12 +200,13 @@ test.serial("facts as Ansible names them and stat's full result, read on a lab h
   );
   const run = await runJson(dir, ['facts.yaml', '-i', lab.inventory]);
   t.is(run.code, 0, failures(run.events).join('\n'));
-  const [system, python, stat] = hostResults(run.events)
+  const [system, python, interfaces, stat] = hostResults(run.events)
     .filter((e) => e.module === 'debug')
     .map((e) => e.msg);
   t.is(system, 'Debian 12 bookworm Debian systemd apt /root Debian');
   // The lab's root is an overlay, which Ansible leaves out of ansible_mounts too.
   t.regex(python ?? '', /^\/usr\/bin\/python3 3 \[.*\]$/);
+  t.is(interfaces, `eth0,lo ${lab.hostIp(1)}/24 ${lab.hostIp(1).replace(/\.\d+$/, '.0')} ${lab.hostIp(1)}`);
   const sha1 = createHash('sha1')
     .update(await lab.exec(1, 'cat', '/etc/hostname'))
     .digest('hex');
@@ -287,10 +300,9 @@ test.serial(
 );
 
 test.serial('reboot: the host reboots (a new boot id, /tmp emptied, its disk kept) and the next tasks run over a new connection', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-reboot-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(
-    join(dir, 'reboot.yaml'),
+  const run = await passesOnLab(
+    t,
+    'reboot',
     `- hosts: h3
   gather_facts: false
   tasks:
@@ -325,17 +337,13 @@ test.serial('reboot: the host reboots (a new boot id, /tmp emptied, its disk kep
           - 'missing.msg == "Unable to find command \\"nosuchshutdown\\" in search paths: [''/sbin'']"'
 `,
   );
-  const run = await runJson(dir, ['reboot.yaml', '-i', lab.inventory]);
-  t.deepEqual(failures(run.events), []);
-  t.is(run.code, 0, run.err);
   t.is(hostResults(run.events).filter((e) => e.module === 'assert' && e.status === 'ok').length, 2);
 });
 
 test.serial("ansible.posix.sysctl's arguments: state absent, reload false (the file only), ignoreerrors for a key this kernel lacks", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-sysctl-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(
-    join(dir, 'sysctl.yaml'),
+  await passesOnLab(
+    t,
+    'sysctl',
     `- hosts: h2
   gather_facts: false
   vars: { file: /etc/sysctl.d/90-kp.conf }
@@ -363,16 +371,12 @@ test.serial("ansible.posix.sysctl's arguments: state absent, reload false (the f
           - running.stdout_lines == ['1', '1']
 `,
   );
-  const run = await runJson(dir, ['sysctl.yaml', '-i', lab.inventory]);
-  t.deepEqual(failures(run.events), []);
-  t.is(run.code, 0, run.err);
 });
 
 test.serial("systemd's masked: a unit masked (its file elsewhere), left masked, then unmasked and started", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-masked-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(
-    join(dir, 'masked.yaml'),
+  await passesOnLab(
+    t,
+    'masked',
     `- hosts: h2
   gather_facts: false
   tasks:
@@ -395,16 +399,12 @@ test.serial("systemd's masked: a unit masked (its file elsewhere), left masked, 
           - m1 is changed and m2 is not changed and st.stdout == 'masked' and m3 is changed
 `,
   );
-  const run = await runJson(dir, ['masked.yaml', '-i', lab.inventory]);
-  t.deepEqual(failures(run.events), []);
-  t.is(run.code, 0, run.err);
 });
 
 test.serial("apt's Ansible arguments through package: a pinned version (fnmatch), allow_downgrade, purge", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-apt-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(
-    join(dir, 'apt.yaml'),
+  await passesOnLab(
+    t,
+    'apt',
     `- hosts: h3
   gather_facts: false
   tasks:
@@ -431,7 +431,4 @@ test.serial("apt's Ansible arguments through package: a pinned version (fnmatch)
           - status.stdout is not search('^ii')
 `,
   );
-  const run = await runJson(dir, ['apt.yaml', '-i', lab.inventory]);
-  t.deepEqual(failures(run.events), []);
-  t.is(run.code, 0, run.err);
 });
