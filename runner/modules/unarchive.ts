@@ -175,7 +175,7 @@ export function zipComparison(
 const attributePaths = (files: string[]) => [...new Set([...files, ...files.filter((file) => file.includes('/')).map((file) => file.split('/')[0])])];
 
 /** chown/chmod for paths that differ from what the task asks, read before any change. */
-function attributeCommands(paths: string[], states: Array<ExtractedState | undefined>, wants: Wants, runner: Runner): string[] | Error {
+function memberAttributeCommands(paths: string[], states: Array<ExtractedState | undefined>, wants: Wants, runner: Runner): string[] | Error {
   const owner = [wants.owner ?? '', wants.group !== undefined ? `:${wants.group}` : ''].join('');
   const chown: string[] = [];
   const chmod = new Map<string, string[]>();
@@ -197,7 +197,7 @@ function attributeCommands(paths: string[], states: Array<ExtractedState | undef
 }
 
 /** After an extraction: the task's owner, group and mode on every member (links keep their mode, as chmod cannot change it). */
-function attributeCommandsAfterExtraction(paths: string[], wants: Wants): string[] {
+function memberAttributeCommandsAfterExtraction(paths: string[], wants: Wants): string[] {
   const words = paths.map(shellQuote).join(' ');
   const owner = [wants.owner ?? '', wants.group !== undefined ? `:${wants.group}` : ''].join('');
   return [
@@ -329,12 +329,12 @@ async function plan(args: UnarchiveArgs, ctx: ModuleContext): Promise<Plan> {
         return output.rc === 0 ? { extract_results } : { failed: true, msg: `failed to unpack ${src} to ${dest}`, extract_results };
       },
     });
-    if (givesAttributes) steps.push(attributeStep(dest, attributeCommandsAfterExtraction(paths, wants)));
+    if (givesAttributes) steps.push(attributeStep(dest, memberAttributeCommandsAfterExtraction(paths, wants)));
     return { ...result, changed: true, steps };
   }
   if (!givesAttributes || paths.length === 0) return result;
   const { states } = await readStates(ctx, dest, paths);
-  const commands = attributeCommands(paths, states, wants, survey.runner);
+  const commands = memberAttributeCommands(paths, states, wants, survey.runner);
   if (commands instanceof Error) return failure(commands.message, result);
   if (commands.length === 0) return result;
   return { ...result, changed: true, steps: [attributeStep(dest, commands)] };
