@@ -136,6 +136,7 @@ test("Ansible's filters content uses most", (t) => {
   t.deepEqual(value("users | rejectattr('name', 'equalto', 'ann') | map(attribute='name') | list"), ['bob']);
   t.deepEqual(value("[{'a': 1}, {'b': 2}] | selectattr('a', 'defined') | list"), [{ a: 1 }], 'defined as a test name');
   t.deepEqual(value("[{'a': 1}, {'b': 2}] | selectattr('a', 'undefined') | list"), [{ b: 2 }]);
+  t.deepEqual([value("'ann' is in ['ann']"), value("'cy' is not in ['ann']"), value("'ann' is not in ['ann']")], [true, true, false], "Jinja's 'in' test");
   t.deepEqual(value('conf | dict2items | map(attribute="key") | list'), ['a', 'l']);
   t.deepEqual(value("[{'key': 'k', 'value': 1}] | items2dict"), { k: 1 });
   t.is(value("'v1.31.4+k3s1' | regex_replace('^v(\\\\d+)\\\\.(\\\\d+).*$', '\\\\1.\\\\2')"), '1.31');

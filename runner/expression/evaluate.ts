@@ -128,8 +128,10 @@ function binary(node: Expression, scope: Scope): unknown {
     case '>=':
       return (a as number) >= (b as number);
     case 'in':
+    case 'is in':
       return contains(b, a);
     case 'not in':
+    case 'is not in':
       return !contains(b, a);
     case '+':
       return typeof a === 'number' && typeof b === 'number' ? a + b : Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : pythonStr(a) + pythonStr(b);

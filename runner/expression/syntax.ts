@@ -9,7 +9,8 @@ jsep.addBinaryOp('else', 0.2, true);
 jsep.addBinaryOp('if', 0.3);
 jsep.addBinaryOp('or', 1);
 jsep.addBinaryOp('and', 2);
-for (const op of ['in', 'not in', 'is', 'is not']) jsep.addBinaryOp(op, 6);
+// 'x is in y' and 'x is not in y': Jinja's 'in' test, the same as the operators.
+for (const op of ['in', 'not in', 'is', 'is not', 'is in', 'is not in']) jsep.addBinaryOp(op, 6);
 jsep.removeBinaryOp('|');
 jsep.addBinaryOp('|', 12);
 jsep.addBinaryOp('~', 9);

@@ -34,6 +34,8 @@ test('loop variables, {% set %}, comments and whitespace control', (t) => {
   t.is(render('{% for n in nodes %}{{ loop.index }}:{{ n }}{% if not loop.last %},{% endif %}{% endfor %}'), '1:m1,2:w1');
   t.is(render('{# a note #}{% set x = nodes | length %}{{ x * 2 }}'), '4');
   t.is(render('a\n  {%- if True %} b{% endif %}'), 'a b');
+  t.is(render("{% for (k, v) in {'a': 1}.items() %}{{ k }}={{ v }}{% endfor %}"), 'a=1', 'a parenthesized target unpacks, as in Jinja');
+  t.is(render("{{ 'lab' is in ['lab'] }} {{ 'x' is not in nodes }}"), 'True True', "Jinja's 'in' test");
 });
 
 test('trim_blocks and lstrip_blocks as the template module sets them', (t) => {

@@ -125,11 +125,21 @@ const trailingNewlines = (text: string) => text.length - text.replace(/\n+$/, ''
 /**
  * Jinja's `list.0` is `list[0]`; nunjucks reads only the brackets, so write them inside each tag.
  * An include always sees the caller's variables in nunjucks: Jinja's 'with context' is dropped.
+ * Jinja's `{% for (key, value) in ... %}` unpacks as nunjucks' `{% for key, value in ... %}` does,
+ * and its `in` test (`x is in y`, `x is not in y`) is nunjucks' `in` operator.
  */
 const withBrackets = (text: string) =>
   text
     .replace(/(\{%-?\s*include\s[^%]*?)\s+with(out)?\s+context(\s*-?%\})/g, '$1$3')
-    .replace(/(\{\{|\{%)([\s\S]*?)(\}\}|%\})/g, (_, open: string, body: string, close: string) => open + bracketNumericAttributes(body) + close);
+    .replace(/(\{%-?\s*for\s+)\(\s*([\w\s,]+?)\s*\)(\s+in\s)/g, '$1$2$3')
+    .replace(/(\{\{|\{%)([\s\S]*?)(\}\}|%\})/g, (_, open: string, body: string, close: string) => open + inTest(bracketNumericAttributes(body)) + close);
+
+/** 'is in' and 'is not in' as the operators, outside quoted strings. */
+const inTest = (body: string) =>
+  body
+    .split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)
+    .map((part, index) => (index % 2 ? part : part.replace(/\bis\s+(not\s+)?in\b/g, '$1in')))
+    .join('');
 
 /** Parse without rendering, to find syntax errors before the first connection. */
 export function parseJinja(text: string): void {
