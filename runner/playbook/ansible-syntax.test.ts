@@ -1,7 +1,7 @@
 // What Ansible users write that YAML 1.2 and a strict schema would refuse, read as Ansible reads it.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import test from 'ava';
-import { debugMessages, hostResults, localInventory, runJson, workspace } from '../../test/support/workspace.js';
+import { debugMessages, hostResults, localInventory, runCli, runJson, workspace } from '../../test/support/workspace.js';
 import type { UserError } from '../errors.js';
 import { parseYaml } from '../yaml/source.js';
 
@@ -600,4 +600,24 @@ test("what public K3s roles write: environment as a template, handlers in a bloc
   t.is(facts.code, 0, facts.err);
   t.deepEqual(debugMessages(facts.events, 'm1'), ['nothing', 'false'], "a lookup that found nothing gives '', as Ansible's None is rendered");
   t.deepEqual(debugMessages(facts.events, 'm2'), ['by m1', 'false']);
+});
+
+test('a play whose hosts match nothing is skipped with a warning before the run, a near miss named, as Ansible skips it; --syntax-check shows the warning', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': '- hosts: mastr\n  gather_facts: no\n  tasks:\n    - debug: msg=never\n- hosts: master\n  gather_facts: no\n  tasks:\n    - debug: msg=ran\n',
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['ran']);
+  const warnings = run.events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message);
+  t.is(warnings.length, 1);
+  t.regex(
+    warnings[0] ?? '',
+    /^play 'mastr' \(.*site\.yaml:1\) targets 'mastr', which is neither a group nor a host in .*inventory\.yaml: it is skipped\. Did you mean 'master'\?$/,
+  );
+  const syntax = await runCli(ws.dir, ['site.yaml', '--syntax-check']);
+  t.is(syntax.code, 0);
+  t.regex(syntax.err, /\[WARNING\]: play 'mastr' .* it is skipped/);
 });
