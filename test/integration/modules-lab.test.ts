@@ -179,17 +179,28 @@ test.serial("every module's documented example runs (in check mode) on a host", 
   t.deepEqual(ran, ['Gathering Facts', ...tasks.map((task) => task.name)], 'every example reached the host');
 });
 
-test.serial("facts as Ansible names them and stat's full result, read on a lab host (Debian 12, systemd as PID 1)", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-facts-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(
-    join(dir, 'facts.yaml'),
-    `- hosts: h1
+test.serial(
+  "facts as Ansible names them (interfaces too), service_facts and package_facts, and stat's full result, read on a lab host (Debian 12, systemd as PID 1)",
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-facts-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(
+      join(dir, 'facts.yaml'),
+      `- hosts: h1
   tasks:
     - debug:
         msg: "{{ [ansible_distribution, ansible_distribution_major_version, ansible_distribution_release, ansible_os_family, ansible_service_mgr, ansible_pkg_mgr, ansible_user_dir, ansible_facts.distribution] | join(' ') }}"
     - debug: { msg: "{{ ansible_python.executable }} {{ ansible_python.version.major }} {{ ansible_mounts | map(attribute='mount') | list }}" }
     - debug: { msg: "{{ ansible_interfaces | join(',') }} {{ ansible_facts['eth0']['ipv4']['address'] }}/{{ ansible_eth0.ipv4.prefix }} {{ ansible_eth0.ipv4.network }} {{ ansible_all_ipv4_addresses | join(',') }}" }
+    - service_facts: {}
+    - package_facts: {}
+    - command: dpkg-query -W -f '\${Version}' openssh-server
+      register: sshd_version
+    - assert:
+        that:
+          - ansible_facts.services['ssh.service'].state == 'running' and ansible_facts.services['ssh.service'].status == 'enabled'
+          - services['ssh.service'].state == 'running'
+          - ansible_facts.packages['openssh-server'][0].version == sshd_version.stdout and packages['openssh-server'][0].source == 'apt'
     - file: { path: /tmp/facts-link, src: /etc/hostname, state: link }
     - stat: { path: /tmp/facts-link, follow: true }
       register: followed
@@ -197,21 +208,22 @@ test.serial("facts as Ansible names them and stat's full result, read on a lab h
       register: link
     - debug: { msg: "{{ followed.stat.isreg }} {{ followed.stat.checksum }} {{ followed.stat.pw_name }} {{ link.stat.islnk }} {{ link.stat.lnk_target }}" }
 `,
-  );
-  const run = await runJson(dir, ['facts.yaml', '-i', lab.inventory]);
-  t.is(run.code, 0, failures(run.events).join('\n'));
-  const [system, python, interfaces, stat] = hostResults(run.events)
-    .filter((e) => e.module === 'debug')
-    .map((e) => e.msg);
-  t.is(system, 'Debian 12 bookworm Debian systemd apt /root Debian');
-  // The lab's root is an overlay, which Ansible leaves out of ansible_mounts too.
-  t.regex(python ?? '', /^\/usr\/bin\/python3 3 \[.*\]$/);
-  t.is(interfaces, `eth0,lo ${lab.hostIp(1)}/24 ${lab.hostIp(1).replace(/\.\d+$/, '.0')} ${lab.hostIp(1)}`);
-  const sha1 = createHash('sha1')
-    .update(await lab.exec(1, 'cat', '/etc/hostname'))
-    .digest('hex');
-  t.is(stat, `True ${sha1} root True /etc/hostname`);
-});
+    );
+    const run = await runJson(dir, ['facts.yaml', '-i', lab.inventory]);
+    t.is(run.code, 0, failures(run.events).join('\n'));
+    const [system, python, interfaces, stat] = hostResults(run.events)
+      .filter((e) => e.module === 'debug')
+      .map((e) => e.msg);
+    t.is(system, 'Debian 12 bookworm Debian systemd apt /root Debian');
+    // The lab's root is an overlay, which Ansible leaves out of ansible_mounts too.
+    t.regex(python ?? '', /^\/usr\/bin\/python3 3 \[.*\]$/);
+    t.is(interfaces, `eth0,lo ${lab.hostIp(1)}/24 ${lab.hostIp(1).replace(/\.\d+$/, '.0')} ${lab.hostIp(1)}`);
+    const sha1 = createHash('sha1')
+      .update(await lab.exec(1, 'cat', '/etc/hostname'))
+      .digest('hex');
+    t.is(stat, `True ${sha1} root True /etc/hostname`);
+  },
+);
 
 test.serial(
   "Ansible's user, group, tempfile, pause and service (its init-system arguments ignored under systemd), wait_for drained, remote_user where no ansible_user is set",
