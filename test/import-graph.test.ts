@@ -84,7 +84,7 @@ const LAYERS = [
   'errors',
   'shell',
   'yaml',
-  'expression',
+  'jinja',
   'template',
   'vars',
   'conditions',

@@ -207,7 +207,7 @@ const cases: Case[] = [
     name: 'task: a Jinja expression that does not parse',
     files: { 'site.yaml': PLAY('    - debug: { msg: "{{ items | join(\', \') ) }}" }\n') },
     at: 'site.yaml:4',
-    message: /not a valid expression/,
+    message: /'msg' is not a valid template: unexpected '\)'/,
   },
   {
     name: 'task: rescue without block',

@@ -215,7 +215,7 @@ test('run_once, delegate_to localhost, any_errors_fatal and serial batches', asy
       register: who
       run_once: true
       changed_when: false
-    - debug: { msg: "{{ who.stdout }} {{ play_hosts.length }}" }
+    - debug: { msg: "{{ who.stdout }} {{ play_hosts | length }}" }
     - command: hostname
       delegate_to: localhost
       changed_when: false

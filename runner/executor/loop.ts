@@ -1,10 +1,10 @@
 import { conditionsHold } from '../conditions/conditions.js';
-import { ExpressionError } from '../expression/errors.js';
-import type { TemplateOrigin } from '../expression/expression.js';
-import { runLookup } from '../expression/lookups.js';
+import { ExpressionError } from '../jinja/errors.js';
+import type { TemplateOrigin } from '../jinja/templar.js';
+import { runLookup } from '../jinja/lookups.js';
 import { UserError } from '../errors.js';
 import type { Task } from '../playbook/model.js';
-import { renderDeep } from '../template/render.js';
+import { renderDeep } from '../jinja/templar.js';
 import type { Vars } from '../vars/vars.js';
 import { toPlain } from '../vars/scope.js';
 

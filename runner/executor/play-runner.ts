@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { conditionsHold } from '../conditions/conditions.js';
-import { isTruthy } from '../expression/python.js';
+import { isTruthy } from '../jinja/python.js';
 import { isAbsolute, join } from 'node:path';
 import { describeUserError, UserError } from '../errors.js';
 import { list, loadTaskFileItems, withItemVars, type RoleLoad } from '../playbook/task.js';
@@ -9,7 +9,7 @@ import { UnreachableError } from '../connection/connection.js';
 import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Item, Play, Task } from '../playbook/model.js';
-import { renderString } from '../template/render.js';
+import { renderValue } from '../jinja/templar.js';
 import { toPlain } from '../vars/scope.js';
 import type { RunEvent } from './events.js';
 import type { HostState } from './host.js';
@@ -120,7 +120,7 @@ export class PlayRunner {
 
   private async gatherFacts(): Promise<void> {
     const wanted = isTruthy(
-      renderString(String(this.play.gatherFacts), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'gather_facts'"), {
+      renderValue(String(this.play.gatherFacts), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'gather_facts'"), {
         loc: this.play.loc,
         what: "'gather_facts'",
       }),
@@ -138,7 +138,7 @@ export class PlayRunner {
             const keyword = (value: string | undefined, key: string) =>
               value === undefined
                 ? undefined
-                : String(renderString(value, taskScope(this.vars, host, undefined, this.play.loc, `'${key}'`), { loc: this.play.loc, what: `'${key}'` }));
+                : String(renderValue(value, taskScope(this.vars, host, undefined, this.play.loc, `'${key}'`), { loc: this.play.loc, what: `'${key}'` }));
             const connection = await this.state.connect(host.name, {
               remoteUser: keyword(this.play.remoteUser, 'remote_user'),
               connection: keyword(this.play.connection, 'connection'),
@@ -205,7 +205,7 @@ export class PlayRunner {
     const name = headerName([...names.values()].flat());
     const runOnce =
       task.runOnce !== undefined &&
-      isTruthy(renderString(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
+      isTruthy(renderValue(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
     // Every host named here gets a host.result: reporters wait for exactly these.
     await this.state.emit({ type: 'task.start', id: task.id, name, role: task.role?.name, hosts: targets.map((h) => h.name), handler });
@@ -260,7 +260,7 @@ export class PlayRunner {
   private displayNames(task: Task, host: HostState): string[] {
     if (!task.name.includes('{{')) return [task.name];
     const render = (extra: Record<string, unknown> = {}) =>
-      String(renderString(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' }));
+      String(renderValue(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' }));
     try {
       if (task.loop === undefined || !task.name.includes(task.loopVar)) return [render()];
       const items = loopItems(task, taskScope(this.vars, host, task, task.loc, "'loop'"), { loc: task.loc, what: "'loop'" });
@@ -282,7 +282,7 @@ export class PlayRunner {
 
   private notify(task: Task, host: HostState): void {
     const scope = taskScope(this.vars, host, task, task.loc, "'notify'");
-    for (const name of task.notify) host.notified.add(String(renderString(name, scope, { loc: task.loc, what: "'notify'" })));
+    for (const name of task.notify) host.notified.add(String(renderValue(name, scope, { loc: task.loc, what: "'notify'" })));
   }
 
   /** Handlers run once per notified host, in the order they are written, not the order notified. */
@@ -336,7 +336,7 @@ export class PlayRunner {
           const vars: Vars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
           const itemScope = task.loop === undefined ? scope : taskScope(this.vars, host, task, task.loc, `task '${task.name}'`, vars);
           if (!conditionsHold(task.when, itemScope, { loc: task.loc, what: "'when'" })) continue;
-          const render = (template: string, what: string) => String(renderString(template, itemScope, { loc: task.loc, what }));
+          const render = (template: string, what: string) => String(renderValue(template, itemScope, { loc: task.loc, what }));
           const name = role !== undefined ? `role ${load ? render(role, "'include_role'") : role}` : render(file, "'include_tasks'");
           const path = role !== undefined || isAbsolute(name) ? name : join(beside, name);
           names.push(path);

@@ -4,9 +4,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname, userInfo } from 'node:os';
 import { conditionsHold } from '../conditions/conditions.js';
-import { OMIT } from '../expression/globals.js';
-import type { TemplateOrigin } from '../expression/expression.js';
-import { isTruthy } from '../expression/python.js';
+import { OMIT } from '../jinja/globals.js';
+import { isTruthy } from '../jinja/python.js';
 import { UnreachableError, type Become, type Connection, type ConnectionKeywords } from '../connection/connection.js';
 import { LocalConnection } from '../connection/local.js';
 import { describeUserError, UserError } from '../errors.js';
@@ -16,7 +15,8 @@ import { modules, resolveModuleName } from '../modules/registry.js';
 import type { Task } from '../playbook/model.js';
 import { argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import { commandFailure } from '../modules/support/command-failure.js';
-import { hasTemplate, renderDeep, renderString, renderTemplateFile } from '../template/render.js';
+import { renderTemplateFile } from '../template/render.js';
+import { hasTemplate, renderDeep, renderValue, type TemplateOrigin } from '../jinja/templar.js';
 import { toPlain } from '../vars/scope.js';
 import { applyPlan, type Applier } from './apply-plan.js';
 import { loopItemsUnlessSkipped, SKIPPED } from './loop.js';
@@ -61,8 +61,8 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
   let delegatedTo: string | undefined;
   try {
     const base = scope();
-    noLog = task.noLog !== undefined && isTruthy(renderString(String(task.noLog), base, what('no_log')));
-    delegatedTo = task.delegateTo !== undefined ? String(renderString(task.delegateTo, base, what('delegate_to'))) : undefined;
+    noLog = task.noLog !== undefined && isTruthy(renderValue(String(task.noLog), base, what('no_log')));
+    delegatedTo = task.delegateTo !== undefined ? String(renderValue(task.delegateTo, base, what('delegate_to'))) : undefined;
     let result: ModuleResult;
     let items: ItemOutcome[] | undefined;
     const loop = task.loop === undefined ? undefined : loopItemsUnlessSkipped(task, base, what);
@@ -83,7 +83,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
           ? await runModule(task, host, itemScope, (extra) => scope({ ...loopVars, ...extra }), ctx, delegatedTo)
           : skippedResult(task);
         const label = task.loopLabel
-          ? String(renderString(task.loopLabel, itemScope, what('loop_control.label')))
+          ? String(renderValue(task.loopLabel, itemScope, what('loop_control.label')))
           : typeof item === 'string'
             ? item
             : JSON.stringify(item);
@@ -101,7 +101,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
     }
     // delegate_facts: what the task sets is the delegated host's.
     const factsHost =
-      delegatedTo !== undefined && task.delegateFacts !== undefined && isTruthy(renderString(String(task.delegateFacts), base, what('delegate_facts')))
+      delegatedTo !== undefined && task.delegateFacts !== undefined && isTruthy(renderValue(String(task.delegateFacts), base, what('delegate_facts')))
         ? (ctx.vars.hosts.get(delegatedTo) ?? host)
         : host;
     record(task, host, result, ctx, noLog, factsHost);
@@ -129,7 +129,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
 
 /** Whether the task's ignore_errors holds in this scope. */
 export const ignoresErrors = (task: Task, scope: Vars, what: (key: string) => TemplateOrigin) =>
-  task.ignoreErrors !== undefined && isTruthy(renderString(String(task.ignoreErrors), scope, what('ignore_errors')));
+  task.ignoreErrors !== undefined && isTruthy(renderValue(String(task.ignoreErrors), scope, what('ignore_errors')));
 
 const skippedResult = (task: Task): ModuleResult => ({
   changed: false,
@@ -174,7 +174,7 @@ function record(task: Task, host: HostState, result: ModuleResult, ctx: TaskRunC
 /** The task's module; action: "{{ ansible_facts.pkg_mgr }}" names it only when the task runs. */
 const moduleNameOf = (task: Task, scope: Vars) =>
   hasTemplate(task.module)
-    ? resolveModuleName(String(renderString(task.module, scope, { loc: task.loc, what: `'action' of task '${task.name}'` })))
+    ? resolveModuleName(String(renderValue(task.module, scope, { loc: task.loc, what: `'action' of task '${task.name}'` })))
     : task.module;
 
 /** One module call (with until/retries), then changed_when and failed_when. */
@@ -206,10 +206,10 @@ async function runModule(
   // Arguments known only now (templated, or of a task expected to fail) fail the task, as in Ansible.
   const problem = argumentProblem(name, args);
   if (problem) return { changed: false, failed: true, msg: problem.message };
-  const check = task.checkMode !== undefined ? isTruthy(renderString(String(task.checkMode), scope, what('check_mode'))) : ctx.vars.check;
+  const check = task.checkMode !== undefined ? isTruthy(renderValue(String(task.checkMode), scope, what('check_mode'))) : ctx.vars.check;
   const become = resolveBecome(task, scope, ctx);
   const env = renderEnvironment(task, scope);
-  const keyword = (value: string | undefined, key: string) => (value === undefined ? undefined : String(renderString(value, scope, what(key))));
+  const keyword = (value: string | undefined, key: string) => (value === undefined ? undefined : String(renderValue(value, scope, what(key))));
   const target = delegatedTo ?? host.name;
   const keywords = { remoteUser: keyword(task.remoteUser, 'remote_user'), connection: keyword(task.connection, 'connection') };
   // Looked up for each command: a reboot replaces the host's connection during the task.
@@ -218,7 +218,7 @@ async function runModule(
   const run: ModuleContext['run'] = async (command, options = {}) => (await current()).exec(command, { ...options, become, env });
   const moduleContext: ModuleContext = {
     host: host.name,
-    diff: task.diff !== undefined ? isTruthy(renderString(String(task.diff), scope, what('diff'))) : ctx.vars.diff,
+    diff: task.diff !== undefined ? isTruthy(renderValue(String(task.diff), scope, what('diff'))) : ctx.vars.diff,
     checkMode: check,
     run,
     read: async (what, command) => {
@@ -243,11 +243,11 @@ async function runModule(
     task.async === undefined
       ? undefined
       : {
-          seconds: Number(renderString(String(task.async), scope, what('async'))),
-          poll: Number(renderString(String(task.poll ?? DEFAULT_POLL_S), scope, what('poll'))),
+          seconds: Number(renderValue(String(task.async), scope, what('async'))),
+          poll: Number(renderValue(String(task.poll ?? DEFAULT_POLL_S), scope, what('poll'))),
         };
-  const attempts = task.until.length ? Number(renderString(String(task.retries ?? DEFAULT_RETRIES), scope, what('retries'))) + 1 : 1;
-  const delay = Number(renderString(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay')));
+  const attempts = task.until.length ? Number(renderValue(String(task.retries ?? DEFAULT_RETRIES), scope, what('retries'))) + 1 : 1;
+  const delay = Number(renderValue(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay')));
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     result = await callModule(module, args, moduleContext, { check, run, reconnect: () => ctx.reconnect(target, keywords) }, job);
@@ -306,10 +306,10 @@ function resolveBecome(task: Task, scope: Vars, ctx: TaskRunContext): Become | u
   const origin = { loc: task.loc, what: `'become' of task '${task.name}'` };
   // The keywords first, then the variables (inventory, play, task vars...), as Ansible resolves them.
   const flag = task.become ?? scope.ansible_become;
-  if (flag === undefined || !isTruthy(renderString(String(flag), scope, origin))) return undefined;
-  const user = String(renderString(String(task.becomeUser ?? scope.ansible_become_user ?? 'root'), scope, origin));
+  if (flag === undefined || !isTruthy(renderValue(String(flag), scope, origin))) return undefined;
+  const user = String(renderValue(String(task.becomeUser ?? scope.ansible_become_user ?? 'root'), scope, origin));
   const password =
-    scope.ansible_become_password !== undefined ? String(renderString(String(scope.ansible_become_password), scope, origin)) : ctx.becomePassword;
+    scope.ansible_become_password !== undefined ? String(renderValue(String(scope.ansible_become_password), scope, origin)) : ctx.becomePassword;
   return { user, password };
 }
 

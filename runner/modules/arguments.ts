@@ -1,4 +1,4 @@
-import { pythonStr } from '../expression/python.js';
+import { pythonStr } from '../jinja/python.js';
 import { didYouMean } from '../schema/validate.js';
 import { getValidator } from '../schema/validators.js';
 import type { ModuleDeclaration } from './module.js';

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { planEdit } from './support/file-content.js';
-import { pythonRegExp } from '../expression/python-regex.js';
+import { pythonRegExp } from '../jinja/python-regex.js';
 
 export interface BlockEdit {
   block: string;

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { pythonRegExp } from '../expression/python-regex.js';
+import { pythonRegExp } from '../jinja/python-regex.js';
 import { modeBits } from '../facts/stat.js';
 import { shellQuote } from '../shell/quote.js';
 import { defineModule, listArgument, type ModuleContext } from './module.js';

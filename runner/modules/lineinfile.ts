@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { planEdit } from './support/file-content.js';
-import { expandTemplate, pythonRegExp } from '../expression/python-regex.js';
+import { expandTemplate, pythonRegExp } from '../jinja/python-regex.js';
 
 /** One line to make present (replacing what a regexp or a string matches) or absent. */
 export interface LineEdit {

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import type { ExecResult } from '../connection/connection.js';
 import type { PathReading, PathWant } from '../facts/path-state.js';
 import type { Vars } from '../vars/vars.js';
-import type { JinjaOptions } from '../template/jinja.js';
+import type { JinjaOptions } from '../jinja/templar.js';
 
 /** A before/after pair shown with --diff, or a diff a tool already made (kubectl diff). */
 export interface Diff {

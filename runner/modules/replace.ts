@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { defineModule } from './module.js';
 import { attributesArgs, writeArgs } from './support/file-attributes.js';
 import { planEdit } from './support/file-content.js';
-import { pythonRegExp, pythonSub } from '../expression/python-regex.js';
+import { pythonRegExp, pythonSub } from '../jinja/python-regex.js';
 
 /**
  * Ansible's replace: every match of regexp (Python syntax, MULTILINE) replaced, within the part of

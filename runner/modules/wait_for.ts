@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shellQuote } from '../shell/quote.js';
-import { pythonRegExp } from '../expression/python-regex.js';
+import { pythonRegExp } from '../jinja/python-regex.js';
 import { defineModule } from './module.js';
 
 const waitArgs = Type.Object(

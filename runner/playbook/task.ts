@@ -1,4 +1,4 @@
-import { parseExpression } from '../expression/expression.js';
+import { checkTemplateSyntax, hasTemplate, parseExpression } from '../jinja/templar.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { describeUserError, UserError, type SourceLocation } from '../errors.js';
 import { refuseConnectionVars } from '../inventory/connection-vars.js';
@@ -6,10 +6,9 @@ import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/argu
 import type { ModuleDeclaration } from '../modules/module.js';
 import { ANSIBLE_BUILTIN_MODULES } from '../modules/ansible-builtins.js';
 import { ENGINE_ACTIONS, modules, resolveModuleName } from '../modules/registry.js';
-import { lookupName, lookups } from '../expression/lookups.js';
+import { lookupName, lookups } from '../jinja/lookups.js';
 import playbookSchema from '../schema/playbook.schema.json' with { type: 'json' };
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
-import { checkTemplateSyntax, hasTemplate } from '../template/render.js';
 import { loadYamlFileSync, type PathSegment, type SourceDoc } from '../yaml/source.js';
 import type { Block, Condition, Inherited, Item, Task } from './model.js';
 import type { Vars } from '../vars/vars.js';

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { UserError, type SourceLocation } from '../errors.js';
-import type { TemplateOrigin } from '../expression/expression.js';
+import type { TemplateOrigin } from '../jinja/templar.js';
 import { helpers } from './helpers.js';
 
 // The project's own template files (.hbs) are Handlebars: logic-less, strict about missing variables.

@@ -1,52 +1,53 @@
 import test from 'ava';
 import { UserError } from '../errors.js';
 import { createScope } from '../vars/scope.js';
-import { checkTemplateFileSyntax, checkTemplateSyntax, renderDeep, renderString, renderTemplateFile } from './render.js';
+import { checkTemplateSyntax, renderDeep, renderValue } from '../jinja/templar.js';
+import { checkTemplateFileSyntax, renderTemplateFile } from './render.js';
 
 const origin = { loc: { file: 'roles/x/tasks/main.yaml', line: 7, column: 3 }, what: "argument 'dest'" };
 const scope = (vars: Record<string, unknown>) => createScope(vars, origin);
 
 test('renders without HTML escaping', (t) => {
-  t.is(renderString('a={{ v }}', scope({ v: `<b>&'"` }), origin), `a=<b>&'"`);
+  t.is(renderValue('a={{ v }}', scope({ v: `<b>&'"` }), origin), `a=<b>&'"`);
 });
 
 test('a whole-string expression keeps its native type', (t) => {
   const s = scope({ list: [1, 2], n: 3, flag: false, nested: { a: { b: 'x' } } });
-  t.deepEqual(renderString('{{ list }}', s, origin), [1, 2]);
-  t.is(renderString('{{n}}', s, origin), 3);
-  t.is(renderString('{{ flag }}', s, origin), false);
-  t.is(renderString('{{ n }}\n', s, origin), '3\n', 'a trailing newline makes a string');
-  t.is(renderString('{{ nested.a.b }}', s, origin), 'x');
-  t.deepEqual(renderString('{{ missing | default(list) }}', s, origin), [1, 2], 'a filtered value stays native too');
-  t.is(renderString('n={{ n }}', s, origin), 'n=3', 'text around an expression makes a string');
+  t.deepEqual(renderValue('{{ list }}', s, origin), [1, 2]);
+  t.is(renderValue('{{n}}', s, origin), 3);
+  t.is(renderValue('{{ flag }}', s, origin), false);
+  t.is(renderValue('{{ n }}\n', s, origin), '3\n', 'a trailing newline makes a string');
+  t.is(renderValue('{{ nested.a.b }}', s, origin), 'x');
+  t.deepEqual(renderValue('{{ missing | default(list) }}', s, origin), [1, 2], 'a filtered value stays native too');
+  t.is(renderValue('n={{ n }}', s, origin), 'n=3', 'text around an expression makes a string');
 });
 
 test("values print into text as Python prints them, as in Ansible; None as '' (Ansible's finalize)", (t) => {
   const s = scope({ list: ['a', 'b'], flag: true, none: null, map: { k: 1 } });
-  t.is(renderString('{{ list }} {{ flag }} {{ none }} {{ map }}', s, origin), "['a', 'b'] True  {'k': 1}");
-  t.is(renderString('{{ none }}', s, origin), null, 'a variable alone keeps its value');
-  t.is(renderString('{{ none | default(None) }}', s, origin), '', 'any other expression giving None is rendered');
+  t.is(renderValue('{{ list }} {{ flag }} {{ none }} {{ map }}', s, origin), "['a', 'b'] True  {'k': 1}");
+  t.is(renderValue('{{ none }}', s, origin), null, 'a variable alone keeps its value');
+  t.is(renderValue('{{ none | default(None) }}', s, origin), '', 'any other expression giving None is rendered');
 });
 
 test('Jinja expressions: filters, subscripts, inline if, ~, methods, lookups and whitespace control', (t) => {
   const s = scope({ path: '/home/me/k3s.tar.zst', items: ['x', 'y'], csv: 'a, b', n: 2, hosts: { m1: { ip: '10.0.0.1' } } });
-  t.is(renderString('{{ path | basename }}', s, origin), 'k3s.tar.zst');
-  t.is(renderString('{{ items[0] }}-{{ items.1 }}', s, origin), 'x-y');
-  t.is(renderString("{{ 'many' if n > 1 else 'one' }}", s, origin), 'many');
-  t.is(renderString("{{ 'v' ~ n }}", s, origin), 'v2');
-  t.deepEqual(renderString("{{ csv.split(', ') }}", s, origin), ['a', 'b']);
-  t.is(renderString("{{ hosts['m1'].ip }}", s, origin), '10.0.0.1');
-  t.is(renderString("{{ lookup('env', 'K3S_PLAYBOOK_TEST_UNSET') }}", s, origin), '');
-  t.is(renderString('a  {{- n -}}  b', s, origin), 'a2b');
-  t.is(renderString("{{ '}}' }}", s, origin), '}}', 'braces inside a string do not end the expression');
-  t.is(renderString('{% for i in items %}{{ i }};{% endfor %}', s, origin), 'x;y;', 'statements in a value are rendered as Jinja');
+  t.is(renderValue('{{ path | basename }}', s, origin), 'k3s.tar.zst');
+  t.is(renderValue('{{ items[0] }}-{{ items.1 }}', s, origin), 'x-y');
+  t.is(renderValue("{{ 'many' if n > 1 else 'one' }}", s, origin), 'many');
+  t.is(renderValue("{{ 'v' ~ n }}", s, origin), 'v2');
+  t.deepEqual(renderValue("{{ csv.split(', ') }}", s, origin), ['a', 'b']);
+  t.is(renderValue("{{ hosts['m1'].ip }}", s, origin), '10.0.0.1');
+  t.is(renderValue("{{ lookup('env', 'K3S_PLAYBOOK_TEST_UNSET') }}", s, origin), '');
+  t.is(renderValue('a  {{- n -}}  b', s, origin), 'a2b');
+  t.is(renderValue("{{ '}}' }}", s, origin), '}}', 'braces inside a string do not end the expression');
+  t.is(renderValue('{% for i in items %}{{ i }};{% endfor %}', s, origin), 'x;y;', 'statements in a value are rendered as Jinja');
 });
 
 test('a missing variable is an error naming it and the task location', (t) => {
-  const error = t.throws(() => renderString('https://{{ master.address }}:6443', scope({ master: {} }), origin), { instanceOf: UserError });
+  const error = t.throws(() => renderValue('https://{{ master.address }}:6443', scope({ master: {} }), origin), { instanceOf: UserError });
   t.regex(error!.message, /undefined variable 'master\.address'/);
   t.deepEqual(error!.loc, origin.loc);
-  const native = t.throws(() => renderString('{{ nope }}', scope({}), origin), { instanceOf: UserError });
+  const native = t.throws(() => renderValue('{{ nope }}', scope({}), origin), { instanceOf: UserError });
   t.regex(native!.message, /undefined variable 'nope'/);
 });
 
@@ -82,19 +83,19 @@ test('a Jinja2 file reads variables lazily: a broken variable it does not use do
 
 test('variables refer to other variables, rendered when read', (t) => {
   const s = scope({ host: '10.0.0.1', url: 'https://{{ host }}:6443', urls: ['{{ url }}'] });
-  t.is(renderString('{{ url }}', s, origin), 'https://10.0.0.1:6443');
+  t.is(renderValue('{{ url }}', s, origin), 'https://10.0.0.1:6443');
   t.deepEqual(renderDeep({ list: '{{ urls }}' }, s, origin), { list: ['https://10.0.0.1:6443'] });
 });
 
 test('a circle of variables is reported, not looped on', (t) => {
-  const error = t.throws(() => renderString('{{ a }}', scope({ a: '{{ b }}', b: '{{ a }}' }), origin), { instanceOf: UserError });
+  const error = t.throws(() => renderValue('{{ a }}', scope({ a: '{{ b }}', b: '{{ a }}' }), origin), { instanceOf: UserError });
   t.regex(error!.message, /a -> b -> a/);
 });
 
 test('syntax errors are found before rendering', (t) => {
   const error = t.throws(() => checkTemplateSyntax('x {{ broken }', origin), { instanceOf: UserError });
   t.regex(error!.message, /not a valid template/);
-  t.throws(() => checkTemplateSyntax('{{ a == }}', origin), { instanceOf: UserError, message: /not a valid expression/ });
+  t.throws(() => checkTemplateSyntax('{{ a == }}', origin), { instanceOf: UserError, message: /not a valid template: unexpected end of print statement/ });
   t.notThrows(() => checkTemplateSyntax("{{ x | default('y') }} {% if a %}b{% endif %}", origin));
   const file = t.throws(() => checkTemplateFileSyntax('line\n{% if x %}\nno end\n', 'broken.j2'), { instanceOf: UserError });
   t.regex(file!.message, /not a valid Jinja2 template/);

@@ -1,7 +1,7 @@
 import type { Vars } from './vars.js';
-import { VariableCycle } from '../expression/errors.js';
-import type { TemplateOrigin } from '../expression/expression.js';
-import { renderDeep } from '../template/render.js';
+import { VariableCycle } from '../jinja/errors.js';
+import type { TemplateOrigin } from '../jinja/templar.js';
+import { renderDeep } from '../jinja/templar.js';
 
 /** A value computed when first read (hostvars, groups, ...), so unused magic variables cost nothing. */
 export class Lazy {

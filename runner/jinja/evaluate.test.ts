@@ -2,7 +2,7 @@ import test from 'ava';
 import { UserError } from '../errors.js';
 import { createScope } from '../vars/scope.js';
 import { conditionsHold } from '../conditions/conditions.js';
-import { evaluate, parseExpression } from './expression.js';
+import { evaluate, parseExpression } from './templar.js';
 
 const origin = { loc: { file: 'site.yaml', line: 4, column: 5 }, what: "'when'" };
 const vars = createScope(
@@ -78,9 +78,10 @@ test("Ansible's extract and expanduser filters", (t) => {
   t.is(evaluate("'/a/~b' | expanduser", scope, origin), '/a/~b');
 });
 
-test('Python truthiness: empty strings and lists and "false" strings are false', (t) => {
+test("Python truthiness: empty strings and lists are false; the string 'false' is true, as in Ansible's when", (t) => {
   t.false(holds('empty'));
-  t.false(holds('flag'));
+  t.true(holds('flag'), "ansible-core 2.14 runs 'when: flag' with flag='false': a non-empty string is true (hence '| bool')");
+  t.false(holds('flag | bool'));
   t.true(holds('nodes'));
   t.false(conditionsHold([true, false], vars, origin));
   t.true(conditionsHold([], vars, origin));
@@ -95,7 +96,7 @@ test('an undefined variable is an error naming it', (t) => {
 
 test('no code execution: calls, unknown filters and syntax errors are refused', (t) => {
   t.throws(() => holds('constructor.constructor("return 1")()'), { instanceOf: UserError });
-  t.throws(() => holds('nodes | exec'), { message: /unknown filter 'exec'/ });
+  t.throws(() => holds('nodes | exec'), { message: /no filter named 'exec'/ });
   t.throws(() => parseExpression('a ==', origin), { instanceOf: UserError, message: /not a valid expression/ });
 });
 
@@ -115,7 +116,7 @@ test("Jinja's grammar: inline if (chained), subscripts as attributes, keyword ar
   t.is(value('d | to_nice_json(indent=2)'), '{\n  "k": "v"\n}');
   t.deepEqual(value("list | map(attribute='name') | list"), ['a', 'b']);
   t.deepEqual(value('range(3)'), [0, 1, 2]);
-  t.throws(() => value('range(0, 10, 0)'), { message: /non-zero step/ });
+  t.throws(() => value('range(0, 10, 0)'), { message: /must not be zero/ });
 });
 
 test("Ansible's filters content uses most", (t) => {
@@ -160,7 +161,7 @@ test("tests: version as Ansible compares versions, and Python's methods", (t) =>
   t.deepEqual(value("line.strip().split(' = ')"), ['key', 'value']);
   t.true(value("v.startswith('v1.') and v.endswith(('k3s1', 'k3s2'))") as boolean);
   t.is(value("'{}-{}'.format('a', 1)"), 'a-1');
-  t.throws(() => value('v.toUpperCase()'), { message: /a string has no method 'toUpperCase'/ });
+  t.throws(() => value('v.toUpperCase()'), { message: /'str' object has no attribute 'toUpperCase'/ });
 });
 
 test("Python's string escapes and Jinja's whitespace: octal/\\x/\\u escapes, an unknown escape keeps its backslash, a no-break space separates", (t) => {

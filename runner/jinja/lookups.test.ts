@@ -54,8 +54,8 @@ test('the lookups behind with_items, with_dict, with_together, with_nested, with
   ]);
   t.deepEqual(lookup('flattened', [[1, [2, [3]]], 4]), [1, 2, 3, 4]);
   t.deepEqual(lookup('ansible.builtin.items', [[1]]), [1], 'the collection name works too');
-  t.throws(() => lookup('dict', [[1]]), { message: /takes dicts/ });
-  t.throws(() => lookup('nope', []), { message: /unknown lookup 'nope' \(known: .*sequence/ });
+  t.throws(() => lookup('dict', [[1]]), { message: /with_dict expects a dict/ });
+  t.throws(() => lookup('nope', []), { message: /lookup plugin \(nope\) not found \(known: .*sequence/ });
 });
 
 test("with_sequence: start/end/stride/count/format, and the short 'start-end/stride:format'", (t) => {

@@ -1,0 +1,378 @@
+import { execFileSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { globSync } from 'tinyglobby';
+import { compileTemplate } from './compile.js';
+import { ExpressionError, UndefinedVariable } from './errors.js';
+import { flatten } from './filters.js';
+import { Environment, Frame } from './frame.js';
+import { fileLoader } from './loader.js';
+import { isMapping, pyTruthy } from './python.js';
+import { joinOutput, renderTemplate } from './statements.js';
+
+/** A lookup plugin: the terms it is given, its keyword arguments and the scope; one value per result. */
+type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>, frame: Frame | undefined) => unknown[];
+
+/** Where Ansible looks for a relative file on the controller: the role's (or playbook's) subdir, then the path itself. */
+function searchPaths(scope: Record<string, unknown>, subdir: string, path: string): string[] {
+  if (isAbsolute(path)) return [path];
+  const bases = [scope.role_path, scope.playbook_dir].filter((base): base is string => typeof base === 'string');
+  return [...bases.flatMap((base) => [join(base, subdir, path), join(base, path)]), path];
+}
+
+function findFile(scope: Record<string, unknown>, subdir: string, path: string, lookup: string): string {
+  const found = searchPaths(scope, subdir, path).find((candidate) => existsSync(candidate));
+  if (!found) throw new ExpressionError(`lookup('${lookup}') could not find '${path}' on the controller`);
+  return found;
+}
+
+/** A term's 'key a=1 b=2' words: the first is the term itself, the rest its options (as Ansible's parse_kv reads them). */
+function termOptions(term: string, defaults: Record<string, string>): { key: string; options: Record<string, string> } {
+  const options = { ...defaults };
+  const words = term.match(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g) ?? [];
+  const keyWords: string[] = [];
+  for (const word of words) {
+    const match = /^(\w+)=(.*)$/s.exec(word);
+    if (match && match[1] in defaults) options[match[1]] = match[2].replace(/^(['"])(.*)\1$/s, '$2');
+    else if (match) throw new ExpressionError(`'${match[1]}' is not a valid option (${Object.keys(defaults).join(', ')})`);
+    else keyWords.push(word);
+  }
+  return { key: keyWords.join(' '), options };
+}
+
+/** 'start=1 end=5 stride=2 format=host%02d', or the short '[start-]end[/stride][:format]'. */
+function sequence(term: string): string[] {
+  const spec = { start: 1, end: NaN, stride: 1, format: '%d', count: NaN };
+  const short = /^(?:(-?\d+|0x[0-9a-f]+)-)?(-?\d+|0x[0-9a-f]+)(?:\/(-?\d+))?(?::(.+))?$/i.exec(term.trim());
+  if (short)
+    Object.assign(spec, { start: short[1] ? Number(short[1]) : 1, end: Number(short[2]), stride: short[3] ? Number(short[3]) : 1, format: short[4] ?? '%d' });
+  else
+    for (const [, key, value] of term.matchAll(/(\w+)=(\S+)/g)) {
+      if (!(key in spec)) throw new ExpressionError(`lookup('sequence'): unknown argument '${key}' (start, end, count, stride, format)`);
+      (spec as Record<string, unknown>)[key] = key === 'format' ? value : Number(value);
+    }
+  if (!Number.isNaN(spec.count)) spec.end = spec.start + (spec.count - 1) * spec.stride;
+  if (Number.isNaN(spec.end) || !spec.stride) throw new ExpressionError(`lookup('sequence'): '${term}' needs an end (or count) and a non-zero stride`);
+  const out: string[] = [];
+  for (let i = spec.start; spec.stride > 0 ? i <= spec.end : i >= spec.end; i += spec.stride) {
+    if (out.length >= 100_000) throw new ExpressionError("lookup('sequence') makes at most 100000 items");
+    out.push(
+      spec.format.replace(/%(0?\d*)([dxXo])/, (_, width: string, kind: string) => {
+        const text = kind === 'd' ? String(i) : i.toString(kind === 'o' ? 8 : 16);
+        return (kind === 'X' ? text.toUpperCase() : text).padStart(Number(width) || 0, width.startsWith('0') ? '0' : ' ');
+      }),
+    );
+  }
+  return out;
+}
+
+/** The elements of a list (or dict's values) paired with each member of their sub-list at 'key' (or 'a.b'). */
+function subelements(terms: unknown[]): unknown[] {
+  const [list, key, flags = {}] = terms;
+  const skipMissing = isMapping(flags) && flags.skip_missing === true;
+  const elements = isMapping(list) ? Object.values(list) : (list as unknown[]);
+  if (!Array.isArray(elements) || typeof key !== 'string') throw new ExpressionError("lookup('subelements') takes a list (or dict) and the name of a sub-list");
+  return elements.flatMap((element) => {
+    let sub: unknown = element;
+    for (const part of key.split('.')) sub = isMapping(sub) ? sub[part] : undefined;
+    if (sub === undefined) {
+      if (skipMissing) return [];
+      throw new ExpressionError(`lookup('subelements'): could not find '${key}' in an element`);
+    }
+    if (!Array.isArray(sub)) throw new ExpressionError(`lookup('subelements'): '${key}' is not a list`);
+    return sub.map((member) => [element, member]);
+  });
+}
+
+/** The value at column `col` of the first CSV row whose first field is the key (Ansible's csvfile). */
+function csvfile(terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>): unknown[] {
+  return terms.map((term) => {
+    const { key, options } = termOptions(String(term), {
+      file: String(kwargs.file ?? 'ansible.csv'),
+      col: String(kwargs.col ?? '1'),
+      delimiter: String(kwargs.delimiter ?? 'TAB'),
+      default: String(kwargs.default ?? ''),
+      encoding: 'utf-8',
+    });
+    const delimiter = options.delimiter === 'TAB' || options.delimiter === '\\t' ? '\t' : options.delimiter;
+    const lines = readFileSync(findFile(scope, 'files', options.file, 'csvfile'), 'utf8').split(/\r?\n/);
+    for (const line of lines) {
+      const fields = splitCsv(line, delimiter);
+      if (fields[0] === key) return fields[Number(options.col)] ?? options.default;
+    }
+    return kwargs.default ?? options.default;
+  });
+}
+
+/** One CSV line's fields, quotes honoured as Python's csv module reads them. */
+function splitCsv(line: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i];
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') field += line[++i];
+      else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"' && field === '') quoted = true;
+    else if (line.startsWith(delimiter, i)) {
+      fields.push(field);
+      field = '';
+      i += delimiter.length - 1;
+    } else field += char;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** A key's value in an INI file's section, or in a .properties file (Ansible's ini lookup). */
+function ini(terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>): unknown[] {
+  return terms.flatMap((term) => {
+    const { key, options } = termOptions(String(term), {
+      file: String(kwargs.file ?? 'ansible.ini'),
+      section: String(kwargs.section ?? 'global'),
+      default: String(kwargs.default ?? ''),
+      re: String(kwargs.re ?? 'False'),
+      type: String(kwargs.type ?? 'ini'),
+      encoding: 'utf-8',
+      case_sensitive: String(kwargs.case_sensitive ?? 'False'),
+    });
+    const lines = readFileSync(findFile(scope, 'files', options.file, 'ini'), 'utf8').split(/\r?\n/);
+    const values = new Map<string, string>();
+    let section = options.type === 'properties' ? options.section : '';
+    for (const line of lines) {
+      if (/^\s*[#;]/.test(line) || !line.trim()) continue;
+      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+      if (header) {
+        section = header[1];
+        continue;
+      }
+      const pair = /^\s*([^=:]+?)\s*[=:]\s*(.*?)\s*$/.exec(line);
+      if (pair && section === options.section) values.set(pyTruthy(options.case_sensitive === 'True') ? pair[1] : pair[1].toLowerCase(), pair[2]);
+    }
+    if (options.re === 'True') {
+      const pattern = new RegExp(key);
+      return [...values].filter(([name]) => pattern.test(name)).map(([, value]) => value);
+    }
+    const wanted = options.case_sensitive === 'True' ? key : key.toLowerCase();
+    return [values.has(wanted) ? values.get(wanted) : options.default];
+  });
+}
+
+const CHARACTER_SETS: Record<string, string> = {
+  ascii_letters: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  ascii_lowercase: 'abcdefghijklmnopqrstuvwxyz',
+  ascii_uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  digits: '0123456789',
+  hexdigits: '0123456789abcdefABCDEF',
+  octdigits: '01234567',
+  punctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+};
+
+/** Ansible's password lookup: the password kept in a file on the controller, made (0600) the first time. */
+function password(terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>): unknown[] {
+  return terms.map((term) => {
+    const { key: path, options } = termOptions(String(term), {
+      length: String(kwargs.length ?? '20'),
+      chars: String(kwargs.chars ?? 'ascii_letters,digits,.,:-_'),
+      encrypt: String(kwargs.encrypt ?? ''),
+      seed: String(kwargs.seed ?? ''),
+      ident: '',
+    });
+    const file = isAbsolute(path) || path === '/dev/null' ? path : join(typeof scope.playbook_dir === 'string' ? scope.playbook_dir : '.', path);
+    if (file !== '/dev/null' && existsSync(file))
+      return readFileSync(file, 'utf8')
+        .split('\n')[0]
+        .replace(/ salt=.*$/, '');
+    const alphabet = [...new Set(options.chars.split(/,(?!,)/).flatMap((name) => [...(CHARACTER_SETS[name] ?? name)]))].join('');
+    let state = options.seed ? [...options.seed].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7) : undefined;
+    const next = (limit: number) => {
+      if (state === undefined) return randomInt(limit);
+      state = (state * 1_103_515_245 + 12_345) >>> 0;
+      return state % limit;
+    };
+    const value = Array.from({ length: Number(options.length) }, () => alphabet[next(alphabet.length)]).join('');
+    if (file !== '/dev/null') {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, `${value}\n`, { mode: 0o600 });
+    }
+    return value;
+  });
+}
+
+/** Settings Ansible's config lookup is asked for most, with ansible-core's defaults. */
+const CONFIG_DEFAULTS: Record<string, unknown> = {
+  DEFAULT_BECOME_USER: 'root',
+  DEFAULT_BECOME_METHOD: 'sudo',
+  DEFAULT_HASH_BEHAVIOUR: 'replace',
+  DEFAULT_JINJA2_NATIVE: false,
+  DEFAULT_TIMEOUT: 10,
+  DEFAULT_FORKS: 5,
+  DEFAULT_GATHERING: 'implicit',
+  DEFAULT_UNDEFINED_VAR_BEHAVIOR: true,
+  DEFAULT_KEEP_REMOTE_FILES: false,
+  DEFAULT_REMOTE_USER: null,
+  DEFAULT_MANAGED_STR: 'Ansible managed',
+  DEFAULT_NULL_REPRESENTATION: null,
+  DEFAULT_POLL_INTERVAL: 15,
+  DEFAULT_PRIVATE_ROLE_VARS: false,
+  ANSIBLE_FORCE_COLOR: false,
+  ANSIBLE_NOCOLOR: false,
+  ANY_ERRORS_FATAL: false,
+  HOST_KEY_CHECKING: true,
+  RETRY_FILES_ENABLED: false,
+  STRING_CONVERSION_ACTION: 'warn',
+  COLOR_OK: 'green',
+  COLOR_CHANGED: 'yellow',
+  COLOR_ERROR: 'red',
+  COLOR_SKIP: 'cyan',
+};
+
+/** A template file rendered with the task's variables (and template_vars), as Ansible's template lookup does. */
+function template(terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>, frame: Frame | undefined): unknown[] {
+  if (!frame) throw new ExpressionError("lookup('template') is only for expressions");
+  return terms.map((term) => {
+    const file = findFile(scope, 'templates', String(term), 'template');
+    const delimiters = {
+      ...(kwargs.variable_start_string ? { variableStart: String(kwargs.variable_start_string) } : {}),
+      ...(kwargs.variable_end_string ? { variableEnd: String(kwargs.variable_end_string) } : {}),
+      ...(kwargs.comment_start_string ? { commentStart: String(kwargs.comment_start_string) } : {}),
+      ...(kwargs.comment_end_string ? { commentEnd: String(kwargs.comment_end_string) } : {}),
+    };
+    const env = new Environment(frame.env.library, { trimBlocks: pyTruthy(kwargs.trim_blocks ?? true), delimiters }, fileLoader(file, []));
+    const inner = new Frame(env, scope, undefined, file);
+    for (const [name, value] of Object.entries(isMapping(kwargs.template_vars) ? kwargs.template_vars : {})) inner.set(name, value);
+    const out: unknown[] = [];
+    const source = readFileSync(file, 'utf8');
+    renderTemplate(compileTemplate(source, env.lex, file), inner, out);
+    const rendered = joinOutput(out);
+    const missing = source.length - source.replace(/\n+$/, '').length - (rendered.length - rendered.replace(/\n+$/, '').length);
+    return missing > 0 ? rendered + '\n'.repeat(missing) : rendered;
+  });
+}
+
+/** Lookups run on the controller, as Ansible's do. */
+export const lookups: Record<string, Lookup> = {
+  env: (terms, kw) => terms.map((name) => process.env[String(name)] ?? kw.default ?? ''),
+  file: (terms, kw, scope) =>
+    terms.map((path) => {
+      const text = readFileSync(findFile(scope, 'files', String(path), 'file'), 'utf8');
+      const stripped = kw.rstrip === false ? text : text.trimEnd();
+      return kw.lstrip === true ? stripped.trimStart() : stripped;
+    }),
+  vars: (terms, kw, scope, frame) =>
+    terms.map((name) => {
+      if (frame?.hasLocal(String(name))) return frame.lookup(String(name));
+      if (String(name) in scope) return scope[String(name)];
+      if ('default' in kw) return kw.default;
+      throw new UndefinedVariable(String(name));
+    }),
+  varnames: (terms, _kw, scope) =>
+    terms.flatMap((term) => {
+      const pattern = new RegExp(String(term));
+      return Object.keys(scope).filter((name) => pattern.test(name));
+    }),
+  config: (terms, kw) =>
+    terms.flatMap((name) => {
+      if (Object.prototype.hasOwnProperty.call(CONFIG_DEFAULTS, String(name))) return [CONFIG_DEFAULTS[String(name)]];
+      if (kw.on_missing === 'skip' || kw.on_missing === 'warn') return [];
+      throw new ExpressionError(`Unable to find setting ${String(name)}`);
+    }),
+  pipe: (terms) => terms.map((command) => runOnController(String(command), 'pipe')),
+  lines: (terms) => terms.flatMap((command) => runOnController(String(command), 'lines').split('\n')),
+  items: (terms) => flatten(terms, 1, false),
+  list: (terms) => terms,
+  flattened: (terms) => flatten(terms, Infinity),
+  indexed_items: (terms) => terms.flat().map((item, index) => [index, item]),
+  dict: (terms) =>
+    terms.flatMap((term) => {
+      if (!isMapping(term)) throw new ExpressionError('with_dict expects a dict');
+      return Object.entries(term).map(([key, value]) => ({ key, value }));
+    }),
+  together: (terms) => {
+    const lists = terms.map((term) => (Array.isArray(term) ? term : [term]));
+    return Array.from({ length: Math.max(0, ...lists.map((list) => list.length)) }, (_, i) => lists.map((list) => list[i] ?? null));
+  },
+  nested: (terms) => nested(terms),
+  cartesian: (terms) => nested(terms),
+  sequence: (terms) => terms.flatMap((term) => sequence(String(term))),
+  subelements,
+  random_choice: (terms) => (terms.length ? [terms[randomInt(terms.length)]] : []),
+  csvfile,
+  ini,
+  password,
+  template,
+  // Files (not directories) matching the pattern's last part, in the first place where any match.
+  fileglob: (terms, _kw, scope) =>
+    terms.flatMap((pattern) => {
+      const matches = searchPaths(scope, 'files', String(pattern)).map((candidate) =>
+        globSync(basename(candidate), { cwd: dirname(candidate), absolute: true, onlyFiles: true, dot: false }).sort(),
+      );
+      return matches.find((found) => found.length > 0) ?? [];
+    }),
+  first_found: (terms, kw, scope) => {
+    const specs = terms.flat().flatMap((term) => (isMapping(term) ? [term] : [{ files: [term] }]));
+    const skip = kw.skip === true || specs.some((spec) => spec.skip === true);
+    for (const spec of specs) {
+      const files = [spec.files ?? kw.files ?? []].flat().flatMap((file) => String(file).split(/[,;]/));
+      const paths = [spec.paths ?? kw.paths ?? []].flat().flatMap((path) => String(path).split(/[,:;]/));
+      const candidates = files.flatMap((file) => (paths.length ? paths.map((path) => join(path, file)) : [file]));
+      const found = candidates.flatMap((candidate) => searchPaths(scope, 'files', candidate)).find((path) => existsSync(path));
+      if (found) return [found];
+    }
+    if (skip) return [];
+    throw new ExpressionError("lookup('first_found'): no file was found (give 'skip: true' to allow none)");
+  },
+};
+
+const nested = (terms: unknown[]): unknown[][] =>
+  terms.reduce<unknown[][]>((products, term) => products.flatMap((product) => (Array.isArray(term) ? term : [term]).map((value) => [...product, value])), [[]]);
+
+function runOnController(command: string, lookup: string): string {
+  try {
+    return execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
+  } catch (error) {
+    throw new ExpressionError(`lookup('${lookup}') command failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** A lookup's short name: Ansible's FQCNs, and community.general's for those that moved there (flattened, cartesian), name the same lookups. */
+export const lookupName = (name: string) => name.replace(/^(?:ansible\.(?:builtin|legacy)|community\.general)\./, '');
+
+/** A term holding {{ }} is rendered first, as Ansible templates lookup terms. */
+function renderTerm(term: unknown, frame: Frame | undefined): unknown {
+  if (!frame || typeof term !== 'string' || !term.includes('{{')) return term;
+  const out: unknown[] = [];
+  renderTemplate(compileTemplate(term, frame.env.lex), frame, out);
+  return out.length === 1 && typeof out[0] !== 'string' ? out[0] : joinOutput(out);
+}
+
+/**
+ * Runs a lookup; undefined when it failed and errors='ignore' (or 'warn') says to go on, as Ansible's
+ * lookup() then gives None and query() an empty list. `at` is the frame of the expression that called it
+ * (a with_* loop has none: its terms are already rendered), or the scope alone.
+ */
+export function runLookup(args: unknown[], kwargs: Record<string, unknown>, at: Frame | object): unknown[] | undefined {
+  const frame = at instanceof Frame ? at : undefined;
+  const scope = (frame ? frame.scope : at) as Record<string, unknown>;
+  const [name, ...terms] = args;
+  const short = lookupName(String(name));
+  const lookup = Object.prototype.hasOwnProperty.call(lookups, short) ? lookups[short] : undefined;
+  if (!lookup) throw new ExpressionError(`lookup plugin (${String(name)}) not found (known: ${Object.keys(lookups).join(', ')})`);
+  const { errors = 'strict', wantlist: _wantlist, ...options } = kwargs;
+  if (!['strict', 'warn', 'ignore'].includes(String(errors)))
+    throw new ExpressionError(`lookup's errors must be strict, warn or ignore, not '${String(errors)}'`);
+  try {
+    return lookup(
+      terms.map((term) => renderTerm(term, frame)),
+      options,
+      scope,
+      frame,
+    );
+  } catch (error) {
+    if (errors === 'strict' || !(error instanceof ExpressionError)) throw error;
+    return undefined;
+  }
+}
