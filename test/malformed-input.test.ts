@@ -79,40 +79,6 @@ const cases: Case[] = [
     at: 'inventory.yaml:4',
     message: /'ansible_connection' must be one of "ssh", "local"/,
   },
-  {
-    name: 'playbook: a connection variable in play vars',
-    files: { 'site.yaml': '- hosts: all\n  vars:\n    ansible_user: deploy\n  tasks: []\n' },
-    at: 'site.yaml:3',
-    message: /'ansible_user' in the play's vars would be ignored: how a host is reached is read once, from the inventory/,
-  },
-  {
-    name: 'playbook: a connection variable in task vars',
-    files: { 'site.yaml': PLAY('    - command: id\n      vars: { ansible_port: 2222 }\n') },
-    at: 'site.yaml:5',
-    message: /'ansible_port' in the vars of a task would be ignored/,
-  },
-  {
-    name: 'playbook: a connection variable set by set_fact',
-    files: { 'site.yaml': PLAY('    - set_fact:\n        ansible_host: 10.0.0.9\n') },
-    at: 'site.yaml:5',
-    message: /'ansible_host' in set_fact would be ignored/,
-  },
-  {
-    name: 'playbook: a connection variable in a vars file',
-    files: { 'site.yaml': '- hosts: all\n  vars_files: [more.yaml]\n  tasks: []\n', 'more.yaml': 'x: 1\nansible_port: 2222\n' },
-    at: 'more.yaml:2',
-    message: /'ansible_port' in .*more\.yaml would be ignored/,
-  },
-  {
-    name: 'playbook: a connection variable in role defaults',
-    files: {
-      'site.yaml': '- hosts: all\n  roles: [r]\n',
-      'roles/r/tasks/main.yaml': '- command: id\n',
-      'roles/r/defaults/main.yaml': 'ansible_host: 10.0.0.9\n',
-    },
-    at: 'roles/r/defaults/main.yaml:1',
-    message: /'ansible_host' in .*defaults\/main\.yaml would be ignored/,
-  },
   { name: 'playbook: a mapping instead of a list', files: { 'site.yaml': 'hosts: all\ntasks: []\n' }, at: 'site.yaml:1', message: /must be a list of plays/ },
   { name: 'playbook: play without hosts', files: { 'site.yaml': '- name: x\n  tasks: []\n' }, at: 'site.yaml:1', message: /has no 'hosts' key/ },
   {

@@ -5,6 +5,8 @@ import type { PathReading, PathWant } from '../facts/path-state.js';
 export interface ConnectionKeywords {
   remoteUser?: string;
   connection?: string;
+  /** Connection variables set outside the inventory (play, role or task vars, set_fact): they win over the inventory's, as in Ansible. */
+  vars?: Record<string, unknown>;
 }
 
 export interface Become {

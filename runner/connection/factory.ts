@@ -17,6 +17,7 @@ export function connectionFactory(inventory: Inventory, extraVars: Vars, setting
       ...(keywords.remoteUser !== undefined ? { ansible_user: keywords.remoteUser } : {}),
       ...(keywords.connection !== undefined ? { ansible_connection: keywords.connection } : {}),
       ...(inventory.hosts.has(host) ? inventory.hostVars(host) : {}),
+      ...keywords.vars,
       ...extraVars,
     };
     const local = vars.ansible_connection === 'local' || (LOCAL_NAMES.has(host) && vars.ansible_host === undefined && vars.ansible_connection === undefined);

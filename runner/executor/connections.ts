@@ -35,6 +35,6 @@ export class ConnectionPool {
 }
 
 function keyOf(host: string, keywords: ConnectionKeywords): string {
-  const given = keywords.remoteUser !== undefined || keywords.connection !== undefined;
-  return given ? `${host}\0${keywords.remoteUser ?? ''}\0${keywords.connection ?? ''}` : host;
+  const given = keywords.remoteUser !== undefined || keywords.connection !== undefined || keywords.vars !== undefined;
+  return given ? `${host}\0${keywords.remoteUser ?? ''}\0${keywords.connection ?? ''}\0${JSON.stringify(keywords.vars ?? {})}` : host;
 }

@@ -18,7 +18,11 @@ import type { TaskSelection } from './selection.js';
 import { ignoresErrors, runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
 import { loopItems, loopItemsUnlessSkipped, SKIPPED } from './loop.js';
 import { taskScope, type VarsContext } from './variables.js';
+import { applyInventoryChanges } from './inventory-changes.js';
 import { asDiffs, type Diff, type ModuleResult } from '../modules/module.js';
+
+/** Modules whose results change the run's inventory. */
+const INVENTORY_MODULES = new Set(['add_host', 'group_by']);
 
 export interface RunState {
   inventory: Inventory;
@@ -203,9 +207,11 @@ export class PlayRunner {
     if (task.module === 'include_tasks') return this.runInclude(task, hosts);
     const names = new Map(hosts.map((host) => [host.name, this.displayNames(task, host)]));
     const name = headerName([...names.values()].flat());
+    // add_host runs once for the batch, as Ansible's (it bypasses the host loop).
     const runOnce =
-      task.runOnce !== undefined &&
-      isTruthy(renderValue(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" }));
+      task.module === 'add_host' ||
+      (task.runOnce !== undefined &&
+        isTruthy(renderValue(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" })));
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
     // Every host named here gets a host.result: reporters wait for exactly these.
     await this.state.emit({ type: 'task.start', id: task.id, name, role: task.role?.name, hosts: targets.map((h) => h.name), handler });
@@ -222,6 +228,9 @@ export class PlayRunner {
         this.limit(async () => {
           const started = Date.now();
           const outcome = await runTaskOnHost(task, host, context);
+          if (INVENTORY_MODULES.has(outcome.module ?? task.module) && outcome.status !== 'failed' && outcome.status !== 'skipped') {
+            if (applyInventoryChanges(outcome.result, host, this.vars, task.loc)) outcome.status = 'changed';
+          }
           if (outcome.status === 'failed' && !outcome.ignored) {
             host.lastFailure = { result: outcome.result, task: { name: task.name, action: task.module } };
             if (!this.rescued(host)) anyFailed = true;
@@ -386,13 +395,17 @@ export class PlayRunner {
     return withItemVars(tasks, vars);
   }
 
+  /** Ansible's meta actions, each on the hosts whose when holds. */
   private async runMeta(task: Task, hosts: HostState[]): Promise<void> {
     const action = (task.args as { action: string }).action;
     if (action === 'flush_handlers') return this.flushHandlers();
     for (const host of hosts) {
       if (!conditionsHold(task.when, taskScope(this.vars, host, task, task.loc, `task '${task.name}'`), { loc: task.loc, what: "'when'" })) continue;
       if (action === 'end_host') host.ended = true;
-      if (action === 'end_play') this.batch.forEach((h) => (h.ended = true));
+      if (action === 'end_play' || action === 'end_batch') this.batch.forEach((h) => (h.ended = true));
+      if (action === 'clear_facts') host.facts = {};
+      if (action === 'clear_host_errors') [host.failed, host.unreachable] = [false, false];
+      if (action === 'reset_connection') await this.state.reconnect(host.name, {});
     }
   }
 

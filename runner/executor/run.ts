@@ -3,7 +3,7 @@ import { ExitCode, UserError, type DetailedExitCode, type ExitCodeValue } from '
 import type { Inventory } from '../inventory/inventory.js';
 import type { Vars } from '../vars/vars.js';
 import { matchHosts } from '../inventory/patterns.js';
-import { allTasks, playTasks, type Playbook } from '../playbook/model.js';
+import { allTasks, playTasks, type Play, type Playbook } from '../playbook/model.js';
 import { didYouMean } from '../schema/validate.js';
 import { ConnectionPool } from './connections.js';
 import type { HostStats, Reporter, RunEvent } from './events.js';
@@ -100,7 +100,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
     for (const play of playbook.plays) {
       if (options.selection.role !== undefined && !play.roles.some((role) => role.name === options.selection.role)) continue;
       const matched = matchHosts(inventory, play.hosts).hosts;
-      const targets = matched.filter((host) => !limited || limited.has(host));
+      const targets = ordered(
+        matched.filter((host) => !limited || limited.has(host)),
+        play.order,
+      );
       if (targets.length === 0) {
         // A pattern that matches nothing was warned of before the run; here --limit left no host.
         if (matched.length > 0) await emit({ type: 'warning', message: `play '${play.name}': no hosts matched, skipping` });
@@ -138,6 +141,17 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
   await emit({ type: 'recap', hosts: stats });
   await emit({ type: 'playbook.end', exitCode, durationMs: Date.now() - started });
   return { exitCode, stats };
+}
+
+/** The play's hosts in the order its 'order' keyword asks for (inventory order by default). */
+function ordered(hosts: string[], order: Play['order']): string[] {
+  if (order === 'reverse_inventory') return [...hosts].reverse();
+  if (order === 'sorted' || order === 'reverse_sorted') {
+    const sorted = [...hosts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return order === 'sorted' ? sorted : sorted.reverse();
+  }
+  if (order === 'shuffle') return [...hosts].sort(() => Math.random() - 0.5);
+  return hosts;
 }
 
 /** Unreachable wins over failed, as in ansible-playbook. */

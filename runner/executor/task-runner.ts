@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname, userInfo } from 'node:os';
 import { conditionsHold } from '../conditions/conditions.js';
 import { OMIT } from '../jinja/globals.js';
-import { isTruthy } from '../jinja/python.js';
+import { isTruthy, pythonStr } from '../jinja/python.js';
 import { UnreachableError, type Become, type Connection, type ConnectionKeywords } from '../connection/connection.js';
 import { LocalConnection } from '../connection/local.js';
 import { describeUserError, UserError } from '../errors.js';
@@ -25,6 +25,7 @@ import type { HostStatus, ItemOutcome } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
 import { taskScope, type VarsContext } from './variables.js';
+import { connectionOverrides } from '../inventory/connection-vars.js';
 
 /** Ansible's defaults for until: 3 retries, 5 seconds apart. */
 const DEFAULT_RETRIES = 3;
@@ -67,37 +68,48 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
     let items: ItemOutcome[] | undefined;
     const loop = task.loop === undefined ? undefined : loopItemsUnlessSkipped(task, base, what);
     if (loop === SKIPPED) {
-      result = skippedResult(task);
+      result = skippedResult();
     } else if (task.loop === undefined) {
-      result = conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult(task);
+      result = conditionsHold(task.when, base, what('when')) ? await runModule(task, host, base, scope, ctx, delegatedTo) : skippedResult();
     } else {
       if (!Array.isArray(loop))
         throw new UserError(`'loop' of task '${task.name}' must be a list, not ${typeof loop}.`, task.loc, 'Give a YAML list or a variable holding one.');
       const results: ModuleResult[] = [];
       items = [];
-      for (const [index, rawItem] of loop.entries()) {
-        const item = toPlain(rawItem);
-        const loopVars = { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
+      const allItems = loop.map(toPlain);
+      for (const [index, item] of allItems.entries()) {
+        const loopVars = {
+          [task.loopVar]: item,
+          ansible_loop_var: task.loopVar,
+          ...(task.indexVar ? { [task.indexVar]: index, ansible_index_var: task.indexVar } : {}),
+        };
+        if (task.loopExtended) loopVars.ansible_loop = extendedLoop(allItems, index, task.loopExtended === 'allitems');
         const itemScope = scope(loopVars);
         const itemResult = conditionsHold(task.when, itemScope, what('when'))
           ? await runModule(task, host, itemScope, (extra) => scope({ ...loopVars, ...extra }), ctx, delegatedTo)
-          : skippedResult(task);
+          : skippedResult();
         const label = task.loopLabel
           ? String(renderValue(task.loopLabel, itemScope, what('loop_control.label')))
           : typeof item === 'string'
             ? item
             : JSON.stringify(item);
-        results.push({ ...itemResult, [task.loopVar]: item });
+        const { [task.loopVar]: _item, ansible_loop_var: _loopVar, ...itemFields } = loopVars;
+        results.push({ ...itemResult, ...itemFields, [task.loopVar]: item, ansible_loop_var: task.loopVar });
         items.push({ label, status: statusOf(itemResult), msg: itemResult.failed ? itemResult.msg : undefined });
       }
-      result = {
-        changed: results.some((r) => r.changed),
-        failed: results.some((r) => r.failed),
-        skipped: results.length > 0 && results.every((r) => r.skipped),
-        msg: results.find((r) => r.failed)?.msg ?? (results.length === 0 ? 'no items' : 'All items completed'),
-        results,
-      };
-      if (results.length === 0) result.skipped = true;
+      // Ansible's loop result: changed if any item changed, skipped only if every item was, its messages.
+      const failed = results.some((r) => r.failed);
+      const skipped = results.every((r) => r.skipped);
+      result =
+        results.length === 0
+          ? { changed: false, skipped: true, skipped_reason: 'No items in the list', results }
+          : {
+              changed: results.some((r) => r.changed),
+              ...(failed ? { failed: true } : {}),
+              skipped,
+              msg: skipped ? 'All items skipped' : failed ? 'One or more items failed' : 'All items completed',
+              results,
+            };
     }
     // delegate_facts: what the task sets is the delegated host's.
     const factsHost =
@@ -109,7 +121,15 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
     const module = hasTemplate(task.module) ? moduleNameOf(task, base) : undefined;
     return { status: statusOf(result), ignored, result: toPlain(result) as Record<string, unknown>, msg: result.msg, items, delegatedTo, noLog, module };
   } catch (error) {
-    if (error instanceof UnreachableError) return { status: 'unreachable', ignored: false, result: {}, msg: error.message, delegatedTo, noLog };
+    if (error instanceof UnreachableError) {
+      // ignore_unreachable: the host stays in the play, the task counted as skipped (Ansible's strategy).
+      if (task.ignoreUnreachable !== undefined && isTruthy(renderValue(String(task.ignoreUnreachable), scope(), what('ignore_unreachable')))) {
+        const result = { unreachable: true, changed: false, msg: error.message, skipped: true, skip_reason: `Host ${host.name} is unreachable` };
+        record(task, host, result, ctx, noLog);
+        return { status: 'skipped', ignored: false, result, msg: error.message, delegatedTo, noLog };
+      }
+      return { status: 'unreachable', ignored: false, result: {}, msg: error.message, delegatedTo, noLog };
+    }
     if (error instanceof UserError) {
       // An undefined variable in a condition or argument fails the task, which ignore_errors covers, as in Ansible.
       const msg = describeUserError(error);
@@ -127,15 +147,28 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
   }
 }
 
+/** loop_control's extended: ansible_loop, as Ansible gives it for each item. */
+function extendedLoop(items: unknown[], index: number, allItems: boolean): Vars {
+  return {
+    index: index + 1,
+    index0: index,
+    first: index === 0,
+    last: index === items.length - 1,
+    length: items.length,
+    revindex: items.length - index,
+    revindex0: items.length - index - 1,
+    ...(allItems ? { allitems: items } : {}),
+    ...(index + 1 < items.length ? { nextitem: items[index + 1] } : {}),
+    ...(index > 0 ? { previtem: items[index - 1] } : {}),
+  };
+}
+
 /** Whether the task's ignore_errors holds in this scope. */
 export const ignoresErrors = (task: Task, scope: Vars, what: (key: string) => TemplateOrigin) =>
   task.ignoreErrors !== undefined && isTruthy(renderValue(String(task.ignoreErrors), scope, what('ignore_errors')));
 
-const skippedResult = (task: Task): ModuleResult => ({
-  changed: false,
-  skipped: true,
-  msg: `skipped: condition false (${task.when.map(String).join(' and ')})`,
-});
+/** What a task whose when is false returns, as Ansible's TaskExecutor gives it. */
+const skippedResult = (): ModuleResult => ({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
 
 function statusOf(result: ModuleResult): HostStatus {
   if (result.failed) return 'failed';
@@ -211,7 +244,12 @@ async function runModule(
   const env = renderEnvironment(task, scope);
   const keyword = (value: string | undefined, key: string) => (value === undefined ? undefined : String(renderValue(value, scope, what(key))));
   const target = delegatedTo ?? host.name;
-  const keywords = { remoteUser: keyword(task.remoteUser, 'remote_user'), connection: keyword(task.connection, 'connection') };
+  const keywords = {
+    remoteUser: keyword(task.remoteUser, 'remote_user'),
+    connection: keyword(task.connection, 'connection'),
+    // Connection variables a play, role, task or set_fact sets win over the inventory's; a delegated task keeps its target's own.
+    vars: delegatedTo === undefined ? connectionOverrides(scope, { ...host.inventoryVars, ...ctx.vars.extraVars }) : undefined,
+  };
   // Looked up for each command: a reboot replaces the host's connection during the task.
   const current = () => ctx.connect(target, keywords);
   const connection = await current();
@@ -246,21 +284,38 @@ async function runModule(
           seconds: Number(renderValue(String(task.async), scope, what('async'))),
           poll: Number(renderValue(String(task.poll ?? DEFAULT_POLL_S), scope, what('poll'))),
         };
-  const attempts = task.until.length ? Number(renderValue(String(task.retries ?? DEFAULT_RETRIES), scope, what('retries'))) + 1 : 1;
-  const delay = Number(renderValue(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay')));
+  // Ansible's attempts: 3 without retries, retries + 1 with them (at least 1); delay at least 0.
+  const retries = task.retries === undefined ? undefined : Number(renderValue(String(task.retries), scope, what('retries')));
+  const attempts = task.until.length ? (retries === undefined ? DEFAULT_RETRIES : retries <= 0 ? 1 : retries + 1) : 1;
+  const delay = Math.max(0, Number(renderValue(String(task.delay ?? DEFAULT_DELAY_S), scope, what('delay'))));
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     result = await callModule(module, args, moduleContext, { check, run, reconnect: () => ctx.reconnect(target, keywords) }, job);
+    result.failed ??= result.rc !== undefined && String(result.rc) !== '0';
     if (task.until.length) result.attempts = attempt;
-    if (untilHolds(result)) break;
+    result.changed ??= false;
+    // changed_when, then failed_when, with the result registered, before until is judged (TaskExecutor._execute).
+    if (!result.skipped) {
+      let judging = 'changed';
+      try {
+        if (task.changedWhen) result.changed = conditionsHold(task.changedWhen, withResult(result), what('changed_when'));
+        judging = 'failed';
+        if (task.failedWhen) result.failed = result.failed_when_result = conditionsHold(task.failedWhen, withResult(result), what('failed_when'));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        result.failed = true;
+        result[`${judging}_when_result`] = describeUserError(error);
+      }
+    }
+    if (attempts === 1 || untilHolds(result)) break;
     if (attempt === attempts) {
-      result = { ...result, failed: true, msg: `${result.msg ? `${result.msg}; ` : ''}'until' still false after ${attempts} attempts` };
+      // As ansible-core 2.14 reports it: failed, attempts one less than were made.
+      result.attempts = attempts - 1;
+      result.failed = true;
     } else if (delay > 0) {
       await sleep(delay * 1000);
     }
   }
-  if (task.changedWhen) result.changed = conditionsHold(task.changedWhen, withResult(result), what('changed_when'));
-  if (task.failedWhen) result.failed = conditionsHold(task.failedWhen, withResult(result), what('failed_when'));
   return result;
 }
 
@@ -297,7 +352,8 @@ function renderEnvironment(task: Task, scope: Vars): Record<string, string> {
         task.loc,
         'Give NAME: value pairs, or a variable holding them.',
       );
-    for (const [key, value] of Object.entries(rendered)) env[key] = String(value);
+    // Python's text of each value, as Ansible writes it into the command's environment (True, not true).
+    for (const [key, value] of Object.entries(rendered)) env[key] = pythonStr(value);
   }
   return env;
 }
@@ -308,8 +364,7 @@ function resolveBecome(task: Task, scope: Vars, ctx: TaskRunContext): Become | u
   const flag = task.become ?? scope.ansible_become;
   if (flag === undefined || !isTruthy(renderValue(String(flag), scope, origin))) return undefined;
   const user = String(renderValue(String(task.becomeUser ?? scope.ansible_become_user ?? 'root'), scope, origin));
-  const password =
-    scope.ansible_become_password !== undefined ? String(renderValue(String(scope.ansible_become_password), scope, origin)) : ctx.becomePassword;
+  const password = scope.ansible_become_password !== undefined ? String(renderValue(String(scope.ansible_become_password), scope, origin)) : ctx.becomePassword;
   return { user, password };
 }
 

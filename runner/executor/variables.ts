@@ -39,7 +39,15 @@ export interface VarsContext {
  *   first_in.GROUP  the variables of GROUP's first host (first_in.master.ansible_host).
  *   (loop vars and a task's own register are added on top by the task runner.)
  */
-export function taskScope(ctx: VarsContext, host: HostState, item: Task | Block | undefined, loc: SourceLocation, what: string, extra: Vars = {}): Vars {
+export function taskScope(
+  ctx: VarsContext,
+  host: HostState,
+  item: Task | Block | undefined,
+  loc: SourceLocation,
+  what: string,
+  extra: Vars = {},
+  withHostvars = true,
+): Vars {
   const role = item?.role;
   const layers = {
     'role defaults': role?.defaults,
@@ -55,7 +63,7 @@ export function taskScope(ctx: VarsContext, host: HostState, item: Task | Block 
     'extra vars': ctx.extraVars,
   };
   const vars = mergeLayers(layers);
-  Object.assign(vars, magicVars(ctx, host), role ? { role_name: role.name, role_path: role.path } : {}, extra);
+  Object.assign(vars, magicVars(ctx, host, withHostvars), role ? { role_name: role.name, role_path: role.path } : {}, extra);
   // What hosts answered (facts, registered results) and values already rendered (set_fact, loop
   // items) are data: a '{{' in them is text, as Ansible's "unsafe" values are.
   const data = keysFrom(layers, ['facts', 'registered and set_fact']);
@@ -63,14 +71,15 @@ export function taskScope(ctx: VarsContext, host: HostState, item: Task | Block 
   return createScope(vars, { loc, what }, data);
 }
 
-function magicVars(ctx: VarsContext, host: HostState): Vars {
+/** Ansible's magic variables; hostvars itself (and first_in) only where Ansible gives it: not inside hostvars.NAME. */
+function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean): Vars {
+  const views = withHostvars ? { hostvars: new Lazy(() => hostvarsView(ctx)), first_in: new Lazy(() => firstInView(ctx)) } : {};
   return {
+    ...views,
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     groups: new Lazy(() => ctx.inventory.groupsVar()),
     group_names: [...(ctx.inventory.hosts.get(host.name)?.groups ?? [])].filter((g) => g !== 'all' && g !== 'ungrouped'),
-    hostvars: new Lazy(() => hostvarsView(ctx)),
-    first_in: new Lazy(() => firstInView(ctx)),
     play_hosts: new Lazy(() => ctx.playHosts()),
     ansible_play_hosts: new Lazy(() => ctx.playHosts()),
     ansible_play_hosts_all: new Lazy(() => ctx.playHostsAll()),
@@ -90,7 +99,7 @@ function magicVars(ctx: VarsContext, host: HostState): Vars {
 function hostvarsView(ctx: VarsContext): Vars {
   const cache = new Map<string, Vars>();
   const scopeOf = (name: string) => {
-    if (!cache.has(name)) cache.set(name, taskScope(ctx, ctx.hosts.get(name)!, undefined, ctx.play.loc, `hostvars.${name}`));
+    if (!cache.has(name)) cache.set(name, taskScope(ctx, ctx.hosts.get(name)!, undefined, ctx.play.loc, `hostvars.${name}`, {}, false));
     return cache.get(name)!;
   };
   return lazyMap([...ctx.hosts.keys()], scopeOf);

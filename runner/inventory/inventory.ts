@@ -78,6 +78,59 @@ export class Inventory {
     return Object.assign({}, ...ordered.map((name) => this.groups.get(name)!.vars), host.vars);
   }
 
+  /** A group made during the run (add_host, group_by), under these parents; true when it is new. */
+  private runtimeGroup(name: string, parents: string[]): boolean {
+    const isNew = !this.groups.has(name);
+    const group = this.group(name);
+    for (const parentName of parents) {
+      const parent = this.group(parentName);
+      if (parentName !== name && !parent.children.includes(name)) {
+        parent.children.push(name);
+        group.parents.add(parentName);
+      }
+    }
+    if (isNew && group.parents.size === 0) {
+      group.parents.add('all');
+      this.groups.get('all')!.children.push(name);
+    }
+    return isNew;
+  }
+
+  /** Ansible's add_host: the host (new, or one already known) in these groups, with these variables; true when anything changed. */
+  addHost(name: string, groups: string[], vars: Vars, loc: SourceLocation): boolean {
+    let changed = false;
+    if (!this.hosts.has(name)) {
+      this.hosts.set(name, { name, vars: {}, groups: new Set(['all']), loc });
+      changed = true;
+    }
+    const host = this.hosts.get(name)!;
+    for (const key of Object.keys(vars)) if (JSON.stringify(host.vars[key]) !== JSON.stringify(vars[key])) changed = true;
+    Object.assign(host.vars, vars);
+    for (const group of groups) changed = this.addToGroup(name, group, []) || changed;
+    const ungrouped = this.groups.get('ungrouped')!;
+    const grouped = [...host.groups].some((group) => group !== 'all' && group !== 'ungrouped');
+    if (!grouped && !ungrouped.hosts.includes(name)) {
+      ungrouped.hosts.push(name);
+      host.groups.add('ungrouped');
+    }
+    return changed;
+  }
+
+  /** Ansible's group_by: the host joins a group (made under `parents` if new); true when it was not in it. */
+  addToGroup(hostName: string, groupName: string, parents: string[]): boolean {
+    this.runtimeGroup(groupName, parents);
+    const group = this.groups.get(groupName)!;
+    if (group.hosts.includes(hostName)) return false;
+    group.hosts.push(hostName);
+    const host = this.hosts.get(hostName)!;
+    const add = (name: string) => {
+      host.groups.add(name);
+      this.groups.get(name)?.parents.forEach(add);
+    };
+    add(groupName);
+    return true;
+  }
+
   /** The 'groups' magic variable: every group name to its hosts. */
   groupsVar(): Record<string, string[]> {
     return Object.fromEntries([...this.groups.keys()].map((name) => [name, this.members(name)]));

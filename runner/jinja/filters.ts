@@ -105,14 +105,20 @@ function toFloatValue(value: unknown, fallback: unknown = toFloat(0)): unknown {
   return source !== '' && !Number.isNaN(parsed) ? toFloat(parsed) : fallback;
 }
 
-/** Python's round(): halves to the even neighbour. */
+/** Python's round(): the exact binary value rounded to `digits` places, an exact half to the even neighbour. */
 function roundHalfEven(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  const scaled = value * factor;
-  const floor = Math.floor(scaled);
-  const difference = scaled - floor;
-  const rounded = Math.abs(difference - 0.5) < 1e-9 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(scaled);
-  return rounded / factor;
+  if (digits < 0) {
+    const factor = 10 ** -digits;
+    return roundHalfEven(value / factor, 0) * factor;
+  }
+  const magnitude = Math.abs(value);
+  // toFixed rounds the exact binary value (2.675 is 2.67499...); only an exact tie (2.5, 0.125) goes to the even neighbour.
+  const exact = magnitude.toFixed(Math.min(100, digits + 60));
+  const tie = /^50*$/.test(exact.slice(exact.indexOf('.') + 1 + digits));
+  const kept = exact.slice(0, exact.indexOf('.') + (digits > 0 ? 1 + digits : 0));
+  const lastDigit = Number(kept.replace('.', '').at(-1));
+  const rounded = tie ? (lastDigit % 2 === 0 ? Number(kept) : Number(kept) + 10 ** -digits) : Number(magnitude.toFixed(digits));
+  return Math.sign(value) * Number(rounded.toFixed(digits));
 }
 
 const select =

@@ -2,7 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import { ExpressionError } from './errors.js';
 import type { Node } from './ast.js';
 import type { LexOptions } from './lexer.js';
-import { Undefined } from './values.js';
+import { Callable, Undefined } from './values.js';
 
 /** A filter gets the value before '|', then its positional and keyword arguments. */
 export type Filter = (value: unknown, args: unknown[], kwargs: Record<string, unknown>) => unknown;
@@ -90,7 +90,9 @@ export class Frame {
       if (value !== undefined) return value;
     }
     const global = own(this.env.library.values, name);
-    return global !== undefined ? global : new Undefined(name);
+    if (global !== undefined) return global;
+    const fn = own(this.env.library.functions, name);
+    return fn ? new Callable(name, (args, kwargs) => fn(args, kwargs, this.scope, this)) : new Undefined(name);
   }
 
   /** A global function called by name, unless a local or variable of that name hides it. */

@@ -179,7 +179,7 @@ export class Parser {
 
   private parseSet(): Node {
     const pos = this.next().pos;
-    const target = this.parseAssignTarget(false, true);
+    const target = this.parseAssignTarget(true, true);
     if (this.skip('op', '=')) return { t: 'set', target, value: this.parseTuple(), pos };
     const filter = this.is('op', '|') ? this.parseFilterChain(null) : undefined;
     this.expect('block_end');

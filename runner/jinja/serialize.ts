@@ -55,9 +55,12 @@ export function jsonDumps(value: unknown, options: JsonOptions = {}): string {
 const IMPLICIT =
   /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*|<<|=)$/;
 
+/** Characters PyYAML will not write unescaped: C0 controls other than tab and line feed, and DEL. */
+const hasControl = (text: string) => [...text].some((char) => char.charCodeAt(0) === 0x7f || (char < ' ' && char !== '\t' && char !== '\n'));
+
 /** Can PyYAML write this text without quotes (in a block, or inside a flow collection)? */
 function plain(text: string, flow: boolean): boolean {
-  if (text === '' || IMPLICIT.test(text) || text !== text.trim() || /[\n\r\t\x00-\x08\x0b-\x1f\x7f]/.test(text)) return false;
+  if (text === '' || IMPLICIT.test(text) || text !== text.trim() || /[\n\r\t]/.test(text) || hasControl(text)) return false;
   if (/^[#,[\]{}&*!|>'"%@`]/.test(text) || /^[-?:](?:\s|$)/.test(text)) return false;
   if (/:(?:\s|$)|\s#/.test(text)) return false;
   return !(flow && /[,[\]{}?]/.test(text));
@@ -72,7 +75,7 @@ function scalar(value: unknown, flow: boolean, indent: string): string {
   if (value instanceof Undefined) throw new ExpressionError(`'${value.name}' is undefined`);
   const text = String(value);
   if (plain(text, flow)) return text;
-  if (/[\x00-\x08\x0b-\x1f\x7f]/.test(text)) return JSON.stringify(text);
+  if (hasControl(text)) return JSON.stringify(text);
   // Single quotes; a line break is written as an empty line, the next line indented.
   return `'${text.replace(/'/g, "''").replace(/\n/g, `\n\n${indent}`)}'`;
 }
@@ -96,7 +99,9 @@ function flowCollection(value: unknown): string {
 export function yamlDump(value: unknown, options: { indent?: number; flowLeaves: boolean }): string {
   const step = options.indent ?? 2;
   const inline = (item: unknown) =>
-    isCollection(item) && ((Array.isArray(item) ? item : Object.values(item as object)).length === 0 || (options.flowLeaves && !(Array.isArray(item) ? item : Object.values(item as object)).some(isCollection)));
+    isCollection(item) &&
+    ((Array.isArray(item) ? item : Object.values(item as object)).length === 0 ||
+      (options.flowLeaves && !(Array.isArray(item) ? item : Object.values(item as object)).some(isCollection)));
   /** Lines of a collection written at `column`; `first` is what the first line starts with (a dash, for a list item). */
   const block = (item: unknown, column: number): string[] => {
     const pad = ' '.repeat(column);

@@ -259,7 +259,7 @@ function macro(definition: Macro, defining: Frame): Callable {
         inner.set('caller', extra.caller);
         delete extra.caller;
       }
-      inner.set('varargs', args.slice(params.length));
+      inner.set('varargs', tuple(args.slice(params.length)));
       inner.set('kwargs', extra);
       const out: unknown[] = [];
       renderNodes(definition.body, inner, out);

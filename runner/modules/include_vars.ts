@@ -5,7 +5,6 @@ import { UserError, describeUserError } from '../errors.js';
 import { pythonRegExp } from '../jinja/python-regex.js';
 import { mergeMappings } from '../jinja/filters.js';
 import { isMapping } from '../jinja/python.js';
-import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import { parseYaml } from '../yaml/source.js';
 import type { Vars } from '../vars/vars.js';
 import { defineModule, listArgument, type ModuleContext } from './module.js';
@@ -16,7 +15,6 @@ async function readVarsFile(path: string): Promise<Vars | string> {
     const source = parseYaml(await readFile(path, 'utf8'), path);
     const data = source.value ?? {};
     if (typeof data !== 'object' || Array.isArray(data)) return `${path} must be stored as a dictionary/hash`;
-    refuseConnectionVars(data, path, (key) => source.locate([key]));
     return data as Vars;
   } catch (error) {
     if (error instanceof UserError) return describeUserError(error);

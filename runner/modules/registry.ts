@@ -1,3 +1,4 @@
+import addHost from './add_host.js';
 import apt from './apt.js';
 import assertModule from './assert.js';
 import blockinfile from './blockinfile.js';
@@ -12,6 +13,7 @@ import file from './file.js';
 import find from './find.js';
 import getUrl from './get_url.js';
 import group from './group.js';
+import groupBy from './group_by.js';
 import helmRelease from './helm_release.js';
 import includeVars from './include_vars.js';
 import k8sApply from './k8s_apply.js';
@@ -21,6 +23,7 @@ import modprobe from './modprobe.js';
 import packageModule from './package.js';
 import packageFacts from './package_facts.js';
 import pause from './pause.js';
+import ping from './ping.js';
 import type { ModuleDeclaration } from './module.js';
 import preflight from './preflight.js';
 import reboot from './reboot.js';
@@ -29,6 +32,7 @@ import script from './script.js';
 import service from './service.js';
 import serviceFacts from './service_facts.js';
 import setFact from './set_fact.js';
+import setStats from './set_stats.js';
 import shell from './shell.js';
 import slurp from './slurp.js';
 import stat from './stat.js';
@@ -45,6 +49,7 @@ import waitFor from './wait_for.js';
 /** Every module a task can name, by its short name ('ansible.builtin.X' resolves to 'X'). */
 export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
   [
+    addHost,
     apt,
     assertModule,
     blockinfile,
@@ -59,6 +64,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     find,
     getUrl,
     group,
+    groupBy,
     helmRelease,
     includeVars,
     k8sApply,
@@ -68,6 +74,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     packageModule,
     packageFacts,
     pause,
+    ping,
     preflight,
     reboot,
     replace,
@@ -75,6 +82,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     service,
     serviceFacts,
     setFact,
+    setStats,
     shell,
     slurp,
     stat,

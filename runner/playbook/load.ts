@@ -1,21 +1,25 @@
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import type { Vars } from '../vars/vars.js';
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
 import { allTasks, type Inherited, type Play, type Playbook, type Role } from './model.js';
 import { RoleLoader, type RoleRef } from './roles.js';
-import { collectLoadWarnings, list, loadItems, mergeDefaults, setRoleImporter } from './task.js';
+import { collectLoadWarnings, inherit, list, loadItems, setRoleImporter, varsOf } from './task.js';
 
 interface RawPlay {
   name?: string;
-  hosts: string | string[];
+  hosts?: string | string[];
+  import_playbook?: string;
+  when?: string | boolean | Array<string | boolean>;
+  vars_prompt?: Array<{ name: string; default?: unknown }>;
+  order?: Play['order'];
+  force_handlers?: boolean | string;
   become?: boolean | string;
   become_user?: string;
   remote_user?: string;
   connection?: string;
-  vars?: Vars;
+  vars?: Vars | Vars[];
   vars_files?: string | string[];
   gather_facts?: boolean | string;
   roles?: Array<string | RoleRef>;
@@ -34,36 +38,61 @@ interface RawPlay {
 
 /** Load and validate a whole playbook into plan data; nothing here touches a host. */
 export async function loadPlaybook(file: string, cwd: string): Promise<Playbook> {
-  const source = await loadYamlFile(resolve(cwd, file), 'playbook');
+  const dir = dirname(resolve(cwd, file));
+  const warnings: string[] = [];
+  const plays = await loadPlays(resolve(cwd, file), cwd, [], warnings);
+  return { file, dir, plays, warnings };
+}
+
+/** The plays of a playbook file, import_playbook entries replaced by the plays they import (their tasks under the entry's when). */
+async function loadPlays(path: string, cwd: string, chain: string[], warnings: string[]): Promise<Play[]> {
+  const source = await loadYamlFile(path, 'playbook');
   if (!Array.isArray(source.value)) {
     throw new UserError('a playbook must be a list of plays.', source.locate([]), 'Start each play with "- name: ..." and "hosts: ...".');
   }
   validateAgainstSchema('playbook', source, 'play');
-  const dir = dirname(resolve(cwd, file));
-  const searchPaths = [...new Set([join(dir, 'roles'), join(dir, '..', 'roles'), join(cwd, 'roles')])];
+  const dir = dirname(path);
+  // Ansible's order: roles/ beside the playbook, the roles path it is given (ANSIBLE_ROLES_PATH), the playbook's own folder.
+  const rolesPath = (process.env.ANSIBLE_ROLES_PATH ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((entry) => resolve(cwd, entry));
+  const searchPaths = [...new Set([join(dir, 'roles'), ...rolesPath, dir, join(dir, '..', 'roles'), join(cwd, 'roles')])];
   const plays: Play[] = [];
-  const warnings = collectLoadWarnings();
   for (const [index, raw] of (source.value as RawPlay[]).entries()) {
-    plays.push(await loadPlay(raw, source, [index], dir, new RoleLoader(searchPaths)));
+    if (raw.import_playbook !== undefined) {
+      const imported = resolve(dir, raw.import_playbook);
+      if (chain.includes(imported))
+        throw new UserError(
+          `${raw.import_playbook} imports itself: ${[...chain, imported].join(' -> ')}.`,
+          source.locate([index]),
+          'Remove the circular import_playbook.',
+        );
+      const when = list(raw.when);
+      for (const play of await loadPlays(imported, cwd, [...chain, path], warnings)) {
+        if (when.length) for (const item of [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]) item.when.unshift(...when);
+        plays.push(play);
+      }
+      continue;
+    }
+    if (raw.hosts === undefined) throw new UserError("this play has no 'hosts' key.", source.locate([index]), "Add 'hosts:' with a group or host pattern.");
+    plays.push(await loadPlay(raw, source, [index], dir, new RoleLoader(searchPaths), warnings));
   }
-  return { file, dir, plays, warnings };
+  return plays;
 }
 
-async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], dir: string, roleLoader: RoleLoader): Promise<Play> {
-  refuseConnectionVars(raw.vars, "the play's vars", (key) => source.locate([...path, 'vars', key]));
-  const base: Inherited = {
-    when: [],
-    tags: list(raw.tags).map(String),
-    become: raw.become,
-    becomeUser: raw.become_user,
-    remoteUser: raw.remote_user,
-    connection: raw.connection,
-    environment: raw.environment === undefined ? [] : [raw.environment],
-    vars: {},
-    noLog: raw.no_log,
-    anyErrorsFatal: raw.any_errors_fatal,
-    moduleDefaults: mergeDefaults(undefined, raw.module_defaults),
-  };
+/** vars_prompt without a terminal: each variable takes its default, as Ansible does when it cannot ask. */
+function promptDefaults(prompts: RawPlay['vars_prompt']): Vars {
+  return Object.fromEntries((prompts ?? []).map((prompt) => [prompt.name, prompt.default ?? '']));
+}
+
+async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], dir: string, roleLoader: RoleLoader, warnings: string[]): Promise<Play> {
+  const varsFiles = await loadVarsFiles(list(raw.vars_files), source, [...path, 'vars_files'], dir);
+  // From here on the load is synchronous: its warnings are this playbook's.
+  collectLoadWarnings(warnings);
+  // The play's keywords, which its tasks inherit; its vars are a precedence layer of their own.
+  const { vars: _vars, ...keywords } = raw as unknown as Record<string, unknown>;
+  const base: Inherited = inherit({ when: [], tags: [], environment: [], vars: {} }, keywords);
   const section = (key: keyof RawPlay) => loadItems(raw[key], { source, path: [...path, key] }, base);
   // Roles import_role and include_role bring in among the tasks: their handlers are the play's too.
   const imported: Role[] = [];
@@ -74,7 +103,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
   });
   const roles: Role[] = [];
   for (const [index, ref] of (raw.roles ?? []).entries()) {
-    roles.push(...roleLoader.load(typeof ref === 'string' ? { role: ref } : ref, base, source.locate([...path, 'roles', index])));
+    roles.push(...roleLoader.load(ref, base, source.locate([...path, 'roles', index])));
   }
   const play: Play = {
     name: raw.name ?? list(raw.hosts).join(','),
@@ -83,8 +112,8 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     becomeUser: raw.become_user,
     remoteUser: raw.remote_user,
     connection: raw.connection,
-    vars: raw.vars ?? {},
-    varsFiles: await loadVarsFiles(list(raw.vars_files), source, [...path, 'vars_files'], dir),
+    vars: { ...varsOf(raw.vars), ...promptDefaults(raw.vars_prompt) },
+    varsFiles,
     gatherFacts: raw.gather_facts ?? true,
     roles,
     preTasks: section('pre_tasks'),
@@ -93,6 +122,8 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     handlers: [],
     serial: raw.serial === undefined ? undefined : list(raw.serial),
     maxFailPercentage: raw.max_fail_percentage,
+    order: raw.order,
+    forceHandlers: raw.force_handlers,
     anyErrorsFatal: raw.any_errors_fatal ?? false,
     loc: source.locate(path),
   };
@@ -112,7 +143,6 @@ async function loadVarsFiles(files: string[], source: SourceDoc, path: PathSegme
     if (file.value !== null && (typeof file.value !== 'object' || Array.isArray(file.value))) {
       throw new UserError('a vars file must hold a mapping of variables.', file.locate([]), 'Write "name: value" lines.');
     }
-    refuseConnectionVars(file.value, file.file, (key) => file.locate([key]));
     Object.assign(vars, file.value ?? {});
   }
   return vars;

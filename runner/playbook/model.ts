@@ -25,6 +25,11 @@ export interface Inherited {
   anyErrorsFatal?: boolean | string;
   /** module_defaults of the play, blocks and task: arguments per module, the nearest winning. */
   moduleDefaults?: Record<string, Record<string, unknown>>;
+  /** check_mode, diff, run_once and ignore_unreachable of the play, block, role or task: the nearest wins. */
+  checkMode?: boolean | string;
+  diff?: boolean | string;
+  runOnce?: boolean | string;
+  ignoreUnreachable?: boolean | string;
   /** Inside a block with a rescue: the author expects failures here. */
   rescued?: boolean;
   role?: Role;
@@ -41,6 +46,8 @@ export interface Task extends Inherited {
   loopLookup?: string;
   loopVar: string;
   indexVar?: string;
+  /** loop_control's extended: ansible_loop for each item (with allitems when extended_allitems is true). */
+  loopExtended?: 'yes' | 'allitems';
   loopLabel?: string;
   register?: string;
   until: Condition[];
@@ -50,13 +57,9 @@ export interface Task extends Inherited {
   failedWhen?: Condition[];
   notify: string[];
   listen: string[];
-  runOnce?: boolean | string;
-  checkMode?: boolean | string;
   /** async: run in the background for at most this many seconds (command and shell); poll: check every so many (0: leave it running). */
   async?: number | string;
   poll?: number | string;
-  /** The task's own diff keyword: report differences whatever --diff says. */
-  diff?: boolean | string;
   loc: SourceLocation;
 }
 
@@ -103,6 +106,10 @@ export interface Play {
   /** Ansible's max_fail_percentage: more failed hosts than this share of a batch stops the run. */
   maxFailPercentage?: number;
   anyErrorsFatal: boolean | string;
+  /** The order hosts are taken in (Ansible's order keyword). */
+  order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
+  /** Handlers run at the end of the play even on hosts that failed. */
+  forceHandlers?: boolean | string;
   loc: SourceLocation;
 }
 

@@ -1,20 +1,30 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, type SourceLocation } from '../errors.js';
-import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import type { Vars } from '../vars/vars.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateFileSyntax } from '../template/render.js';
 import { loadYamlFileSync, type SourceDoc } from '../yaml/source.js';
 import { allTasks, type Inherited, type Role } from './model.js';
-import { list, loadItems } from './task.js';
+import { inherit, isKeyword, loadItems, varsOf } from './task.js';
 
-export interface RoleRef {
-  role: string;
-  vars?: Vars;
-  tags?: string | string[];
-  when?: string | boolean | Array<string | boolean>;
-  become?: boolean | string;
+/**
+ * A role as a play, a meta dependency or import_role names it: 'role' (or 'name'), keywords
+ * (when, tags, become, delegate_to, ...), vars, and any other key as a role parameter.
+ */
+export type RoleRef = { role?: string; name?: string; vars?: Vars | Vars[] } & Record<string, unknown>;
+
+/** The role's name, the keywords its tasks inherit, and its parameters (vars and the other keys). */
+function readRoleRef(ref: string | RoleRef): { name: string; keywords: Record<string, unknown>; params: Vars } {
+  if (typeof ref === 'string') return { name: ref, keywords: {}, params: {} };
+  const keywords: Record<string, unknown> = {};
+  const params: Vars = { ...varsOf(ref.vars) };
+  for (const [key, value] of Object.entries(ref)) {
+    if (key === 'role' || key === 'name' || key === 'vars') continue;
+    if (isKeyword(key)) keywords[key] = value;
+    else params[key] = value;
+  }
+  return { name: String(ref.role ?? ref.name), keywords, params };
 }
 
 /** How import_role/include_role take a role: its other files instead of main, and every time it is named. */
@@ -31,6 +41,9 @@ export interface RoleParts {
  * Reads roles from roles/NAME/ (tasks, handlers, defaults, vars, meta, templates, files), as Ansible
  * lays them out. Synchronous, as the task loader is: import_role brings a role in among tasks.
  */
+/** The folders a role is made of. */
+const ROLE_PARTS = ['tasks', 'handlers', 'defaults', 'vars', 'meta', 'templates', 'files'];
+
 export class RoleLoader {
   /** Roles already in this play, by name and params: a role runs once per play, as in Ansible. */
   private readonly seen = new Set<string>();
@@ -38,43 +51,37 @@ export class RoleLoader {
   constructor(private readonly searchPaths: string[]) {}
 
   /** The role and its meta dependencies, dependencies first. */
-  load(ref: RoleRef, parent: Inherited, loc: SourceLocation, chain: string[] = [], parts: RoleParts = {}): Role[] {
-    refuseConnectionVars(ref.vars, `the variables given to role '${ref.role}'`, () => loc);
-    if (chain.includes(ref.role)) {
+  load(rawRef: string | RoleRef, parent: Inherited, loc: SourceLocation, chain: string[] = [], parts: RoleParts = {}): Role[] {
+    const ref = readRoleRef(rawRef);
+    if (chain.includes(ref.name)) {
       throw new UserError(
-        `role '${ref.role}' depends on itself: ${[...chain, ref.role].join(' -> ')}.`,
+        `role '${ref.name}' depends on itself: ${[...chain, ref.name].join(' -> ')}.`,
         loc,
         'Remove the circular dependency from meta/main.yaml.',
       );
     }
-    const key = `${ref.role}:${JSON.stringify(ref.vars ?? {})}`;
+    const key = `${ref.name}:${JSON.stringify(ref.params)}`;
     if (parts.once !== false && this.seen.has(key)) return [];
     this.seen.add(key);
-    const path = this.find(ref.role, loc);
+    const path = this.find(ref.name, loc);
     const meta = optionalYaml(path, 'meta');
-    const inherited: Inherited = {
-      ...parent,
-      when: [...parent.when, ...list(ref.when)],
-      tags: [...new Set([...parent.tags, ...list(ref.tags).map(String)])],
-      become: ref.become ?? parent.become,
-    };
+    const inherited: Inherited = { ...inherit(parent, ref.keywords), vars: parent.vars };
     const roles: Role[] = [];
     const dependencies = (meta?.value as { dependencies?: unknown[] } | null)?.dependencies ?? [];
     for (const [index, dependency] of dependencies.entries()) {
-      const depRef = typeof dependency === 'string' ? { role: dependency } : (dependency as RoleRef);
       // As in Ansible, a dependency runs under the tags, conditions and become of the role that needs it.
-      roles.push(...this.load(depRef, inherited, meta!.locate(['dependencies', index]), [...chain, ref.role]));
+      roles.push(...this.load(dependency as string | RoleRef, inherited, meta!.locate(['dependencies', index]), [...chain, ref.name]));
     }
     // A role sees the defaults of the roles it depends on (a shared-settings role, for instance),
     // under its own: as in Ansible, where a dependency's defaults are visible to the dependent role.
     const closure = this.dependencyClosure(dependencies);
     const dependencyDefaults = Object.assign({}, ...closure.map((dep) => mapping(optionalYaml(dep.path, 'defaults'))));
     const role: Role = {
-      name: ref.role,
+      name: ref.name,
       path,
       defaults: { ...dependencyDefaults, ...mapping(optionalYaml(path, 'defaults', parts.defaultsFrom, loc)) },
       vars: mapping(optionalYaml(path, 'vars', parts.varsFrom, loc)),
-      params: ref.vars ?? {},
+      params: ref.params,
       dependencies: closure.map((dep) => dep.name),
       tasks: [],
       handlers: [],
@@ -100,7 +107,7 @@ export class RoleLoader {
   private dependencyClosure(dependencies: unknown[], seen = new Set<string>()): Array<{ name: string; path: string }> {
     const closure: Array<{ name: string; path: string }> = [];
     for (const dependency of dependencies) {
-      const name = typeof dependency === 'string' ? dependency : (dependency as RoleRef).role;
+      const name = readRoleRef(dependency as string | RoleRef).name;
       if (seen.has(name)) continue;
       seen.add(name);
       const path = this.find(name, { file: name, line: 1, column: 1 });
@@ -115,9 +122,11 @@ export class RoleLoader {
       const candidate = join(dir, name);
       if (statSync(candidate, { throwIfNoEntry: false })?.isDirectory()) return candidate;
     }
+    // Folders that hold a role's parts (the playbook's own folder is searched too, among other files).
+    const isRole = (dir: string) => ROLE_PARTS.some((part) => statSync(join(dir, part), { throwIfNoEntry: false })?.isDirectory());
     const known = this.searchPaths.flatMap((dir) => {
       try {
-        return readdirSync(dir);
+        return readdirSync(dir).filter((entry) => isRole(join(dir, entry)));
       } catch {
         return [];
       }
@@ -147,7 +156,6 @@ function mapping(source: SourceDoc | undefined): Vars {
   if (typeof source.value !== 'object' || Array.isArray(source.value)) {
     throw new UserError(`${source.file} must hold a mapping of variables.`, source.locate([]), 'Write "name: value" lines.');
   }
-  refuseConnectionVars(source.value, source.file, (key) => source.locate([key]));
   return source.value as Vars;
 }
 

@@ -1,7 +1,6 @@
 import { checkTemplateSyntax, hasTemplate, parseExpression } from '../jinja/templar.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { describeUserError, UserError, type SourceLocation } from '../errors.js';
-import { refuseConnectionVars } from '../inventory/connection-vars.js';
 import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import type { ModuleDeclaration } from '../modules/module.js';
 import { ANSIBLE_BUILTIN_MODULES } from '../modules/ansible-builtins.js';
@@ -14,8 +13,21 @@ import type { Block, Condition, Inherited, Item, Task } from './model.js';
 import type { Vars } from '../vars/vars.js';
 
 const KEYWORDS = new Set(Object.keys(playbookSchema.$defs.task.properties));
+/** Is this key one of Ansible's task (and role) keywords, not a module or a role parameter? */
+export const isKeyword = (key: string) => KEYWORDS.has(key);
 const MODULE_NAMES = [...modules.keys(), ...ENGINE_ACTIONS];
-const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'];
+const META_ACTIONS = [
+  'flush_handlers',
+  'noop',
+  'end_play',
+  'end_host',
+  'end_batch',
+  'clear_facts',
+  'clear_host_errors',
+  'refresh_inventory',
+  'reset_connection',
+  'role_complete',
+];
 
 let nextId = 1;
 
@@ -34,7 +46,11 @@ export function loadItems(raw: unknown, from: TaskSource, inherited: Inherited):
   );
 }
 
-function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
+/** vars as Ansible takes them: a mapping, or a list of mappings merged in order. */
+export const varsOf = (raw: unknown): Vars => (Array.isArray(raw) ? Object.assign({}, ...raw) : ((raw as Vars | undefined) ?? {}));
+
+/** The keywords of a play, block, role or task over what it inherits. */
+export function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
   return {
     when: [...parent.when, ...list(raw.when as Condition | Condition[])],
     tags: [...new Set([...parent.tags, ...list(raw.tags as string | string[]).map(String)])],
@@ -45,10 +61,14 @@ function inherit(parent: Inherited, raw: Record<string, unknown>): Inherited {
     delegateTo: (raw.delegate_to as string | undefined) ?? parent.delegateTo,
     delegateFacts: (raw.delegate_facts as boolean | string | undefined) ?? parent.delegateFacts,
     environment: raw.environment === undefined ? parent.environment : [...parent.environment, raw.environment as Record<string, unknown> | string],
-    vars: { ...parent.vars, ...((raw.vars as object) ?? {}) },
+    vars: { ...parent.vars, ...varsOf(raw.vars) },
     noLog: (raw.no_log as boolean | string | undefined) ?? parent.noLog,
     ignoreErrors: (raw.ignore_errors as boolean | string | undefined) ?? parent.ignoreErrors,
     anyErrorsFatal: (raw.any_errors_fatal as boolean | string | undefined) ?? parent.anyErrorsFatal,
+    checkMode: (raw.check_mode as boolean | string | undefined) ?? parent.checkMode,
+    diff: (raw.diff as boolean | string | undefined) ?? parent.diff,
+    runOnce: (raw.run_once as boolean | string | undefined) ?? parent.runOnce,
+    ignoreUnreachable: (raw.ignore_unreachable as boolean | string | undefined) ?? parent.ignoreUnreachable,
     rescued: parent.rescued,
     moduleDefaults: mergeDefaults(parent.moduleDefaults, raw.module_defaults as Inherited['moduleDefaults']),
     role: parent.role,
@@ -74,7 +94,6 @@ export function mergeDefaults(outer: Inherited['moduleDefaults'], inner: Inherit
 
 function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherited): Item {
   const loc = at.source.locate(at.path);
-  refuseConnectionVars(raw.vars, `the vars of ${raw.block ? 'a block' : 'a task'}`, (key) => at.source.locate([...at.path, 'vars', key]));
   const inherited = inherit(parent, raw);
   const origin = (key: string) => ({ loc: at.source.locate([...at.path, key]), what: `'${key}'` });
   for (const key of ['when', 'changed_when', 'failed_when', 'until']) {
@@ -117,6 +136,11 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   if (include) return loadTaskFile(raw, include, at, inherited);
   const roleKey = ROLE_KEYS.find((key) => key in raw);
   if (roleKey) return loadRoleImport(raw, roleKey, at, inherited);
+  // local_action: the module runs on the controller, as a task delegated to localhost.
+  if ('local_action' in raw) {
+    const { local_action: action, ...rest } = raw;
+    raw = { ...rest, action, delegate_to: 'localhost' };
+  }
   if ('action' in raw) raw = fromActionKeyword(raw);
   const moduleKeys = Object.keys(raw).filter((key) => !KEYWORDS.has(key) && !key.startsWith('with_'));
   if (moduleKeys.length === 0) {
@@ -156,14 +180,14 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
         expectsFailure,
         moduleDefaultsFor(module, inherited.moduleDefaults),
       );
-  if (module === 'set_fact') refuseConnectionVars(args, 'set_fact', (key) => at.source.locate([...at.path, moduleKey, key]));
+
   if ('async' in raw && module !== 'command' && module !== 'shell')
     throw new UserError(
       `async runs command and shell in the background here, not '${moduleKey}'.`,
       at.source.locate([...at.path, 'async']),
       'Remove async (the task then runs in the foreground), or do the work with command or shell.',
     );
-  const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
+  const loopControl = (raw.loop_control ?? {}) as { loop_var?: string; index_var?: string; label?: string; extended?: boolean; extended_allitems?: boolean };
   const task: Task = {
     ...inherited,
     kind: 'task',
@@ -174,6 +198,7 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     ...loopOf(raw, at),
     loopVar: loopControl.loop_var ?? 'item',
     indexVar: loopControl.index_var,
+    loopExtended: loopControl.extended ? (loopControl.extended_allitems === false ? 'yes' : 'allitems') : undefined,
     loopLabel: loopControl.label,
     register: raw.register as string | undefined,
     until: list(raw.until as Condition | Condition[]),
@@ -184,9 +209,6 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     notify: list(raw.notify as string | string[]),
     listen: list(raw.listen as string | string[]),
     delegateTo: (raw.delegate_to as string | undefined) ?? inherited.delegateTo,
-    runOnce: raw.run_once as boolean | string | undefined,
-    checkMode: raw.check_mode as boolean | string | undefined,
-    diff: raw.diff as boolean | string | undefined,
     async: raw.async as number | string | undefined,
     poll: raw.poll as number | string | undefined,
     loc,
@@ -346,7 +368,7 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
   if (!looped && !templated) return { ...inherited, kind: 'block', name: title, block, rescue: [], always: [], loc };
   // Run when the run reaches it, once per item whose when holds (the loop variable bound in the
   // role's tasks); a templated name is read then too.
-  const loopControl = (raw.loop_control ?? {}) as Record<string, string>;
+  const loopControl = (raw.loop_control ?? {}) as { loop_var?: string; index_var?: string; label?: string; extended?: boolean; extended_allitems?: boolean };
   return {
     ...inherited,
     when: inherited.when,
@@ -358,6 +380,7 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
     ...loopOf(raw, at),
     loopVar: loopControl.loop_var ?? 'item',
     indexVar: loopControl.index_var,
+    loopExtended: loopControl.extended ? (loopControl.extended_allitems === false ? 'yes' : 'allitems') : undefined,
     until: [],
     notify: [],
     listen: [],
@@ -383,10 +406,12 @@ export function withItemVars(items: Item[], vars: Vars): Item[] {
 /** Problems of include_tasks files found while loading, collected for the playbook (undefined outside a load). */
 let loadWarnings: string[] | undefined;
 
-/** Starts collecting load warnings; the list fills while the playbook loads. */
-export function collectLoadWarnings(): string[] {
-  loadWarnings = [];
-  return loadWarnings;
+/**
+ * Where load warnings go from now on: the list fills while the (synchronous) task loading runs. Set
+ * again after every await, since another playbook may be loading in the same process.
+ */
+export function collectLoadWarnings(into: string[]): void {
+  loadWarnings = into;
 }
 
 /** The tasks of a task file, checked as a playbook's are; a file that brings itself in is refused. */
