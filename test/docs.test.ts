@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { EDITOR_SCHEMA, editorSchemaText, moduleReference, MODULES_DOC } from '../scripts/module-docs.js';
 import { readmeWithReference, roleVariableRows } from '../scripts/reference.js';
+import { LANGUAGE_DOC, languageReference } from '../scripts/language-docs.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -23,6 +24,10 @@ test('every role default says what it is (a comment right above it)', (t) => {
     .filter((row) => row.note.trim() === '')
     .map((row) => `roles/${row.role}/defaults/main.yaml: ${row.name}`);
   t.deepEqual(undocumented, []);
+});
+
+test("docs/language.md's tables and counts are what the engine's library and conformance corpora say (npm run docs rewrites it)", (t) => {
+  t.is(readFileSync(LANGUAGE_DOC, 'utf8'), languageReference());
 });
 
 test('docs/modules.md and the editor schema are what the module declarations say (npm run docs rewrites them)', (t) => {

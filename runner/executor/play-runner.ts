@@ -15,14 +15,10 @@ import type { RunEvent } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
 import type { TaskSelection } from './selection.js';
-import { ignoresErrors, runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
+import { extendedLoop, ignoresErrors, runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
 import { loopItems, loopItemsUnlessSkipped, SKIPPED } from './loop.js';
 import { taskScope, type VarsContext } from './variables.js';
-import { applyInventoryChanges } from './inventory-changes.js';
 import { asDiffs, type Diff, type ModuleResult } from '../modules/module.js';
-
-/** Modules whose results change the run's inventory. */
-const INVENTORY_MODULES = new Set(['add_host', 'group_by']);
 
 export interface RunState {
   inventory: Inventory;
@@ -228,9 +224,6 @@ export class PlayRunner {
         this.limit(async () => {
           const started = Date.now();
           const outcome = await runTaskOnHost(task, host, context);
-          if (INVENTORY_MODULES.has(outcome.module ?? task.module) && outcome.status !== 'failed' && outcome.status !== 'skipped') {
-            if (applyInventoryChanges(outcome.result, host, this.vars, task.loc)) outcome.status = 'changed';
-          }
           if (outcome.status === 'failed' && !outcome.ignored) {
             host.lastFailure = { result: outcome.result, task: { name: task.name, action: task.module } };
             if (!this.rescued(host)) anyFailed = true;
@@ -337,12 +330,24 @@ export class PlayRunner {
         const loop = task.loop === undefined ? [undefined] : loopItemsUnlessSkipped(task, scope, (key) => ({ loc: task.loc, what: `'${key}'` }));
         const items = loop === SKIPPED ? undefined : list(toPlain(loop) as unknown[]);
         if (items === undefined) {
-          outcomes.set(host, { status: 'skipped', ignored: false, result: { skipped: true }, noLog: false });
+          outcomes.set(host, {
+            status: 'skipped',
+            ignored: false,
+            result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' },
+            noLog: false,
+          });
           continue;
         }
         const names: string[] = [];
         for (const [index, item] of items.entries()) {
-          const vars: Vars = task.loop === undefined ? {} : { [task.loopVar]: item, ...(task.indexVar ? { [task.indexVar]: index } : {}) };
+          const vars: Vars =
+            task.loop === undefined
+              ? {}
+              : {
+                  [task.loopVar]: item,
+                  ...(task.indexVar ? { [task.indexVar]: index } : {}),
+                  ...(task.loopExtended ? { ansible_loop: extendedLoop(items, index, task.loopExtended === 'allitems') } : {}),
+                };
           const itemScope = task.loop === undefined ? scope : taskScope(this.vars, host, task, task.loc, `task '${task.name}'`, vars);
           if (!conditionsHold(task.when, itemScope, { loc: task.loc, what: "'when'" })) continue;
           const render = (template: string, what: string) => String(renderValue(template, itemScope, { loc: task.loc, what }));
@@ -356,7 +361,7 @@ export class PlayRunner {
         outcomes.set(
           host,
           names.length === 0
-            ? { status: 'skipped', ignored: false, result: { skipped: true }, noLog: false }
+            ? { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, noLog: false }
             : { status: 'ok', ignored: false, result: { include: names[0] }, msg: `included: ${[...new Set(names)].join(', ')}`, noLog: false },
         );
       } catch (error) {

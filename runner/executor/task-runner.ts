@@ -26,6 +26,7 @@ import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
 import { taskScope, type VarsContext } from './variables.js';
 import { connectionOverrides } from '../inventory/connection-vars.js';
+import { applyInventoryChanges } from './inventory-changes.js';
 
 /** Ansible's defaults for until: 3 retries, 5 seconds apart. */
 const DEFAULT_RETRIES = 3;
@@ -77,7 +78,9 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       const results: ModuleResult[] = [];
       items = [];
       const allItems = loop.map(toPlain);
+      const pause = task.loopPause === undefined ? 0 : Number(renderValue(String(task.loopPause), base, what('loop_control.pause')));
       for (const [index, item] of allItems.entries()) {
+        if (index > 0 && pause > 0) await sleep(pause * 1000);
         const loopVars = {
           [task.loopVar]: item,
           ansible_loop_var: task.loopVar,
@@ -116,6 +119,8 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       delegatedTo !== undefined && task.delegateFacts !== undefined && isTruthy(renderValue(String(task.delegateFacts), base, what('delegate_facts')))
         ? (ctx.vars.hosts.get(delegatedTo) ?? host)
         : host;
+    // add_host and group_by: the inventory grows now, and the result says whether it changed (before it is registered).
+    if (!result.failed && !result.skipped && applyInventoryChanges(result, host, ctx.vars, task.loc)) result.changed = true;
     record(task, host, result, ctx, noLog, factsHost);
     const ignored = result.failed === true && ignoresErrors(task, base, what);
     const module = hasTemplate(task.module) ? moduleNameOf(task, base) : undefined;
@@ -148,7 +153,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
 }
 
 /** loop_control's extended: ansible_loop, as Ansible gives it for each item. */
-function extendedLoop(items: unknown[], index: number, allItems: boolean): Vars {
+export function extendedLoop(items: unknown[], index: number, allItems: boolean): Vars {
   return {
     index: index + 1,
     index0: index,
@@ -228,7 +233,16 @@ async function runModule(
       failed: true,
       msg: `'${name}' is an Ansible module this runner does not have yet; the task cannot run. Its modules: ${[...modules.keys()].join(', ')}.`,
     };
-  const rendered = toPlain(renderDeep(task.args, scope, what(name))) as Record<string, unknown>;
+  let rendered = toPlain(renderDeep(task.args, scope, what(name))) as Record<string, unknown>;
+  // Arguments written as one template: it must give a mapping of them.
+  if ('_raw_params' in rendered && !module.freeForm) {
+    const { _raw_params: raw, ...rest } = rendered;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      return { changed: false, failed: true, msg: `the arguments of '${name}' must give a mapping, not ${JSON.stringify(raw)}` };
+    rendered = { ...(raw as Record<string, unknown>), ...rest };
+  }
+  // set_fact's variable names may be templates too ("{{ item }}=x"), as Ansible's set_fact renders its keys.
+  if (name === 'set_fact') rendered = Object.fromEntries(Object.entries(rendered).map(([key, value]) => [String(renderValue(key, scope, what(name))), value]));
   // An argument whose value is Ansible's 'omit' is left out, so the module's default applies; so is a
   // declared argument that came out None (null), which Ansible's argument checks treat as not given.
   const declared = module.args.properties;
@@ -248,7 +262,7 @@ async function runModule(
     remoteUser: keyword(task.remoteUser, 'remote_user'),
     connection: keyword(task.connection, 'connection'),
     // Connection variables a play, role, task or set_fact sets win over the inventory's; a delegated task keeps its target's own.
-    vars: delegatedTo === undefined ? connectionOverrides(scope, { ...host.inventoryVars, ...ctx.vars.extraVars }) : undefined,
+    vars: delegatedTo === undefined ? connectionOverrides(scope, { ansible_host: host.name, ...host.inventoryVars, ...ctx.vars.extraVars }) : undefined,
   };
   // Looked up for each command: a reboot replaces the host's connection during the task.
   const current = () => ctx.connect(target, keywords);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Vars } from '../vars/vars.js';
@@ -49,13 +51,15 @@ export function taskScope(
   withHostvars = true,
 ): Vars {
   const role = item?.role;
+  const shared = playRoleVars(ctx.play);
   const layers = {
-    'role defaults': role?.defaults,
+    // Every role's defaults and vars are the whole play's (Ansible's DEFAULT_PRIVATE_ROLE_VARS is off), a task's own role's winning.
+    'role defaults': role ? { ...shared.defaults, ...role.defaults } : shared.defaults,
     'inventory group vars': host.inventoryVars,
     facts: host.facts,
     'play vars': ctx.play.vars,
     'play vars_files': ctx.play.varsFiles,
-    'role vars': role?.vars,
+    'role vars': role ? { ...shared.vars, ...role.vars } : shared.vars,
     'block and task vars': item?.vars,
     include_vars: host.included,
     'registered and set_fact': host.registered,
@@ -63,12 +67,27 @@ export function taskScope(
     'extra vars': ctx.extraVars,
   };
   const vars = mergeLayers(layers);
-  Object.assign(vars, magicVars(ctx, host, withHostvars), role ? { role_name: role.name, role_path: role.path } : {}, extra);
+  // As Ansible's play context gives a task: the address it reaches the host at, its name unless set.
+  if (withHostvars && vars.ansible_host === undefined) vars.ansible_host = host.name;
+  Object.assign(vars, magicVars(ctx, host, withHostvars), role ? { role_name: role.name, ansible_role_name: role.name, role_path: role.path } : {}, extra);
   // What hosts answered (facts, registered results) and values already rendered (set_fact, loop
   // items) are data: a '{{' in them is text, as Ansible's "unsafe" values are.
   const data = keysFrom(layers, ['facts', 'registered and set_fact']);
   for (const key of Object.keys(extra)) data.add(key);
   return createScope(vars, { loc, what }, data);
+}
+
+const roleVarsOfPlay = new WeakMap<Play, { defaults: Vars; vars: Vars }>();
+
+/** The defaults and vars of every role in the play (those imported among its tasks too), merged once. */
+function playRoleVars(play: Play): { defaults: Vars; vars: Vars } {
+  let merged = roleVarsOfPlay.get(play);
+  if (!merged) {
+    const shared = play.roles.filter((r) => r.public);
+    merged = { defaults: Object.assign({}, ...shared.map((r) => r.defaults)), vars: Object.assign({}, ...shared.map((r) => r.vars)) };
+    roleVarsOfPlay.set(play, merged);
+  }
+  return merged;
 }
 
 /** Ansible's magic variables; hostvars itself (and first_in) only where Ansible gives it: not inside hostvars.NAME. */
@@ -92,7 +111,28 @@ function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean): Va
     ansible_run_tags: ctx.runTags?.length ? ctx.runTags : ['all'],
     ansible_skip_tags: ctx.skipTags ?? [],
     playbook_dir: ctx.playbookDir,
+    ...roleNames(ctx.play),
+    ansible_playbook_python: new Lazy(controllerPython),
+    ansible_config_file: null,
+    ansible_inventory_sources: [ctx.inventory.file],
   };
+}
+
+/** The play's roles by name: those it lists, those pulled in as dependencies, and all of them (Ansible's magic variables). */
+function roleNames(play: Play): Vars {
+  const dependencies = new Set(play.roles.flatMap((role) => role.dependencies));
+  const all = [...new Set(play.roles.map((role) => role.name))];
+  const listed = all.filter((name) => !dependencies.has(name));
+  return { role_names: listed, ansible_play_role_names: listed, ansible_role_names: all, ansible_dependent_role_names: [...dependencies] };
+}
+
+/** The controller's Python, as ansible_playbook_python names it (the first python3 on PATH; this runner needs none). */
+function controllerPython(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'python3');
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
 }
 
 /** hostvars.NAME: another host's variables (inventory, facts, registered, play and extra vars). */

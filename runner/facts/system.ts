@@ -28,6 +28,14 @@ export const systemFactsCommand = [
   // -V prints the version without loading the standard library (a few milliseconds).
   'p=$(command -v python3 || command -v python); [ -n "$p" ] && echo "python=$p" && echo "python_version=$("$p" -V 2>&1)"',
   'while read -r device mount fstype options rest; do echo "mount=$device $mount $fstype $options"; done < /proc/mounts',
+  'echo "fqdn=$(hostname -f 2>/dev/null || hostname)"',
+  'echo "loadavg=$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null)"',
+  'awk \'/^(MemTotal|MemFree|Buffers|Cached|SwapTotal|SwapFree|SwapCached):/{print "meminfo=" $1 $2}\' /proc/meminfo 2>/dev/null',
+  'echo "date=$(date +\'%Y %m %d %H %M %S %Z %z %s %A %w %W %N\')"',
+  'echo "date_utc=$(date -u +\'%Y-%m-%dT%H:%M:%S %N\')"',
+  // Ansible's local facts: each /etc/ansible/facts.d/NAME.fact, run when executable, JSON or INI.
+  'for f in /etc/ansible/facts.d/*.fact; do [ -f "$f" ] || continue; n=$(basename "$f" .fact); if [ -x "$f" ]; then c=$("$f" 2>/dev/null); else c=$(cat "$f"); fi; echo "local=$n $(printf %s "$c" | base64 | tr -d \'\\n\')"; done',
+  'env | sed "s/^/env=/"',
 ].join('; ');
 
 export interface SystemFacts {
@@ -68,6 +76,18 @@ export interface SystemFacts {
   };
   ansible_python_version?: string;
   ansible_mounts: Array<{ device: string; mount: string; fstype: string; options: string }>;
+  ansible_machine: string;
+  ansible_nodename: string;
+  ansible_fqdn: string;
+  ansible_domain: string;
+  ansible_env: Record<string, string>;
+  ansible_loadavg: Record<string, number>;
+  ansible_memory_mb: Record<string, Record<string, number>>;
+  ansible_memfree_mb: number;
+  ansible_swaptotal_mb: number;
+  ansible_swapfree_mb: number;
+  ansible_date_time: Record<string, string>;
+  ansible_local: Record<string, unknown>;
 }
 
 const DISTRIBUTIONS: Record<string, string> = {
@@ -151,7 +171,93 @@ export function parseSystemFacts(output: string): SystemFacts {
       .map(([, value]) => value.split(' '))
       .filter(([device]) => listedMount(device))
       .map(([device, mount, fstype, options]) => ({ device, mount, fstype, options })),
+    ansible_machine: raw.arch ?? '',
+    ansible_nodename: raw.hostname ?? '',
+    ansible_fqdn: raw.fqdn ?? raw.hostname ?? '',
+    ansible_domain: (raw.fqdn ?? '').split('.').slice(1).join('.'),
+    ansible_env: Object.fromEntries(
+      lines
+        .filter(([key, value]) => key === 'env' && value.includes('='))
+        .map(([, value]) => [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)]),
+    ),
+    ansible_loadavg: Object.fromEntries(
+      (raw.loadavg ?? '')
+        .split(' ')
+        .filter(Boolean)
+        .map((load, i) => [['1m', '5m', '15m'][i], Number(load)]),
+    ),
+    ...memoryFacts(lines.filter(([key]) => key === 'meminfo').map(([, value]) => value)),
+    ansible_date_time: dateTimeFacts(raw.date ?? '', raw.date_utc ?? ''),
+    ansible_local: Object.fromEntries(lines.filter(([key]) => key === 'local').map(([, value]) => localFact(value))),
   };
+}
+
+/** Ansible's memory facts, in MB, from /proc/meminfo lines ('MemTotal:16318412'). */
+function memoryFacts(meminfo: string[]): Pick<SystemFacts, 'ansible_memory_mb' | 'ansible_memfree_mb' | 'ansible_swaptotal_mb' | 'ansible_swapfree_mb'> {
+  const kb = Object.fromEntries(meminfo.map((line) => [line.slice(0, line.indexOf(':')), Number(line.slice(line.indexOf(':') + 1))]));
+  const mb = (name: string) => Math.floor((kb[name] ?? 0) / 1024);
+  const total = mb('MemTotal');
+  const free = mb('MemFree');
+  const nocacheFree = free + mb('Buffers') + mb('Cached');
+  return {
+    ansible_memory_mb: {
+      real: { total, used: total - free, free },
+      nocache: { free: nocacheFree, used: total - nocacheFree },
+      swap: { total: mb('SwapTotal'), free: mb('SwapFree'), used: mb('SwapTotal') - mb('SwapFree'), cached: mb('SwapCached') },
+    },
+    ansible_memfree_mb: free,
+    ansible_swaptotal_mb: mb('SwapTotal'),
+    ansible_swapfree_mb: mb('SwapFree'),
+  };
+}
+
+/** Ansible's date_time facts, from date's fields on the host (local time, then UTC). */
+function dateTimeFacts(local: string, utc: string): Record<string, string> {
+  const [year, month, day, hour, minute, second, tz, offset, epoch, weekday, weekdayNumber, weeknumber, nanos = '0'] = local.split(' ');
+  if (!epoch) return {};
+  const [utcTime, utcNanos = '0'] = utc.split(' ');
+  const micro = nanos.padEnd(9, '0').slice(0, 6);
+  return {
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    date: `${year}-${month}-${day}`,
+    time: `${hour}:${minute}:${second}`,
+    epoch,
+    epoch_int: epoch,
+    tz,
+    tz_dst: tz,
+    tz_offset: offset,
+    weekday,
+    weekday_number: weekdayNumber,
+    weeknumber,
+    iso8601: `${utcTime}Z`,
+    iso8601_micro: `${utcTime}.${utcNanos.padEnd(9, '0').slice(0, 6)}Z`,
+    iso8601_basic: `${year}${month}${day}T${hour}${minute}${second}${micro}`,
+    iso8601_basic_short: `${year}${month}${day}T${hour}${minute}${second}`,
+  };
+}
+
+/** One local fact file: its name and what it holds (JSON, else INI sections, as Ansible reads facts.d). */
+function localFact(value: string): [string, unknown] {
+  const [name, encoded = ''] = value.split(' ');
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
+  try {
+    return [name, JSON.parse(text)];
+  } catch {
+    const sections: Record<string, Record<string, string>> = {};
+    let current: Record<string, string> | undefined;
+    for (const line of text.split('\n')) {
+      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+      if (header) sections[header[1]] = current = {};
+      const pair = /^\s*([^=:#;]+?)\s*[=:]\s*(.*?)\s*$/.exec(line);
+      if (pair && current && !header) current[pair[1].toLowerCase()] = pair[2];
+    }
+    return [name, Object.keys(sections).length ? sections : `error loading facts as JSON or ini - please check content: ${text}`];
+  }
 }
 
 interface InterfaceFacts {

@@ -3,8 +3,12 @@ export class ExpressionError extends Error {}
 
 /** An expression or template named a variable that is not defined for this host. */
 export class UndefinedVariable extends Error {
-  constructor(readonly variable: string) {
-    super(`undefined variable '${variable}'`);
+  constructor(
+    readonly variable: string,
+    /** Jinja's own words for it, as Ansible shows them: "'x' is undefined", "'dict object' has no attribute 'y'". */
+    readonly reason = `'${variable}' is undefined`,
+  ) {
+    super(`undefined variable '${variable}': ${reason}`);
   }
 }
 

@@ -22,7 +22,7 @@ const needList = (name: string, value: unknown): unknown[] => {
   if (isMapping(value)) return Object.keys(value);
   if (typeof value === 'string' || value instanceof Markup) return [...String(value)];
   defined(value);
-  throw new ExpressionError(`filter '${name}' needs a list, got ${typeName(value)}`);
+  throw new ExpressionError(`'${typeName(value)}' object is not iterable (filter '${name}')`);
 };
 const needMapping = (name: string, value: unknown): Record<string, unknown> => {
   if (isMapping(value)) return value;
@@ -362,15 +362,17 @@ const combine: Filter = (value, others, kw) => {
 const regexFlags = (kw: Record<string, unknown>, extra = '') =>
   extra + (pyTruthy(kw.ignorecase ?? false) ? 'i' : '') + (pyTruthy(kw.multiline ?? false) ? 'm' : '');
 
+/** Ansible's regex_search: the match, or the groups named by '\\1' and '\\g<name>' arguments (read before searching, as Ansible does). */
 const regexSearch: Filter = (value, [pattern, ...groups], kw) => {
+  const references = groups.map((group) => {
+    const reference = /^\\(\d+)|^\\g<(\S+)>/.exec(String(group));
+    if (!reference) throw new ExpressionError(String(group).startsWith('\\') ? `regex_search: cannot read the group ${pythonRepr(group)}` : 'Unknown argument');
+    return reference[1] !== undefined ? Number(reference[1]) : reference[2];
+  });
   const found = pythonRegExp(String(pattern), regexFlags(kw)).exec(text(value));
   if (!found) return null;
-  if (!groups.length) return found[0];
-  return groups.map((group) => {
-    const reference = /^\\(\d+)$|^\\g<(\w+)>$/.exec(String(group));
-    if (!reference) throw new ExpressionError(`Unknown argument ${pythonRepr(group)}`);
-    return reference[1] ? (found[Number(reference[1])] ?? null) : (found.groups?.[reference[2]] ?? null);
-  });
+  if (!references.length) return found[0];
+  return references.map((reference) => (typeof reference === 'number' ? (found[reference] ?? null) : (found.groups?.[reference] ?? null)));
 };
 
 const regexFindall: Filter = (value, [pattern], kw) =>
@@ -490,8 +492,14 @@ export const filters: Record<string, Filter> = {
     return s.slice(start, end);
   },
   truncate,
-  unique: (value, [caseSensitive, attribute], kw) =>
-    unique(needList('unique', value), pyTruthy(kw.case_sensitive ?? caseSensitive ?? false), kw.attribute ?? attribute),
+  unique: (value, [caseSensitive, attribute], kw) => {
+    const items = needList('unique', value);
+    const exact = kw.case_sensitive ?? caseSensitive;
+    // Ansible's fallback for lists Jinja cannot hash (mappings, lists) knows no case_sensitive=False.
+    if (exact === false && items.some((item) => typeof item === 'object' && item !== null))
+      throw new ExpressionError("Jinja2's unique filter failed and we cannot fall back to Ansible's version as it does not support the parameters supplied");
+    return unique(items, pyTruthy(exact ?? false), kw.attribute ?? attribute);
+  },
   upper: (value) => text(value).toUpperCase(),
   urlencode,
   urlize: (value) => text(value).replace(/\b(https?:\/\/[^\s<]+)/g, '<a href="$1" rel="noopener">$1</a>'),

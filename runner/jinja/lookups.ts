@@ -8,7 +8,9 @@ import { ExpressionError, UndefinedVariable } from './errors.js';
 import { flatten } from './filters.js';
 import { Environment, Frame } from './frame.js';
 import { fileLoader } from './loader.js';
-import { isMapping, pyTruthy } from './python.js';
+import { isMapping, pyTruthy, pythonStr } from './python.js';
+import { pythonRegExp } from './python-regex.js';
+import { literalOrText } from './literal.js';
 import { joinOutput, renderTemplate } from './statements.js';
 
 /** A lookup plugin: the terms it is given, its keyword arguments and the scope; one value per result. */
@@ -67,21 +69,44 @@ function sequence(term: string): string[] {
   return out;
 }
 
-/** The elements of a list (or dict's values) paired with each member of their sub-list at 'key' (or 'a.b'). */
+/**
+ * Ansible's subelements lookup: each element (a list's items or a dict's values, skipped results left
+ * out) paired with each member of its list at 'key' (or 'a.b'), that list taken out of the element.
+ */
 function subelements(terms: unknown[]): unknown[] {
+  const termsError = (why = '') => new ExpressionError(`subelements lookup expects a list of two or three items, ${why}`);
+  if (terms.length < 2 || terms.length > 3) throw termsError();
   const [list, key, flags = {}] = terms;
-  const skipMissing = isMapping(flags) && flags.skip_missing === true;
-  const elements = isMapping(list) ? Object.values(list) : (list as unknown[]);
-  if (!Array.isArray(elements) || typeof key !== 'string') throw new ExpressionError("lookup('subelements') takes a list (or dict) and the name of a sub-list");
-  return elements.flatMap((element) => {
-    let sub: unknown = element;
-    for (const part of key.split('.')) sub = isMapping(sub) ? sub[part] : undefined;
-    if (sub === undefined) {
-      if (skipMissing) return [];
-      throw new ExpressionError(`lookup('subelements'): could not find '${key}' in an element`);
+  if ((!Array.isArray(list) && !isMapping(list)) || typeof key !== 'string') throw termsError('first a dict or a list, second a string pointing to the subkey');
+  if (isMapping(list) && list.skipped !== undefined && list.skipped !== false) return [];
+  if (!isMapping(flags) || Object.keys(flags).some((flag) => flag !== 'skip_missing'))
+    throw termsError("the optional third item must be a dict with flags ('skip_missing',)");
+  const skipMissing = pyTruthy(flags.skip_missing ?? false);
+  const keys = key.split('.');
+  return (isMapping(list) ? Object.values(list) : list).flatMap((element) => {
+    if (!isMapping(element)) throw new ExpressionError(`subelements lookup expects a dictionary, got '${pythonStr(element)}'`);
+    if (element.skipped !== undefined && element.skipped !== false) return [];
+    const item = { ...element };
+    let holder: Record<string, unknown> = item;
+    for (const [index, part] of keys.entries()) {
+      if (!(part in holder)) {
+        if (skipMissing) return [];
+        throw new ExpressionError(`could not find '${part}' key in iterated item '${pythonStr(holder)}'`);
+      }
+      if (index < keys.length - 1) {
+        if (!isMapping(holder[part])) {
+          if (skipMissing) return [];
+          throw new ExpressionError(`the key ${part} should point to a dictionary, got '${pythonStr(holder[part])}'`);
+        }
+        holder = holder[part] = { ...(holder[part] as Record<string, unknown>) };
+        continue;
+      }
+      const members = holder[part];
+      if (!Array.isArray(members)) throw new ExpressionError(`the key ${part} should point to a list, got '${pythonStr(members)}'`);
+      delete holder[part];
+      return members.map((member) => [item, member]);
     }
-    if (!Array.isArray(sub)) throw new ExpressionError(`lookup('subelements'): '${key}' is not a list`);
-    return sub.map((member) => [element, member]);
+    return [];
   });
 }
 
@@ -95,6 +120,7 @@ function csvfile(terms: unknown[], kwargs: Record<string, unknown>, scope: Recor
       default: String(kwargs.default ?? ''),
       encoding: 'utf-8',
     });
+    if (!key) throw new ExpressionError('Search key is required but was not found');
     const delimiter = options.delimiter === 'TAB' || options.delimiter === '\\t' ? '\t' : options.delimiter;
     const lines = readFileSync(findFile(scope, 'files', options.file, 'csvfile'), 'utf8').split(/\r?\n/);
     for (const line of lines) {
@@ -247,9 +273,11 @@ function template(terms: unknown[], kwargs: Record<string, unknown>, scope: Reco
     const out: unknown[] = [];
     const source = readFileSync(file, 'utf8');
     renderTemplate(compileTemplate(source, env.lex, file), inner, out);
-    const rendered = joinOutput(out);
-    const missing = source.length - source.replace(/\n+$/, '').length - (rendered.length - rendered.replace(/\n+$/, '').length);
-    return missing > 0 ? rendered + '\n'.repeat(missing) : rendered;
+    const joined = joinOutput(out);
+    const missing = source.length - source.replace(/\n+$/, '').length - (joined.length - joined.replace(/\n+$/, '').length);
+    const rendered = missing > 0 ? joined + '\n'.repeat(missing) : joined;
+    // convert_data (true unless told): text that reads as a list, mapping or boolean becomes one, as templating gives it.
+    return pyTruthy(kwargs.convert_data ?? true) ? literalOrText(rendered) : rendered;
   });
 }
 
@@ -267,11 +295,11 @@ export const lookups: Record<string, Lookup> = {
       if (frame?.hasLocal(String(name))) return frame.lookup(String(name));
       if (String(name) in scope) return scope[String(name)];
       if ('default' in kw) return kw.default;
-      throw new UndefinedVariable(String(name));
+      throw new UndefinedVariable(String(name), `No variable found with this name: ${String(name)}`);
     }),
   varnames: (terms, _kw, scope) =>
     terms.flatMap((term) => {
-      const pattern = new RegExp(String(term));
+      const pattern = pythonRegExp(String(term));
       return Object.keys(scope).filter((name) => pattern.test(name));
     }),
   config: (terms, kw) =>
@@ -292,6 +320,7 @@ export const lookups: Record<string, Lookup> = {
       return Object.entries(term).map(([key, value]) => ({ key, value }));
     }),
   together: (terms) => {
+    if (!terms.length) throw new ExpressionError('with_together requires at least one element in each list');
     const lists = terms.map((term) => (Array.isArray(term) ? term : [term]));
     return Array.from({ length: Math.max(0, ...lists.map((list) => list.length)) }, (_, i) => lists.map((list) => list[i] ?? null));
   },

@@ -1,3 +1,5 @@
+import { ExpressionError } from './errors.js';
+
 // Python's regular expressions as Ansible content writes them, for JavaScript's engine: named
 // groups (?P<name>...) and (?P=name), and re.sub's replacement templates (\1, \g<name>).
 
@@ -16,7 +18,13 @@ const jsPattern = (pattern: string) =>
 export function pythonRegExp(pattern: string, flags = ''): RegExp {
   const inline = /^\(\?([aiLmsux]+)\)/.exec(pattern);
   const wanted = new Set([...flags, ...[...(inline?.[1] ?? '')].filter((flag) => 'ims'.includes(flag))]);
-  return new RegExp(jsPattern(inline ? pattern.slice(inline[0].length) : pattern), [...wanted].join(''));
+  try {
+    return new RegExp(jsPattern(inline ? pattern.slice(inline[0].length) : pattern), [...wanted].join(''));
+  } catch (error) {
+    throw new ExpressionError(
+      `'${pattern}' is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`,
+    );
+  }
 }
 
 /** Python's replacement template (\1, \g<1>, \g<name>, \n) filled from a match; a '$' stays a '$'. */

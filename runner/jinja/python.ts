@@ -5,7 +5,7 @@ import { Callable, isFloat, isNumber, Markup, Namespace, PyFloat, PyObject, PyTu
 
 /** Fails on an undefined value, naming what was missing (Ansible's StrictUndefined). */
 export function defined<T>(value: T): Exclude<T, Undefined> {
-  if (value instanceof Undefined) throw new UndefinedVariable(value.name);
+  if (value instanceof Undefined) throw new UndefinedVariable(value.name, value.hint);
   return value as Exclude<T, Undefined>;
 }
 

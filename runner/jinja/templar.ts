@@ -2,6 +2,7 @@ import { UserError, type SourceLocation } from '../errors.js';
 import { excerpt as sourceExcerpt } from '../yaml/source.js';
 import type { Expr, Template } from './ast.js';
 import { compileExpression, compileTemplate } from './compile.js';
+import { literalOrText } from './literal.js';
 import { ExpressionError, positionOf, TemplateSyntaxError, UndefinedVariable, VariableCycle } from './errors.js';
 import { evalExpr } from './evaluate.js';
 import { filters } from './filters.js';
@@ -9,7 +10,7 @@ import { Environment, Frame, type Library } from './frame.js';
 import { fileLoader } from './loader.js';
 import { globalFunctions, globalValues } from './globals.js';
 import type { Delimiters, LexOptions } from './lexer.js';
-import { defined, isMapping, pyTruthy } from './python.js';
+import { isMapping, printable, pyTruthy } from './python.js';
 import { finalize, joinOutput, positionOfError, renderTemplate } from './statements.js';
 import { tests } from './tests.js';
 import { toPlainValue, Undefined } from './values.js';
@@ -55,7 +56,7 @@ function userError(error: unknown, source: string, origin: TemplateOrigin): unkn
   }
   if (error instanceof UndefinedVariable) {
     return new UserError(
-      `${origin.what} uses an undefined variable '${error.variable}'${where}${origin.isFile ? '' : ` in ${JSON.stringify(source)}`}.`,
+      `${origin.what} uses an undefined variable '${error.variable}'${where}${origin.isFile ? '' : ` in ${JSON.stringify(source)}`}: ${error.reason}.`,
       loc,
       "Define it (inventory, role defaults, vars or -e), test it first with 'is defined', or give a fallback with '| default(...)'.",
       undefined,
@@ -116,7 +117,7 @@ export function evaluate(text: string, scope: object, origin: TemplateOrigin): u
 
 /** A value with no undefined part (Ansible's _fail_on_undefined). */
 function deepDefined(value: unknown): unknown {
-  if (value instanceof Undefined) return defined(value);
+  if (value instanceof Undefined) return printable(value);
   if (Array.isArray(value)) value.forEach(deepDefined);
   else if (isMapping(value)) Object.values(value).forEach(deepDefined);
   return value;
@@ -172,27 +173,27 @@ export function renderValue(text: string, scope: object, origin: TemplateOrigin)
     if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
   }
   const template = compileValue(text, origin);
-  const out: unknown[] = [];
   try {
+    const out: unknown[] = [];
     renderTemplate(template, new Frame(valueEnvironment, scope), out);
+    const result = concatenated(out, template);
+    const missing = typeof result === 'string' ? trailingNewlines(text) - trailingNewlines(result) : 0;
+    return missing > 0 ? result + '\n'.repeat(missing) : result;
   } catch (error) {
     throw userError(error, template.source, origin);
   }
-  let result: unknown;
-  if (out.length === 0) result = '';
-  else if (out.length === 1) {
-    const [only] = out;
-    const [node] = template.body;
-    if (node.t === 'output' && node.expr.t === 'filter' && STRING_TYPE_FILTERS.has(node.expr.name.replace(/^ansible\.builtin\./, ''))) return finalize(only);
-    if (typeof only === 'boolean') return only;
-    if (Array.isArray(only) || isMapping(only)) return toPlainValue(deepDefined(only));
-    result = literalOrText(finalize(only));
-  } else result = literalOrText(joinOutput(out));
-  if (typeof result === 'string') {
-    const missing = trailingNewlines(text) - trailingNewlines(result);
-    if (missing > 0) result += '\n'.repeat(missing);
-  }
-  return result;
+}
+
+/** Ansible's ansible_eval_concat: one output keeps a list, mapping or boolean (or the text of a string filter); text that reads as one becomes one. */
+function concatenated(out: unknown[], template: Template): unknown {
+  if (out.length === 0) return '';
+  if (out.length > 1) return literalOrText(joinOutput(out));
+  const [only] = out;
+  const [node] = template.body;
+  if (node.t === 'output' && node.expr.t === 'filter' && STRING_TYPE_FILTERS.has(node.expr.name.replace(/^ansible\.builtin\./, ''))) return finalize(only);
+  if (typeof only === 'boolean') return only;
+  if (Array.isArray(only) || isMapping(only)) return toPlainValue(deepDefined(only));
+  return literalOrText(finalize(only));
 }
 
 /** Render every string inside a value (lists and mappings included). */
@@ -203,56 +204,6 @@ export function renderDeep(value: unknown, scope: object, origin: TemplateOrigin
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, scope, { ...origin, what: `${origin.what}.${key}` })]));
   }
   return value;
-}
-
-/** Python's ast.literal_eval of text that starts like a list or mapping, or is True/False; the text itself otherwise. */
-function literalOrText(text: string): unknown {
-  if (text === 'True') return true;
-  if (text === 'False') return false;
-  if (!text.startsWith('[') && !text.startsWith('{')) return text;
-  let expr: Expr;
-  try {
-    expr = compileExpression(text);
-  } catch {
-    return text;
-  }
-  const literal = literalValue(expr);
-  return literal === NOT_LITERAL ? text : literal;
-}
-
-const NOT_LITERAL = Symbol('not a literal');
-
-function literalValue(node: Expr): unknown {
-  switch (node.t) {
-    case 'const':
-      return node.value;
-    case 'name':
-      return node.name === 'null' ? null : NOT_LITERAL;
-    case 'neg': {
-      const inner = literalValue(node.node);
-      return typeof inner === 'number' ? -inner : NOT_LITERAL;
-    }
-    case 'list':
-    case 'tuple': {
-      const items = node.items.map(literalValue);
-      return items.includes(NOT_LITERAL) ? NOT_LITERAL : items;
-    }
-    case 'dict': {
-      const out: Record<string, unknown> = {};
-      for (const [keyNode, valueNode] of node.pairs) {
-        const key = literalValue(keyNode);
-        const value = literalValue(valueNode);
-        if (key === NOT_LITERAL || value === NOT_LITERAL || (key !== null && typeof key === 'object')) return NOT_LITERAL;
-        out[typeof key === 'string' ? key : finalize(key)] = value;
-      }
-      return out;
-    }
-    case 'binary':
-      // Python's literal_eval takes the sum of adjacent strings; nothing else.
-      return NOT_LITERAL;
-    default:
-      return NOT_LITERAL;
-  }
 }
 
 /** Ansible's template module options that change how a file is read. */

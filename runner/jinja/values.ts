@@ -78,10 +78,11 @@ export class Namespace {
   constructor(readonly attrs: Record<string, unknown>) {}
 }
 
-/** Unwrap a value for code outside the engine: whole floats become numbers, markup becomes text (lists and mappings too). */
+/** Unwrap a value for code outside the engine: whole floats become numbers, markup text, tuples lists (inside lists and mappings too). */
 export function toPlainValue(value: unknown): unknown {
   if (value instanceof PyFloat) return value.value;
   if (value instanceof Markup) return value.text;
+  if (value instanceof PyTuple) return [...value].map(toPlainValue);
   if (Array.isArray(value)) return value.some(needsUnwrap) ? value.map(toPlainValue) : value;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const entries = Object.entries(value);
@@ -93,6 +94,7 @@ export function toPlainValue(value: unknown): unknown {
 const needsUnwrap = (value: unknown): boolean =>
   value instanceof PyFloat ||
   value instanceof Markup ||
+  value instanceof PyTuple ||
   (Array.isArray(value) && value.some(needsUnwrap)) ||
   (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).some(needsUnwrap));
 

@@ -25,6 +25,8 @@ export interface Inherited {
   anyErrorsFatal?: boolean | string;
   /** module_defaults of the play, blocks and task: arguments per module, the nearest winning. */
   moduleDefaults?: Record<string, Record<string, unknown>>;
+  /** Handlers a block (or include_tasks' apply) notifies for each of its tasks that changes; a task's own notify wins. */
+  notify?: string[];
   /** check_mode, diff, run_once and ignore_unreachable of the play, block, role or task: the nearest wins. */
   checkMode?: boolean | string;
   diff?: boolean | string;
@@ -46,6 +48,8 @@ export interface Task extends Inherited {
   loopLookup?: string;
   loopVar: string;
   indexVar?: string;
+  /** loop_control's pause: seconds between two items. */
+  loopPause?: number | string;
   /** loop_control's extended: ansible_loop for each item (with allitems when extended_allitems is true). */
   loopExtended?: 'yes' | 'allitems';
   loopLabel?: string;
@@ -84,6 +88,8 @@ export interface Role {
   params: Vars;
   tasks: Item[];
   handlers: Task[];
+  /** Its defaults and vars are the whole play's (roles:, import_role, include_role with public: true), as in Ansible. */
+  public: boolean;
 }
 
 export interface Play {

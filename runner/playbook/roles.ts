@@ -35,6 +35,8 @@ export interface RoleParts {
   handlersFrom?: string;
   /** false: the role runs again though the play ran it already (import_role, include_role). */
   once?: boolean;
+  /** false: its defaults and vars stay its own (include_role without public: true). */
+  public?: boolean;
 }
 
 /**
@@ -82,6 +84,7 @@ export class RoleLoader {
       defaults: { ...dependencyDefaults, ...mapping(optionalYaml(path, 'defaults', parts.defaultsFrom, loc)) },
       vars: mapping(optionalYaml(path, 'vars', parts.varsFrom, loc)),
       params: ref.params,
+      public: parts.public !== false,
       dependencies: closure.map((dep) => dep.name),
       tasks: [],
       handlers: [],

@@ -69,6 +69,7 @@ export function inherit(parent: Inherited, raw: Record<string, unknown>): Inheri
     diff: (raw.diff as boolean | string | undefined) ?? parent.diff,
     runOnce: (raw.run_once as boolean | string | undefined) ?? parent.runOnce,
     ignoreUnreachable: (raw.ignore_unreachable as boolean | string | undefined) ?? parent.ignoreUnreachable,
+    notify: raw.notify === undefined ? parent.notify : list(raw.notify as string | string[]),
     rescued: parent.rescued,
     moduleDefaults: mergeDefaults(parent.moduleDefaults, raw.module_defaults as Inherited['moduleDefaults']),
     role: parent.role,
@@ -132,16 +133,16 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
         "Put the tasks under 'block:' or remove it.",
       );
   }
-  const include = TASK_FILE_KEYS.find((key) => key in raw);
-  if (include) return loadTaskFile(raw, include, at, inherited);
-  const roleKey = ROLE_KEYS.find((key) => key in raw);
-  if (roleKey) return loadRoleImport(raw, roleKey, at, inherited);
   // local_action: the module runs on the controller, as a task delegated to localhost.
   if ('local_action' in raw) {
     const { local_action: action, ...rest } = raw;
     raw = { ...rest, action, delegate_to: 'localhost' };
   }
   if ('action' in raw) raw = fromActionKeyword(raw);
+  const include = TASK_FILE_KEYS.find((key) => key in raw);
+  if (include) return loadTaskFile(raw, include, at, inherited);
+  const roleKey = ROLE_KEYS.find((key) => key in raw);
+  if (roleKey) return loadRoleImport(raw, roleKey, at, inherited);
   const moduleKeys = Object.keys(raw).filter((key) => !KEYWORDS.has(key) && !key.startsWith('with_'));
   if (moduleKeys.length === 0) {
     throw new UserError('this task names no module.', loc, `Add one module key, for example 'command:' or 'copy:' (known: ${MODULE_NAMES.join(', ')}).`);
@@ -187,7 +188,6 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
       at.source.locate([...at.path, 'async']),
       'Remove async (the task then runs in the foreground), or do the work with command or shell.',
     );
-  const loopControl = (raw.loop_control ?? {}) as { loop_var?: string; index_var?: string; label?: string; extended?: boolean; extended_allitems?: boolean };
   const task: Task = {
     ...inherited,
     kind: 'task',
@@ -196,25 +196,42 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
     module,
     args,
     ...loopOf(raw, at),
-    loopVar: loopControl.loop_var ?? 'item',
-    indexVar: loopControl.index_var,
-    loopExtended: loopControl.extended ? (loopControl.extended_allitems === false ? 'yes' : 'allitems') : undefined,
-    loopLabel: loopControl.label,
+    ...loopControlOf(raw),
     register: raw.register as string | undefined,
     until: list(raw.until as Condition | Condition[]),
     retries: raw.retries as number | string | undefined,
     delay: raw.delay as number | string | undefined,
     changedWhen: 'changed_when' in raw ? list(raw.changed_when as Condition | Condition[]) : undefined,
     failedWhen: 'failed_when' in raw ? list(raw.failed_when as Condition | Condition[]) : undefined,
-    notify: list(raw.notify as string | string[]),
+    notify: inherited.notify ?? [],
     listen: list(raw.listen as string | string[]),
     delegateTo: (raw.delegate_to as string | undefined) ?? inherited.delegateTo,
     async: raw.async as number | string | undefined,
     poll: raw.poll as number | string | undefined,
     loc,
   };
-  checkTemplates(task, at);
+  // A broken template stops the load, unless the task expects failures: then it fails when it runs, as in Ansible.
+  if (!expectsFailure) checkTemplates(task, at);
   return task;
+}
+
+/** loop_control: the item's name, the index's, the label, and extended's ansible_loop. */
+function loopControlOf(raw: Record<string, unknown>): Pick<Task, 'loopVar' | 'indexVar' | 'loopExtended' | 'loopLabel' | 'loopPause'> {
+  const control = (raw.loop_control ?? {}) as {
+    loop_var?: string;
+    index_var?: string;
+    label?: string;
+    extended?: boolean;
+    extended_allitems?: boolean;
+    pause?: number | string;
+  };
+  return {
+    loopVar: control.loop_var ?? 'item',
+    indexVar: control.index_var,
+    loopExtended: control.extended ? (control.extended_allitems === false ? 'yes' : 'allitems') : undefined,
+    loopLabel: control.label,
+    loopPause: control.pause,
+  };
 }
 
 /**
@@ -274,8 +291,6 @@ function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource,
   if (looped && key.endsWith('import_tasks'))
     throw new UserError(`'${key}' cannot loop: it is read before the run.`, loc, 'Use include_tasks, which runs the file once per item.');
   const name = (raw.name as string | undefined) ?? `${key} ${named}`;
-  if (hasTemplate(named) && key.endsWith('import_tasks'))
-    throw new UserError(`import_tasks reads its file before the run, so its name cannot be a template ('${named}').`, loc, 'Use include_tasks for that.');
   checkTemplateSyntax(named, { loc, what: `'${key}'` });
   // Known only on the host, or once per item: read when the run reaches it, from beside this file.
   const dynamic = (): Task => ({
@@ -286,7 +301,7 @@ function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource,
     module: 'include_tasks',
     args: { file: named, beside: dirname(at.source.file) },
     ...loopOf(raw, at),
-    loopVar: ((raw.loop_control ?? {}) as Record<string, string>).loop_var ?? 'item',
+    ...loopControlOf(raw),
     until: [],
     notify: [],
     listen: [],
@@ -316,7 +331,7 @@ const ROLE_KEYS = ['import_role', 'include_role', 'ansible.builtin.import_role',
 /** Loads a role for import_role/include_role (the playbook loader's, for the play being read); its tasks inherit what is given. */
 export type RoleImporter = (
   role: string,
-  parts: { tasksFrom?: string; varsFrom?: string; defaultsFrom?: string; handlersFrom?: string },
+  parts: { tasksFrom?: string; varsFrom?: string; defaultsFrom?: string; handlersFrom?: string; public?: boolean },
   inherited: Inherited,
   loc: SourceLocation,
 ) => { tasks: Item[]; handlers: Task[] };
@@ -345,9 +360,8 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
   const spec = (typeof value === 'string' ? keyValueArgs(value, key, loc) : (value ?? {})) as Record<string, unknown>;
   const name = spec.name ?? spec.role;
   if (typeof name !== 'string' || name.trim() === '') throw new UserError(`'${key}' needs the role's name.`, loc, `Write '${key}: { name: my-role }'.`);
+  // A templated name (Ansible resolves an import's from the play's variables) is read when the run reaches it.
   const templated = hasTemplate(name);
-  if (templated && key.endsWith('import_role'))
-    throw new UserError(`import_role reads its role before the run, so its name cannot be a template ('${name}').`, loc, 'Use include_role for that.');
   if (templated) checkTemplateSyntax(name, { loc, what: `'${key}'` });
   const looped = 'loop' in raw || Object.keys(raw).some((k) => k.startsWith('with_'));
   if (looped && key.endsWith('import_role'))
@@ -355,11 +369,20 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
   if (!roleImporter) throw new UserError(`'${key}' can be used in a play's tasks.`, loc, 'Move it into a play.');
   const importer = roleImporter;
   const apply = spec.apply as Record<string, unknown> | undefined;
-  const from = (part: string) => (typeof spec[`${part}_from`] === 'string' ? (spec[`${part}_from`] as string).replace(/\.ya?ml$/, '') : undefined);
+  // A part given as '{{ omit }}' is not given.
+  const given = (part: string) =>
+    typeof spec[`${part}_from`] === 'string' && !/^\{\{\s*omit\s*\}\}$/.test(spec[`${part}_from`] as string) ? (spec[`${part}_from`] as string) : undefined;
+  const from = (part: string) => given(part)?.replace(/\.ya?ml$/, '');
   const load: RoleLoad = (role) =>
     importer(
       role,
-      { tasksFrom: from('tasks'), varsFrom: from('vars'), defaultsFrom: from('defaults'), handlersFrom: from('handlers') },
+      {
+        tasksFrom: from('tasks'),
+        varsFrom: from('vars'),
+        defaultsFrom: from('defaults'),
+        handlersFrom: from('handlers'),
+        public: key.endsWith('import_role') || [true, 'yes', 'true', 'True'].includes(spec.public as string),
+      },
       apply ? inherit(inherited, apply) : inherited,
       loc,
     );
@@ -368,7 +391,6 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
   if (!looped && !templated) return { ...inherited, kind: 'block', name: title, block, rescue: [], always: [], loc };
   // Run when the run reaches it, once per item whose when holds (the loop variable bound in the
   // role's tasks); a templated name is read then too.
-  const loopControl = (raw.loop_control ?? {}) as { loop_var?: string; index_var?: string; label?: string; extended?: boolean; extended_allitems?: boolean };
   return {
     ...inherited,
     when: inherited.when,
@@ -378,9 +400,7 @@ function loadRoleImport(raw: Record<string, unknown>, key: string, at: TaskSourc
     module: 'include_tasks',
     args: templated ? { role: name, load } : { role: name, items: block },
     ...loopOf(raw, at),
-    loopVar: loopControl.loop_var ?? 'item',
-    indexVar: loopControl.index_var,
-    loopExtended: loopControl.extended ? (loopControl.extended_allitems === false ? 'yes' : 'allitems') : undefined,
+    ...loopControlOf(raw),
     until: [],
     notify: [],
     listen: [],
@@ -448,6 +468,8 @@ function moduleArgs(
   let args: Record<string, unknown>;
   if (value === null || value === undefined) args = {};
   else if (typeof value === 'string' && definition.freeForm) args = freeFormArgs(value, definition);
+  // The whole arguments as one template ('add_host: "{{ host_spec }}"'): a mapping known when the task runs.
+  else if (typeof value === 'string' && /^\s*\{\{[\s\S]*\}\}\s*$/.test(value) && !KEY_VALUE.test(value)) args = { _raw_params: value };
   else if (typeof value === 'string') args = keyValueArgs(value, module, loc);
   else if (typeof value === 'object' && !Array.isArray(value)) args = { ...(value as Record<string, unknown>) };
   else
@@ -468,8 +490,9 @@ function moduleArgs(
 }
 
 // One "key=value" word: the value is quoted text, {{ templates }} (spaces and all) and other
-// characters up to a space, as Ansible's parse_kv reads it.
-const KEY_VALUE = /^\s*([A-Za-z_][A-Za-z0-9_]*)=((?:"[^"]*"|'[^']*'|\{\{.*?\}\}|[^\s"'])*)(?=\s|$)/;
+// characters up to a space, as Ansible's parse_kv reads it. The key may be a template too
+// (set_fact: "{{ item }}=x" names its variable per item).
+const KEY_VALUE = /^\s*((?:[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\})+)=((?:"[^"]*"|'[^']*'|\{\{.*?\}\}|[^\s"'])*)(?=\s|$)/;
 
 /** Python's escapes that Ansible's parse_kv decodes in a key=value word ('\\t', '\\x41', '\\b', ...). */
 const KV_ESCAPE = /\\U[0-9a-fA-F]{8}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[\\'"abfnrtv]/g;
@@ -547,7 +570,8 @@ function keyValueArgs(text: string, module: string, loc: ReturnType<SourceDoc['l
 /** Arguments without templates are checked against the module's schema now; the others after rendering. */
 function validateLiteralArgs(module: string, args: Record<string, unknown>, at: TaskSource): void {
   if (JSON.stringify(args).includes('{{')) {
-    for (const [key, value] of Object.entries(args)) if (!JSON.stringify(value).includes('{{')) checkArgs(module, { [key]: value }, at, true);
+    for (const [key, value] of Object.entries(args))
+      if (!key.includes('{{') && !JSON.stringify(value).includes('{{')) checkArgs(module, { [key]: value }, at, true);
     return;
   }
   checkArgs(module, args, at, false);

@@ -1,0 +1,148 @@
+import test from 'ava';
+import { debugMessages, hostResults, localInventory, recapOf, runJson, workspace } from '../../test/support/workspace.js';
+
+// Ansible's playbook keywords and engine modules, each as ansible-core 2.14 runs them, on this machine (local connection).
+
+test('add_host and group_by grow the inventory for later plays (changed the first time); ping answers; meta clear_facts and end_batch', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - add_host: { name: extra1, groups: [made, other], ansible_connection: local, colour: blue }
+      register: added
+    - group_by: { key: "kind {{ inventory_hostname[0] }}" }
+      register: grouped
+    - debug: msg="{{ added is changed }} {{ grouped is changed }} {{ groups['made'] }}"
+    - ping: {}
+      register: pong
+    - debug: msg="{{ pong.ping }}"
+- hosts: made
+  gather_facts: no
+  tasks:
+    - debug: msg="{{ inventory_hostname }} {{ colour }} {{ group_names | sort | join(',') }}"
+- hosts: kind-w
+  gather_facts: no
+  tasks:
+    - set_fact: { seen: yes }
+    - meta: clear_facts
+    - debug: msg="in kind-w"
+    - meta: end_batch
+    - debug: msg="not reached"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ["True True ['extra1']", 'pong'], 'add_host runs once for the batch');
+  t.deepEqual(debugMessages(run.events, 'extra1'), ['extra1 blue made,other']);
+  t.deepEqual(debugMessages(run.events, 'w1'), ["True True ['extra1']", 'pong', 'in kind-w']);
+});
+
+test('keywords Ansible takes: vars as a list, local_action, loop_control extended and pause, import_playbook with when, roles by name with parameters', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'roles/greet/defaults/main.yaml': 'greeting: hello\nshared_default: from greet\n',
+    'roles/greet/tasks/main.yaml': '- debug: msg="{{ greeting }} {{ who }}"\n',
+    'roles/other/tasks/main.yaml': '- debug: msg="{{ shared_default }}"\n',
+    'more.yaml': '- hosts: all\n  gather_facts: no\n  tasks:\n    - debug: msg=imported\n',
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  vars:
+    - a: 1
+    - b: 2
+  roles:
+    - name: greet
+      who: you
+    - role: other
+  tasks:
+    - debug: msg="{{ a + b }}"
+    - local_action: command echo local
+      register: here
+    - debug: msg="{{ here.stdout }} {{ here is not skipped }}"
+    - debug: msg="{{ ansible_loop.index }}/{{ ansible_loop.length }} {{ ansible_loop.previtem | default('-') }} {{ ansible_loop.allitems }}"
+      loop: [x, y]
+      loop_control: { extended: true, pause: 0.1 }
+- import_playbook: more.yaml
+  when: false
+- import_playbook: more.yaml
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(
+    debugMessages(run.events, 'm1'),
+    ['hello you', 'from greet', '3', 'local True', 'All items completed', 'imported'],
+    'the imported playbook under a false when does nothing',
+  );
+  const looped = hostResults(run.events).find((e) => e.items?.length === 2);
+  t.deepEqual(
+    looped?.items?.map((item) => item.label),
+    ['x', 'y'],
+  );
+  const results = looped?.result?.results as Array<{ msg: string }>;
+  t.deepEqual(
+    results.map((r) => r.msg),
+    ["1/2 - ['x', 'y']", "2/2 x ['x', 'y']"],
+  );
+  t.regex(JSON.stringify(looped?.result), /"index":1,"index0":0,"first":true,"last":false,"length":2/, 'ansible_loop is in each item result');
+});
+
+test("results as Ansible's TaskExecutor gives them: skip_reason, failed_when_result, loop messages, an empty loop", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - command: echo never
+      when: false
+      register: skipped_one
+    - command: echo x
+      failed_when: false
+      register: judged
+    - debug: msg="{{ item }}"
+      loop: [1, 2]
+      when: item > 1
+      register: partly
+    - debug: msg="{{ item }}"
+      loop: []
+      register: none_at_all
+    - set_fact: "{{ item }}=set"
+      loop: [dyn_a, dyn_b]
+    - debug: msg="{{ skipped_one.skip_reason }}|{{ judged.failed_when_result }}|{{ partly.msg }}|{{ partly.results[0].skipped }}|{{ partly.results[1].ansible_loop_var }}|{{ none_at_all.skipped_reason }}|{{ dyn_a }} {{ dyn_b }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1').at(-1), 'Conditional result was False|False|All items completed|True|item|No items in the list|set set');
+});
+
+test('connection variables given in a play or task are honoured: an unreachable inventory address, reached locally by the play', async (t) => {
+  const ws = await workspace({
+    // SSH to a closed port on loopback: refused at once.
+    'inventory.yaml':
+      'all:\n  hosts:\n    far: { ansible_host: 127.0.0.1, ansible_port: 1, ansible_user: nobody, ansible_ssh_retries: 0, ansible_ssh_timeout: 2 }\n',
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  vars: { ansible_connection: local }
+  tasks:
+    - command: echo reached
+      register: out
+    - debug: msg="{{ out.stdout }}"
+- hosts: all
+  gather_facts: no
+  tasks:
+    - command: echo never
+      ignore_unreachable: true
+      register: gone
+    - debug: msg="{{ gone.unreachable }} {{ gone.skip_reason }}"
+      vars: { ansible_connection: local }
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.deepEqual(debugMessages(run.events, 'far'), ['reached', 'True Host far is unreachable']);
+  t.like(recapOf(run.events).far, { unreachable: 0, skipped: 1 }, 'ignore_unreachable counts the task as skipped and keeps the host');
+});
