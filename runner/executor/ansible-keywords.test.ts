@@ -146,3 +146,19 @@ test('connection variables given in a play or task are honoured: an unreachable 
   t.deepEqual(debugMessages(run.events, 'far'), ['reached', 'True Host far is unreachable']);
   t.like(recapOf(run.events).far, { unreachable: 0, skipped: 1 }, 'ignore_unreachable counts the task as skipped and keeps the host');
 });
+
+test('a task title is never empty: a name that renders to nothing shows as written', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: no
+  tasks:
+    - name: "{{ images | default('') | basename }}"
+      debug: msg=x
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  const started = run.events.find((e) => e.type === 'task.start');
+  t.is(started?.type === 'task.start' ? started.name : undefined, "{{ images | default('') | basename }}");
+});

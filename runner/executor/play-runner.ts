@@ -261,8 +261,10 @@ export class PlayRunner {
    */
   private displayNames(task: Task, host: HostState): string[] {
     if (!task.name.includes('{{')) return [task.name];
+    // A title is never empty: a name that renders to nothing (a skipped task's missing variable) shows as written.
     const render = (extra: Record<string, unknown> = {}) =>
-      String(renderValue(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' }));
+      String(renderValue(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' })).trim() ||
+      task.name;
     try {
       if (task.loop === undefined || !task.name.includes(task.loopVar)) return [render()];
       const items = loopItems(task, taskScope(this.vars, host, task, task.loc, "'loop'"), { loc: task.loc, what: "'loop'" });
