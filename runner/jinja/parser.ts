@@ -391,19 +391,19 @@ export class Parser {
   }
 
   private parseOr(): Expr {
-    let left = this.parseAnd();
-    while (this.is('name', 'or')) {
-      const pos = this.next().pos;
-      left = { t: 'or', left, right: this.parseAnd(), pos };
-    }
-    return left;
+    return this.logical('or', () => this.parseAnd());
   }
 
   private parseAnd(): Expr {
-    let left = this.parseNot();
-    while (this.is('name', 'and')) {
+    return this.logical('and', () => this.parseNot());
+  }
+
+  /** Operands joined by 'and' or 'or', left to right. */
+  private logical(word: 'and' | 'or', operand: () => Expr): Expr {
+    let left = operand();
+    while (this.is('name', word)) {
       const pos = this.next().pos;
-      left = { t: 'and', left, right: this.parseNot(), pos };
+      left = { t: word, left, right: operand(), pos };
     }
     return left;
   }
