@@ -24,6 +24,8 @@ export function applyInventoryChanges(result: Record<string, unknown>, host: Hos
     }
     if (typeof one.add_group === 'string') {
       const changedHere = ctx.inventory.addToGroup(host.name, one.add_group, (one.parent_groups as string[] | undefined) ?? ['all']);
+      // The new group's vars (group_vars/NAME too) are the host's from now on.
+      Object.assign(host.inventoryVars, ctx.inventory.hostVars(host.name));
       if (changedHere) one.changed = true;
       changed ||= changedHere;
     }

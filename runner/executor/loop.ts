@@ -15,6 +15,8 @@ import { toPlain } from '../vars/scope.js';
 export function loopItems(task: Task, scope: Vars, origin: TemplateOrigin): unknown {
   const rendered = renderDeep(task.loop, scope, origin);
   if (!task.loopLookup) return rendered;
+  if (task.loopLookup === 'list' && !Array.isArray(rendered))
+    throw new UserError(`with_list of task '${task.name}': with_list expects a list.`, task.loc, 'Give a list.');
   const terms = Array.isArray(rendered) ? rendered.map((term) => toPlain(term)) : [toPlain(rendered)];
   try {
     return runLookup([task.loopLookup, ...terms], {}, scope) ?? [];

@@ -261,10 +261,10 @@ export class PlayRunner {
    */
   private displayNames(task: Task, host: HostState): string[] {
     if (!task.name.includes('{{')) return [task.name];
-    // A title is never empty: a name that renders to nothing (a skipped task's missing variable) shows as written.
+    // A title is never empty, as in Ansible: a name that renders to nothing shows the module; one that cannot be rendered, as written (below).
     const render = (extra: Record<string, unknown> = {}) =>
       String(renderValue(task.name, taskScope(this.vars, host, task, task.loc, 'the task name', extra), { loc: task.loc, what: 'the task name' })).trim() ||
-      task.name;
+      task.module;
     try {
       if (task.loop === undefined || !task.name.includes(task.loopVar)) return [render()];
       const items = loopItems(task, taskScope(this.vars, host, task, task.loc, "'loop'"), { loc: task.loc, what: "'loop'" });
@@ -386,7 +386,11 @@ export class PlayRunner {
       }
     }
     await this.state.emit({ type: 'task.start', id: task.id, name: task.name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler: false });
-    for (const host of hosts) await this.report(task.id, task.name, 'include_tasks', host, outcomes.get(host)!, Date.now());
+    for (const host of hosts) {
+      // An include registers what it did (skipped, included, failed), as Ansible's does.
+      if (task.register) host.registered[task.register] = outcomes.get(host)!.result;
+      await this.report(task.id, task.name, 'include_tasks', host, outcomes.get(host)!, Date.now());
+    }
     await this.state.emit({ type: 'task.end', id: task.id });
     for (const [key, items] of loaded) {
       const runners = included.get(key)!.hosts.filter((host) => outcomes.get(host)?.status === 'ok');

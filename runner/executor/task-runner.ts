@@ -91,6 +91,8 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
         const itemResult = conditionsHold(task.when, itemScope, what('when'))
           ? await runModule(task, host, itemScope, (extra) => scope({ ...loopVars, ...extra }), ctx, delegatedTo)
           : skippedResult();
+        // Facts an item sets (set_fact) are seen by the next item, as in Ansible's loop.
+        if (itemResult.facts && !itemResult.failed) Object.assign(host.registered, itemResult.facts);
         const label = task.loopLabel
           ? String(renderValue(task.loopLabel, itemScope, what('loop_control.label')))
           : typeof item === 'string'
@@ -120,7 +122,6 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
         ? (ctx.vars.hosts.get(delegatedTo) ?? host)
         : host;
     // add_host and group_by: the inventory grows now, and the result says whether it changed (before it is registered).
-    if (!result.failed && !result.skipped && applyInventoryChanges(result, host, ctx.vars, task.loc)) result.changed = true;
     record(task, host, result, ctx, noLog, factsHost);
     const ignored = result.failed === true && ignoresErrors(task, base, what);
     const module = hasTemplate(task.module) ? moduleNameOf(task, base) : undefined;
@@ -308,6 +309,8 @@ async function runModule(
     result.failed ??= result.rc !== undefined && String(result.rc) !== '0';
     if (task.until.length) result.attempts = attempt;
     result.changed ??= false;
+    // add_host and group_by: the inventory grows now, and says whether that changed anything, before changed_when (Ansible's post_process_whens).
+    if (!result.failed && !result.skipped && applyInventoryChanges(result, host, ctx.vars, task.loc)) result.changed = true;
     // changed_when, then failed_when, with the result registered, before until is judged (TaskExecutor._execute).
     if (!result.skipped) {
       let judging = 'changed';

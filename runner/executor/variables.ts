@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Vars } from '../vars/vars.js';
-import type { Block, Play, Task } from '../playbook/model.js';
+import type { Block, Play, Role, Task } from '../playbook/model.js';
 import { keysFrom, mergeLayers } from '../vars/precedence.js';
 import { createScope, Lazy } from '../vars/scope.js';
 import type { HostState } from './host.js';
@@ -69,7 +69,12 @@ export function taskScope(
   const vars = mergeLayers(layers);
   // As Ansible's play context gives a task: the address it reaches the host at, its name unless set.
   if (withHostvars && vars.ansible_host === undefined) vars.ansible_host = host.name;
-  Object.assign(vars, magicVars(ctx, host, withHostvars), role ? { role_name: role.name, ansible_role_name: role.name, role_path: role.path } : {}, extra);
+  Object.assign(
+    vars,
+    magicVars(ctx, host, withHostvars, role),
+    role ? { role_name: role.name, ansible_role_name: role.name, role_path: role.path } : {},
+    extra,
+  );
   // What hosts answered (facts, registered results) and values already rendered (set_fact, loop
   // items) are data: a '{{' in them is text, as Ansible's "unsafe" values are.
   const data = keysFrom(layers, ['facts', 'registered and set_fact']);
@@ -91,7 +96,7 @@ function playRoleVars(play: Play): { defaults: Vars; vars: Vars } {
 }
 
 /** Ansible's magic variables; hostvars itself (and first_in) only where Ansible gives it: not inside hostvars.NAME. */
-function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean): Vars {
+function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean, role?: Role): Vars {
   const views = withHostvars ? { hostvars: new Lazy(() => hostvarsView(ctx)), first_in: new Lazy(() => firstInView(ctx)) } : {};
   return {
     ...views,
@@ -112,6 +117,8 @@ function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean): Va
     ansible_skip_tags: ctx.skipTags ?? [],
     playbook_dir: ctx.playbookDir,
     ...roleNames(ctx.play),
+    // Where Ansible looks for a task's relative files: its role, then the playbook's folder.
+    ansible_search_path: [...(role ? [role.path] : []), ctx.playbookDir],
     ansible_playbook_python: new Lazy(controllerPython),
     ansible_config_file: null,
     ansible_inventory_sources: [ctx.inventory.file],

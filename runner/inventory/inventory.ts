@@ -29,6 +29,8 @@ export interface InventoryGroup {
 export class Inventory {
   readonly hosts = new Map<string, InventoryHost>();
   readonly groups = new Map<string, InventoryGroup>();
+  /** group_vars/ and host_vars/ files of groups and hosts the inventory does not have yet (group_by and add_host may make them). */
+  readonly laterVars = { group: new Map<string, Vars>(), host: new Map<string, Vars>() };
 
   constructor(readonly file: string) {
     this.group('all');
@@ -82,6 +84,7 @@ export class Inventory {
   private runtimeGroup(name: string, parents: string[]): boolean {
     const isNew = !this.groups.has(name);
     const group = this.group(name);
+    if (isNew) Object.assign(group.vars, this.laterVars.group.get(name));
     for (const parentName of parents) {
       const parent = this.group(parentName);
       if (parentName !== name && !parent.children.includes(name)) {
@@ -100,7 +103,7 @@ export class Inventory {
   addHost(name: string, groups: string[], vars: Vars, loc: SourceLocation): boolean {
     let changed = false;
     if (!this.hosts.has(name)) {
-      this.hosts.set(name, { name, vars: {}, groups: new Set(['all']), loc });
+      this.hosts.set(name, { name, vars: { ...this.laterVars.host.get(name) }, groups: new Set(['all']), loc });
       changed = true;
     }
     const host = this.hosts.get(name)!;
@@ -234,19 +237,35 @@ function fillMembership(inventory: Inventory): void {
   }
 }
 
+/** The map's entry for a key, made empty when missing. */
+function mapEntry(map: Map<string, Vars>, key: string): Vars {
+  if (!map.has(key)) map.set(key, {});
+  return map.get(key)!;
+}
+
 async function addVarsDirectories(inventory: Inventory, dir: string): Promise<void> {
   for (const [folder, apply] of [
-    ['group_vars', (name: string, vars: Vars) => inventory.groups.get(name) && Object.assign(inventory.groups.get(name)!.vars, vars)],
-    ['host_vars', (name: string, vars: Vars) => inventory.hosts.get(name) && Object.assign(inventory.hosts.get(name)!.vars, vars)],
+    ['group_vars', (name: string, vars: Vars) => Object.assign(inventory.groups.get(name)?.vars ?? mapEntry(inventory.laterVars.group, name), vars)],
+    ['host_vars', (name: string, vars: Vars) => Object.assign(inventory.hosts.get(name)?.vars ?? mapEntry(inventory.laterVars.host, name), vars)],
   ] as const) {
-    const entries = await readdir(join(dir, folder)).catch(() => [] as string[]);
-    for (const entry of entries.filter((e) => /\.ya?ml$/.test(e)).sort()) {
-      const source = await loadYamlFile(join(dir, folder, entry), folder);
-      if (source.value === null) continue;
-      if (typeof source.value !== 'object' || Array.isArray(source.value)) {
-        throw new UserError(`${folder} files must hold a mapping of variables.`, source.locate([]), 'Write "name: value" lines.');
+    // As Ansible's host_group_vars reads them: NAME, NAME.yml, NAME.yaml or NAME.json, or a directory NAME/ of such files.
+    const entries = await readdir(join(dir, folder), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const name = entry.name.replace(/\.(ya?ml|json)$/, '');
+      const files = entry.isDirectory()
+        ? (await readdir(join(dir, folder, entry.name)))
+            .filter((file) => /\.(ya?ml|json)$/.test(file))
+            .sort()
+            .map((file) => join(dir, folder, entry.name, file))
+        : [join(dir, folder, entry.name)];
+      for (const file of files) {
+        const source = await loadYamlFile(file, folder);
+        if (source.value === null) continue;
+        if (typeof source.value !== 'object' || Array.isArray(source.value)) {
+          throw new UserError(`${folder} files must hold a mapping of variables.`, source.locate([]), 'Write "name: value" lines.');
+        }
+        apply(name, source.value as Vars);
       }
-      apply(entry.replace(/\.ya?ml$/, ''), source.value as Vars);
     }
   }
 }

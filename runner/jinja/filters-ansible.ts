@@ -23,7 +23,8 @@ const SIZE_UNITS = ['', 'K', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
 const humanReadable: Filter = (value, [isbits = false, unit], kw) => {
   const bits = pyTruthy(kw.isbits ?? isbits);
   const wanted = kw.unit ?? unit;
-  const number = Number(unbox(value));
+  const number = typeof value === 'boolean' ? Number.NaN : Number(unbox(value));
+  if (Number.isNaN(number) || value === '' || value === null) throw new ExpressionError(`human_readable() failed on bad input: ${pythonStr(value)}`);
   const suffix = bits ? 'b' : 'B';
   let index = SIZE_UNITS.length - 1;
   if (wanted !== undefined && wanted !== null) index = Math.max(0, SIZE_UNITS.indexOf(String(wanted)[0].toUpperCase()));
@@ -182,14 +183,18 @@ const subelements: Filter = (value, [key, skipMissing = false], kw) => {
 };
 
 /** Ansible's rekey_on_member: a list (or dict) of mappings keyed by one of their members. */
-const rekeyOnMember: Filter = (value, [key, duplicates = 'error']) => {
+const rekeyOnMember: Filter = (value, [key, duplicates = 'error'], kw) => {
+  const onDuplicate = String(kw.duplicates ?? duplicates);
+  if (onDuplicate !== 'error' && onDuplicate !== 'overwrite')
+    throw new ExpressionError(`duplicates parameter to rekey_on_member has unknown value: ${onDuplicate}`);
+  if (!isMapping(value) && !Array.isArray(value)) throw new ExpressionError(`Type is not a valid list, set, or dict`);
   const out: Record<string, unknown> = {};
-  for (const item of isMapping(value) ? Object.values(value) : list('rekey_on_member', value)) {
+  for (const item of isMapping(value) ? Object.values(value) : value) {
     if (!isMapping(item)) throw new ExpressionError(`List item is not a valid dict`);
     if (!(String(key) in item)) throw new ExpressionError(`Key ${String(key)} was not found`);
     const name = text(item[String(key)]);
-    if (name in out && duplicates === 'error') throw new ExpressionError(`Key ${name} is not unique, cannot correctly turn into dict`);
-    if (!(name in out) || duplicates === 'overwrite') out[name] = item;
+    if (name in out && onDuplicate === 'error') throw new ExpressionError(`Key ${name} is not unique, cannot correctly turn into dict`);
+    if (!(name in out) || onDuplicate === 'overwrite') out[name] = item;
   }
   return out;
 };

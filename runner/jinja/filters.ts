@@ -28,6 +28,11 @@ const needMapping = (name: string, value: unknown): Record<string, unknown> => {
   if (isMapping(value)) return value;
   throw new ExpressionError(`${name} expects a dictionary, got ${typeName(value)}`);
 };
+/** A number for Ansible's math filters, which take numbers only. */
+const number = (name: string, value: unknown): number => {
+  if (!isNumber(value) && typeof value !== 'boolean') throw new ExpressionError(`${name}() can only be used on numbers: ${typeName(value)}`);
+  return Number(unbox(value));
+};
 const text = (value: unknown) => (typeof value === 'string' ? value : pythonStr(defined(value)));
 const int = (value: unknown, fallback = 0) => (value === undefined || value === null ? fallback : Math.trunc(Number(unbox(value))));
 
@@ -656,9 +661,16 @@ export const filters: Record<string, Filter> = {
     const length = Math.max(...lists.map((list) => list.length));
     return Array.from({ length }, (_, index) => tuple(lists.map((list) => (index < list.length ? list[index] : (kw.fillvalue ?? null)))));
   },
-  log: (value, [base]) =>
-    base === undefined ? toFloat(Math.log(Number(unbox(value)))) : toFloat(Math.log(Number(unbox(value))) / Math.log(Number(unbox(base)))),
-  pow: (value, [exponent]) => toFloat(Number(unbox(value)) ** Number(unbox(exponent))),
-  root: (value, [base = 2]) => toFloat(Number(base) === 2 ? Math.sqrt(Number(unbox(value))) : Number(unbox(value)) ** (1 / Number(unbox(base)))),
+  log: (value, [base]) => {
+    const x = number('log', value);
+    if (x <= 0) throw new ExpressionError('log() math domain error');
+    return toFloat(base === undefined ? Math.log(x) : Math.log(x) / Math.log(number('log', base)));
+  },
+  pow: (value, [exponent]) => toFloat(number('pow', value) ** number('pow', exponent)),
+  root: (value, [base = 2]) => {
+    const x = number('root', value);
+    if (x < 0) throw new ExpressionError('root() math domain error');
+    return toFloat(Number(base) === 2 ? Math.sqrt(x) : x ** (1 / number('root', base)));
+  },
   ...extraFilters,
 };

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import iconv from 'iconv-lite';
 import { globSync } from 'tinyglobby';
 import { compileTemplate } from './compile.js';
 import { ExpressionError, UndefinedVariable } from './errors.js';
@@ -21,6 +22,12 @@ function searchPaths(scope: Record<string, unknown>, subdir: string, path: strin
   if (isAbsolute(path)) return [path];
   const bases = [scope.role_path, scope.playbook_dir].filter((base): base is string => typeof base === 'string');
   return [...bases.flatMap((base) => [join(base, subdir, path), join(base, path)]), path];
+}
+
+/** A controller file's text in the encoding a lookup is told (utf-8 unless told). */
+function readText(file: string, encoding: string): string {
+  if (!iconv.encodingExists(encoding)) throw new ExpressionError(`unknown encoding: ${encoding}`);
+  return iconv.decode(readFileSync(file), encoding);
 }
 
 function findFile(scope: Record<string, unknown>, subdir: string, path: string, lookup: string): string {
@@ -118,11 +125,11 @@ function csvfile(terms: unknown[], kwargs: Record<string, unknown>, scope: Recor
       col: String(kwargs.col ?? '1'),
       delimiter: String(kwargs.delimiter ?? 'TAB'),
       default: String(kwargs.default ?? ''),
-      encoding: 'utf-8',
+      encoding: String(kwargs.encoding ?? 'utf-8'),
     });
     if (!key) throw new ExpressionError('Search key is required but was not found');
     const delimiter = options.delimiter === 'TAB' || options.delimiter === '\\t' ? '\t' : options.delimiter;
-    const lines = readFileSync(findFile(scope, 'files', options.file, 'csvfile'), 'utf8').split(/\r?\n/);
+    const lines = readText(findFile(scope, 'files', options.file, 'csvfile'), options.encoding).split(/\r?\n/);
     for (const line of lines) {
       const fields = splitCsv(line, delimiter);
       if (fields[0] === key) return fields[Number(options.col)] ?? options.default;
@@ -162,10 +169,10 @@ function ini(terms: unknown[], kwargs: Record<string, unknown>, scope: Record<st
       default: String(kwargs.default ?? ''),
       re: String(kwargs.re ?? 'False'),
       type: String(kwargs.type ?? 'ini'),
-      encoding: 'utf-8',
+      encoding: String(kwargs.encoding ?? 'utf-8'),
       case_sensitive: String(kwargs.case_sensitive ?? 'False'),
     });
-    const lines = readFileSync(findFile(scope, 'files', options.file, 'ini'), 'utf8').split(/\r?\n/);
+    const lines = readText(findFile(scope, 'files', options.file, 'ini'), options.encoding).split(/\r?\n/);
     const values = new Map<string, string>();
     let section = options.type === 'properties' ? options.section : '';
     for (const line of lines) {

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import type { Vars } from '../vars/vars.js';
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
-import { allTasks, type Inherited, type Play, type Playbook, type Role } from './model.js';
+import { allTasks, handlerTasks, type Inherited, type Play, type Playbook, type Role } from './model.js';
 import { RoleLoader, type RoleRef } from './roles.js';
 import { collectLoadWarnings, inherit, list, loadItems, setRoleImporter, varsOf } from './task.js';
 
@@ -128,7 +128,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     loc: source.locate(path),
   };
   setRoleImporter(undefined);
-  play.handlers = [...[...roles, ...imported].flatMap((role) => role.handlers), ...allTasks(section('handlers'))];
+  play.handlers = [...[...roles, ...imported].flatMap((role) => role.handlers), ...handlerTasks(section('handlers'))];
   play.roles = [...roles, ...imported];
   checkNotifyTargets(play);
   return play;

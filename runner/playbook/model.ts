@@ -25,6 +25,8 @@ export interface Inherited {
   anyErrorsFatal?: boolean | string;
   /** module_defaults of the play, blocks and task: arguments per module, the nearest winning. */
   moduleDefaults?: Record<string, Record<string, unknown>>;
+  /** Topics a handler listens to, given on it or on the block (or include) it is in. */
+  listen?: string[];
   /** Handlers a block (or include_tasks' apply) notifies for each of its tasks that changes; a task's own notify wins. */
   notify?: string[];
   /** check_mode, diff, run_once and ignore_unreachable of the play, block, role or task: the nearest wins. */
@@ -133,6 +135,15 @@ export function* allTasks(items: Item[]): Generator<Task> {
     if (item.kind === 'task') yield item;
     else yield* allTasks([...item.block, ...item.rescue, ...item.always]);
   }
+}
+
+/** The handlers a handlers section holds: each task of a block (an included file) answers to the block's name too. */
+export function handlerTasks(items: Item[], names: string[] = []): Task[] {
+  return items.flatMap((item) =>
+    item.kind === 'task'
+      ? [names.length ? { ...item, listen: [...new Set([...item.listen, ...names])] } : item]
+      : handlerTasks([...item.block, ...item.rescue, ...item.always], item.name ? [...names, item.name] : names),
+  );
 }
 
 export function* playTasks(play: Play): Generator<Task> {

@@ -5,7 +5,7 @@ import type { Vars } from '../vars/vars.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateFileSyntax } from '../template/render.js';
 import { loadYamlFileSync, type SourceDoc } from '../yaml/source.js';
-import { allTasks, type Inherited, type Role } from './model.js';
+import { handlerTasks, type Inherited, type Role } from './model.js';
 import { inherit, isKeyword, loadItems, varsOf } from './task.js';
 
 /**
@@ -99,7 +99,7 @@ export class RoleLoader {
     if (handlersFile) {
       validateAgainstSchema('tasks', handlersFile, 'handler');
       // A block of handlers is its tasks, each a handler (with the block's keywords).
-      role.handlers = [...allTasks(loadItems(handlersFile.value, { source: handlersFile, path: [] }, withRole))];
+      role.handlers = handlerTasks(loadItems(handlersFile.value, { source: handlersFile, path: [] }, withRole));
     }
     checkRoleTemplates(path);
     roles.push(role);

@@ -329,6 +329,9 @@ test.serial('the benchmarks run (few hosts here: the figures in README come from
   const service = await readme('npm run bench:service');
   t.is(service.code, 0, service.stdout + service.stderr);
   t.regex(service.stdout, /stress service/);
+  const jinja = await readme('npm run bench:jinja', { env: { BENCH_ROUNDS: '3' } });
+  t.is(jinja.code, 0, jinja.stdout + jinja.stderr);
+  t.regex(jinja.stdout, /this engine, all of them: parse \+ render \d+\.\d+ µs/);
 });
 
 test.serial('every command README gives has been run above, or is what .ci/run runs', (t) => {
