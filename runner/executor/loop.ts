@@ -21,7 +21,8 @@ export function loopItems(task: Task, scope: Vars, origin: TemplateOrigin): unkn
   try {
     return runLookup([task.loopLookup, ...terms], {}, scope) ?? [];
   } catch (error) {
-    if (error instanceof ExpressionError) throw new UserError(`with_${task.loopLookup} of task '${task.name}': ${error.message}.`, task.loc, 'Fix the loop.');
+    // The lookup's own words, as Ansible fails the task with them.
+    if (error instanceof ExpressionError) throw new UserError(error.message, task.loc, `Fix the with_${task.loopLookup} loop of task '${task.name}'.`);
     throw error;
   }
 }

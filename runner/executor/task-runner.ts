@@ -145,9 +145,10 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       } catch {
         // ignore_errors itself cannot be read: the failure stands.
       }
-      // Registered like any failure, so the content can test it.
-      record(task, host, { changed: false, failed: true, msg }, ctx, noLog);
-      return { status: 'failed', ignored, result: { changed: false, failed: true, msg }, msg, delegatedTo, noLog };
+      // Registered like any failure, so the content can test it; the result's msg is the error's own words, as Ansible registers them.
+      const result = { changed: false, failed: true, msg: error.message };
+      record(task, host, result, ctx, noLog);
+      return { status: 'failed', ignored, result, msg, delegatedTo, noLog };
     }
     throw error;
   }

@@ -83,8 +83,10 @@ function sequence(term: string): string[] {
 function subelements(terms: unknown[]): unknown[] {
   const termsError = (why = '') => new ExpressionError(`subelements lookup expects a list of two or three items, ${why}`);
   if (terms.length < 2 || terms.length > 3) throw termsError();
-  const [list, key, flags = {}] = terms;
-  if ((!Array.isArray(list) && !isMapping(list)) || typeof key !== 'string') throw termsError('first a dict or a list, second a string pointing to the subkey');
+  const [given, key, flags = {}] = terms;
+  // Ansible listifies the first term: a single value is a list of one.
+  const list = Array.isArray(given) || isMapping(given) ? given : [given];
+  if (typeof key !== 'string') throw termsError('first a dict or a list, second a string pointing to the subkey');
   if (isMapping(list) && list.skipped !== undefined && list.skipped !== false) return [];
   if (!isMapping(flags) || Object.keys(flags).some((flag) => flag !== 'skip_missing'))
     throw termsError("the optional third item must be a dict with flags ('skip_missing',)");

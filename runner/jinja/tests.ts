@@ -233,6 +233,7 @@ export const tests: Record<string, Test> = {
   file: onController((path) => statSync(path).isFile()),
   is_file: onController((path) => statSync(path).isFile()),
   link: onController((path) => lstatSync(path).isSymbolicLink()),
+  link_exists: onController((path) => lstatSync(path) !== undefined),
   is_link: onController((path) => lstatSync(path).isSymbolicLink()),
   mount: onController((path) => path === '/' || statSync(path).dev !== statSync(`${realpathSync(path)}/..`).dev),
   is_mount: onController((path) => path === '/' || statSync(path).dev !== statSync(`${realpathSync(path)}/..`).dev),
@@ -244,17 +245,24 @@ export const tests: Record<string, Test> = {
     }
   },
   is_same_file: (value, args, kw) => tests.same_file(value, args, kw),
-  // Ansible's uri
-  uri: (value, [schemes]) => {
-    const match = /^([a-z][a-z0-9+.-]*):/i.exec(pythonStr(value));
-    return Boolean(match) && (schemes === undefined || (Array.isArray(schemes) && schemes.includes(match![1])));
-  },
+  // Ansible's uri (urlparse: any text parses, so without schemes every string is a URI)
+  uri: (value, [schemes]) => isUri(value, schemes),
   url: (value, [schemes]) => {
-    const match = /^([a-z][a-z0-9+.-]*):\/\/[^/]/i.exec(pythonStr(value));
-    return Boolean(match) && (schemes === undefined || (Array.isArray(schemes) && schemes.includes(match![1])));
+    if (!isUri(value, schemes)) return false;
+    const { scheme, netloc } = urlParts(pythonStr(value));
+    return netloc !== '' || scheme === 'file';
   },
-  urn: (value) => /^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i.test(pythonStr(value)),
+  urn: (value) => isUri(value, ['urn']),
 };
+
+/** Python's urlparse, the scheme and the network location. */
+function urlParts(text: string): { scheme: string; netloc: string } {
+  const match = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/([^/?#]*))?/.exec(text);
+  return { scheme: (match?.[1] ?? '').toLowerCase(), netloc: match?.[2] ?? '' };
+}
+
+const isUri = (value: unknown, schemes: unknown) =>
+  typeof value === 'string' && (!Array.isArray(schemes) || schemes.length === 0 || schemes.includes(urlParts(value).scheme));
 
 const isBooleanWord = (value: string) => ['y', 'yes', 'on', '1', 'true', 't'].includes(value.trim().toLowerCase());
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { checkTemplateSyntax, hasTemplate, parseExpression } from '../jinja/templar.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { describeUserError, UserError, type SourceLocation } from '../errors.js';
@@ -162,7 +163,9 @@ function loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherite
   // An Ansible module this runner lacks, or a collection's (namespace.collection.module), fails its
   // task when it runs (runTaskOnHost), not the load: content guards such tasks with a when.
   // A module named by a template (action: "{{ ansible_facts.pkg_mgr }}") is known only when the task runs.
-  const lacking = !MODULE_NAMES.includes(module) && (ANSIBLE_BUILTIN_MODULES.has(module) || COLLECTION_MODULE.test(module) || hasTemplate(module));
+  const lacking =
+    !MODULE_NAMES.includes(module) &&
+    (ANSIBLE_BUILTIN_MODULES.has(module) || COLLECTION_MODULE.test(module) || hasTemplate(module) || inLibrary(module, at.source.file));
   if (!MODULE_NAMES.includes(module) && !lacking) {
     throw new UserError(
       `unknown module '${moduleKey}'.`,
@@ -321,6 +324,12 @@ function loadTaskFile(raw: Record<string, unknown>, key: string, at: TaskSource,
     loadWarnings?.push(`${describeUserError(error)} (from include_tasks at ${loc.file}:${loc.line}: the hosts that reach it fail)`);
     return dynamic();
   }
+}
+
+/** A custom module in a library/ folder beside the task file or its role (Ansible runs it; this runner cannot, and says so when the task runs). */
+function inLibrary(module: string, file: string): boolean {
+  const dirs = ['library', 'action_plugins'].flatMap((kind) => [join(dirname(file), kind), join(dirname(file), '..', kind)]);
+  return dirs.some((dir) => ['', '.py', '.sh', '.ps1'].some((extension) => existsSync(join(dir, `${module}${extension}`))));
 }
 
 /** A module named by its collection, as Ansible's FQCNs are: community.general.pacman. */
