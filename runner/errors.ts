@@ -1,3 +1,4 @@
+import { closest, distance } from 'fastest-levenshtein';
 /** Where something came from in a user's file: shown in every error about it. */
 export interface SourceLocation {
   file: string;
@@ -71,4 +72,11 @@ export function describeUserError(error: UserError): string {
 
 export function formatUserError(error: UserError): string {
   return `ERROR! ${describeUserError(error)}${error.excerpt ? `\n${error.excerpt}` : ''}`;
+}
+
+/** The known word closest to a misspelt one, when one is close enough to be what was meant. */
+export function nearestName(word: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const best = closest(word, known as string[]);
+  return best && distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }

@@ -15,7 +15,7 @@ import type { RunEvent } from './events.js';
 import type { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
 import type { TaskSelection } from './selection.js';
-import { extendedLoop, ignoresErrors, runTaskOnHost, type HostOutcome, type TaskRunContext } from './task-runner.js';
+import { extendedLoop, ignoresErrors, runTaskOnHost, skippedResult, type HostOutcome, type TaskRunContext } from './task-runner.js';
 import { loopItems, loopItemsUnlessSkipped, SKIPPED } from './loop.js';
 import { taskScope, type VarsContext } from './variables.js';
 import { asDiffs, type Diff, type ModuleResult } from '../modules/module.js';
@@ -332,12 +332,7 @@ export class PlayRunner {
         const loop = task.loop === undefined ? [undefined] : loopItemsUnlessSkipped(task, scope, (key) => ({ loc: task.loc, what: `'${key}'` }));
         const items = loop === SKIPPED ? undefined : list(toPlain(loop) as unknown[]);
         if (items === undefined) {
-          outcomes.set(host, {
-            status: 'skipped',
-            ignored: false,
-            result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' },
-            noLog: false,
-          });
+          outcomes.set(host, { status: 'skipped', ignored: false, result: skippedResult(), noLog: false });
           continue;
         }
         const names: string[] = [];
@@ -363,7 +358,7 @@ export class PlayRunner {
         outcomes.set(
           host,
           names.length === 0
-            ? { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, noLog: false }
+            ? { status: 'skipped', ignored: false, result: skippedResult(), noLog: false }
             : { status: 'ok', ignored: false, result: { include: names[0] }, msg: `included: ${[...new Set(names)].join(', ')}`, noLog: false },
         );
       } catch (error) {

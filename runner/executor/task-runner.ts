@@ -28,7 +28,7 @@ import { taskScope, type VarsContext } from './variables.js';
 import { connectionOverrides } from '../inventory/connection-vars.js';
 import { applyInventoryChanges } from './inventory-changes.js';
 
-/** Ansible's defaults for until: 3 retries, 5 seconds apart. */
+/** Ansible's defaults for until without retries: 3 attempts, 5 seconds apart. */
 const DEFAULT_RETRIES = 3;
 const DEFAULT_DELAY_S = 5;
 /** How often an async job is checked when the task says no poll, as in Ansible. */
@@ -121,7 +121,6 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskRunCon
       delegatedTo !== undefined && task.delegateFacts !== undefined && isTruthy(renderValue(String(task.delegateFacts), base, what('delegate_facts')))
         ? (ctx.vars.hosts.get(delegatedTo) ?? host)
         : host;
-    // add_host and group_by: the inventory grows now, and the result says whether it changed (before it is registered).
     record(task, host, result, ctx, noLog, factsHost);
     const ignored = result.failed === true && ignoresErrors(task, base, what);
     const module = hasTemplate(task.module) ? moduleNameOf(task, base) : undefined;
@@ -174,8 +173,8 @@ export function extendedLoop(items: unknown[], index: number, allItems: boolean)
 export const ignoresErrors = (task: Task, scope: Vars, what: (key: string) => TemplateOrigin) =>
   task.ignoreErrors !== undefined && isTruthy(renderValue(String(task.ignoreErrors), scope, what('ignore_errors')));
 
-/** What a task whose when is false returns, as Ansible's TaskExecutor gives it. */
-const skippedResult = (): ModuleResult => ({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+/** What a task (or include) whose when is false returns, as Ansible's TaskExecutor gives it. */
+export const skippedResult = (): ModuleResult => ({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
 
 function statusOf(result: ModuleResult): HostStatus {
   if (result.failed) return 'failed';

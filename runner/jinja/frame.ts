@@ -1,4 +1,4 @@
-import { distance } from 'fastest-levenshtein';
+import { nearestName } from '../errors.js';
 import { ExpressionError } from './errors.js';
 import type { Node } from './ast.js';
 import type { LexOptions } from './lexer.js';
@@ -29,13 +29,8 @@ const own = <T>(table: Record<string, T>, name: string): T | undefined => (Objec
 
 /** The nearest names to a misspelt one, for "did you mean". */
 export function nearest(name: string, known: Iterable<string>): string {
-  let best = '';
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = distance(name, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean '${best}'?)` : '';
+  const best = nearestName(name, [...known]);
+  return best ? ` (did you mean '${best}'?)` : '';
 }
 
 /** One rendering's settings: the library, how included templates are read, and their lexer options. */

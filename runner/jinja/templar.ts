@@ -85,9 +85,6 @@ function handlebarsHint(text: string): string | undefined {
     : undefined;
 }
 
-/** The message for an evaluation error, in the user's terms (exported for callers that evaluate parsed trees). */
-export const expressionFailure = (error: unknown, text: string, origin: TemplateOrigin): unknown => userError(error, text, origin);
-
 /** Parse an expression once; a syntax error names the expression and where it was written. */
 export function parseExpression(text: string, origin: TemplateOrigin): Expr {
   try {

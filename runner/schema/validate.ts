@@ -1,6 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
-import { UserError } from '../errors.js';
+import { nearestName, UserError } from '../errors.js';
 import type { PathSegment, SourceDoc } from '../yaml/source.js';
 import { getValidator } from './validators.js';
 
@@ -8,10 +7,8 @@ export type SchemaName = 'inventory' | 'playbook' | 'tasks';
 
 /** Suggest the closest known word, or nothing when none is close. */
 export function didYouMean(word: string, known: readonly string[]): string {
-  if (known.length === 0) return '';
-  const best = closest(word, known as string[]);
-  const near = best && distance(word, best) <= Math.max(2, Math.floor(word.length / 3));
-  return near ? ` Did you mean '${best}'?` : '';
+  const best = nearestName(word, known);
+  return best ? ` Did you mean '${best}'?` : '';
 }
 
 /** Validate a parsed file against one of the shipped schemas; the first problem becomes a UserError at its place. */
