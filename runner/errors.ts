@@ -23,7 +23,7 @@ export const ExitCode = {
 export type DetailedExitCode = 0 | 2 | 4 | 6;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode] | DetailedExitCode;
 
-/** What each exit code tells a script that runs us (shown by --help and in README). */
+/** What each exit code tells a script that runs us (shown by --help and in docs/command-line.md). */
 export const EXIT_CODE_MEANINGS: Record<(typeof ExitCode)[keyof typeof ExitCode], string> = {
   [ExitCode.Ok]: 'every host ok',
   [ExitCode.HostsFailed]: 'one or more hosts failed (also when any_errors_fatal stopped a play)',

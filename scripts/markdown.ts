@@ -1,4 +1,4 @@
-// Markdown table pieces for the generated reference (README's sections and docs/modules.md).
+// Markdown table pieces for the generated reference (the reference pages of docs/).
 
 /** Text for one table cell: on one line, its pipes escaped. */
 export const cell = (text: string) =>

@@ -1,8 +1,8 @@
-// README's reference sections, made from the code so they cannot drift: inventory keys (the
+// The reference sections of docs/, made from the code so they cannot drift: inventory keys (the
 // inventory schema), role variables (roles/*/defaults/main.yaml with the comment above each),
 // command-line options (the commander program), exit codes (runner/errors.ts) and the module list
 // (the module declarations).
-// `npm run docs` rewrites them in README.md; test/docs.test.ts fails when README's copy differs.
+// `npm run docs` rewrites them in their pages; test/docs.test.ts fails when a page's copy differs.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +67,7 @@ function commandLine(): string {
 function moduleList(): string {
   const rows = [...modules.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((module) => [`[\`${module.name}\`](docs/modules.md#${module.name})`, cell(module.description), module.checkMode === 'none' ? 'skipped' : 'predicts']);
+    .map((module) => [`[\`${module.name}\`](modules.md#${module.name})`, cell(module.description), module.checkMode === 'none' ? 'skipped' : 'predicts']);
   return table(['module', 'what it does', 'check mode'], rows);
 }
 
@@ -82,29 +82,31 @@ function exitCodes(): string {
   ].join('\n');
 }
 
-const SECTIONS: Record<string, () => string> = {
-  'inventory-keys': inventoryKeys,
-  'role-variables': roleVariables,
-  'command-line': commandLine,
-  'exit-codes': exitCodes,
-  modules: moduleList,
+/** Each generated section, by the docs page that holds it. */
+const PAGES: Record<string, Record<string, () => string>> = {
+  'docs/inventory.md': { 'inventory-keys': inventoryKeys },
+  'docs/role-variables.md': { 'role-variables': roleVariables },
+  'docs/command-line.md': { 'command-line': commandLine, 'exit-codes': exitCodes },
+  'docs/module-contract.md': { modules: moduleList },
 };
+export const REFERENCE_PAGES = Object.keys(PAGES);
 
-/** README with every generated section replaced by what the code says now. */
-export function readmeWithReference(readme: string): string {
-  let text = readme;
-  for (const [name, make] of Object.entries(SECTIONS)) {
+/** A page with each of its generated sections replaced by what the code says now. */
+export function pageWithReference(page: string, text: string): string {
+  for (const [name, make] of Object.entries(PAGES[page])) {
     const start = `<!-- reference:${name} (made by scripts/reference.ts) -->`;
     const end = `<!-- /reference:${name} -->`;
     const from = text.indexOf(start);
     const to = text.indexOf(end);
-    if (from === -1 || to === -1) throw new Error(`README.md has no markers for the reference section '${name}': add ${start} ... ${end}`);
+    if (from === -1 || to === -1) throw new Error(`${page} has no markers for the reference section '${name}': add ${start} ... ${end}`);
     text = text.slice(0, from) + `${start}\n${make()}\n` + text.slice(to);
   }
   return text;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const path = join(root, 'README.md');
-  writeFileSync(path, readmeWithReference(readFileSync(path, 'utf8')));
+  for (const page of REFERENCE_PAGES) {
+    const path = join(root, page);
+    writeFileSync(path, pageWithReference(page, readFileSync(path, 'utf8')));
+  }
 }

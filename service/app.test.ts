@@ -15,7 +15,17 @@ async function start(cpuMax: string, extra: Partial<ServiceConfig> = {}): Promis
   writeFileSync(join(cgroupRoot, 'cpu.max'), cpuMax);
   const logs: unknown[] = [];
   const service = createService(
-    { port: 0, nodeName: 'node-a', podName: 'pod-1', maxLoadSeconds: 300, cgroupRoot, logRequests: true, shutdownGraceMs: 10_000, ...extra },
+    {
+      port: 0,
+      nodeName: 'node-a',
+      podName: 'pod-1',
+      maxLoadSeconds: 300,
+      cgroupRoot,
+      logRequests: true,
+      shutdownGraceMs: 10_000,
+      app: { namespace: 'default', name: 'stress' },
+      ...extra,
+    },
     (level, msg, fields) => logs.push({ level, msg, ...fields }),
   );
   await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
@@ -65,6 +75,55 @@ test('a 10 MB body gets 413 and starts nothing', async (t) => {
   t.is(response.status, 413);
   t.regex(await response.text(), /too large/);
   t.is(service.context.load.status().workers, 0);
+});
+
+/** Sends a POST of `size` body bytes in 64 KB writes, as a client that reads only after sending; what it read, or how the write failed. */
+function sendThenRead(url: string, size: number, headers: string): Promise<{ wrote: number; error?: string; answer: string }> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let wrote = 0;
+    let error: string | undefined;
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('error', (problem: NodeJS.ErrnoException) => (error ??= problem.code));
+    socket.on('close', () => resolve({ wrote, error, answer }));
+    socket.write(`POST /load HTTP/1.1\r\nHost: x\r\n${headers}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${size}\r\n\r\n`);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const next = () => {
+      while (wrote < size && !socket.destroyed) {
+        const part = chunk.subarray(0, Math.min(chunk.length, size - wrote));
+        wrote += part.length;
+        if (!socket.write(part)) return void socket.once('drain', () => setTimeout(next, 2));
+      }
+      if (!socket.destroyed) socket.end();
+    };
+    next();
+  });
+}
+
+test('a client that sends a whole 1 MB body before reading gets the 413, also with Connection: close', async (t) => {
+  const { service, url } = await start('100000 100000');
+  t.teardown(() => service.close());
+  for (const headers of ['', 'Connection: close\r\n']) {
+    const sent = await sendThenRead(url, 1024 * 1024, headers);
+    t.is(sent.error, undefined, `no EPIPE or reset (${headers || 'keep-alive'})`);
+    t.is(sent.wrote, 1024 * 1024);
+    t.regex(sent.answer, /^HTTP\/1\.1 413 /);
+    t.regex(sent.answer, /too large/);
+  }
+  t.is(service.context.load.status().workers, 0);
+});
+
+test('a body declared far past what is drained gets its 413 and the connection closes, unread', async (t) => {
+  const { service, url } = await start('100000 100000');
+  t.teardown(() => service.close());
+  const sent = await sendThenRead(url, 200 * 1024 * 1024, '');
+  t.true(sent.wrote < 100 * 1024 * 1024, `the server stopped reading after about 16 MB (the client wrote ${sent.wrote} bytes)`);
+  // Past the limit the answer goes out and the socket closes under a client still sending: it reads
+  // the 413 if it gets to it before the reset (on a busy machine the reset can come first).
+  if (sent.answer === '') t.true(['EPIPE', 'ECONNRESET'].includes(sent.error ?? ''), `closed, not hung (${sent.error})`);
+  else t.regex(sent.answer, /^HTTP\/1\.1 413 [^]*\r\nConnection: close\r\n/i);
 });
 
 test('a load uses as many workers as the cgroup allows, really burns CPU, then stops by itself', async (t) => {

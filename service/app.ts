@@ -11,6 +11,7 @@ import { errorPages } from './middleware/errors.js';
 import { observeRequests } from './middleware/observe.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoute } from './routes/home.js';
+import { liveRoutes } from './routes/live.js';
 import { loadRoute } from './routes/load.js';
 import { metricsRoute } from './routes/metrics.js';
 
@@ -27,7 +28,7 @@ export function createService(config: ServiceConfig, log: Logger): Service {
   const cpuLimit = detectCpuLimit(config.cgroupRoot);
   const context: ServiceContext = { config, cpuLimit, load: new LoadManager(workersFor(cpuLimit)), metrics: createMetrics(), log, shuttingDown: () => closing };
   const router = new Router();
-  for (const register of [homeRoute, loadRoute, healthRoutes, metricsRoute]) register(router, context);
+  for (const register of [homeRoute, loadRoute, liveRoutes, healthRoutes, metricsRoute]) register(router, context);
   const app = new Koa();
   app.use(observeRequests(config.logRequests ? log : undefined, context.metrics));
   app.use(errorPages(log));

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { AppRef } from './cluster/cluster-status.js';
+import type { KubeApiConfig } from './cluster/kube-api.js';
 
 /** Everything the service reads from its environment (the app role sets these in the Deployment). */
 export interface ServiceConfig {
@@ -16,6 +20,31 @@ export interface ServiceConfig {
   logRequests: boolean;
   /** How long shutdown waits for requests in flight before it closes their connections (SHUTDOWN_GRACE_SECONDS, default 10: well inside Kubernetes' 30 s). */
   shutdownGraceMs: number;
+  /** The Kubernetes API, when the service runs in a pod (undefined elsewhere: the page says it cannot show the cluster). */
+  kubeApi?: KubeApiConfig;
+  /** The app's namespace and name (its Deployment, HPA and pod label). */
+  app: AppRef;
+}
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** The API's address as a pod sees it (KUBERNETES_API_URL overrides it, for a proxy or a test). */
+function kubeApiFromEnv(env: NodeJS.ProcessEnv): KubeApiConfig | undefined {
+  const serviceAccountDir = env.SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIR;
+  if (env.KUBERNETES_API_URL) return { url: env.KUBERNETES_API_URL, serviceAccountDir };
+  const host = env.KUBERNETES_SERVICE_HOST;
+  if (!host) return undefined;
+  return { url: `https://${host.includes(':') ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT || 443}`, serviceAccountDir };
+}
+
+/** The pod's namespace: POD_NAMESPACE (the Downward API), else the ServiceAccount's namespace file. */
+function namespaceFromEnv(env: NodeJS.ProcessEnv): string {
+  if (env.POD_NAMESPACE) return env.POD_NAMESPACE;
+  try {
+    return readFileSync(join(env.SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIR, 'namespace'), 'utf8').trim() || 'default';
+  } catch {
+    return 'default';
+  }
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -28,5 +57,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     cgroupRoot: env.CGROUP_ROOT ?? '/sys/fs/cgroup',
     logRequests: env.LOG_REQUESTS === 'true',
     shutdownGraceMs: 1000 * (Number(env.SHUTDOWN_GRACE_SECONDS) > 0 ? Number(env.SHUTDOWN_GRACE_SECONDS) : 10),
+    kubeApi: kubeApiFromEnv(env),
+    app: { namespace: namespaceFromEnv(env), name: env.APP_NAME || 'stress' },
   };
 }

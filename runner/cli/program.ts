@@ -20,6 +20,7 @@ export interface CliOptions {
   detailedExitcodes: boolean;
   acceptNewHostKeys: boolean;
   askBecomePass: boolean;
+  askVar: string[];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
     .option('--detailed-exitcodes', "Puppet's exit codes: 2 when anything changed (with --check: drifted), 4 on failures, 6 for both", false)
     .option('--accept-new-host-keys', "trust and record SSH host keys not seen before (OpenSSH's accept-new)", false)
     .addOption(new Option('-K, --ask-become-pass', 'ask for the sudo password').default(false))
+    .option('--ask-var <name>', 'ask for this variable without echo, as for a secret (repeatable; piped: one line each)', collect, [])
     .addHelpText(
       'after',
       `\nExit codes:\n${Object.entries(EXIT_CODE_MEANINGS)

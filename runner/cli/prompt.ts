@@ -1,19 +1,29 @@
 import { createInterface } from 'node:readline';
+import { ExitCode, UserError } from '../errors.js';
 
 /**
- * Reads a secret: from the terminal without echo, or the first line of stdin when it is piped
- * (for scripts). Never written anywhere.
+ * Reads secrets, one per prompt: from the terminal without echo, or one line each from stdin when
+ * it is piped (for scripts). Never written anywhere.
  */
-export async function readSecret(prompt: string): Promise<string> {
+export async function readSecrets(prompts: string[]): Promise<string[]> {
   const input = process.stdin;
+  if (prompts.length === 0) return [];
   if (!input.isTTY) {
+    const answers: string[] = [];
     const lines = createInterface({ input });
     for await (const line of lines) {
-      lines.close();
-      return line;
+      answers.push(line);
+      if (answers.length === prompts.length) break;
     }
-    return '';
+    lines.close();
+    return prompts.map((_, i) => answers[i] ?? '');
   }
+  const answers: string[] = [];
+  for (const prompt of prompts) answers.push(await readHidden(input, prompt));
+  return answers;
+}
+
+function readHidden(input: NodeJS.ReadStream, prompt: string): Promise<string> {
   process.stderr.write(prompt);
   input.setRawMode(true);
   input.resume();
@@ -31,7 +41,10 @@ export async function readSecret(prompt: string): Promise<string> {
         }
         if (char === '\u0003') {
           input.setRawMode(false);
-          reject(new Error('interrupted'));
+          input.pause();
+          input.off('data', onData);
+          process.stderr.write('\n');
+          reject(new UserError('interrupted at the prompt; nothing ran.', undefined, undefined, ExitCode.Interrupted));
           return;
         }
         secret = char === '\u007f' ? secret.slice(0, -1) : secret + char;

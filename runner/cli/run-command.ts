@@ -10,9 +10,10 @@ import { loadPlaybook } from '../playbook/load.js';
 import { JsonReporter } from '../reporters/json.js';
 import { ListrReporter } from '../reporters/listr.js';
 import { PlainReporter } from '../reporters/plain.js';
-import { parseExtraVars } from './extra-vars.js';
+import { largeFileNotice } from '../yaml/source.js';
+import { parseExtraVars, variableName } from './extra-vars.js';
 import { listHosts, listTasks } from './listing.js';
-import { readSecret } from './prompt.js';
+import { readSecrets } from './prompt.js';
 import { buildProgram, type CliOptions } from './program.js';
 
 export interface Io {
@@ -21,6 +22,8 @@ export interface Io {
   isTTY: boolean;
   /** Relative paths on the command line are taken from here. */
   cwd: string;
+  /** Where RUN_PLAYBOOK_VAR_* variables are read. */
+  env: NodeJS.ProcessEnv;
 }
 
 const defaultIo: Io = {
@@ -28,6 +31,7 @@ const defaultIo: Io = {
   err: (line) => process.stderr.write(`${line}\n`),
   isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
   cwd: process.cwd(),
+  env: process.env,
 };
 
 /** The whole command: options, loading and validation, then the run. Returns the exit code. */
@@ -40,8 +44,11 @@ export async function runCommand(argv: string[], io: Io = defaultIo): Promise<Ex
     throw error;
   }
   const options = program.opts<CliOptions>();
+  // Parsing a file of many megabytes takes seconds: say so before it starts, not after.
+  const notice = (file: string, bytes: number) =>
+    io.err(`[NOTE]: reading ${relative(io.cwd, file) || file} (${(bytes / 1024 / 1024).toFixed(1)} MB); a file this large takes seconds to check.`);
   try {
-    return await execute(program.args[0], options, io);
+    return await largeFileNotice.run(notice, () => execute(program.args[0], options, io));
   } catch (error) {
     if (error instanceof UserError) {
       io.err(formatUserError(error));
@@ -58,8 +65,9 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
   const [playbook, inventory, extraVars] = await Promise.all([
     loadPlaybook(await findPlaybook(io.cwd, playbookArg), io.cwd),
     loadInventory(resolve(io.cwd, options.inventory)),
-    parseExtraVars(options.extraVars, io.cwd),
+    parseExtraVars(options.extraVars, io.cwd, io.env),
   ]);
+  for (const warning of extraVars.warnings) io.err(`[WARNING]: ${warning}`);
   validatePlan({ inventory, playbook, limit: options.limit, selection });
   if (options.syntaxCheck) {
     for (const warning of playbook.warnings) io.err(`[WARNING]: ${warning}`);
@@ -71,7 +79,10 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
     if (options.listTasks) listTasks(playbook, selection).forEach((line) => io.out(line));
     return ExitCode.Ok;
   }
-  const becomePassword = options.askBecomePass ? await readSecret('BECOME password: ') : undefined;
+  const asked = options.askVar.map(variableName);
+  const answers = await readSecrets([...(options.askBecomePass ? ['BECOME password: '] : []), ...asked.map((name) => `${name}: `)]);
+  const becomePassword = options.askBecomePass ? answers.shift() : undefined;
+  const vars = { ...extraVars.vars, ...Object.fromEntries(asked.map((name, i) => [name, answers[i]])) };
   const reporter: Reporter = options.json
     ? new JsonReporter(io.out)
     : io.isTTY
@@ -86,10 +97,10 @@ async function execute(playbookArg: string, options: CliOptions, io: Io): Promis
     verbosity: options.verbose,
     forks: options.forks,
     becomePassword,
-    extraVars,
+    extraVars: vars,
     selection,
     reporters: [reporter],
-    createConnection: connectionFactory(inventory, extraVars, { acceptNewHostKeys: options.acceptNewHostKeys }),
+    createConnection: connectionFactory(inventory, vars, { acceptNewHostKeys: options.acceptNewHostKeys }),
     detailedExitCodes: options.detailedExitcodes,
   });
   return result.exitCode;

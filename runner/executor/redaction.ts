@@ -1,4 +1,4 @@
-/** Names that mark a variable (or result key) as secret, as the README documents. */
+/** Names that mark a variable (or result key) as secret, as docs/role-variables.md documents. */
 export const SECRET_NAME = /token|password|passwd|secret|passphrase/i;
 export const MASK = '********';
 /** Shorter values would mask ordinary words: a declared secret that short is refused before the run. */

@@ -2,7 +2,7 @@ import type { Vars } from './vars.js';
 
 /**
  * Variable precedence, lowest first: a later layer wins over an earlier one.
- * The same order as Ansible's for the levels this runner has; README's table is generated from it.
+ * The same order as Ansible's for the levels this runner has; docs/playbooks.md lists it.
  */
 export const PRECEDENCE = [
   'role defaults',

@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { UserError, type SourceLocation } from '../errors.js';
 import { indentQuotedLines } from './quoted-lines.js';
@@ -9,6 +10,12 @@ export type PathSegment = string | number;
 
 /** Limits that keep loading linear and bounded: no real playbook, inventory or vars file comes near them. */
 export const YAML_LIMITS = { bytes: 32 * 1024 * 1024, depth: 100, aliases: 1000 } as const;
+
+/** Files from this size take a second or more to parse and check: the user is told before it starts. */
+const LARGE_FILE_BYTES = 1024 * 1024;
+
+/** Who is told when a large file starts loading, for the loads run inside it (the command line says so on stderr at once). */
+export const largeFileNotice = new AsyncLocalStorage<(file: string, bytes: number) => void>();
 
 /** A parsed YAML file that can say where any value in it was written. */
 export interface SourceDoc {
@@ -30,14 +37,19 @@ const YAML11_BOOLEANS: ScalarTag = {
   resolve: (text) => /^(?:yes|on)$/i.test(text),
 };
 
-export function parseYaml(text: string, file: string): SourceDoc {
-  if (text.length > YAML_LIMITS.bytes) {
+function checkSize(bytes: number, file: string): void {
+  if (bytes > YAML_LIMITS.bytes) {
     throw new UserError(
-      `the file is ${(text.length / 1024 / 1024).toFixed(1)} MB; YAML files of up to ${YAML_LIMITS.bytes / 1024 / 1024} MB are read.`,
+      `the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; YAML files of up to ${YAML_LIMITS.bytes / 1024 / 1024} MB are read.`,
       { file, line: 1, column: 1 },
       'Split it, or check that this is the file you meant.',
     );
   }
+}
+
+export function parseYaml(text: string, file: string): SourceDoc {
+  checkSize(text.length, file);
+  if (text.length >= LARGE_FILE_BYTES) largeFileNotice.getStore()?.(file, text.length);
   // Duplicate keys are found below in one pass: the parser's own check compares each key with every other.
   const parse = (source: string) => {
     const lineCounter = new LineCounter();
@@ -222,8 +234,11 @@ export async function loadYamlFile(file: string, what: string): Promise<SourceDo
 export async function readTextFile(file: string, what: string): Promise<string> {
   let bytes: Buffer;
   try {
+    // A file far past the limit is refused before it is read into memory.
+    checkSize((await stat(file)).size, file);
     bytes = await readFile(file);
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw unreadable(error, file, what, {});
   }
   return decodeUtf8(bytes, file);
@@ -233,8 +248,10 @@ export async function readTextFile(file: string, what: string): Promise<string> 
 export function loadYamlFileSync(file: string, what: string, named: NamedAt): SourceDoc {
   let bytes: Buffer;
   try {
+    checkSize(statSync(file).size, file);
     bytes = readFileSync(file);
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw unreadable(error, file, what, named);
   }
   return parseYaml(decodeUtf8(bytes, file), file);

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../log.js';
 import { errorPage } from '../views/templates.js';
+import { discardBody } from './discard-body.js';
 
 /** Errors become HTML pages with the right status (413 for a body over the limit); 5xx are logged. */
 export function errorPages(log: Logger): Middleware {
@@ -14,6 +15,9 @@ export function errorPages(log: Logger): Middleware {
       }
     } catch (error) {
       const status = Number((error as { status?: number }).status ?? 500);
+      // What is left of a refused body is read first, so that the client gets to read the answer;
+      // past the limit the connection closes after it.
+      if (status === 413 && !(await discardBody(ctx.req))) ctx.set('Connection', 'close');
       ctx.status = status;
       ctx.type = 'html';
       const message =

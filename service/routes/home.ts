@@ -18,6 +18,7 @@ export function homeRoute(router: Router, service: ServiceContext): void {
       maxSeconds: service.config.maxLoadSeconds,
       cpuLimit: service.cpuLimit.cpus,
       cpuSource: service.cpuLimit.source,
+      panelUrl: service.config.grafanaPanelUrl,
     });
   });
 }

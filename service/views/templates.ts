@@ -22,6 +22,10 @@ views.registerPartial(
   .note { color: #5b6575; }
   .error { color: #a4161a; }
   iframe { width: 100%; height: 22rem; border: 1px solid #d0d6e0; }
+  h2 { font-size: 1.15rem; margin-top: 1.8rem; }
+  #strip { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem; }
+  #strip li { border-left: .5rem solid; background: #f2f4f8; padding: .15rem .4rem; font-size: .8rem; }
+  table { border-collapse: collapse; } td, th { text-align: left; padding: .15rem .8rem .15rem 0; }
 </style>
 </head>
 <body>`,
@@ -46,7 +50,31 @@ export const homePage = views.compile(
   <span>seconds</span>
   <button type="submit">Commit</button>
 </form>
-<p class="note">Each reload may land on another pod (NodePort round robin). The load uses the CPUs this pod may use ({{cpuLimit}} from {{cpuSource}}).</p>
+<p class="note">The load uses the CPUs this pod may use ({{cpuLimit}} from {{cpuSource}}).</p>
+<h2>Who answered</h2>
+<p class="note">The page asks once a second, each time on a new connection, so the Service spreads the questions over the pods.</p>
+<p id="shares">Waiting for the first answer.</p>
+<ol id="strip"></ol>
+<h2>Autoscaler</h2>
+<p id="hpa">Reading the cluster.</p>
+<table><thead><tr><th>Pod</th><th>Node</th><th>Phase</th><th>Ready</th><th>Restarts</th></tr></thead><tbody id="pod-rows"></tbody></table>
+<h2>Load every pod</h2>
+<form id="spread-form">
+  <label for="parallel">Requests in flight</label>
+  <input type="number" id="parallel" min="1" max="32" step="1" value="8" required>
+  <label for="seconds">for</label>
+  <input type="number" id="seconds" min="1" max="120" step="1" value="30" required>
+  <span>seconds</span>
+  <button type="submit" id="spread-start">Start</button>
+  <button type="button" id="spread-stop" disabled>Stop</button>
+</form>
+<p id="spread-stats">Idle. Each request costs its pod about 20 ms of CPU; the load stops by itself.</p>
+{{#if panelUrl}}
+<iframe id="grafana" title="CPU usage per pod (Grafana)" src="{{panelUrl}}"></iframe>
+{{else}}
+<p id="no-grafana" class="note">No Grafana panel is configured for this service (GRAFANA_PANEL_URL is not set), so no live graph is shown here.</p>
+{{/if}}
+<script src="/live.js" defer></script>
 {{> layout-end}}`,
   options,
 );
@@ -89,6 +117,7 @@ export interface HomeView {
   maxSeconds: number;
   cpuLimit: number;
   cpuSource: string;
+  panelUrl?: string;
 }
 
 // Stands where the visitor number goes. Values come from the environment and numbers, and an
@@ -105,7 +134,7 @@ export function homePageCache(): (view: HomeView) => string {
   return (view) => {
     // Every field but the visitor number, joined by NUL (which no value holds): cheaper than JSON per request.
     const { load } = view;
-    const viewKey = `${view.nodeName}\0${view.podName}\0${view.maxSeconds}\0${view.cpuLimit}\0${view.cpuSource}\0${load.running}\0${load.workers}\0${load.secondsLeft}`;
+    const viewKey = `${view.nodeName}\0${view.podName}\0${view.maxSeconds}\0${view.cpuLimit}\0${view.cpuSource}\0${view.panelUrl}\0${load.running}\0${load.workers}\0${load.secondsLeft}`;
     if (viewKey !== key) {
       const html = homePage({ ...view, visitor: VISITOR_MARK });
       const at = html.indexOf(VISITOR_MARK);

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { truncate, writeFile } from 'node:fs/promises';
 import test from 'ava';
 import { runCli, workspace } from '../support/workspace.js';
 
@@ -54,6 +54,14 @@ const cases: Case[] = [
   {
     name: 'a mapping 150 levels deep in a playbook',
     files: { 'site.yaml': `- hosts: all\n  vars:\n${deep(150).replace(/^/gm, '    ')}  tasks: []\n` },
+    at: 'site.yaml:',
+    message: /nests deeper than 100 levels/,
+  },
+  {
+    name: '2,000 blocks nested in a playbook',
+    files: {
+      'site.yaml': `- hosts: all\n  tasks:\n${Array.from({ length: 2000 }, (_, i) => `${'    '.repeat(i + 1)}- block:\n`).join('')}${'    '.repeat(2001)}- ping:\n`,
+    },
     at: 'site.yaml:',
     message: /nests deeper than 100 levels/,
   },
@@ -133,4 +141,28 @@ test('an inventory of 100,000 hosts loads and is listed', async (t) => {
   const run = await runCli(ws.dir, ['site.yaml', '--list-hosts']);
   t.is(run.code, 0, run.err);
   t.regex(run.out, /hosts \(100000\)/);
+});
+
+test('a playbook past the 32 MB limit is refused before it is read', async (t) => {
+  const ws = await workspace({ 'inventory.yaml': INVENTORY, 'site.yaml': '' });
+  t.teardown(ws.cleanup);
+  await truncate(ws.path('site.yaml'), 40 * 1024 * 1024);
+  const run = await runCli(ws.dir, ['site.yaml', '--syntax-check']);
+  t.is(run.code, 3, run.err);
+  t.regex(run.err, /site\.yaml:1:1: the file is 40\.0 MB; YAML files of up to 32 MB are read/);
+});
+
+test('a large playbook loads, and the user is told before it is parsed', async (t) => {
+  const tasks = Array.from({ length: 12_000 }, (_, i) => `    - name: task ${i} ${'x'.repeat(100)}\n      debug: msg="hello {{ ${i} }}"\n`).join('');
+  const ws = await workspace({ 'inventory.yaml': INVENTORY, 'site.yaml': `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}` });
+  t.teardown(ws.cleanup);
+  const run = await runCli(ws.dir, ['site.yaml', '--syntax-check']);
+  t.is(run.code, 0, run.err);
+  t.regex(run.err, /^\[NOTE\]: reading site\.yaml \(1\.\d MB\); a file this large takes seconds to check\.$/m);
+  t.regex(run.out, /No issues encountered/);
+  // The note comes before the parse's verdict: a mistake at the end is reported after it.
+  await writeFile(ws.path('site.yaml'), `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}  tasks: []\n`);
+  const broken = await runCli(ws.dir, ['site.yaml', '--syntax-check']);
+  t.is(broken.code, 3);
+  t.regex(broken.err, /^\[NOTE\]: reading site\.yaml .*\nERROR! .*site\.yaml:24004:3: invalid YAML: map keys must be unique/);
 });

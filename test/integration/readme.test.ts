@@ -9,7 +9,7 @@ import test, { type ExecutionContext } from 'ava';
 import { quote } from 'shlex';
 import { parse } from 'yaml';
 import { processExists, runCaptured, type Captured } from '../support/proc.js';
-import { readmeCommands } from '../support/readme.js';
+import { DOCUMENTS, documentedCommands } from '../support/readme.js';
 import { doubleOfVersion } from '../support/site-fixture.js';
 import { pictureOfTerminal } from '../support/terminal.js';
 
@@ -17,8 +17,8 @@ import { pictureOfTerminal } from '../support/terminal.js';
 // README gives is run here (or by .ci/run, which the last test checks), with a throwaway HOME.
 // The copy's lab is the rehearsal lab (three hosts with the K3s and Helm test doubles).
 const ROOT = join(import.meta.dirname, '..', '..');
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const COMMANDS = readmeCommands(README);
+// README and the pages of docs/ it leads to: every command they give is run.
+const COMMANDS = documentedCommands();
 
 const work = mkdtempSync(join(tmpdir(), 'k3s-playbook-readme-'));
 const copy = join(work, 'k3s-playbook');
@@ -40,7 +40,7 @@ const SECRETS_FILE = `(umask 077; printf 'grafana_admin_password: "%s"\\n' "$(he
  * placeholders like <worker> filled in.
  */
 async function readme(command: string, options: { fill?: Record<string, string>; env?: NodeJS.ProcessEnv; onMaster?: boolean } = {}): Promise<Captured> {
-  if (!COMMANDS.some((c) => c.command === command)) throw new Error(`README no longer says \`${command}\`: update this test`);
+  if (!COMMANDS.some((c) => c.command === command)) throw new Error(`README and docs/ no longer say \`${command}\`: update this test`);
   ran.add(command);
   const filled = Object.entries(options.fill ?? {}).reduce((text, [from, to]) => text.replaceAll(from, to), command);
   return sh(options.onMaster ? `LAB=rehearse bash test/lab/lab.sh exec 1 sh -c ${quote(filled)}` : filled, options.env);
@@ -302,10 +302,12 @@ test.serial('the browser test with UPDATE_SCREENSHOTS=1 writes the pictures READ
   t.true(readFileSync(join(copy, 'docs', 'screenshots', 'service-home.png')).length > 1000);
 });
 
-test.serial('npm run docs leaves an up-to-date README as it is', async (t) => {
+test.serial('npm run docs leaves up-to-date README and docs/ as they are', async (t) => {
+  const read = () => DOCUMENTS.map((file) => readFileSync(join(copy, file), 'utf8'));
+  const before = read();
   const docs = await readme('npm run docs');
   t.is(docs.code, 0, docs.stderr);
-  t.is(readFileSync(join(copy, 'README.md'), 'utf8'), README);
+  t.deepEqual(read(), before);
 });
 
 test.serial('npm run format leaves the formatted code as it is', async (t) => {
@@ -338,7 +340,7 @@ test.serial('every command README gives has been run above, or is what .ci/run r
   const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n');
   const covered = (command: string) =>
     [...ran].some((done) => done === command || done.split(' && ').includes(command)) || command.split(' && ').every((part) => ci.includes(part));
-  const missing = COMMANDS.filter((c) => !covered(c.command)).map((c) => `README.md:${c.line}: ${c.command}`);
+  const missing = COMMANDS.filter((c) => !covered(c.command)).map((c) => `${c.file}:${c.line}: ${c.command}`);
   t.deepEqual(missing, []);
   // .ci/run runs exactly README's test command, after the installs it needs.
   t.deepEqual(

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import test from 'ava';
-import { Namespace, ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import { Namespace, ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
@@ -33,6 +34,9 @@ function scopeFor(role: string, extra: Record<string, unknown> = {}) {
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   Deployment,
   Service,
+  ServiceAccount,
+  Role,
+  RoleBinding,
   HorizontalPodAutoscaler,
   ServiceMonitor,
   ConfigMap,
@@ -60,12 +64,23 @@ for (const [name, extra] of [
   test(`app manifests are valid Kubernetes objects: ${name}`, (t) => {
     const file = join(ROOT, 'roles', 'app', 'templates', 'app.yaml.hbs');
     const text = renderTemplateFile(readFileSync(file, 'utf8'), file, scopeFor('app', extra));
-    t.deepEqual(validateAll(text), ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'ServiceMonitor']);
-    const [deployment, service, hpa] = parseAllDocuments(text).map((d) => d.toJS());
+    t.deepEqual(validateAll(text), ['ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'ServiceMonitor']);
+    const [account, role, binding, deployment, service, hpa] = parseAllDocuments(text).map((d) => d.toJS());
+    // The page reads the app's HPA, Deployment and pods: read-only, in its namespace, nothing else.
+    t.deepEqual(role.rules, [
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], resourceNames: ['stress'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['stress'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+    ]);
+    t.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
+    t.is(binding.roleRef.name, role.metadata.name);
+    t.is(deployment.spec.template.spec.serviceAccountName, account.metadata.name);
     const container = deployment.spec.template.spec.containers[0];
     t.false('replicas' in deployment.spec, 'the HPA owns the replica count: an applied one would conflict with it');
     t.deepEqual(container.resources, { requests: { cpu: '1000m' }, limits: { cpu: '2000m' } });
     t.deepEqual(container.env.find((e: { name: string }) => e.name === 'NODE_NAME').valueFrom, { fieldRef: { fieldPath: 'spec.nodeName' } });
+    t.deepEqual(container.env.find((e: { name: string }) => e.name === 'POD_NAMESPACE').valueFrom, { fieldRef: { fieldPath: 'metadata.namespace' } });
+    t.is(container.env.find((e: { name: string }) => e.name === 'APP_NAME').value, 'stress');
     t.regex(
       container.env.find((e: { name: string }) => e.name === 'GRAFANA_PANEL_URL').value,
       /^http:\/\/192\.168\.0\.10:30090\/d-solo\/k3s-playbook-stress\/stress\?orgId=1&panelId=2/,

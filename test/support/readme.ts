@@ -1,3 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
 /** One shell command that README tells a reader to type, and the README line it is on. */
 export interface ReadmeCommand {
   command: string;
@@ -30,4 +35,35 @@ export function readmeCommands(readme: string): ReadmeCommand[] {
     for (const [, span] of text.matchAll(/`([^`]+)`/g)) if (COMMAND_WORDS.test(span)) commands.push({ command: span, line });
   });
   return commands;
+}
+
+/** README and the pages of docs/, as paths from the repository's root. */
+export const DOCUMENTS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`),
+];
+
+/** Every command of README and docs/, with the file and line it is on. */
+export function documentedCommands(): Array<ReadmeCommand & { file: string }> {
+  return DOCUMENTS.flatMap((file) => readmeCommands(readFileSync(join(ROOT, file), 'utf8')).map((command) => ({ ...command, file })));
+}
+
+/** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as '-', repeats numbered. */
+export function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const [, title] of markdown.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = title
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    anchors.add(count === 0 ? slug : `${slug}-${count}`);
+  }
+  return anchors;
 }

@@ -17,10 +17,10 @@ export async function workspace(files: Record<string, string>): Promise<{ dir: s
 }
 
 /** Runs the CLI in this process with captured output, as if started in dir. */
-export async function runCli(dir: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+export async function runCli(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCommand(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, cwd: dir });
+  const code = await runCommand(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, cwd: dir, env });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
