@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import { quote } from 'shlex';
 import { parse } from 'yaml';
+import { createService } from '../../service/app.js';
+import { launchChromium } from '../support/browser.js';
 import { processExists, runCaptured, type Captured } from '../support/proc.js';
 import { DOCUMENTS, documentedCommands } from '../support/readme.js';
 import { doubleOfVersion } from '../support/site-fixture.js';
@@ -123,6 +125,59 @@ test.serial("your own kubectl reads the rehearsal through lab/kubeconfig (TLS wi
     httpsGet(`${cluster.server}/api/v1/nodes`, { ca }, (res) => resolve(res.resume().statusCode!)).on('error', reject),
   );
   t.is(anonymous, 401, 'the server is verified with the CA; without the client certificate the API refuses');
+});
+
+test.serial("the stress page, run here as the rehearsal's pod would run, reads the autoscaler and pods with the app's ServiceAccount", async (t) => {
+  // What Kubernetes mounts into the pod: a token of the app's ServiceAccount (made by the TokenRequest
+  // API, as kubelet asks for it) and the cluster CA. The page then reads the double's API as a pod would.
+  const token = await sh('LAB=rehearse bash test/lab/lab.sh exec 1 k3s kubectl -n default create token stress');
+  t.is(token.code, 0, token.stderr);
+  const config = parse(readFileSync(join(copy, 'lab', 'kubeconfig'), 'utf8'));
+  const cluster = config.clusters.find((c: { name: string }) => c.name === 'k3s-playbook').cluster;
+  const account = join(work, 'serviceaccount');
+  mkdirSync(account);
+  writeFileSync(join(account, 'token'), token.stdout.trim());
+  writeFileSync(join(account, 'ca.crt'), Buffer.from(cluster['certificate-authority-data'], 'base64'));
+  const pod = (app: string) =>
+    createService(
+      {
+        port: 0,
+        nodeName: 'h2',
+        podName: 'stress-on-the-controller',
+        maxLoadSeconds: 300,
+        cgroupRoot: '/sys/fs/cgroup',
+        logRequests: false,
+        shutdownGraceMs: 1000,
+        kubeApi: { url: cluster.server, serviceAccountDir: account },
+        app: { namespace: 'default', name: app },
+      },
+      () => undefined,
+    );
+  const service = pod('stress');
+  await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
+  const browser = await launchChromium();
+  t.teardown(async () => {
+    await browser.close();
+    await service.close();
+  });
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${(service.server.address() as AddressInfo).port}/`);
+  await page.waitForSelector('#hpa[data-state=available]');
+  // The rehearsal's HPA (2 to 4 pods, 50 %), at its minimum; the double runs no metrics-server pods' load.
+  t.is(await page.textContent('#hpa'), '2 replicas now, 2 wanted (from 2 to 4); CPU unknown (no metrics yet) of its 50% target.');
+  const rows = await page.$$eval('#pod-rows tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  t.is(rows.length, 2);
+  for (const [name, node, phase, ready] of rows) {
+    t.regex(name!, /^stress-[0-9a-f]{10}-[0-9a-f]{5}$/);
+    t.true(['h1', 'h2', 'h3'].includes(node!), node!);
+    t.deepEqual([phase, ready], ['Running', 'ready']);
+  }
+  // The Role allows the app's own objects only: another name is refused by RBAC, and the page says so.
+  const other = pod('grafana');
+  t.teardown(() => other.close());
+  await new Promise<void>((resolve) => other.server.listen(0, '127.0.0.1', resolve));
+  const refused = (await (await fetch(`http://127.0.0.1:${(other.server.address() as AddressInfo).port}/api/cluster`)).json()) as { reason: string };
+  t.regex(refused.reason, /: 403 .*User "system:serviceaccount:default:stress" cannot get resource "(?:horizontalpodautoscalers|deployments)"/);
 });
 
 test.serial('the shipped inventory.yaml, edited as README says, then every "Running and re-running" command and the troubleshooting ones', async (t) => {
