@@ -56,6 +56,9 @@ test('--syntax-check, --list-hosts and --help exit 0 without touching anything',
   t.regex(hosts.stdout, /hosts \(2\):\n\s+w1\n\s+w2/);
   const help = await playbook(out, '--help');
   t.regex(help.stdout, /--extra-vars/);
+  const version = await runCaptured('node', [BIN, '--version']);
+  t.is(version.code, 0);
+  t.is(version.stdout, `${JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version}\n`);
   t.is(await stat(join(out, 'm1')).catch(() => undefined), undefined);
 });
 

@@ -83,6 +83,7 @@ test('the cycle finder finds a cycle of three files and none in a chain', (t) =>
 const LAYERS = [
   'errors',
   'shell',
+  'text',
   'yaml',
   'jinja',
   'template',

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { DETAILED_EXIT_CODE_MEANINGS, EXIT_CODE_MEANINGS } from '../errors.js';
 
 export interface CliOptions {
@@ -41,6 +42,7 @@ const positiveInt = (value: string) => {
 export function buildProgram(): Command {
   return new Command('run-playbook')
     .description('Run an Ansible-style playbook against the hosts of a YAML inventory (K3s roles included).')
+    .version(packageJson.version, '-V, --version', 'print the version, then stop')
     .argument('<playbook>', 'playbook file (looked up in playbooks/ too, e.g. site.yaml)')
     .option('-i, --inventory <path>', 'inventory file or directory', 'inventory.yaml')
     .option('-l, --limit <pattern>', "only these hosts (patterns as in Ansible: 'worker', 'a:b', 'all:!m1')")

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NodeSSH, type Config } from 'node-ssh';
+import type { Config, NodeSSH } from 'node-ssh';
 import { buildCommandLine } from './command-line.js';
 import { shellQuote } from '../shell/quote.js';
 import { UnreachableError, type Connection, type ConnectRetry, type ExecOptions, type ExecResult } from './connection.js';
@@ -11,6 +11,9 @@ import type { PathReading, PathWant } from '../facts/path-state.js';
 import { PATH_READER_COMMAND, PathReader } from './path-reader.js';
 import { RemoteShell, type ShellChannel } from './remote-shell.js';
 import { parseJump, resolveSshTarget, type SshTarget } from './ssh-target.js';
+
+/** node-ssh (and ssh2 under it) is loaded by the first connection: a run without SSH hosts, or a --syntax-check, never pays for it. */
+const nodeSsh = async () => new (await import('node-ssh')).NodeSSH();
 
 /** Errors worth another try: the host may still be booting or its sshd restarting. */
 const TRANSIENT = /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|Timed out while waiting for handshake/;
@@ -26,7 +29,7 @@ export interface SshSettings {
  * more than a few of sshd's 10 sessions.
  */
 export class SshConnection implements Connection {
-  private readonly ssh = new NodeSSH();
+  private ssh?: NodeSSH;
   private jump?: NodeSSH;
   private readonly shells = new Map<string, Promise<RemoteShell>>();
   private readonly readers = new Map<string, Promise<PathReader | undefined>>();
@@ -61,6 +64,7 @@ export class SshConnection implements Connection {
       made = attempt + 1;
       try {
         const sock = target.proxyJump ? await this.openJump(target) : await openSocket(target.host, target.port, target.connectTimeoutMs);
+        this.ssh ??= await nodeSsh();
         await this.ssh.connect(await this.config(target, target.host, target.port, target.user, sock));
         this.watch(this.ssh);
         return;
@@ -95,7 +99,7 @@ export class SshConnection implements Connection {
       ansible_port: jump.port,
       ansible_ssh_known_hosts_file: target.knownHostsFile,
     });
-    this.jump = new NodeSSH();
+    this.jump = await nodeSsh();
     try {
       await this.jump.connect(await this.config(jumpTarget, jumpTarget.host, jumpTarget.port, jumpTarget.user));
       this.watch(this.jump);
@@ -188,7 +192,7 @@ export class SshConnection implements Connection {
 
   /** The session (shell or reader) for the login user or a become user, opened on first use. */
   private sessionFor<T>(sessions: Map<string, Promise<T>>, become: ExecOptions['become'], open: (become: ExecOptions['become']) => Promise<T>): Promise<T> {
-    if (this.closed || !this.ssh.connection) return Promise.reject(this.lost());
+    if (this.closed || !this.ssh?.connection) return Promise.reject(this.lost());
     const effective = become && become.user !== this.target?.user ? become : undefined;
     const key = effective?.user ?? '';
     let session = sessions.get(key);
@@ -231,7 +235,7 @@ export class SshConnection implements Connection {
       command = `sudo -S -p '' -H -u ${user} -- /bin/sh -c ${shellQuote(`IFS= read -r _; exec ${program}`)}`;
     }
     const channel = await new Promise<ShellChannel>((resolve, reject) =>
-      this.ssh.connection!.exec(command, (error: Error | undefined, stream: ShellChannel) => (error ? reject(error) : resolve(stream))),
+      this.ssh!.connection!.exec(command, (error: Error | undefined, stream: ShellChannel) => (error ? reject(error) : resolve(stream))),
     );
     if (become?.password !== undefined) channel.write(`${become.password}\n# k3s-playbook session\n`);
     return channel;
@@ -247,7 +251,7 @@ export class SshConnection implements Connection {
 
   /** A one-off command on its own channel, with stdin that ends. */
   private async channelExec(command: string, stdin: string): Promise<ExecResult> {
-    const result = await this.ssh.execCommand(command, { stdin, noTrim: true });
+    const result = await this.ssh!.execCommand(command, { stdin, noTrim: true });
     return { rc: result.code ?? 255, stdout: result.stdout, stderr: result.stderr };
   }
 
@@ -262,7 +266,7 @@ export class SshConnection implements Connection {
         (r) => r?.close(),
         () => undefined,
       );
-    this.ssh.dispose();
+    this.ssh?.dispose();
     this.jump?.dispose();
   }
 }

@@ -2,7 +2,6 @@ import { createHash, randomInt } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { posix, resolve } from 'node:path';
-import iconv from 'iconv-lite';
 import { quote } from 'shlex';
 import { ExpressionError, UndefinedVariable } from './errors.js';
 import { getattr, getitem } from './evaluate.js';
@@ -12,6 +11,7 @@ import { pythonRegExp, pythonSub } from './python-regex.js';
 import { fromYaml, fromYamlAll, jsonDumps, yamlDump } from './serialize.js';
 import { runTest } from './tests.js';
 import { isFloat, isNumber, Markup, PyFloat, toFloat, tuple, Undefined, unbox } from './values.js';
+import { decodeText, encodeText } from '../text/encodings.js';
 import { extraFilters } from './filters-ansible.js';
 
 // Jinja's builtin filters (jinja2/filters.py, 3.1) and Ansible's core filters (plugins/filter/core.py,
@@ -554,8 +554,8 @@ export const filters: Record<string, Filter> = {
   from_yaml: (value) => (typeof value === 'string' ? fromYaml(value) : value),
   from_yaml_all: (value) => (typeof value === 'string' ? fromYamlAll(value) : value),
   quote: (value) => quote(value === null ? '' : text(value)),
-  b64decode: (value, [encoding], kw) => iconv.decode(Buffer.from(text(value), 'base64'), String(kw.encoding ?? encoding ?? 'utf-8')),
-  b64encode: (value, [encoding], kw) => iconv.encode(text(value), String(kw.encoding ?? encoding ?? 'utf-8')).toString('base64'),
+  b64decode: (value, [encoding], kw) => decodeText(Buffer.from(text(value), 'base64'), String(kw.encoding ?? encoding ?? 'utf-8')),
+  b64encode: (value, [encoding], kw) => encodeText(text(value), String(kw.encoding ?? encoding ?? 'utf-8')).toString('base64'),
   hash: (value, [algorithm = 'sha1']) => hash(String(algorithm))(value),
   md5: hash('md5'),
   sha1: hash('sha1'),

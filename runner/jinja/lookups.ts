@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import iconv from 'iconv-lite';
 import { globSync } from 'tinyglobby';
 import { compileTemplate } from './compile.js';
 import { ExpressionError, UndefinedVariable } from './errors.js';
@@ -12,6 +11,7 @@ import { fileLoader } from './loader.js';
 import { isMapping, pyTruthy, pythonStr } from './python.js';
 import { pythonRegExp } from './python-regex.js';
 import { literalOrText } from './literal.js';
+import { decodeText, encodingExists } from '../text/encodings.js';
 import { joinOutput, renderTemplate } from './statements.js';
 
 /** A lookup plugin: the terms it is given, its keyword arguments and the scope; one value per result. */
@@ -26,8 +26,8 @@ function searchPaths(scope: Record<string, unknown>, subdir: string, path: strin
 
 /** A controller file's text in the encoding a lookup is told (utf-8 unless told). */
 function readText(file: string, encoding: string): string {
-  if (!iconv.encodingExists(encoding)) throw new ExpressionError(`unknown encoding: ${encoding}`);
-  return iconv.decode(readFileSync(file), encoding);
+  if (!encodingExists(encoding)) throw new ExpressionError(`unknown encoding: ${encoding}`);
+  return decodeText(readFileSync(file), encoding);
 }
 
 function findFile(scope: Record<string, unknown>, subdir: string, path: string, lookup: string): string {

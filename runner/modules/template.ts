@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
-import iconv from 'iconv-lite';
 import Type from 'typebox';
 import { placeFile, type CopyArgs } from './copy.js';
 import { defineModule } from './module.js';
 import { attributesArgs, writeArgs } from './support/file-attributes.js';
+import { encodeText, encodingExists } from '../text/encodings.js';
 import { expandRemotePath } from './support/remote-path.js';
 
 const delimiter = (description: string) => Type.Optional(Type.String({ description }));
@@ -61,7 +61,7 @@ export default defineModule({
   async plan(args, ctx) {
     // UTF-8, the usual case, needs no conversion table (iconv-lite loads its tables on first use).
     const utf8 = /^(utf-?8)?$/i.test(args.output_encoding);
-    if (!utf8 && !iconv.encodingExists(args.output_encoding)) return { changed: false, failed: true, msg: `unknown output_encoding '${args.output_encoding}'` };
+    if (!utf8 && !encodingExists(args.output_encoding)) return { changed: false, failed: true, msg: `unknown output_encoding '${args.output_encoding}'` };
     const file = await ctx.findLocalFile('templates', args.src);
     const tags = {
       blockStart: args.block_start_string,
@@ -80,7 +80,7 @@ export default defineModule({
     );
     const newline = args.newline_sequence.replaceAll('\\n', '\n').replaceAll('\\r', '\r');
     const text = newline === '\n' ? rendered : rendered.replace(/\n/g, newline);
-    const content = utf8 ? Buffer.from(text) : iconv.encode(text, args.output_encoding);
+    const content = utf8 ? Buffer.from(text) : encodeText(text, args.output_encoding);
     const copy = { ...args, dest, remote_src: false, local_follow: true, decrypt: false } as CopyArgs & { dest: string };
     return placeFile(copy, ctx, { content, mode: (await stat(file)).mode, path: file, name: posix.basename(args.src) });
   },

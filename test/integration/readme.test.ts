@@ -163,8 +163,8 @@ test.serial("the stress page, run here as the rehearsal's pod would run, reads t
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${(service.server.address() as AddressInfo).port}/`);
   await page.waitForSelector('#hpa[data-state=available]');
-  // The rehearsal's HPA (2 to 4 pods, 50 %), at its minimum; the double runs no metrics-server pods' load.
-  t.is(await page.textContent('#hpa'), '2 replicas now, 2 wanted (from 2 to 4); CPU unknown (no metrics yet) of its 50% target.');
+  // The rehearsal's HPA (the app role's defaults: 2 to 4 pods, 80 % CPU), at its minimum: the double runs no load.
+  t.is(await page.textContent('#hpa'), '2 replicas now, 2 wanted (from 2 to 4); CPU unknown (no metrics yet) of its 80% target.');
   const rows = await page.$$eval('#pod-rows tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
   t.is(rows.length, 2);
   for (const [name, node, phase, ready] of rows) {
@@ -386,6 +386,9 @@ test.serial('the benchmarks run (few hosts here: the figures in README come from
   const service = await readme('npm run bench:service');
   t.is(service.code, 0, service.stdout + service.stderr);
   t.regex(service.stdout, /stress service/);
+  const startup = await readme('npm run bench:startup', { env: { BENCH_ROUNDS: '1' } });
+  t.is(startup.code, 0, startup.stdout + startup.stderr);
+  t.regex(startup.stdout, /^--help\s+\d\.\d{3} s\s+\+\d\.\d{3} s, \d+\.\d{2}x the floor$/m);
   const jinja = await readme('npm run bench:jinja', { env: { BENCH_ROUNDS: '3' } });
   t.is(jinja.code, 0, jinja.stdout + jinja.stderr);
   t.regex(jinja.stdout, /this engine, all of them: parse \+ render \d+\.\d+ µs/);
