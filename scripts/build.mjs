@@ -1,7 +1,7 @@
 // The build after tsc: JSON Schema validators generated ahead of time by Ajv, and the CLI bundled
 // (dist/cli.js, the engine in dist/cli-chunks/ loaded past the options). All only make startup
 // faster: loading ~400 module files and compiling the schemas took 0.2 s of every run.
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,11 +35,11 @@ const requireBanner = "import { createRequire as __createRequire } from 'node:mo
 
 // Split at the dynamic import of the engine: --help and option errors load only the small entry.
 // Whitespace and syntax are minified (V8 parses a third less), names are kept for stack traces.
-await rm(join(root, 'dist', 'cli-chunks'), { recursive: true, force: true });
-await build({
+const cli = await build({
   entryPoints: { cli: join(root, 'dist', 'runner', 'cli', 'main.js') },
   outdir: join(root, 'dist'),
   chunkNames: 'cli-chunks/[name]-[hash]',
+  metafile: true,
   splitting: true,
   minifyWhitespace: true,
   minifySyntax: true,
@@ -53,6 +53,11 @@ await build({
   plugins: [precompiledValidators],
   logLevel: 'warning',
 });
+// Chunks of earlier builds go after the new ones are written: a run started meanwhile (npx rebuilds
+// the project when its files change) still finds the chunks it loads.
+const written = new Set(Object.keys(cli.metafile.outputs).map((file) => resolve(file)));
+const chunks = join(root, 'dist', 'cli-chunks');
+for (const name of await readdir(chunks)) if (!written.has(join(chunks, name))) await rm(join(chunks, name));
 
 // The stress service as one file: all the container image needs besides Node.js.
 await build({

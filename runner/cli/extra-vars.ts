@@ -6,7 +6,7 @@ import type { Vars } from '../vars/vars.js';
 import { decodeUtf8, parseYaml } from '../yaml/source.js';
 
 /** Variables given in the environment, named as Terraform names its own (TF_VAR_name): RUN_PLAYBOOK_VAR_k3s_token. */
-export const ENV_VAR_PREFIX = 'RUN_PLAYBOOK_VAR_';
+const ENV_VAR_PREFIX = 'RUN_PLAYBOOK_VAR_';
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface ExtraVars {

@@ -246,6 +246,37 @@ EOF`,
   );
 });
 
+test.serial(
+  'a node that is not Ready within k3s_restart_timeout of its restart stops the upgrade, with its journal; the same command then goes on',
+  async (t) => {
+    const inv = join(work, 'six.yaml');
+    // A build that cannot start on h2: K3s' own way to fail, a fatal line in the journal, then exit
+    // (systemd restarts it, in vain). h1, upgraded first, starts.
+    const broken = join(work, 'k3s-v1.31.7-broken');
+    const good = await doubleOfVersion(work, 'v1.31.7+k3s1');
+    await writeFile(
+      broken,
+      (await readFile(good, 'utf8')).replace(
+        'return server_main()',
+        'return server_main() if socket.gethostname() != "h2" else fail(\'level=fatal msg="starting kubernetes: preparing server: this build cannot start (test)"\')',
+      ),
+      { mode: 0o755 },
+    );
+    const args = (binary: string) => ['-e', 'k3s_version=v1.31.7+k3s1', '-e', `k3s_offline_binary=${binary}`, '-e', 'upgrade_backup=false'];
+    const stopped = await play('upgrade.yaml', inv, ...args(broken), '-e', 'k3s_restart_timeout=6');
+    t.is(stopped.code, 2);
+    t.regex(
+      failures(stopped.events).join('\n'),
+      /h2 was not Ready at v1\.31\.7\+k3s1 within 6 s of its restart \(k3s_restart_timeout\); the cluster reports 'v1\.31\.6\+k3s1 (?:True|False)' \(version and Ready\)\..*Its last k3s journal lines: .*this build cannot start \(test\).*run upgrade\.yaml again: it goes on from this node\./s,
+    );
+    t.deepEqual(changedBy(stopped.events, /drained \(/), ['h1', 'h2'], 'the rollout stopped on h2');
+    // The fixed build, and the same command: h2 goes on (the other nodes are left to the next tests as they are).
+    const resumed = await play('upgrade.yaml', inv, ...args(good), '--limit', 'h2');
+    t.is(resumed.code, 0, failures(resumed.events).join('\n'));
+    t.true((await nodeVersions(1)).includes('h2 Ready v1.31.7+k3s1'));
+  },
+);
+
 test.serial('reset.yaml --limit a master drains it, deletes its node and etcd member, and the cluster goes on', async (t) => {
   const run = await play('reset.yaml', join(work, 'six.yaml'), '--limit', 'h3');
   t.is(run.code, 0, failures(run.events).join('\n'));

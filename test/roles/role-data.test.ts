@@ -9,6 +9,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { parse, parseAllDocuments } from 'yaml';
+import { renderValue } from '../../runner/jinja/templar.js';
 import { renderTemplateFile } from '../../runner/template/render.js';
 import { createScope, toPlain } from '../../runner/vars/scope.js';
 
@@ -229,4 +230,42 @@ test("the cluster's networks: K3s' defaults are left to K3s, other ones go into 
   t.is(config({})['node-name'], 'master1');
   const osPrep = readFileSync(join(ROOT, 'roles', 'os-prep', 'tasks', 'main.yaml'), 'utf8');
   t.regex(osPrep, /ufw: \{ from: "\{\{ item \}\}" \}\n\s+loop: \["\{\{ k3s_cluster_cidr \}\}", "\{\{ k3s_service_cidr \}\}"\]/);
+});
+
+test("IPv6 masters: every URL writes the address in brackets, and the kubeconfig rewrite finds K3s' [::1]", (t) => {
+  const master = { ansible_host: 'fd00::10', ansible_hostname: 'master2', inventory_hostname: 'master2' };
+  const vars = (role: string, extra: Record<string, unknown> = {}) =>
+    scopeFor(role, {
+      ...parse(readFileSync(join(ROOT, 'roles', 'k3s-server', 'vars', 'main.yaml'), 'utf8')),
+      ...defaults('kubeconfig'),
+      ...master,
+      first_in: { master: { ansible_host: 'fd00::10' } },
+      groups: { master: ['master1', 'master2'] },
+      ...extra,
+    }) as Record<string, unknown>;
+  t.is(vars('k3s-server').k3s_join_url, 'https://[fd00::10]:6443');
+  t.is(vars('kubeconfig').kubeconfig_server, 'https://[fd00::10]:6443');
+  t.is(vars('kubeconfig', { k3s_api_endpoint: 'fd00::100' }).kubeconfig_server, 'https://[fd00::100]:6443');
+  t.is(vars('kubeconfig', { k3s_dns_names: ['k3s.example.net'] }).kubeconfig_server, 'https://k3s.example.net:6443');
+  t.is(vars('kubeconfig', { first_in: { master: { ansible_host: '192.168.0.10' } } }).kubeconfig_server, 'https://192.168.0.10:6443', 'IPv4 as it is');
+  t.regex(String(vars('app').app_grafana_panel_url), /^http:\/\/\[fd00::10\]:30090\/d-solo\//);
+
+  const agentFile = join(ROOT, 'roles', 'k3s-agent', 'templates', 'config.yaml.hbs');
+  const token = Buffer.from('K10abc::server:secret\n').toString('base64');
+  const agent = parse(
+    renderTemplateFile(readFileSync(agentFile, 'utf8'), agentFile, vars('k3s-agent', { k3s_node_token: { content: token }, k3s_agent_extra_config: {} })),
+  );
+  t.is(agent.server, 'https://[fd00::10]:6443');
+  t.is(agent['node-ip'], 'fd00::10');
+
+  // The copy on the master: K3s' own kubeconfig points at its loopback, [::1] on an IPv6-only node.
+  const tasks = parse(readFileSync(join(ROOT, 'roles', 'kubeconfig', 'tasks', 'main.yaml'), 'utf8')) as Array<{
+    block?: Array<{ copy?: { content: string } }>;
+  }>;
+  const expression = tasks.flatMap((task) => task.block ?? []).find((task) => task.copy?.content.includes('k3s_kubeconfig'))!.copy!.content;
+  for (const loopback of ['127.0.0.1', '[::1]']) {
+    const k3sYaml = `clusters:\n- cluster:\n    server: https://${loopback}:6443\n  name: default\n`;
+    const scope = vars('kubeconfig', { k3s_kubeconfig: { content: Buffer.from(k3sYaml).toString('base64') } });
+    t.is(renderValue(expression, scope, origin), 'clusters:\n- cluster:\n    server: https://[fd00::10]:6443\n  name: default\n', loopback);
+  }
 });
