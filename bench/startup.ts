@@ -54,7 +54,7 @@ const floor = median(figures.get(cases[0][0])!);
 console.log(`CPU of one start (median of ${ROUNDS}), and above a bare node -e 0:`);
 for (const [name] of cases) {
   const value = median(figures.get(name)!);
-  console.log(
-    `${name.padEnd(30)} ${value.toFixed(3)} s   ${name === cases[0][0] ? '' : `+${(value - floor).toFixed(3)} s, ${(value / floor).toFixed(2)}x the floor`}`,
-  );
+  const above = value - floor;
+  const compared = `${above < 0 ? '-' : '+'}${Math.abs(above).toFixed(3)} s, ${(value / floor).toFixed(2)}x the floor`;
+  console.log(`${name.padEnd(30)} ${value.toFixed(3)} s   ${name === cases[0][0] ? '' : compared}`);
 }

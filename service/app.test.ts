@@ -1,37 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { cpuSeconds, runnableSeconds } from '../test/support/proc.js';
-import { createService, type Service } from './app.js';
-import type { ServiceConfig } from './config.js';
-
-/** A service on a free loopback port, with a cgroup limit the test chooses. */
-async function start(cpuMax: string, extra: Partial<ServiceConfig> = {}): Promise<{ service: Service; url: string; logs: unknown[] }> {
-  const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
-  writeFileSync(join(cgroupRoot, 'cpu.max'), cpuMax);
-  const logs: unknown[] = [];
-  const service = createService(
-    {
-      port: 0,
-      nodeName: 'node-a',
-      podName: 'pod-1',
-      maxLoadSeconds: 300,
-      cgroupRoot,
-      logRequests: true,
-      shutdownGraceMs: 10_000,
-      app: { namespace: 'default', name: 'stress' },
-      ...extra,
-    },
-    (level, msg, fields) => logs.push({ level, msg, ...fields }),
-  );
-  await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
-  const { port } = service.server.address() as { port: number };
-  return { service, url: `http://127.0.0.1:${port}`, logs };
-}
+import { startService } from '../test/support/service.js';
 
 const form = (url: string, body: string) => fetch(`${url}/load`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 const alive = (pid: number) => {
@@ -43,7 +16,7 @@ const alive = (pid: number) => {
 };
 
 test('GET / shows node, pod and a visitor number that rises; values are escaped', async (t) => {
-  const { service, url } = await start('100000 100000', { nodeName: '<script>alert(1)</script>', podName: 'pod-"x"' });
+  const { service, url } = await startService({ nodeName: '<script>alert(1)</script>', podName: 'pod-"x"' }, '100000 100000');
   t.teardown(() => service.close());
   const first = await (await fetch(url)).text();
   const second = await (await fetch(url)).text();
@@ -56,7 +29,7 @@ test('GET / shows node, pod and a visitor number that rises; values are escaped'
 });
 
 test('invalid durations get 400 with what is allowed, and start nothing', async (t) => {
-  const { service, url } = await start('100000 100000');
+  const { service, url } = await startService({}, '100000 100000');
   t.teardown(() => service.close());
   for (const body of ['duration=-5', 'duration=0', 'duration=301', 'duration=100000', 'duration=abc', 'duration=2.5', '', 'duration=', 'duration=%3Cb%3E']) {
     const response = await form(url, body);
@@ -69,7 +42,7 @@ test('invalid durations get 400 with what is allowed, and start nothing', async 
 });
 
 test('a 10 MB body gets 413 and starts nothing', async (t) => {
-  const { service, url } = await start('100000 100000');
+  const { service, url } = await startService({}, '100000 100000');
   t.teardown(() => service.close());
   const response = await form(url, `duration=5&pad=${'a'.repeat(10 * 1024 * 1024)}`);
   t.is(response.status, 413);
@@ -103,7 +76,7 @@ function sendThenRead(url: string, size: number, headers: string): Promise<{ wro
 }
 
 test('a client that sends a whole 1 MB body before reading gets the 413, also with Connection: close', async (t) => {
-  const { service, url } = await start('100000 100000');
+  const { service, url } = await startService({}, '100000 100000');
   t.teardown(() => service.close());
   for (const headers of ['', 'Connection: close\r\n']) {
     const sent = await sendThenRead(url, 1024 * 1024, headers);
@@ -116,7 +89,7 @@ test('a client that sends a whole 1 MB body before reading gets the 413, also wi
 });
 
 test('a body declared far past what is drained gets its 413 and the connection closes, unread', async (t) => {
-  const { service, url } = await start('100000 100000');
+  const { service, url } = await startService({}, '100000 100000');
   t.teardown(() => service.close());
   const sent = await sendThenRead(url, 200 * 1024 * 1024, '');
   t.true(sent.wrote < 100 * 1024 * 1024, `the server stopped reading after about 16 MB (the client wrote ${sent.wrote} bytes)`);
@@ -127,7 +100,7 @@ test('a body declared far past what is drained gets its 413 and the connection c
 });
 
 test('a load uses as many workers as the cgroup allows, really burns CPU, then stops by itself', async (t) => {
-  const { service, url } = await start('200000 100000');
+  const { service, url } = await startService({}, '200000 100000');
   t.teardown(() => service.close());
   const page = await (await form(url, 'duration=2')).text();
   t.regex(page, /Started CPU load on 2 CPU\(s\) of this pod for 2 seconds/);
@@ -150,7 +123,7 @@ test('a load uses as many workers as the cgroup allows, really burns CPU, then s
 });
 
 test('requests during a load extend or report it; workers never exceed the limit', async (t) => {
-  const { service, url } = await start('200000 100000');
+  const { service, url } = await startService({}, '200000 100000');
   t.teardown(() => service.close());
   const responses = await Promise.all(Array.from({ length: 20 }, () => form(url, 'duration=3')));
   t.true(responses.every((r) => r.status === 200));
@@ -163,7 +136,7 @@ test('requests during a load extend or report it; workers never exceed the limit
 });
 
 test('the load page embeds the configured Grafana panel, escaped, and says so when there is none', async (t) => {
-  const { service, url } = await start('100000 100000', { grafanaPanelUrl: 'http://m1:30090/d-solo/abc/app?orgId=1&panelId=2&refresh=10s"onload="x' });
+  const { service, url } = await startService({ grafanaPanelUrl: 'http://m1:30090/d-solo/abc/app?orgId=1&panelId=2&refresh=10s"onload="x' }, '100000 100000');
   t.teardown(() => service.close());
   const page = await (await form(url, 'duration=1')).text();
   // Handlebars escapes '=' too (&#x3D;): a browser reads the same URL, and the quote cannot end the attribute.
@@ -171,13 +144,13 @@ test('the load page embeds the configured Grafana panel, escaped, and says so wh
     page,
     /<iframe id="grafana" title="CPU usage per pod \(Grafana\)" src="http:\/\/m1:30090\/d-solo\/abc\/app\?orgId&#x3D;1&amp;panelId&#x3D;2&amp;refresh&#x3D;10s&quot;onload&#x3D;&quot;x">/,
   );
-  const bare = await start('100000 100000');
+  const bare = await startService({}, '100000 100000');
   t.teardown(() => bare.service.close());
   t.regex(await (await form(bare.url, 'duration=1')).text(), /id="no-grafana".*GRAFANA_PANEL_URL is not set/);
 });
 
 test('probes, metrics and structured logs', async (t) => {
-  const { service, url, logs } = await start('100000 100000');
+  const { service, url, logs } = await startService({}, '100000 100000');
   t.teardown(() => service.close());
   t.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
   t.is((await fetch(`${url}/readyz`)).status, 200);
@@ -195,7 +168,7 @@ test('probes, metrics and structured logs', async (t) => {
 });
 
 test('shutdown: a request in flight finishes, readiness fails, loads stop, no process is left', async (t) => {
-  const { service, url } = await start('200000 100000');
+  const { service, url } = await startService({}, '200000 100000');
   await form(url, 'duration=60');
   const pids = service.context.load.pids();
   t.is(pids.length, 2);
@@ -223,7 +196,7 @@ test('shutdown: a request in flight finishes, readiness fails, loads stop, no pr
 });
 
 test('shutdown ends within the grace period even when a client never finishes its request; idle sockets close at once', async (t) => {
-  const { service, url } = await start('max 100000', { shutdownGraceMs: 800 });
+  const { service, url } = await startService({ shutdownGraceMs: 800 }, 'max 100000');
   const { port } = new URL(url);
   // Sockets that read (resume) see the server's end of the connection.
   const socketClosed = (socket: ReturnType<typeof connect>) => new Promise<void>((resolve) => socket.resume().on('close', () => resolve()));

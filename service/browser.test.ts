@@ -1,7 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import type { Page } from 'playwright-core';
@@ -9,32 +6,14 @@ import { launchChromium, saveScreenshot } from '../test/support/browser.js';
 import { startKubeApiStub } from '../test/support/kube-api-stub.js';
 import { cpuSeconds, processExists, runnableSeconds } from '../test/support/proc.js';
 import { startRoundRobin } from '../test/support/round-robin.js';
-import { createService, type Service } from './app.js';
+import { serviceAccountDir, startService } from '../test/support/service.js';
+import type { Service } from './app.js';
 import type { ServiceConfig } from './config.js';
 
 // A person's visit in real headless Chromium (Debian's package), against the service on loopback.
 
-/** A pod of the service on a free loopback port, with one CPU. */
-async function startPod(config: Partial<ServiceConfig>): Promise<{ service: Service; port: number }> {
-  const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
-  writeFileSync(join(cgroupRoot, 'cpu.max'), '100000 100000');
-  const service = createService(
-    {
-      port: 0,
-      nodeName: 'k3s-worker-1',
-      podName: 'stress-7d9f8c-x2k4q',
-      maxLoadSeconds: 300,
-      cgroupRoot,
-      logRequests: false,
-      shutdownGraceMs: 10_000,
-      app: { namespace: 'default', name: 'stress' },
-      ...config,
-    },
-    () => undefined,
-  );
-  await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
-  return { service, port: (service.server.address() as { port: number }).port };
-}
+/** A pod of the service with one CPU, as the pictures show it. */
+const startPod = (config: Partial<ServiceConfig>) => startService({ nodeName: 'k3s-worker-1', podName: 'stress-7d9f8c-x2k4q', logRequests: false, ...config });
 
 /** A stand-in for the Grafana panel, on loopback, so the frame has something to show. */
 async function startPanelStandIn(): Promise<{ url: string; close: () => void }> {
@@ -111,8 +90,7 @@ test('a visitor reads the page, reloads, starts a 2-second load, sees the graph 
 
 test('three pods behind a Service: the strip shows the round robin, the autoscaler its state, and a spread load reaches every pod', async (t) => {
   // The ServiceAccount's files as Kubernetes mounts them, and an API that lets it read only the app's objects.
-  const serviceAccountDir = mkdtempSync(join(tmpdir(), 'serviceaccount-'));
-  writeFileSync(join(serviceAccountDir, 'token'), 'the-pods-token\n');
+  const account = serviceAccountDir('the-pods-token');
   const pods = ['stress-7d9f8c-x2k4q', 'stress-7d9f8c-m8w2z', 'stress-7d9f8c-q5t7n'].map((name, i) => ({ name, node: `k3s-worker-${i + 1}`, ready: true }));
   const api = await startKubeApiStub({
     token: 'the-pods-token',
@@ -127,7 +105,7 @@ test('three pods behind a Service: the strip shows the round robin, the autoscal
       startPod({
         podName: pod.name,
         nodeName: pod.node,
-        kubeApi: { url: api.url, serviceAccountDir },
+        kubeApi: { url: api.url, serviceAccountDir: account },
         app: { namespace: 'demo', name: 'stress' },
         grafanaPanelUrl: panel.url,
       }),
@@ -196,8 +174,7 @@ test('three pods behind a Service: the strip shows the round robin, the autoscal
 });
 
 test('with a token the API refuses, the page says why it shows no autoscaler', async (t) => {
-  const serviceAccountDir = mkdtempSync(join(tmpdir(), 'serviceaccount-'));
-  writeFileSync(join(serviceAccountDir, 'token'), 'an-old-token\n');
+  const account = serviceAccountDir('an-old-token');
   const api = await startKubeApiStub({
     token: 'the-pods-token',
     namespace: 'demo',
@@ -205,7 +182,7 @@ test('with a token the API refuses, the page says why it shows no autoscaler', a
     pods: [],
     scale: { min: 2, max: 4, current: 2, desired: 2, targetCpu: 50 },
   });
-  const { service, port } = await startPod({ kubeApi: { url: api.url, serviceAccountDir }, app: { namespace: 'demo', name: 'stress' } });
+  const { service, port } = await startPod({ kubeApi: { url: api.url, serviceAccountDir: account }, app: { namespace: 'demo', name: 'stress' } });
   const browser = await launchChromium();
   t.teardown(async () => {
     await browser.close();

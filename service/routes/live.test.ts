@@ -1,39 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { startKubeApiStub } from '../../test/support/kube-api-stub.js';
-import { createService } from '../app.js';
+import { serviceAccountDir, startService } from '../../test/support/service.js';
 import { readClusterStatus } from '../cluster/cluster-status.js';
 import type { ServiceConfig } from '../config.js';
 import { MAX_WORK_MS } from './live.js';
 
-async function start(extra: Partial<ServiceConfig> = {}) {
-  const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
-  writeFileSync(join(cgroupRoot, 'cpu.max'), '100000 100000');
-  const service = createService(
-    {
-      port: 0,
-      nodeName: 'node-a',
-      podName: 'pod-1',
-      maxLoadSeconds: 300,
-      cgroupRoot,
-      logRequests: false,
-      shutdownGraceMs: 10_000,
-      app: { namespace: 'demo', name: 'stress' },
-      ...extra,
-    },
-    () => undefined,
-  );
-  await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
-  return { service, url: `http://127.0.0.1:${(service.server.address() as { port: number }).port}` };
-}
-
-const serviceAccount = (token: string) => {
-  const dir = mkdtempSync(join(tmpdir(), 'serviceaccount-'));
-  writeFileSync(join(dir, 'token'), `${token}\n`);
-  return dir;
-};
+const start = (config: Partial<ServiceConfig> = {}) => startService({ app: { namespace: 'demo', name: 'stress' }, logRequests: false, ...config });
 
 test('/whoami and /work answer who served them and close the connection, so a Service spreads the next one', async (t) => {
   const { service, url } = await start();
@@ -73,7 +47,7 @@ test('the cluster status is read with the ServiceAccount token, and RBAC refusal
     scale: { min: 2, max: 4, current: 2, desired: 3, targetCpu: 50 },
   });
   t.teardown(() => api.server.close());
-  const good = { url: api.url, serviceAccountDir: serviceAccount('good') };
+  const good = { url: api.url, serviceAccountDir: serviceAccountDir('good') };
   t.deepEqual(await readClusterStatus(good, { namespace: 'demo', name: 'stress' }), {
     available: true,
     hpa: { min: 2, max: 4, current: 2, desired: 3, targetCpu: 50, currentCpu: undefined },
@@ -89,7 +63,7 @@ test('the cluster status is read with the ServiceAccount token, and RBAC refusal
     (forbidden as { reason: string }).reason,
     /: 403 .* cannot get resource "(?:horizontalpodautoscalers|deployments)" .* in the namespace "kube-system"$/,
   );
-  const wrongToken = await readClusterStatus({ url: api.url, serviceAccountDir: serviceAccount('bad') }, { namespace: 'demo', name: 'stress' });
+  const wrongToken = await readClusterStatus({ url: api.url, serviceAccountDir: serviceAccountDir('bad') }, { namespace: 'demo', name: 'stress' });
   t.regex((wrongToken as { reason: string }).reason, /: 401 Unauthorized$/);
   const noCredentials = await readClusterStatus(
     { url: api.url, serviceAccountDir: join(tmpdir(), 'no-such-serviceaccount') },
