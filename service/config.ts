@@ -29,8 +29,7 @@ export interface ServiceConfig {
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** The API's address as a pod sees it (KUBERNETES_API_URL overrides it, for a proxy or a test). */
-function kubeApiFromEnv(env: NodeJS.ProcessEnv): KubeApiConfig | undefined {
-  const serviceAccountDir = env.SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIR;
+function kubeApiFromEnv(env: NodeJS.ProcessEnv, serviceAccountDir: string): KubeApiConfig | undefined {
   if (env.KUBERNETES_API_URL) return { url: env.KUBERNETES_API_URL, serviceAccountDir };
   const host = env.KUBERNETES_SERVICE_HOST;
   if (!host) return undefined;
@@ -38,16 +37,17 @@ function kubeApiFromEnv(env: NodeJS.ProcessEnv): KubeApiConfig | undefined {
 }
 
 /** The pod's namespace: POD_NAMESPACE (the Downward API), else the ServiceAccount's namespace file. */
-function namespaceFromEnv(env: NodeJS.ProcessEnv): string {
+function namespaceFromEnv(env: NodeJS.ProcessEnv, serviceAccountDir: string): string {
   if (env.POD_NAMESPACE) return env.POD_NAMESPACE;
   try {
-    return readFileSync(join(env.SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIR, 'namespace'), 'utf8').trim() || 'default';
+    return readFileSync(join(serviceAccountDir, 'namespace'), 'utf8').trim() || 'default';
   } catch {
     return 'default';
   }
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const serviceAccountDir = env.SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIR;
   return {
     port: Number(env.PORT ?? 8080),
     nodeName: env.NODE_NAME || 'unknown (NODE_NAME not set)',
@@ -57,7 +57,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     cgroupRoot: env.CGROUP_ROOT ?? '/sys/fs/cgroup',
     logRequests: env.LOG_REQUESTS === 'true',
     shutdownGraceMs: 1000 * (Number(env.SHUTDOWN_GRACE_SECONDS) > 0 ? Number(env.SHUTDOWN_GRACE_SECONDS) : 10),
-    kubeApi: kubeApiFromEnv(env),
-    app: { namespace: namespaceFromEnv(env), name: env.APP_NAME || 'stress' },
+    kubeApi: kubeApiFromEnv(env, serviceAccountDir),
+    app: { namespace: namespaceFromEnv(env, serviceAccountDir), name: env.APP_NAME || 'stress' },
   };
 }

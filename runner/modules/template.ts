@@ -59,9 +59,8 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    // UTF-8, the usual case, needs no conversion table (iconv-lite loads its tables on first use).
-    const utf8 = /^(utf-?8)?$/i.test(args.output_encoding);
-    if (!utf8 && !encodingExists(args.output_encoding)) return { changed: false, failed: true, msg: `unknown output_encoding '${args.output_encoding}'` };
+    const encoding = args.output_encoding || 'utf-8';
+    if (!encodingExists(encoding)) return { changed: false, failed: true, msg: `unknown output_encoding '${args.output_encoding}'` };
     const file = await ctx.findLocalFile('templates', args.src);
     const tags = {
       blockStart: args.block_start_string,
@@ -80,7 +79,7 @@ export default defineModule({
     );
     const newline = args.newline_sequence.replaceAll('\\n', '\n').replaceAll('\\r', '\r');
     const text = newline === '\n' ? rendered : rendered.replace(/\n/g, newline);
-    const content = utf8 ? Buffer.from(text) : encodeText(text, args.output_encoding);
+    const content = encodeText(text, encoding);
     const copy = { ...args, dest, remote_src: false, local_follow: true, decrypt: false } as CopyArgs & { dest: string };
     return placeFile(copy, ctx, { content, mode: (await stat(file)).mode, path: file, name: posix.basename(args.src) });
   },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
 /** How much of a refused body is still read and dropped before the answer goes out. */
-export const DISCARD_LIMIT = { bytes: 16 * 1024 * 1024, ms: 10_000 } as const;
+const DISCARD_LIMIT = { bytes: 16 * 1024 * 1024, ms: 10_000 } as const;
 
 /**
  * Reads and drops the rest of a request body that will not be used, up to the limit; true when
@@ -9,7 +9,7 @@ export const DISCARD_LIMIT = { bytes: 16 * 1024 * 1024, ms: 10_000 } as const;
  * under it gives the client EPIPE or a reset instead of the 413 it should read (with
  * `Connection: close`, Node closes right after the answer), so the answer waits for the body.
  */
-export function discardBody(request: IncomingMessage, limit: { bytes: number; ms: number } = DISCARD_LIMIT): Promise<boolean> {
+export function discardBody(request: IncomingMessage): Promise<boolean> {
   if (request.complete) return Promise.resolve(true);
   return new Promise((resolve) => {
     let received = 0;
@@ -21,9 +21,9 @@ export function discardBody(request: IncomingMessage, limit: { bytes: number; ms
     };
     const count = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limit.bytes) finish();
+      if (received > DISCARD_LIMIT.bytes) finish();
     };
-    const timer = setTimeout(finish, limit.ms);
+    const timer = setTimeout(finish, DISCARD_LIMIT.ms);
     request.on('data', count).once('end', finish).once('close', finish);
     request.resume();
   });

@@ -31,6 +31,16 @@ views.registerPartial(
 <body>`,
 );
 views.registerPartial('layout-end', '</body>\n</html>\n');
+// The live CPU graph, on the home page and the load page alike.
+views.registerPartial(
+  'grafana-panel',
+  `{{#if panelUrl}}
+<iframe id="grafana" title="CPU usage per pod (Grafana)" src="{{panelUrl}}"></iframe>
+{{else}}
+<p id="no-grafana" class="note">No Grafana panel is configured for this service (GRAFANA_PANEL_URL is not set), so no live graph is shown here.</p>
+{{/if}}
+`,
+);
 
 /** Only our helpers and partials are used, so Handlebars can generate simpler, faster code. */
 const options = { knownHelpers: { concat: true }, knownHelpersOnly: false, data: false } as const;
@@ -69,11 +79,7 @@ export const homePage = views.compile(
   <button type="button" id="spread-stop" disabled>Stop</button>
 </form>
 <p id="spread-stats">Idle. Each request costs its pod about 20 ms of CPU; the load stops by itself.</p>
-{{#if panelUrl}}
-<iframe id="grafana" title="CPU usage per pod (Grafana)" src="{{panelUrl}}"></iframe>
-{{else}}
-<p id="no-grafana" class="note">No Grafana panel is configured for this service (GRAFANA_PANEL_URL is not set), so no live graph is shown here.</p>
-{{/if}}
+{{> grafana-panel}}
 <script src="/live.js" defer></script>
 {{> layout-end}}`,
   options,
@@ -87,11 +93,7 @@ export const loadPage = views.compile(
   <dt>Pod</dt><dd>{{podName}}</dd>
   <dt>Node</dt><dd>{{nodeName}}</dd>
 </dl>
-{{#if panelUrl}}
-<iframe id="grafana" title="CPU usage per pod (Grafana)" src="{{panelUrl}}"></iframe>
-{{else}}
-<p id="no-grafana" class="note">No Grafana panel is configured for this service (GRAFANA_PANEL_URL is not set), so no live graph is shown here.</p>
-{{/if}}
+{{> grafana-panel}}
 <p><a href="/" id="back">Back</a></p>
 {{> layout-end}}`,
   options,
