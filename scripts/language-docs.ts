@@ -91,12 +91,17 @@ then it fails when it runs, as in Ansible. An unknown filter, test or function n
   \`run_once\`, \`delegate_to\`/\`delegate_facts\`, \`ignore_errors\`, \`ignore_unreachable\`, \`no_log\`,
   \`tags\`, \`when\`, \`notify\` (from blocks and \`apply\` too), \`loop\`/\`with_*\` with \`loop_control\`
   (\`loop_var\`, \`index_var\`, \`label\`, \`pause\`, \`extended\`), \`until\`/\`retries\`/\`delay\`,
-  \`changed_when\`, \`failed_when\`, \`register\`, \`async\`/\`poll\` (command and shell). Accepted and without
-  effect here: \`strategy\` (every play runs as linear), \`gather_subset\`, \`gather_timeout\`,
-  \`fact_path\`, \`throttle\`, \`timeout\`, \`debugger\`, \`collections\`, \`force_handlers\`.
-- \`import_tasks\`/\`include_tasks\`/\`import_role\`/\`include_role\` as Ansible reads them: a file or role named
-  as it is is read before the run; a templated name or a loop is read when the run reaches it, per host
-  and item. An included file that does not load fails only the hosts that reach it.
+  \`changed_when\`, \`failed_when\`, \`register\`, \`async\`/\`poll\` (command and shell), \`force_handlers\`
+  (and \`--force-handlers\`), \`gather_subset\`/\`gather_timeout\`/\`fact_path\` (the play's fact gathering is
+  the \`gather_facts\` task, tagged \`always\`). Accepted and without effect here: \`strategy\` (every play runs
+  as linear), \`throttle\`, \`timeout\`, \`debugger\`, \`collections\`.
+- \`import_tasks\`/\`import_role\` are read before the run, where they stand. \`include_tasks\`/\`include_role\`
+  are includes, as in Ansible: their \`when\`, \`tags\`, \`loop\` and \`run_once\` are for the include alone
+  (\`apply\` gives keywords to what they bring), the file or role is read before the run when named plainly
+  (and a problem with it fails only the hosts that reach it), a templated name or part when the run
+  reaches it, per host and item; a public role's variables are the play's from then on. Each task's
+  keywords are resolved once per host and item (\`delegate_to: "{{ item }}"\` included, with
+  \`ansible_delegated_vars\`).
 - The engine's own modules: \`set_fact\`, \`add_host\` and \`group_by\` (the inventory grows for later
   plays), \`ping\`, \`set_stats\`, \`assert\`, \`fail\`, \`debug\`, \`include_vars\`, \`pause\`, and every
   \`meta\` action.

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { connectionFactory } from '../connection/factory.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import type { Reporter } from '../executor/events.js';
 import { runPlaybook, validatePlan } from '../executor/run.js';
-import { loadInventory } from '../inventory/inventory.js';
+import { Inventory, LOCALHOST_NAMES, loadInventory } from '../inventory/inventory.js';
 import { loadPlaybook } from '../playbook/load.js';
+import type { Playbook } from '../playbook/model.js';
 import { JsonReporter } from '../reporters/json.js';
 import { ListrReporter } from '../reporters/listr.js';
 import { PlainReporter } from '../reporters/plain.js';
@@ -24,13 +26,35 @@ export function execute(playbookArg: string, options: CliOptions, io: Io): Promi
   return largeFileNotice.run(notice, () => loadAndRun(playbookArg, options, io));
 }
 
+/**
+ * The inventory -i names, or inventory.yaml. Without either, a playbook with a play for localhost
+ * runs on Ansible's implicit localhost (and the hosts add_host makes), as ansible-playbook does when
+ * no inventory was parsed.
+ */
+async function inventoryFor(playbook: Playbook, given: string | undefined, io: Io): Promise<Inventory> {
+  const path = resolve(io.cwd, given ?? 'inventory.yaml');
+  // Ansible's host list: '-i h1,h2' (a trailing comma for one host), when no such file exists.
+  if (given?.includes(',') && !existsSync(path))
+    return Inventory.ofHosts(
+      given
+        .split(',')
+        .map((host) => host.trim())
+        .filter(Boolean),
+      given,
+    );
+  const forLocalhost = playbook.plays.some((play) => play.hosts.some((pattern) => LOCALHOST_NAMES.has(pattern)));
+  if (given !== undefined || existsSync(path) || !forLocalhost) return loadInventory(path);
+  io.err('[WARNING]: No inventory was parsed, only implicit localhost is available');
+  return new Inventory(path);
+}
+
 async function loadAndRun(playbookArg: string, options: CliOptions, io: Io): Promise<ExitCodeValue> {
   const selection = { tags: options.tags, skipTags: options.skipTags, role: options.role, startAtTask: options.startAtTask };
-  const [playbook, inventory, extraVars] = await Promise.all([
+  const [playbook, extraVars] = await Promise.all([
     loadPlaybook(await findPlaybook(io.cwd, playbookArg), io.cwd),
-    loadInventory(resolve(io.cwd, options.inventory)),
     parseExtraVars(options.extraVars, io.cwd, io.env),
   ]);
+  const inventory = await inventoryFor(playbook, options.inventory, io);
   for (const warning of extraVars.warnings) io.err(`[WARNING]: ${warning}`);
   validatePlan({ inventory, playbook, limit: options.limit, selection });
   if (options.syntaxCheck) {
@@ -60,11 +84,17 @@ async function loadAndRun(playbookArg: string, options: CliOptions, io: Io): Pro
     diff: options.diff,
     verbosity: options.verbose,
     forks: options.forks,
+    forceHandlers: options.forceHandlers,
     becomePassword,
     extraVars: vars,
     selection,
     reporters: [reporter],
-    createConnection: connectionFactory(inventory, vars, { acceptNewHostKeys: options.acceptNewHostKeys }),
+    createConnection: connectionFactory(
+      inventory,
+      vars,
+      { acceptNewHostKeys: options.acceptNewHostKeys },
+      { ...(options.connection ? { ansible_connection: options.connection } : {}), ...(options.user ? { ansible_user: options.user } : {}) },
+    ),
     detailedExitCodes: options.detailedExitcodes,
   });
   return result.exitCode;

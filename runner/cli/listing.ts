@@ -28,7 +28,7 @@ export function listTasks(playbook: Playbook, selectionOptions: SelectionOptions
   playbook.plays.forEach((play, index) => {
     if (selectionOptions.role !== undefined && !play.roles.some((role) => role.name === selectionOptions.role)) return;
     lines.push('', `  play #${index + 1} (${play.hosts.join(',')}): ${play.name}`, '    tasks:');
-    for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks])) {
+    for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks], false)) {
       if (selection.selects(task)) lines.push(`      ${taskTitle(task.name, task.role?.name)}\tTAGS: [${task.tags.join(', ')}]`);
     }
   });

@@ -3,7 +3,8 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { DETAILED_EXIT_CODE_MEANINGS, EXIT_CODE_MEANINGS } from '../errors.js';
 
 export interface CliOptions {
-  inventory: string;
+  /** Not given: inventory.yaml (or, missing, the implicit localhost for a playbook of localhost alone). */
+  inventory?: string;
   limit?: string;
   tags: string[];
   skipTags: string[];
@@ -20,6 +21,11 @@ export interface CliOptions {
   json: boolean;
   detailedExitcodes: boolean;
   acceptNewHostKeys: boolean;
+  forceHandlers: boolean;
+  /** -c: the connection type where neither the inventory nor a play names one. */
+  connection?: string;
+  /** -u: the login user where neither the inventory nor a play names one. */
+  user?: string;
   askBecomePass: boolean;
   askVar: string[];
 }
@@ -44,7 +50,9 @@ export function buildProgram(): Command {
     .description('Run an Ansible-style playbook against the hosts of a YAML inventory (K3s roles included).')
     .version(packageJson.version, '-V, --version', 'print the version, then stop')
     .argument('<playbook>', 'playbook file (looked up in playbooks/ too, e.g. site.yaml)')
-    .option('-i, --inventory <path>', 'inventory file or directory', 'inventory.yaml')
+    .option('-i, --inventory <path>', "inventory file or directory (default: inventory.yaml), or hosts separated by commas ('h1,h2', 'localhost,')")
+    .addOption(new Option('-c, --connection <type>', 'connection type where the inventory and play set none').choices(['ssh', 'local', 'smart', 'paramiko']))
+    .option('-u, --user <name>', 'login user where the inventory and play set none')
     .option('-l, --limit <pattern>', "only these hosts (patterns as in Ansible: 'worker', 'a:b', 'all:!m1')")
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated, repeatable)', collectCsv, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', collectCsv, [])
@@ -57,6 +65,7 @@ export function buildProgram(): Command {
     .option('--list-tasks', 'list the tasks each play would run, then stop', false)
     .option('--syntax-check', 'check the playbook, roles, templates and inventory, then stop', false)
     .option('--start-at-task <name>', 'start at the task with this name')
+    .option('--force-handlers', 'run notified handlers on hosts that failed too', false)
     .option('--role <name>', 'run only this role of the playbook (it reads what it needs from the hosts)')
     .option('--json', 'print newline-delimited JSON events instead of text', false)
     .option('--detailed-exitcodes', "Puppet's exit codes: 2 when anything changed (with --check: drifted), 4 on failures, 6 for both", false)

@@ -17,6 +17,8 @@ export interface ItemOutcome {
   label: string;
   status: HostStatus;
   msg?: string;
+  /** The host delegate_to named for this item ("{{ item }}" names one per item). */
+  delegatedTo?: string;
 }
 
 /**

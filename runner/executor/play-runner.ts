@@ -1,28 +1,27 @@
 import pLimit from 'p-limit';
 import { conditionsHold } from '../conditions/conditions.js';
 import { isTruthy } from '../jinja/python.js';
-import { isAbsolute, join } from 'node:path';
 import { describeUserError, UserError } from '../errors.js';
-import { list, loadTaskFileItems, withItemVars, type RoleLoad } from '../playbook/task.js';
+import { list } from '../playbook/keywords.js';
+import { findTaskFile } from '../playbook/task-loader.js';
 import type { Vars } from '../vars/vars.js';
-import { UnreachableError } from '../connection/connection.js';
-import { parseSystemFacts, systemFactsCommand } from '../facts/system.js';
 import type { Inventory } from '../inventory/inventory.js';
-import type { Item, Play, Task } from '../playbook/model.js';
+import { allTasks, type Include, type Item, type Play, type Role, type RoleParts, type Step, type Task } from '../playbook/model.js';
 import { renderValue } from '../jinja/templar.js';
 import { toPlain } from '../vars/scope.js';
 import type { RunEvent } from './events.js';
-import type { HostState } from './host.js';
+import { HostState } from './host.js';
 import type { Redactor } from './redaction.js';
-import type { TaskSelection } from './selection.js';
+import { tagsSelect, type TaskSelection } from './selection.js';
 import { extendedLoop, ignoresErrors, runTaskOnHost, skippedResult, type HostOutcome, type TaskRunContext } from './task-runner.js';
-import { loopItems, loopItemsUnlessSkipped, SKIPPED } from './loop.js';
+import { loopItems, loopItemsUnlessSkipped, loopVarOf, SKIPPED } from './loop.js';
 import { taskScope, type VarsContext } from './variables.js';
 import { asDiffs, type Diff, type ModuleResult } from '../modules/module.js';
 
 export interface RunState {
   inventory: Inventory;
-  hosts: ReadonlyMap<string, HostState>;
+  /** Every host of the run by name; a host a task delegates to outside the inventory joins it. */
+  hosts: Map<string, HostState>;
   extraVars: Record<string, unknown>;
   playbookDir: string;
   check: boolean;
@@ -30,6 +29,7 @@ export interface RunState {
   /** How many -v were given (Ansible's ansible_verbosity). */
   verbosity?: number;
   forks: number;
+  forceHandlers?: boolean;
   becomePassword?: string;
   selection: TaskSelection;
   redactor: Redactor;
@@ -49,8 +49,13 @@ export class PlayRunner {
   private targets: string[] = [];
   /** Hosts inside a block with a rescue (how deep): a failure there is not final, as in Ansible. */
   private readonly rescuable = new Map<HostState, number>();
+  /** Hosts inside a block with an always still to run (how deep): any_errors_fatal waits for it, as Ansible's linear strategy does. */
+  private readonly alwaysAhead = new Map<HostState, number>();
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly vars: VarsContext;
+  private readonly reachedRoles = new Set<Role>();
+  /** Hosts meta: clear_host_errors cleared while their block's always ran: they stay cleared after it. */
+  private readonly cleared = new Set<HostState>();
 
   constructor(
     private readonly state: RunState,
@@ -60,6 +65,12 @@ export class PlayRunner {
     this.vars = {
       inventory: state.inventory,
       hosts: state.hosts,
+      reachedRoles: this.reachedRoles,
+      hostFor: (name) => {
+        // As Ansible makes one for delegate_to: the implicit localhost, or an address the inventory lacks.
+        if (!state.hosts.has(name)) state.hosts.set(name, new HostState(name, state.inventory.implicitHost(name)?.vars ?? {}));
+        return state.hosts.get(name)!;
+      },
       play,
       playHosts: () => this.batch.filter((host) => host.active).map((host) => host.name),
       playHostsAll: () => this.targets,
@@ -81,7 +92,7 @@ export class PlayRunner {
    */
   async run(hostNames: string[]): Promise<string | undefined> {
     this.targets = hostNames;
-    const hosts = hostNames.map((name) => this.state.hosts.get(name)!).filter((host) => host.active);
+    const hosts = hostNames.map((name) => this.vars.hostFor(name)).filter((host) => host.active);
     // Every target failed or was unreachable in an earlier play: nothing left to run, as in Ansible.
     if (hosts.length === 0) {
       await this.state.emit({ type: 'warning', message: `play '${this.play.name}': no hosts left (all failed or unreachable earlier), skipping` });
@@ -114,10 +125,11 @@ export class PlayRunner {
     return this.aborted !== undefined ? [] : hosts.filter((host) => host.active);
   }
 
-  private wants(task: Task): boolean {
+  private wants(task: Step): boolean {
     return this.state.selection.selects(task);
   }
 
+  /** The play's fact gathering: the implicit gather_facts task, run as any task is, tagged 'always' unless the play has tags. */
   private async gatherFacts(): Promise<void> {
     const wanted = isTruthy(
       renderValue(String(this.play.gatherFacts), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'gather_facts'"), {
@@ -125,47 +137,16 @@ export class PlayRunner {
         what: "'gather_facts'",
       }),
     );
-    const hosts = this.active();
-    if (!wanted || hosts.length === 0) return;
-    const id = 0;
-    await this.state.emit({ type: 'task.start', id, name: 'Gathering Facts', hosts: hosts.map((h) => h.name), handler: false });
-    await Promise.all(
-      hosts.map((host) =>
-        this.limit(async () => {
-          const started = Date.now();
-          let outcome: HostOutcome;
-          try {
-            const keyword = (value: string | undefined, key: string) =>
-              value === undefined
-                ? undefined
-                : String(renderValue(value, taskScope(this.vars, host, undefined, this.play.loc, `'${key}'`), { loc: this.play.loc, what: `'${key}'` }));
-            const connection = await this.state.connect(host.name, {
-              remoteUser: keyword(this.play.remoteUser, 'remote_user'),
-              connection: keyword(this.play.connection, 'connection'),
-            });
-            const result = await connection.exec(systemFactsCommand);
-            const facts = parseSystemFacts(result.stdout);
-            host.facts = { ...facts, ansible_facts: Object.fromEntries(Object.entries(facts).map(([key, value]) => [key.replace(/^ansible_/, ''), value])) };
-            outcome = { status: 'ok', ignored: false, result: {}, noLog: false };
-          } catch (error) {
-            if (!(error instanceof UnreachableError)) throw error;
-            outcome = { status: 'unreachable', ignored: false, result: {}, msg: error.message, noLog: false };
-          }
-          await this.report(id, 'Gathering Facts', 'setup', host, outcome, started);
-        }),
-      ),
-    );
-    await this.state.emit({ type: 'task.end', id });
+    const { factsTask } = this.play;
+    if (wanted && tagsSelect(factsTask.tags, this.state.selection.options.tags, this.state.selection.options.skipTags))
+      await this.runTask(factsTask, this.active());
   }
 
   private async runItems(items: Item[], hosts: HostState[]): Promise<void> {
     for (const item of items) {
       if (this.active(hosts).length === 0) return;
-      if (item.kind === 'task') {
-        if (this.wants(item)) await this.runTask(item, this.active(hosts));
-      } else {
-        await this.runBlock(item, hosts);
-      }
+      if (item.kind === 'block') await this.runBlock(item, hosts);
+      else if (this.wants(item)) await this.runStep(item, this.active(hosts));
     }
   }
 
@@ -173,34 +154,47 @@ export class PlayRunner {
   private async runBlock(block: Extract<Item, { kind: 'block' }>, hosts: HostState[]): Promise<void> {
     const entered = this.active(hosts);
     const guarded = block.rescue.length > 0;
-    if (guarded) entered.forEach((host) => this.rescuable.set(host, (this.rescuable.get(host) ?? 0) + 1));
+    const count = (counts: Map<HostState, number>, by: number) => entered.forEach((host) => counts.set(host, (counts.get(host) ?? 0) + by));
+    if (guarded) count(this.rescuable, 1);
+    if (block.always.length > 0) count(this.alwaysAhead, 1);
     try {
-      await this.runItems(block.block, entered);
-    } finally {
-      if (guarded) entered.forEach((host) => this.rescuable.set(host, this.rescuable.get(host)! - 1));
-    }
-    const failed = entered.filter((host) => host.failed && !host.unreachable);
-    if (guarded && failed.length > 0 && this.aborted === undefined) {
-      for (const host of failed) {
-        host.failed = false;
-        host.stats.failed--;
-        host.stats.rescued++;
-        Object.assign(host.registered, { ansible_failed_result: host.lastFailure?.result, ansible_failed_task: host.lastFailure?.task });
+      try {
+        await this.runItems(block.block, entered);
+      } finally {
+        if (guarded) count(this.rescuable, -1);
       }
-      await this.runItems(block.rescue, failed);
+      const failed = entered.filter((host) => host.failed && !host.unreachable);
+      if (guarded && failed.length > 0 && this.aborted === undefined) {
+        for (const host of failed) {
+          host.failed = false;
+          host.stats.failed--;
+          host.stats.rescued++;
+          Object.assign(host.registered, { ansible_failed_result: host.lastFailure?.result, ansible_failed_task: host.lastFailure?.task });
+        }
+        await this.runItems(block.rescue, failed);
+      }
+    } finally {
+      if (block.always.length > 0) count(this.alwaysAhead, -1);
     }
     if (block.always.length > 0) {
       const wasFailed = entered.filter((host) => host.failed);
-      wasFailed.forEach((host) => (host.failed = false));
+      wasFailed.forEach((host) => {
+        host.failed = false;
+        this.cleared.delete(host);
+      });
       await this.runItems(block.always, entered);
-      wasFailed.forEach((host) => (host.failed = true));
+      wasFailed.filter((host) => !this.cleared.has(host)).forEach((host) => (host.failed = true));
     }
+  }
+
+  private async runStep(step: Step, hosts: HostState[], handler = false): Promise<void> {
+    if (step.kind === 'include') return this.runInclude(step, hosts, handler);
+    return this.runTask(step, hosts, handler);
   }
 
   private async runTask(task: Task, hosts: HostState[], handler = false): Promise<void> {
     if (hosts.length === 0) return;
     if (task.module === 'meta') return this.runMeta(task, hosts);
-    if (task.module === 'include_tasks') return this.runInclude(task, hosts);
     const names = new Map(hosts.map((host) => [host.name, this.displayNames(task, host)]));
     const name = headerName([...names.values()].flat());
     // add_host runs once for the batch, as Ansible's (it bypasses the host loop).
@@ -223,17 +217,17 @@ export class PlayRunner {
       targets.map((host) =>
         this.limit(async () => {
           const started = Date.now();
-          const outcome = await runTaskOnHost(task, host, context);
+          const outcome = await runTaskOnHost(task, host, context, runOnce ? this.active().filter((other) => other !== host) : []);
           if (outcome.status === 'failed' && !outcome.ignored) {
             host.lastFailure = { result: outcome.result, task: { name: task.name, action: task.module } };
-            if (!this.rescued(host)) anyFailed = true;
+            if (!this.rescued(host) && !(this.alwaysAhead.get(host) ?? 0)) anyFailed = true;
           }
           if (outcome.status === 'changed') this.notify(task, host);
           await this.report(task.id, names.get(host.name)!.join(' | '), outcome.module ?? task.module, host, outcome, started);
         }),
       ),
     );
-    if (runOnce) this.shareRunOnce(task, hosts);
+    if (runOnce) this.shareRunOnce(task, [hosts[0], ...this.active().filter((other) => other !== hosts[0])]);
     await this.state.emit({ type: 'task.end', id: task.id });
     const fatal = task.anyErrorsFatal ?? this.play.anyErrorsFatal;
     if (anyFailed && isTruthy(fatal)) this.aborted = `any_errors_fatal: '${task.name}' failed`;
@@ -274,85 +268,125 @@ export class PlayRunner {
     }
   }
 
-  /** run_once: the first host's registered result and facts hold for the whole batch. */
+  /** run_once: the first host's registered result and notifications hold for every host of the batch (what it set is shared as it is kept). */
   private shareRunOnce(task: Task, hosts: HostState[]): void {
     const [first, ...others] = hosts;
     for (const host of others) {
       if (task.register && task.register in first.registered) host.registered[task.register] = first.registered[task.register];
-      if (task.module === 'set_fact') Object.assign(host.registered, first.registered);
       if (first.notified.size) first.notified.forEach((name) => host.notified.add(name));
     }
   }
 
-  private notify(task: Task, host: HostState): void {
+  /** notify's names, each rendered for the host (one may give a list of names). */
+  private notify(task: Step, host: HostState): void {
     const scope = taskScope(this.vars, host, task, task.loc, "'notify'");
-    for (const name of task.notify) host.notified.add(String(renderValue(name, scope, { loc: task.loc, what: "'notify'" })));
+    for (const name of task.notify) {
+      const rendered = toPlain(renderValue(name, scope, { loc: task.loc, what: "'notify'" }));
+      for (const one of Array.isArray(rendered) ? rendered : [rendered]) host.notified.add(String(one));
+    }
   }
 
-  /** Handlers run once per notified host, in the order they are written, not the order notified. */
+  /**
+   * Handlers run once per notified host, in the order they are written, not the order notified. A
+   * name notifies one handler of that name (maybe a template, or 'role : name'): the first in the
+   * last block loaded that has one, as Ansible's search_handler_blocks_by_name finds it; and every
+   * handler that listens to it.
+   */
   private async flushHandlers(): Promise<void> {
-    for (const handler of this.play.handlers) {
-      const hosts = this.active().filter((host) => host.notified.has(handler.name) || handler.listen.some((topic) => host.notified.has(topic)));
+    const handlers = this.play.handlers;
+    // force_handlers: hosts that failed still run what they were notified of (not unreachable ones).
+    const forced =
+      this.state.forceHandlers ||
+      (this.play.forceHandlers !== undefined &&
+        isTruthy(
+          renderValue(String(this.play.forceHandlers), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'force_handlers'"), {
+            loc: this.play.loc,
+            what: "'force_handlers'",
+          }),
+        ));
+    const candidates = () => (forced && this.aborted === undefined ? this.batch.filter((host) => !host.unreachable && !host.ended) : this.active());
+    const names = handlers.map((handler) => {
+      if (!handler.name.includes('{{')) return handler.name;
+      // Templated once, with the first host's variables, as Ansible caches it.
+      const host = this.batch[0];
+      return String(
+        renderValue(handler.name, taskScope(this.vars, host, handler, handler.loc, 'the handler name'), { loc: handler.loc, what: 'the handler name' }),
+      );
+    });
+    // Handlers read from one file (a play's handlers section, a role's handlers) are one block, as Ansible loads them.
+    const blocks = handlers.map((handler, i) => (i > 0 && handlers[i - 1].loc.file === handler.loc.file ? undefined : i));
+    const blockOf = (index: number) => blocks.slice(0, index + 1).findLast((start) => start !== undefined)!;
+    const matches = (i: number, notified: string) => names[i] === notified || (handlers[i].role && `${handlers[i].role!.name} : ${names[i]}` === notified);
+    // The last block holding the name wins; in it, the first handler of that name.
+    const chosen = (notified: string) => {
+      const last = handlers.findLastIndex((_, i) => matches(i, notified));
+      return last === -1 ? -1 : handlers.findIndex((_, i) => i >= blockOf(last) && matches(i, notified));
+    };
+    const answers = (index: number, notified: string) => handlers[index].listen.includes(notified) || chosen(notified) === index;
+    for (const [index, handler] of handlers.entries()) {
+      const hosts = candidates().filter((host) => [...host.notified].some((notified) => answers(index, notified)));
       if (hosts.length === 0) continue;
-      // A topic stays notified for every handler that listens to it; all are cleared after the flush.
-      hosts.forEach((host) => host.notified.delete(handler.name));
-      await this.runTask(handler, hosts, true);
+      await this.runStep(handler, hosts, true);
     }
     this.batch.forEach((host) => host.notified.clear());
   }
 
   /**
-   * include_tasks with a file name known only on the host, or with a loop: each host whose when
-   * holds (judged per item) gets the file its variables name, once per loop item (the item bound in
-   * its tasks), read now and checked as any task file; hosts naming the same file and item run its
-   * tasks together. A file that is missing or broken fails the hosts that named it. An include_role
-   * is the same with a role: read at load (a loop), or now by the name its template gives.
+   * include_tasks and include_role: each host whose when holds (judged per item) gets the file or
+   * role its variables name, once per loop item (the item bound in its tasks); what was read at load
+   * is used as it is, a name given by a template is read now and checked as any task file. Hosts
+   * naming the same file and item run its tasks together. A file that is missing or broken fails the
+   * hosts that named it. The include's own keywords (when, tags, loop) are its alone, as in Ansible.
    */
-  private async runInclude(task: Task, hosts: HostState[]): Promise<void> {
-    const { file, beside, role, items: roleItems, load } = task.args as { file: string; beside: string; role?: string; items?: Item[]; load?: RoleLoad };
+  private async runInclude(include: Include, all: HostState[], handler: boolean): Promise<void> {
+    if (all.length === 0) return;
+    const what = (key: string) => ({ loc: include.loc, what: `'${key}' of '${include.name}'` });
+    // run_once on an include: only the first host includes it (and runs what it brings), as in Ansible.
+    const once =
+      include.runOnce !== undefined &&
+      isTruthy(renderValue(String(include.runOnce), taskScope(this.vars, all[0], include, include.loc, "'run_once'"), what('run_once')));
+    const hosts = once ? all.slice(0, 1) : all;
     // A file or role that cannot be read fails the host, unless the include's ignore_errors says otherwise.
     const failure = (error: unknown, host: HostState): HostOutcome => {
       if (!(error instanceof UserError)) throw error;
       const msg = describeUserError(error);
-      const what = (key: string) => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
       let ignored = false;
       try {
-        ignored = ignoresErrors(task, taskScope(this.vars, host, task, task.loc, `task '${task.name}'`), what);
+        ignored = ignoresErrors(include, taskScope(this.vars, host, include, include.loc, `'${include.name}'`), what);
       } catch {
         // ignore_errors itself cannot be read: the failure stands.
       }
       return { status: 'failed', ignored, result: { failed: true, msg }, msg, noLog: false };
     };
-    // Which file (and item) each host names, or why it cannot; then each file and item read once.
-    const included = new Map<string, { path: string; vars: Vars; hosts: HostState[] }>();
+    // Which file or role (and item) each host names, or why it cannot; then each read once.
+    const included = new Map<string, { name: string; parts?: RoleParts; vars: Vars; hosts: HostState[] }>();
     const outcomes = new Map<HostState, HostOutcome>();
     for (const host of hosts) {
       try {
-        const scope = taskScope(this.vars, host, task, task.loc, `task '${task.name}'`);
-        const loop = task.loop === undefined ? [undefined] : loopItemsUnlessSkipped(task, scope, (key) => ({ loc: task.loc, what: `'${key}'` }));
-        const items = loop === SKIPPED ? undefined : list(toPlain(loop) as unknown[]);
-        if (items === undefined) {
-          outcomes.set(host, { status: 'skipped', ignored: false, result: skippedResult(), noLog: false });
-          continue;
-        }
+        const scope = taskScope(this.vars, host, include, include.loc, `'${include.name}'`);
+        const loop = include.loop === undefined ? [undefined] : loopItemsUnlessSkipped(include, scope, what);
+        const items = loop === SKIPPED ? [] : list(toPlain(loop) as unknown[]);
         const names: string[] = [];
         for (const [index, item] of items.entries()) {
           const vars: Vars =
-            task.loop === undefined
+            include.loop === undefined
               ? {}
               : {
-                  [task.loopVar]: item,
-                  ...(task.indexVar ? { [task.indexVar]: index } : {}),
-                  ...(task.loopExtended ? { ansible_loop: extendedLoop(items, index, task.loopExtended === 'allitems') } : {}),
+                  [loopVarOf(include, scope)]: item,
+                  ...(include.indexVar ? { [include.indexVar]: index } : {}),
+                  ...(include.loopExtended ? { ansible_loop: extendedLoop(items, index, include.loopExtended === 'allitems') } : {}),
                 };
-          const itemScope = task.loop === undefined ? scope : taskScope(this.vars, host, task, task.loc, `task '${task.name}'`, vars);
-          if (!conditionsHold(task.when, itemScope, { loc: task.loc, what: "'when'" })) continue;
-          const render = (template: string, what: string) => String(renderValue(template, itemScope, { loc: task.loc, what }));
-          const name = role !== undefined ? `role ${load ? render(role, "'include_role'") : role}` : render(file, "'include_tasks'");
-          const path = role !== undefined || isAbsolute(name) ? name : join(beside, name);
-          names.push(path);
-          const key = `${path}\0${JSON.stringify(vars)}`;
-          if (!included.has(key)) included.set(key, { path, vars, hosts: [] });
+          const itemScope = include.loop === undefined ? scope : taskScope(this.vars, host, include, include.loc, `'${include.name}'`, vars);
+          if (!conditionsHold(include.when, itemScope, what('when'))) continue;
+          const written = include.includedRole?.name ?? include.includedFile!.file;
+          const name = String(renderValue(written, itemScope, what(include.includedRole ? 'include_role' : 'include_tasks')));
+          const { beside } = include.includedFile ?? {};
+          const path = beside === undefined ? name : findTaskFile(name, beside, include.role?.path);
+          names.push(include.includedRole ? `role ${name}` : path);
+          // tasks_from, vars_from, ... may be templates too.
+          const parts = include.includedRole && renderParts(include.includedRole.parts, (text) => String(renderValue(text, itemScope, what('include_role'))));
+          const key = `${path}\0${JSON.stringify(parts)}\0${JSON.stringify(vars)}`;
+          if (!included.has(key)) included.set(key, { name: path, parts, vars, hosts: [] });
           included.get(key)!.hosts.push(host);
         }
         outcomes.set(
@@ -366,39 +400,39 @@ export class PlayRunner {
       }
     }
     const loaded = new Map<string, Item[]>();
-    for (const [key, { path, vars }] of included) {
+    for (const [key, { name, parts, vars }] of included) {
       try {
-        loaded.set(
-          key,
-          load
-            ? this.loadRole(load, path.slice('role '.length), vars)
-            : roleItems
-              ? withItemVars(roleItems, vars)
-              : loadTaskFileItems(path, { ...task, vars: { ...task.vars, ...vars } }, task.loc),
-        );
+        loaded.set(key, this.includedItems(include, name, parts, vars));
       } catch (error) {
         for (const host of included.get(key)!.hosts) outcomes.set(host, failure(error, host));
       }
     }
-    await this.state.emit({ type: 'task.start', id: task.id, name: task.name, role: task.role?.name, hosts: hosts.map((h) => h.name), handler: false });
+    await this.state.emit({ type: 'task.start', id: include.id, name: include.name, role: include.role?.name, hosts: hosts.map((h) => h.name), handler });
     for (const host of hosts) {
       // An include registers what it did (skipped, included, failed), as Ansible's does.
-      if (task.register) host.registered[task.register] = outcomes.get(host)!.result;
-      await this.report(task.id, task.name, 'include_tasks', host, outcomes.get(host)!, Date.now());
+      if (include.register) host.registered[include.register] = outcomes.get(host)!.result;
+      await this.report(include.id, include.name, include.includedRole ? 'include_role' : 'include_tasks', host, outcomes.get(host)!, Date.now());
     }
-    await this.state.emit({ type: 'task.end', id: task.id });
+    await this.state.emit({ type: 'task.end', id: include.id });
+    for (const step of allTasks([...loaded.values()].flat())) if (step.role?.included) this.reachedRoles.add(step.role);
     for (const [key, items] of loaded) {
       const runners = included.get(key)!.hosts.filter((host) => outcomes.get(host)?.status === 'ok');
       if (runners.length) await this.runItems(items, runners);
     }
   }
 
-  /** A role an include_role names by a template, read now: its tasks for one item, its handlers joining the play's. */
-  private loadRole(load: RoleLoad, name: string, vars: Vars): Item[] {
-    const { tasks, handlers } = load(name);
-    const known = new Set(this.play.handlers.map((handler) => `${handler.loc.file}:${handler.loc.line}`));
-    this.play.handlers.push(...handlers.filter((handler) => !known.has(`${handler.loc.file}:${handler.loc.line}`)));
-    return withItemVars(tasks, vars);
+  /** What an include brings in for one name and loop item: read at load, or read now; the loop variables among each item's vars. */
+  private includedItems(include: Include, name: string, parts: RoleParts | undefined, vars: Vars): Item[] {
+    const { loader } = this.play;
+    const withVars = (items: Item[]) => (Object.keys(vars).length ? loader.withItemVars(items, vars) : items);
+    if (include.includedFile?.items) return withVars(include.includedFile.items);
+    if (include.includedFile) return loader.loadTaskFileItems(name, { ...include.inner, vars: { ...include.inner.vars, ...vars } }, include.loc);
+    // A role read at load, or named by a template (or that could not be read at load) and read now: its handlers join the play's now.
+    const { items, handlers } = include.includedRole!;
+    const role = items ? { tasks: items, handlers: handlers ?? [] } : loader.readRole(include, name, parts!);
+    const known = new Set(this.play.handlers.map((one) => `${one.loc.file}:${one.loc.line}`));
+    this.play.handlers.push(...role.handlers.filter((one) => !known.has(`${one.loc.file}:${one.loc.line}`)));
+    return withVars(role.tasks);
   }
 
   /** Ansible's meta actions, each on the hosts whose when holds. */
@@ -410,7 +444,10 @@ export class PlayRunner {
       if (action === 'end_host') host.ended = true;
       if (action === 'end_play' || action === 'end_batch') this.batch.forEach((h) => (h.ended = true));
       if (action === 'clear_facts') host.facts = {};
-      if (action === 'clear_host_errors') [host.failed, host.unreachable] = [false, false];
+      if (action === 'clear_host_errors') {
+        [host.failed, host.unreachable] = [false, false];
+        this.cleared.add(host);
+      }
       if (action === 'reset_connection') await this.state.reconnect(host.name, {});
     }
   }
@@ -469,6 +506,13 @@ function countOutcome(host: HostState, outcome: HostOutcome): void {
         host.failed = true;
       }
   }
+}
+
+/** A role's parts (tasks_from, ...) with their templates rendered, '.yml' taken off as the loader takes it. */
+function renderParts(parts: RoleParts, render: (text: string) => string): RoleParts {
+  return Object.fromEntries(
+    Object.entries(parts).map(([key, value]) => [key, typeof value === 'string' ? render(value).replace(/\.ya?ml$/, '') : value]),
+  ) as RoleParts;
 }
 
 /** serial: a size, a percentage or a list of them (the last one repeats), as in Ansible. */

@@ -21,6 +21,8 @@ export interface RunOptions {
   /** How many -v were given (debug's verbosity threshold). */
   verbosity?: number;
   forks: number;
+  /** --force-handlers: notified handlers run on hosts that failed too, as the play keyword asks. */
+  forceHandlers?: boolean;
   extraVars: Vars;
   selection: SelectionOptions;
   becomePassword?: string;
@@ -119,6 +121,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
           diff: options.diff,
           verbosity: options.verbosity,
           forks: options.forks,
+          forceHandlers: options.forceHandlers,
           becomePassword: options.becomePassword,
           selection,
           redactor,

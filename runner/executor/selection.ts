@@ -1,4 +1,4 @@
-import type { Playbook, Task } from '../playbook/model.js';
+import type { Playbook, Step } from '../playbook/model.js';
 
 export interface SelectionOptions {
   tags: string[];
@@ -25,7 +25,7 @@ export class TaskSelection {
     }
   }
 
-  selects(task: Task): boolean {
+  selects(task: Step): boolean {
     if (!this.started) {
       if (task.name !== this.options.startAtTask) return false;
       this.started = true;

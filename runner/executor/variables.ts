@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Vars } from '../vars/vars.js';
-import type { Block, Play, Role, Task } from '../playbook/model.js';
+import type { Item, Play, Role } from '../playbook/model.js';
 import { keysFrom, mergeLayers } from '../vars/precedence.js';
 import { createScope, Lazy } from '../vars/scope.js';
 import type { HostState } from './host.js';
@@ -19,6 +19,10 @@ export const ANSIBLE_VERSION = { full: '2.15.0', major: 2, minor: 15, revision: 
 export interface VarsContext {
   inventory: Inventory;
   hosts: ReadonlyMap<string, HostState>;
+  /** The roles include_role has brought in so far: their public vars are the play's from then on. */
+  reachedRoles: ReadonlySet<Role>;
+  /** The host of that name, made when a task delegates outside the inventory (the implicit localhost). */
+  hostFor(name: string): HostState;
   play: Play;
   playHosts: () => string[];
   /** Every host the play targets (after --limit), in all its batches. */
@@ -44,14 +48,14 @@ export interface VarsContext {
 export function taskScope(
   ctx: VarsContext,
   host: HostState,
-  item: Task | Block | undefined,
+  item: Item | undefined,
   loc: SourceLocation,
   what: string,
   extra: Vars = {},
   withHostvars = true,
 ): Vars {
   const role = item?.role;
-  const shared = playRoleVars(ctx.play);
+  const shared = playRoleVars(ctx.play, ctx.reachedRoles);
   const layers = {
     // Every role's defaults and vars are the whole play's (Ansible's DEFAULT_PRIVATE_ROLE_VARS is off), a task's own role's winning.
     'role defaults': role ? { ...shared.defaults, ...role.defaults } : shared.defaults,
@@ -71,7 +75,7 @@ export function taskScope(
   if (withHostvars && vars.ansible_host === undefined) vars.ansible_host = host.name;
   Object.assign(
     vars,
-    magicVars(ctx, host, withHostvars, role),
+    magicVars(ctx, host, withHostvars, role, loc),
     role ? { role_name: role.name, ansible_role_name: role.name, role_path: role.path } : {},
     extra,
   );
@@ -82,21 +86,26 @@ export function taskScope(
   return createScope(vars, { loc, what }, data);
 }
 
-const roleVarsOfPlay = new WeakMap<Play, { defaults: Vars; vars: Vars }>();
+const roleVarsOfPlay = new WeakMap<Play, { defaults: Vars; vars: Vars; reached: number }>();
 
 /** The defaults and vars of every role in the play (those imported among its tasks too), merged once. */
-function playRoleVars(play: Play): { defaults: Vars; vars: Vars } {
+function playRoleVars(play: Play, reached: ReadonlySet<Role>): { defaults: Vars; vars: Vars } {
   let merged = roleVarsOfPlay.get(play);
-  if (!merged) {
-    const shared = play.roles.filter((r) => r.public);
-    merged = { defaults: Object.assign({}, ...shared.map((r) => r.defaults)), vars: Object.assign({}, ...shared.map((r) => r.vars)) };
+  if (!merged || merged.reached !== reached.size) {
+    // An include_role's public role counts once the run has reached it.
+    const shared = play.roles.filter((r) => r.public && (!r.included || reached.has(r)));
+    merged = {
+      defaults: Object.assign({}, ...shared.map((r) => r.defaults)),
+      vars: Object.assign({}, ...shared.map((r) => r.vars)),
+      reached: reached.size,
+    };
     roleVarsOfPlay.set(play, merged);
   }
   return merged;
 }
 
 /** Ansible's magic variables; hostvars itself (and first_in) only where Ansible gives it: not inside hostvars.NAME. */
-function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean, role?: Role): Vars {
+function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean, role: Role | undefined, loc: SourceLocation): Vars {
   const views = withHostvars ? { hostvars: new Lazy(() => hostvarsView(ctx)), first_in: new Lazy(() => firstInView(ctx)) } : {};
   return {
     ...views,
@@ -117,8 +126,8 @@ function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean, rol
     ansible_skip_tags: ctx.skipTags ?? [],
     playbook_dir: ctx.playbookDir,
     ...roleNames(ctx.play),
-    // Where Ansible looks for a task's relative files: its role, then the playbook's folder.
-    ansible_search_path: [...(role ? [role.path] : []), ctx.playbookDir],
+    // Where Ansible looks for a task's relative files: its role, then the task file's folder (Task.get_search_path).
+    ansible_search_path: [...new Set([...(role ? [role.path] : []), dirname(loc.file)])],
     ansible_playbook_python: new Lazy(controllerPython),
     ansible_config_file: null,
     ansible_inventory_sources: [ctx.inventory.file],

@@ -1,42 +1,45 @@
+import { shellQuote } from '../shell/quote.js';
+
 /**
  * Facts about a host, read in one round trip with shell builtins and a few small programs (no
  * Python start, which costs more than the rest together): hostname, OS and release, LSB, service
  * manager, architecture, kernel, default IPv4, CPUs, memory, the user and its home, Python's path
  * and version, mounts. Names follow Ansible's (ansible_hostname, ansible_distribution, ...).
  */
-export const systemFactsCommand = [
-  'echo "hostname=$(hostname)"',
-  '. /etc/os-release 2>/dev/null; echo "os_id=${ID:-unknown}"; echo "os_version=${VERSION_ID:-}"; echo "os_like=${ID_LIKE:-}"; echo "os_codename=${VERSION_CODENAME:-}"; echo "os_pretty=${PRETTY_NAME:-}"',
-  'if [ -r /etc/lsb-release ]; then . /etc/lsb-release; echo "lsb=${DISTRIB_ID:-}|${DISTRIB_RELEASE:-}|${DISTRIB_CODENAME:-}|${DISTRIB_DESCRIPTION:-}"; fi',
-  'if [ -d /run/systemd/system ]; then echo service_mgr=systemd; else echo "service_mgr=$(cat /proc/1/comm 2>/dev/null)"; fi',
-  // Ansible's package manager fact: the first of these the host has (apt on Debian and Ubuntu).
-  'for m in apt-get:apt dnf:dnf yum:yum zypper:zypper apk:apk pacman:pacman; do command -v "${m%%:*}" >/dev/null && { echo "pkg_mgr=${m#*:}"; break; }; done',
-  'echo "arch=$(uname -m)"',
-  'echo "fips=$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)"',
-  'echo "kernel=$(uname -r)"',
-  'dev=$(ip -4 route show default 2>/dev/null | awk \'{for(i=1;i<NF;i++) if($i=="dev"){print $(i+1); exit}}\')',
-  '[ -n "$dev" ] || dev=$(ip -4 -o addr show scope global 2>/dev/null | awk \'{print $2; exit}\')',
-  'echo "ipv4_interface=$dev"',
-  'echo "ipv4=$( [ -n "$dev" ] && ip -4 -o addr show dev "$dev" 2>/dev/null | awk \'{split($4,a,"/"); print a[1]; exit}\')"',
-  'echo "gateway=$(ip -4 route show default 2>/dev/null | awk \'{print $3; exit}\')"',
-  'ip -o link show 2>/dev/null | sed "s/^/link=/"',
-  'ip -o addr show 2>/dev/null | sed "s/^/addr=/"',
-  'echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
-  'echo "mem_kb=$(awk \'/^MemTotal:/{print $2}\' /proc/meminfo)"',
-  'echo "user=$(id -un)"; echo "uid=$(id -u)"; echo "gid=$(id -g)"',
-  'echo "home=$(getent passwd "$(id -un)" | cut -d: -f6)"',
-  // -V prints the version without loading the standard library (a few milliseconds).
-  'p=$(command -v python3 || command -v python); [ -n "$p" ] && echo "python=$p" && echo "python_version=$("$p" -V 2>&1)"',
-  'while read -r device mount fstype options rest; do echo "mount=$device $mount $fstype $options"; done < /proc/mounts',
-  'echo "fqdn=$(hostname -f 2>/dev/null || hostname)"',
-  'echo "loadavg=$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null)"',
-  'awk \'/^(MemTotal|MemFree|Buffers|Cached|SwapTotal|SwapFree|SwapCached):/{print "meminfo=" $1 $2}\' /proc/meminfo 2>/dev/null',
-  'echo "date=$(date +\'%Y %m %d %H %M %S %Z %z %s %A %w %W %N\')"',
-  'echo "date_utc=$(date -u +\'%Y-%m-%dT%H:%M:%S %N\')"',
-  // Ansible's local facts: each /etc/ansible/facts.d/NAME.fact, run when executable, JSON or INI.
-  'for f in /etc/ansible/facts.d/*.fact; do [ -f "$f" ] || continue; n=$(basename "$f" .fact); if [ -x "$f" ]; then c=$("$f" 2>/dev/null); else c=$(cat "$f"); fi; echo "local=$n $(printf %s "$c" | base64 | tr -d \'\\n\')"; done',
-  'env | sed "s/^/env=/"',
-].join('; ');
+export const systemFactsCommand = (factPath = '/etc/ansible/facts.d') =>
+  [
+    'echo "hostname=$(hostname)"',
+    '. /etc/os-release 2>/dev/null; echo "os_id=${ID:-unknown}"; echo "os_version=${VERSION_ID:-}"; echo "os_like=${ID_LIKE:-}"; echo "os_codename=${VERSION_CODENAME:-}"; echo "os_pretty=${PRETTY_NAME:-}"',
+    'if [ -r /etc/lsb-release ]; then . /etc/lsb-release; echo "lsb=${DISTRIB_ID:-}|${DISTRIB_RELEASE:-}|${DISTRIB_CODENAME:-}|${DISTRIB_DESCRIPTION:-}"; fi',
+    'if [ -d /run/systemd/system ]; then echo service_mgr=systemd; else echo "service_mgr=$(cat /proc/1/comm 2>/dev/null)"; fi',
+    // Ansible's package manager fact: the first of these the host has (apt on Debian and Ubuntu).
+    'for m in apt-get:apt dnf:dnf yum:yum zypper:zypper apk:apk pacman:pacman; do command -v "${m%%:*}" >/dev/null && { echo "pkg_mgr=${m#*:}"; break; }; done',
+    'echo "arch=$(uname -m)"',
+    'echo "fips=$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)"',
+    'echo "kernel=$(uname -r)"',
+    'dev=$(ip -4 route show default 2>/dev/null | awk \'{for(i=1;i<NF;i++) if($i=="dev"){print $(i+1); exit}}\')',
+    '[ -n "$dev" ] || dev=$(ip -4 -o addr show scope global 2>/dev/null | awk \'{print $2; exit}\')',
+    'echo "ipv4_interface=$dev"',
+    'echo "ipv4=$( [ -n "$dev" ] && ip -4 -o addr show dev "$dev" 2>/dev/null | awk \'{split($4,a,"/"); print a[1]; exit}\')"',
+    'echo "gateway=$(ip -4 route show default 2>/dev/null | awk \'{print $3; exit}\')"',
+    'ip -o link show 2>/dev/null | sed "s/^/link=/"',
+    'ip -o addr show 2>/dev/null | sed "s/^/addr=/"',
+    'echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
+    'echo "mem_kb=$(awk \'/^MemTotal:/{print $2}\' /proc/meminfo)"',
+    'echo "user=$(id -un)"; echo "uid=$(id -u)"; echo "gid=$(id -g)"',
+    'echo "home=$(getent passwd "$(id -un)" | cut -d: -f6)"',
+    // -V prints the version without loading the standard library (a few milliseconds).
+    'p=$(command -v python3 || command -v python); [ -n "$p" ] && echo "python=$p" && echo "python_version=$("$p" -V 2>&1)"',
+    'while read -r device mount fstype options rest; do echo "mount=$device $mount $fstype $options"; done < /proc/mounts',
+    'echo "fqdn=$(hostname -f 2>/dev/null || hostname)"',
+    'echo "loadavg=$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null)"',
+    'awk \'/^(MemTotal|MemFree|Buffers|Cached|SwapTotal|SwapFree|SwapCached):/{print "meminfo=" $1 $2}\' /proc/meminfo 2>/dev/null',
+    'echo "date=$(date +\'%Y %m %d %H %M %S %Z %z %s %A %w %W %N\')"',
+    'echo "date_utc=$(date -u +\'%Y-%m-%dT%H:%M:%S %N\')"',
+    // Ansible's local facts: each FACT_PATH/NAME.fact, run when executable, JSON or INI.
+    `for f in ${shellQuote(factPath)}/*.fact; do [ -f "$f" ] || continue; n=$(basename "$f" .fact); if [ -x "$f" ]; then c=$("$f" 2>/dev/null); else c=$(cat "$f"); fi; echo "local=$n $(printf %s "$c" | base64 | tr -d '\\n')"; done`,
+    'env | sed "s/^/env=/"',
+  ].join('; ');
 
 export interface SystemFacts {
   ansible_hostname: string;

@@ -25,17 +25,33 @@ export interface InventoryGroup {
   loc?: SourceLocation;
 }
 
+/** The names Ansible's implicit localhost answers to. */
+export const LOCALHOST_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
 /** Ansible's inventory (YAML, or INI): groups with hosts, vars and children, read unchanged. */
 export class Inventory {
   readonly hosts = new Map<string, InventoryHost>();
   readonly groups = new Map<string, InventoryGroup>();
   /** group_vars/ and host_vars/ files of groups and hosts the inventory does not have yet (group_by and add_host may make them). */
   readonly laterVars = { group: new Map<string, Vars>(), host: new Map<string, Vars>() };
+  /** Ansible's implicit localhost, made when a pattern or delegate_to names it and the inventory does not have it: in no group, not even 'all'. */
+  readonly implicit = new Map<string, InventoryHost>();
 
   constructor(readonly file: string) {
     this.group('all');
     this.group('ungrouped').parents.add('all');
     this.groups.get('all')!.children.push('ungrouped');
+  }
+
+  /** Ansible's host list inventory ('-i h1,h2,'): these hosts, ungrouped, without variables. */
+  static ofHosts(hosts: string[], written: string): Inventory {
+    const inventory = new Inventory(written);
+    const ungrouped = inventory.groups.get('ungrouped')!;
+    for (const name of hosts) {
+      inventory.hosts.set(name, { name, vars: {}, groups: new Set(['all', 'ungrouped']), loc: { file: written, line: 1, column: 1 } });
+      ungrouped.hosts.push(name);
+    }
+    return inventory;
   }
 
   group(name: string, loc?: SourceLocation): InventoryGroup {
@@ -71,9 +87,17 @@ export class Inventory {
     return 1 + Math.max(...[...group.parents].map((parent) => this.depth(parent, seen)));
   }
 
+  /** The implicit localhost of this name (localhost, 127.0.0.1, ::1) where the inventory has no such host, as Ansible makes it. */
+  implicitHost(name: string): InventoryHost | undefined {
+    if (this.hosts.has(name) || !LOCALHOST_NAMES.has(name)) return undefined;
+    if (!this.implicit.has(name))
+      this.implicit.set(name, { name, vars: { ansible_connection: 'local' }, groups: new Set(), loc: { file: this.file, line: 1, column: 1 } });
+    return this.implicit.get(name);
+  }
+
   /** Inventory vars of one host: group vars ('all' < parents < children, same depth by name) < host vars. */
   hostVars(hostName: string): Vars {
-    const host = this.hosts.get(hostName);
+    const host = this.hosts.get(hostName) ?? this.implicit.get(hostName);
     if (!host) throw new Error(`unknown host ${hostName}`);
     // Names compare by code point, as Python's sort does in Ansible (and without loading a collator).
     const ordered = [...host.groups].sort((a, b) => this.depth(a) - this.depth(b) || (a < b ? -1 : a > b ? 1 : 0));

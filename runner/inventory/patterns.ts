@@ -31,7 +31,7 @@ export function matchHosts(inventory: Inventory, pattern: string | string[]): { 
     selected = selected.filter((h) => !drop.has(h));
   }
   const chosen = new Set(selected);
-  return { hosts: [...inventory.hosts.keys()].filter((host) => chosen.has(host)), unmatched };
+  return { hosts: [...inventory.hosts.keys(), ...inventory.implicit.keys()].filter((host) => chosen.has(host)), unmatched };
 }
 
 /** Ansible's subscripts: one index (negative from the end), or start:end with the end included. */
@@ -48,7 +48,7 @@ function pick(hosts: string[], subscript: RegExpExecArray | null): string[] {
 function matchWord(inventory: Inventory, word: string): string[] {
   if (word === 'all' || word === '*') return [...inventory.hosts.keys()];
   if (inventory.groups.has(word)) return inventory.members(word);
-  if (inventory.hosts.has(word)) return [word];
+  if (inventory.hosts.has(word) || inventory.implicitHost(word)) return [word];
   if (word.includes('*') || word.includes('?')) {
     const glob = new RegExp(
       `^${word

@@ -143,7 +143,7 @@ const urldecode: Filter = (value) => decodeURIComponent(text(value).replace(/\+/
 const SALT_CHARS = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Ansible's password_hash: a crypt(3) hash (sha512 by default) with a random or given salt. */
-const passwordHash: Filter = (value, [hashtype = 'sha512', salt, saltSize, rounds], kw) => {
+export const passwordHash: Filter = (value, [hashtype = 'sha512', salt, saltSize, rounds], kw) => {
   const type = String(kw.hashtype ?? hashtype);
   const given = kw.salt ?? salt;
   const size = Number(kw.salt_size ?? saltSize ?? (type === 'md5' ? 8 : 16));

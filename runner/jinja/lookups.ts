@@ -6,9 +6,10 @@ import { globSync } from 'tinyglobby';
 import { compileTemplate } from './compile.js';
 import { ExpressionError, UndefinedVariable } from './errors.js';
 import { flatten } from './filters.js';
+import { passwordHash } from './filters-ansible.js';
 import { Environment, Frame } from './frame.js';
 import { fileLoader } from './loader.js';
-import { isMapping, pyTruthy, pythonStr } from './python.js';
+import { isMapping, percentFormat, pyTruthy, pythonRepr, pythonStr, typeName } from './python.js';
 import { pythonRegExp } from './python-regex.js';
 import { literalOrText } from './literal.js';
 import { decodeText, encodingExists } from '../text/encodings.js';
@@ -20,8 +21,13 @@ type Lookup = (terms: unknown[], kwargs: Record<string, unknown>, scope: Record<
 /** Where Ansible looks for a relative file on the controller: the role's (or playbook's) subdir, then the path itself. */
 function searchPaths(scope: Record<string, unknown>, subdir: string, path: string): string[] {
   if (isAbsolute(path)) return [path];
-  const bases = [scope.role_path, scope.playbook_dir].filter((base): base is string => typeof base === 'string');
-  return [...bases.flatMap((base) => [join(base, subdir, path), join(base, path)]), path];
+  // Ansible's path_dwim_relative_stack: each of ansible_search_path (the role, the task's folder), then the playbook's folder.
+  const stack = Array.isArray(scope.ansible_search_path) ? (scope.ansible_search_path as unknown[]) : [scope.role_path];
+  const bases = [...new Set([...stack, scope.playbook_dir].filter((base): base is string => typeof base === 'string'))];
+  return [
+    ...bases.flatMap((base) => [join(base, subdir, path), join(base, path), ...(basename(base) === 'tasks' ? [join(dirname(base), subdir, path)] : [])]),
+    path,
+  ];
 }
 
 /** A controller file's text in the encoding a lookup is told (utf-8 unless told). */
@@ -50,28 +56,63 @@ function termOptions(term: string, defaults: Record<string, string>): { key: str
   return { key: keyWords.join(' '), options };
 }
 
-/** 'start=1 end=5 stride=2 format=host%02d', or the short '[start-]end[/stride][:format]'. */
+/** Python's int(text, 0): decimal, or 0x, 0o, 0b prefixed; undefined where Python raises ValueError. */
+function intBase0(text: string): number | undefined {
+  const match = /^\s*([+-]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|0+|[1-9]\d*)\s*$/i.exec(text);
+  if (!match) return undefined;
+  const digits = match[2].toLowerCase();
+  const value = Number(digits);
+  return match[1] === '-' ? -value : value;
+}
+
+/**
+ * Ansible's sequence lookup, its checks and messages: 'start=1 end=5 stride=2 format=host%02d', or
+ * the short '[start-]end[/stride][:format]'; count=N ends at start + N * stride - 1, as Ansible computes it.
+ */
 function sequence(term: string): string[] {
-  const spec = { start: 1, end: NaN, stride: 1, format: '%d', count: NaN };
-  const short = /^(?:(-?\d+|0x[0-9a-f]+)-)?(-?\d+|0x[0-9a-f]+)(?:\/(-?\d+))?(?::(.+))?$/i.exec(term.trim());
-  if (short)
-    Object.assign(spec, { start: short[1] ? Number(short[1]) : 1, end: Number(short[2]), stride: short[3] ? Number(short[3]) : 1, format: short[4] ?? '%d' });
-  else
-    for (const [, key, value] of term.matchAll(/(\w+)=(\S+)/g)) {
-      if (!(key in spec)) throw new ExpressionError(`lookup('sequence'): unknown argument '${key}' (start, end, count, stride, format)`);
-      (spec as Record<string, unknown>)[key] = key === 'format' ? value : Number(value);
+  const spec: { start: number; end?: number; count?: number; stride: number; format: string } = { start: 1, stride: 1, format: '%d' };
+  const integer = (key: string, raw: string) => {
+    const value = intBase0(raw);
+    if (value === undefined) throw new ExpressionError(`can't parse ${key}=${raw} as integer`);
+    return value;
+  };
+  const short = /^((0?x?[0-9a-f]+)-)?(0?x?[0-9a-f]+)(\/(0?x?[0-9a-f]+))?(:(.+))?$/i.exec(term);
+  if (short) {
+    const [, , start, end, , stride, , format] = short;
+    if (start !== undefined) spec.start = integer('start', start);
+    spec.end = integer('end', end);
+    if (stride !== undefined) spec.stride = integer('stride', stride);
+    if (format !== undefined) spec.format = format;
+  } else {
+    const args = Object.fromEntries([...term.matchAll(/(\S+?)=(\S+)/g)].map(([, key, value]) => [key, value]));
+    for (const key of ['start', 'end', 'count', 'stride'] as const) {
+      if (args[key] === undefined) continue;
+      spec[key] = integer(key, args[key]);
+      delete args[key];
     }
-  if (!Number.isNaN(spec.count)) spec.end = spec.start + (spec.count - 1) * spec.stride;
-  if (Number.isNaN(spec.end) || !spec.stride) throw new ExpressionError(`lookup('sequence'): '${term}' needs an end (or count) and a non-zero stride`);
+    if (args.format !== undefined) spec.format = args.format;
+    delete args.format;
+    if (Object.keys(args).length) throw new ExpressionError(`unrecognized arguments to with_sequence: ${pythonRepr(Object.keys(args))}`);
+  }
+  if (spec.count === undefined && spec.end === undefined) throw new ExpressionError('must specify count or end in with_sequence');
+  if (spec.count !== undefined && spec.end !== undefined) throw new ExpressionError("can't specify both count and end in with_sequence");
+  if (spec.count !== undefined) {
+    if (spec.count !== 0) spec.end = spec.start + spec.count * spec.stride - 1;
+    else [spec.start, spec.end, spec.stride] = [0, 0, 0];
+  }
+  const end = spec.end!;
+  if (spec.stride > 0 && end < spec.start) throw new ExpressionError('to count backwards make stride negative');
+  if (spec.stride < 0 && end > spec.start) throw new ExpressionError("to count forward don't make stride negative");
+  if (spec.format.split('%').length !== 2) throw new ExpressionError(`bad formatting string: ${spec.format}`);
   const out: string[] = [];
-  for (let i = spec.start; spec.stride > 0 ? i <= spec.end : i >= spec.end; i += spec.stride) {
+  if (spec.stride === 0) return out;
+  for (let i = spec.start; spec.stride > 0 ? i <= end : i >= end; i += spec.stride) {
     if (out.length >= 100_000) throw new ExpressionError("lookup('sequence') makes at most 100000 items");
-    out.push(
-      spec.format.replace(/%(0?\d*)([dxXo])/, (_, width: string, kind: string) => {
-        const text = kind === 'd' ? String(i) : i.toString(kind === 'o' ? 8 : 16);
-        return (kind === 'X' ? text.toUpperCase() : text).padStart(Number(width) || 0, width.startsWith('0') ? '0' : ' ');
-      }),
-    );
+    try {
+      out.push(percentFormat(spec.format, i));
+    } catch {
+      throw new ExpressionError(`problem formatting ${i} with ${pythonRepr(spec.format)}`);
+    }
   }
   return out;
 }
@@ -162,39 +203,112 @@ function splitCsv(line: string, delimiter: string): string[] {
   return fields;
 }
 
-/** A key's value in an INI file's section, or in a .properties file (Ansible's ini lookup). */
-function ini(terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>): unknown[] {
-  return terms.flatMap((term) => {
-    const { key, options } = termOptions(String(term), {
-      file: String(kwargs.file ?? 'ansible.ini'),
-      section: String(kwargs.section ?? 'global'),
-      default: String(kwargs.default ?? ''),
-      re: String(kwargs.re ?? 'False'),
-      type: String(kwargs.type ?? 'ini'),
-      encoding: String(kwargs.encoding ?? 'utf-8'),
-      case_sensitive: String(kwargs.case_sensitive ?? 'False'),
-    });
-    const lines = readText(findFile(scope, 'files', options.file, 'ini'), options.encoding).split(/\r?\n/);
-    const values = new Map<string, string>();
-    let section = options.type === 'properties' ? options.section : '';
-    for (const line of lines) {
-      if (/^\s*[#;]/.test(line) || !line.trim()) continue;
-      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-      if (header) {
-        section = header[1];
-        continue;
-      }
-      const pair = /^\s*([^=:]+?)\s*[=:]\s*(.*?)\s*$/.exec(line);
-      if (pair && section === options.section) values.set(pyTruthy(options.case_sensitive === 'True') ? pair[1] : pair[1].toLowerCase(), pair[2]);
+/** An option given as a word ('True', 'yes', ...) or a boolean, as Ansible's option parsing takes it. */
+const optionFlag = (value: unknown) => (typeof value === 'string' ? ['true', 'yes', 'on', '1', 'y', 't'].includes(value.toLowerCase()) : pyTruthy(value));
+
+/**
+ * An INI file's sections as Python's configparser reads them: 'key = value' or 'key: value', values
+ * continued on indented lines, # and ; comments, [DEFAULT] under every section, keys lowercased
+ * unless case-sensitive, a key without a value only with allowNoValue, a key twice refused.
+ */
+function readIni(text: string, file: string, caseSensitive: boolean, allowNoValue: boolean): Map<string, Map<string, string | null>> {
+  const sections = new Map<string, Map<string, string | null>>();
+  let current: Map<string, string | null> | undefined;
+  let currentName = '';
+  let last: string | undefined;
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    if (/^\s*[#;]/.test(line) || !line.trim()) {
+      last = line.trim() ? last : undefined;
+      continue;
     }
-    if (options.re === 'True') {
-      const pattern = new RegExp(key);
+    if (/^\s/.test(line) && current && last !== undefined && current.get(last) !== null) {
+      current.set(last, `${current.get(last)}\n${line.trim()}`);
+      continue;
+    }
+    const header = /^\[([^\]]+)\]/.exec(line);
+    if (header) {
+      if (!sections.has(header[1])) sections.set(header[1], new Map());
+      current = sections.get(header[1]);
+      currentName = header[1];
+      last = undefined;
+      continue;
+    }
+    const pair = /^\s*(.*?)\s*([=:])\s*(.*?)\s*$/.exec(line);
+    const rawKey = pair ? pair[1] : line.trim();
+    if (!current) throw new ExpressionError(`File contains no section headers.\nfile: '${file}', line: ${index + 1}\n${pythonRepr(line)}`);
+    if (!pair && !allowNoValue)
+      throw new ExpressionError(`Source contains parsing errors: '${file}'\n\t[line ${String(index + 1).padStart(2)}]: ${pythonRepr(line)}`);
+    const key = caseSensitive ? rawKey : rawKey.toLowerCase();
+    if (current.has(key))
+      throw new ExpressionError(
+        `While reading from '${file}' [line ${String(index + 1).padStart(2)}]: option '${key}' in section '${currentName}' already exists`,
+      );
+    current.set(key, pair ? pair[3] : null);
+    last = key;
+  }
+  const defaults = sections.get('DEFAULT');
+  if (defaults)
+    for (const [name, section] of sections) if (name !== 'DEFAULT') for (const [key, value] of defaults) if (!section.has(key)) section.set(key, value);
+  return sections;
+}
+
+/** A key's value in an INI file's section, or in a .properties file: Ansible's ini lookup, its options and messages. */
+function ini(terms: unknown[], kwargs: Record<string, unknown>, scope: Record<string, unknown>): unknown[] {
+  const known = ['file', 'section', 'default', 're', 'type', 'encoding', 'case_sensitive', 'allow_no_value', 'allow_none'];
+  for (const name of Object.keys(kwargs)) if (!known.includes(name)) throw new ExpressionError(`${name} is not a valid option.`);
+  return terms.flatMap((term) => {
+    const options: Record<string, unknown> = {
+      file: 'ansible.ini',
+      section: 'global',
+      default: '',
+      re: false,
+      type: 'ini',
+      encoding: 'utf-8',
+      case_sensitive: false,
+      ...kwargs,
+    };
+    let key = String(term);
+    // Options written in the term itself: 'key section=s file=f'.
+    if (key.includes('=') || key.trim().includes(' ')) {
+      const words = key.trim().split(/\s+/);
+      let found: string | undefined;
+      for (const word of words) {
+        if (word.includes('=')) {
+          const [name, value] = word.split('=');
+          if (!known.includes(name)) throw new ExpressionError(`${name} is not a valid option.`);
+          options[name] = value;
+        } else found ??= word;
+      }
+      if (found === undefined) throw new ExpressionError(`No key to lookup was provided as first term with in string inline options: ${key}`);
+      key = found;
+    }
+    const file = String(options.file);
+    let text = readText(findFile(scope, 'files', file, 'ini'), String(options.encoding));
+    let section = String(options.section);
+    if (options.type === 'properties') [text, section] = [`[java_properties]\n${text}`, 'java_properties'];
+    let sections: ReturnType<typeof readIni>;
+    try {
+      sections = readIni(text, file, optionFlag(options.case_sensitive), optionFlag(options.allow_no_value ?? options.allow_none ?? false));
+    } catch (error) {
+      if (error instanceof ExpressionError && / already exists$/.test(error.message))
+        throw new ExpressionError(`Duplicate option in '${file}': ${error.message}`);
+      throw error;
+    }
+    const values = sections.get(section);
+    if (!values) throw new ExpressionError(`No section '${section}' in ${file}`);
+    if (optionFlag(options.re)) {
+      const pattern = pythonRegExp(`^(?:${key})`);
       return [...values].filter(([name]) => pattern.test(name)).map(([, value]) => value);
     }
-    const wanted = options.case_sensitive === 'True' ? key : key.toLowerCase();
-    return [values.has(wanted) ? values.get(wanted) : options.default];
+    const wanted = optionFlag(options.case_sensitive) ? key : key.toLowerCase();
+    if (!values.has(wanted)) return [options.default];
+    // A key without a value (allow_no_value) gives nothing, as Ansible skips None.
+    return values.get(wanted) === null ? [] : [values.get(wanted)];
   });
 }
+
+/** The characters of a salt Ansible's password lookup makes. */
+const SALT_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./';
 
 const CHARACTER_SETS: Record<string, string> = {
   ascii_letters: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
@@ -217,10 +331,17 @@ function password(terms: unknown[], kwargs: Record<string, unknown>, scope: Reco
       ident: '',
     });
     const file = isAbsolute(path) || path === '/dev/null' ? path : join(typeof scope.playbook_dir === 'string' ? scope.playbook_dir : '.', path);
-    if (file !== '/dev/null' && existsSync(file))
-      return readFileSync(file, 'utf8')
-        .split('\n')[0]
-        .replace(/ salt=.*$/, '');
+    // With encrypt, the file keeps 'PASSWORD salt=SALT' and the lookup gives the hash, as Ansible's does.
+    const hashed = (plain: string, salt: string | undefined) => {
+      if (!options.encrypt) return plain;
+      const kept = salt ?? Array.from({ length: 8 }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('');
+      if (salt === undefined && file !== '/dev/null') writeFileSync(file, `${plain} salt=${kept}\n`, { mode: 0o600 });
+      return passwordHash(plain, [options.encrypt, kept], {});
+    };
+    if (file !== '/dev/null' && existsSync(file)) {
+      const [, plain, salt] = /^(.*?)(?: salt=(\S+))?$/.exec(readFileSync(file, 'utf8').split('\n')[0])!;
+      return hashed(plain, salt);
+    }
     const alphabet = [...new Set(options.chars.split(/,(?!,)/).flatMap((name) => [...(CHARACTER_SETS[name] ?? name)]))].join('');
     let state = options.seed ? [...options.seed].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7) : undefined;
     const next = (limit: number) => {
@@ -233,7 +354,7 @@ function password(terms: unknown[], kwargs: Record<string, unknown>, scope: Reco
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       writeFileSync(file, `${value}\n`, { mode: 0o600 });
     }
-    return value;
+    return hashed(value, undefined);
   });
 }
 
@@ -301,6 +422,8 @@ export const lookups: Record<string, Lookup> = {
     }),
   vars: (terms, kw, scope, frame) =>
     terms.map((name) => {
+      if (typeof name !== 'string')
+        throw new ExpressionError(`Invalid setting identifier, "${pythonStr(name)}" is not a string, its a <class '${typeName(name)}'>`);
       if (frame?.hasLocal(String(name))) return frame.lookup(String(name));
       if (String(name) in scope) return scope[String(name)];
       if ('default' in kw) return kw.default;

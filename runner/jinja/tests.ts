@@ -2,6 +2,7 @@ import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { ExpressionError } from './errors.js';
 import type { Test } from './frame.js';
+import { comparePep440 } from './pep440.js';
 import { contains, isMapping, looseEquals, pyCompare, pyTruthy, pythonStr, typeName } from './python.js';
 import { pythonRegExp } from './python-regex.js';
 import { Callable, isFloat, isNumber, Markup, PyFloat, Undefined, unbox } from './values.js';
@@ -85,7 +86,10 @@ const VERSION_OPERATORS: Record<string, (order: number) => boolean> = {
 const version: Test = (value, [other, operator = 'eq', strict], kw) => {
   const op = String(kw.operator ?? operator);
   const judge = VERSION_OPERATORS[op];
-  const type = kw.version_type ?? ((kw.strict ?? strict) ? 'strict' : 'loose');
+  const strictGiven = kw.strict ?? strict;
+  if (strictGiven !== undefined && strictGiven !== null && kw.version_type !== undefined && kw.version_type !== null)
+    throw new ExpressionError("Cannot specify both 'strict' and 'version_type'");
+  const type = kw.version_type ?? (pyTruthy(strictGiven ?? false) ? 'strict' : 'loose');
   if (!pyTruthy(value)) throw new ExpressionError('Input version value cannot be empty');
   if (!pyTruthy(other ?? kw.version)) throw new ExpressionError('Version parameter to compare against cannot be empty');
   if (!judge)
@@ -99,9 +103,15 @@ const version: Test = (value, [other, operator = 'eq', strict], kw) => {
     strict: compareStrict,
     semver: compareSemver,
     semantic: compareSemver,
+    pep440: comparePep440,
   };
   const comparator = compareBy[String(type)];
-  if (!comparator) throw new ExpressionError(`Invalid version type (${String(type)}). Must be one of 'loose', 'strict', 'semver', 'semantic'`);
+  if (!comparator)
+    throw new ExpressionError(
+      `Invalid version type (${String(type)}). Must be one of ${Object.keys(compareBy)
+        .map((name) => `'${name}'`)
+        .join(', ')}`,
+    );
   return judge(comparator(value, other ?? kw.version));
 };
 
@@ -210,8 +220,8 @@ export const tests: Record<string, Test> = {
   regex: regex('search'),
   version,
   version_compare: version,
-  truthy: (value, [convert], kw) => (pyTruthy(kw.convert_bool ?? convert ?? false) && typeof value === 'string' ? isBooleanWord(value) : pyTruthy(value)),
-  falsy: (value, [convert], kw) => !(pyTruthy(kw.convert_bool ?? convert ?? false) && typeof value === 'string' ? isBooleanWord(value) : pyTruthy(value)),
+  truthy: (value, [convert], kw) => truthy(value, kw.convert_bool ?? convert),
+  falsy: (value, [convert], kw) => !truthy(value, kw.convert_bool ?? convert),
   vault_encrypted: () => false,
   vaulted_file: () => false,
   any: (value) => (Array.isArray(value) ? value : []).some(pyTruthy),
@@ -264,7 +274,18 @@ function urlParts(text: string): { scheme: string; netloc: string } {
 const isUri = (value: unknown, schemes: unknown) =>
   typeof value === 'string' && (!Array.isArray(schemes) || schemes.length === 0 || schemes.includes(urlParts(value).scheme));
 
-const isBooleanWord = (value: string) => ['y', 'yes', 'on', '1', 'true', 't'].includes(value.trim().toLowerCase());
+/** Ansible's truthy test: Python's truth, of the boolean a word or number stands for when convert_bool asks (others as they are). */
+const truthy = (value: unknown, convert: unknown) => pyTruthy(pyTruthy(convert ?? false) ? (booleanOf(value) ?? value) : value);
+
+/** Ansible's boolean(): the words and numbers it takes for true and false, undefined for anything else. */
+function booleanOf(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : isNumber(value) ? String(Number(unbox(value))) : undefined;
+  if (word === undefined) return undefined;
+  if (['y', 'yes', 'on', '1', 'true', 't'].includes(word)) return true;
+  if (['n', 'no', 'off', '0', 'false', 'f'].includes(word)) return false;
+  return undefined;
+}
 
 /** Run a test by name, as select/reject and selectattr call them. */
 export function runTest(name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown> = {}): boolean {

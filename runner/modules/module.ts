@@ -127,8 +127,8 @@ export interface ModuleContext {
    * more (template_destpath).
    */
   renderTemplateFile(file: string, options?: JinjaOptions, extra?: Vars): Promise<string>;
-  /** The task runs on this machine (ansible_connection: local), not over SSH. */
-  local: boolean;
+  /** Whether the task runs on this machine (ansible_connection: local), not over SSH; asked, the connection opens. */
+  isLocal(): Promise<boolean>;
   /** The task's variables, for modules that read them (debug, assert). */
   scope: Vars;
   /** Evaluates conditions in the task's scope (assert). */

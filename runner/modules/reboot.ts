@@ -53,7 +53,7 @@ export default defineModule({
   // In check mode nothing runs; the reboot is reported as it would be, as in Ansible.
   checkMode: 'full',
   async plan(args, ctx) {
-    if (ctx.local)
+    if (await ctx.isLocal())
       return { changed: false, failed: true, rebooted: false, elapsed: 0, msg: 'Running reboot with local connection would reboot the control node.' };
     if (ctx.checkMode) return { changed: true, rebooted: true, elapsed: 0 };
     const bootTime = await ctx.run(args.boot_time_command);

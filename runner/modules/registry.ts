@@ -33,6 +33,7 @@ import service from './service.js';
 import serviceFacts from './service_facts.js';
 import setFact from './set_fact.js';
 import setStats from './set_stats.js';
+import { gatherFacts, setup } from './setup.js';
 import shell from './shell.js';
 import slurp from './slurp.js';
 import stat from './stat.js';
@@ -62,6 +63,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     fetch,
     file,
     find,
+    gatherFacts,
     getUrl,
     group,
     groupBy,
@@ -83,6 +85,7 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     serviceFacts,
     setFact,
     setStats,
+    setup,
     shell,
     slurp,
     stat,

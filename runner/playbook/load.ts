@@ -1,11 +1,12 @@
 import { dirname, join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, type SourceLocation } from '../errors.js';
 import type { Vars } from '../vars/vars.js';
 import { didYouMean, validateAgainstSchema } from '../schema/validate.js';
 import { loadYamlFile, type PathSegment, type SourceDoc } from '../yaml/source.js';
-import { allTasks, handlerTasks, type Inherited, type Play, type Playbook, type Role } from './model.js';
+import { allTasks, handlerTasks, type Inherited, type Play, type Playbook, type Role, type Step, type Task } from './model.js';
 import { RoleLoader, type RoleRef } from './roles.js';
-import { collectLoadWarnings, inherit, list, loadItems, setRoleImporter, varsOf } from './task.js';
+import { inherit, list, varsOf } from './keywords.js';
+import { TaskLoader } from './task-loader.js';
 
 interface RawPlay {
   name?: string;
@@ -22,6 +23,9 @@ interface RawPlay {
   vars?: Vars | Vars[];
   vars_files?: string | string[];
   gather_facts?: boolean | string;
+  gather_subset?: string | string[];
+  gather_timeout?: number;
+  fact_path?: string;
   roles?: Array<string | RoleRef>;
   pre_tasks?: unknown[];
   tasks?: unknown[];
@@ -39,13 +43,19 @@ interface RawPlay {
 /** Load and validate a whole playbook into plan data; nothing here touches a host. */
 export async function loadPlaybook(file: string, cwd: string): Promise<Playbook> {
   const dir = dirname(resolve(cwd, file));
-  const warnings: string[] = [];
-  const plays = await loadPlays(resolve(cwd, file), cwd, [], warnings);
-  return { file, dir, plays, warnings };
+  const shared = { ids: { next: 1 }, warnings: [] };
+  const plays = await loadPlays(resolve(cwd, file), cwd, [], shared);
+  return { file, dir, plays, warnings: shared.warnings };
 }
 
 /** The plays of a playbook file, import_playbook entries replaced by the plays they import (their tasks under the entry's when). */
-async function loadPlays(path: string, cwd: string, chain: string[], warnings: string[]): Promise<Play[]> {
+/** What every play of a playbook shares while loading: task ids, and the problems of include_tasks files found. */
+interface LoadShared {
+  ids: { next: number };
+  warnings: string[];
+}
+
+async function loadPlays(path: string, cwd: string, chain: string[], shared: LoadShared): Promise<Play[]> {
   const source = await loadYamlFile(path, 'playbook');
   if (!Array.isArray(source.value)) {
     throw new UserError('a playbook must be a list of plays.', source.locate([]), 'Start each play with "- name: ..." and "hosts: ...".');
@@ -69,14 +79,21 @@ async function loadPlays(path: string, cwd: string, chain: string[], warnings: s
           'Remove the circular import_playbook.',
         );
       const when = list(raw.when);
-      for (const play of await loadPlays(imported, cwd, [...chain, path], warnings)) {
-        if (when.length) for (const item of [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]) item.when.unshift(...when);
+      const tags = list(raw.tags).map(String);
+      for (const play of await loadPlays(imported, cwd, [...chain, path], shared)) {
+        // The entry's vars win over the imported plays' own; its when and tags reach every task (PlaybookInclude.load_data).
+        Object.assign(play.vars, varsOf(raw.vars));
+        for (const step of [play.factsTask, ...allTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers])]) {
+          step.when = [...when, ...step.when];
+          step.tags = [...new Set([...step.tags, ...tags])];
+          if (step.kind === 'include') step.inner = { ...step.inner, when: [...when, ...step.inner.when], tags: [...new Set([...step.inner.tags, ...tags])] };
+        }
         plays.push(play);
       }
       continue;
     }
     if (raw.hosts === undefined) throw new UserError("this play has no 'hosts' key.", source.locate([index]), "Add 'hosts:' with a group or host pattern.");
-    plays.push(await loadPlay(raw, source, [index], dir, new RoleLoader(searchPaths), warnings));
+    plays.push(await loadPlay(raw, source, [index], dir, searchPaths, shared));
   }
   return plays;
 }
@@ -86,21 +103,22 @@ function promptDefaults(prompts: RawPlay['vars_prompt']): Vars {
   return Object.fromEntries((prompts ?? []).map((prompt) => [prompt.name, prompt.default ?? '']));
 }
 
-async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], dir: string, roleLoader: RoleLoader, warnings: string[]): Promise<Play> {
+async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], dir: string, searchPaths: string[], shared: LoadShared): Promise<Play> {
   const varsFiles = await loadVarsFiles(list(raw.vars_files), source, [...path, 'vars_files'], dir);
-  // From here on the load is synchronous: its warnings are this playbook's.
-  collectLoadWarnings(warnings);
   // The play's keywords, which its tasks inherit; its vars are a precedence layer of their own.
   const { vars: _vars, ...keywords } = raw as unknown as Record<string, unknown>;
   const base: Inherited = inherit({ when: [], tags: [], environment: [], vars: {} }, keywords);
-  const section = (key: keyof RawPlay) => loadItems(raw[key], { source, path: [...path, key] }, base);
   // Roles import_role and include_role bring in among the tasks: their handlers are the play's too.
   const imported: Role[] = [];
-  setRoleImporter((role, parts, inherited, loc) => {
-    const loaded = roleLoader.load({ role }, inherited, loc, [], { ...parts, once: false });
-    imported.push(...loaded);
+  // include_role's roles: their handlers join the play when the run reaches the include.
+  const included: Role[] = [];
+  const loader: TaskLoader = new TaskLoader(shared.ids, shared.warnings, (role, parts, inherited, loc) => {
+    const loaded: Role[] = roleLoader.load({ role }, inherited, loc, [], { ...parts, once: false });
+    (parts.included ? included : imported).push(...loaded);
     return { tasks: loaded.flatMap((one) => one.tasks), handlers: loaded.flatMap((one) => one.handlers) };
   });
+  const roleLoader: RoleLoader = new RoleLoader(searchPaths, loader);
+  const section = (key: keyof RawPlay) => loader.loadItems(raw[key], { source, path: [...path, key] }, base);
   const roles: Role[] = [];
   for (const [index, ref] of (raw.roles ?? []).entries()) {
     roles.push(...roleLoader.load(ref, base, source.locate([...path, 'roles', index])));
@@ -115,6 +133,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     vars: { ...varsOf(raw.vars), ...promptDefaults(raw.vars_prompt) },
     varsFiles,
     gatherFacts: raw.gather_facts ?? true,
+    factsTask: factsTask(raw, base, shared.ids, source.locate(path)),
     roles,
     preTasks: section('pre_tasks'),
     tasks: [...roles.flatMap((role) => role.tasks), ...section('tasks')],
@@ -125,13 +144,44 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     order: raw.order,
     forceHandlers: raw.force_handlers,
     anyErrorsFatal: raw.any_errors_fatal ?? false,
+    loader,
     loc: source.locate(path),
   };
-  setRoleImporter(undefined);
   play.handlers = [...[...roles, ...imported].flatMap((role) => role.handlers), ...handlerTasks(section('handlers'))];
-  play.roles = [...roles, ...imported];
-  checkNotifyTargets(play);
+  play.roles = [...roles, ...imported, ...included];
+  checkHandlers([...play.handlers, ...included.flatMap((role) => role.handlers)]);
+  checkNotifyTargets(
+    play,
+    included.flatMap((role) => role.handlers),
+  );
   return play;
+}
+
+/**
+ * The task a play gathers facts with, as Ansible's play iterator makes it: gather_facts with the
+ * play's gather_subset, gather_timeout and fact_path, its keywords, and tagged 'always' unless the
+ * play has tags of its own.
+ */
+function factsTask(raw: RawPlay, base: Inherited, ids: LoadShared['ids'], loc: SourceLocation): Task {
+  const given = { gather_subset: raw.gather_subset, gather_timeout: raw.gather_timeout, fact_path: raw.fact_path };
+  const args = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  // gather_subset may be written as one comma-separated string.
+  if (typeof args.gather_subset === 'string') args.gather_subset = args.gather_subset.split(',').map((subset) => subset.trim());
+  return {
+    ...base,
+    kind: 'task',
+    id: ids.next++,
+    name: 'Gathering Facts',
+    module: 'gather_facts',
+    args,
+    tags: base.tags.length ? base.tags : ['always'],
+    runOnce: false,
+    loopVar: 'item',
+    until: [],
+    notify: [],
+    listen: [],
+    loc,
+  };
 }
 
 async function loadVarsFiles(files: string[], source: SourceDoc, path: PathSegment[], dir: string): Promise<Vars> {
@@ -149,8 +199,18 @@ async function loadVarsFiles(files: string[], source: SourceDoc, path: PathSegme
 }
 
 /** A notify that names no handler is a typo that would silently do nothing: refuse it up front. */
-function checkNotifyTargets(play: Play): void {
-  const names = play.handlers.flatMap((handler) => [handler.name, ...handler.listen]);
+/** What Ansible refuses as a handler: meta flush_handlers (it would flush from inside a flush). */
+function checkHandlers(handlers: Step[]): void {
+  for (const handler of handlers) {
+    if (handler.kind === 'task' && handler.module === 'meta' && (handler.args as { action?: string }).action === 'flush_handlers')
+      throw new UserError('flush_handlers cannot be used as a handler', handler.loc, 'Flush from a task instead.');
+  }
+}
+
+function checkNotifyTargets(play: Play, later: Step[]): void {
+  // A handler's name may be a template (rendered when handlers run): such a name may be what a task notifies.
+  if ([...play.handlers, ...later].some((handler) => handler.name.includes('{{'))) return;
+  const names = [...play.handlers, ...later].flatMap((handler) => [handler.name, ...handler.listen]);
   for (const task of allTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers])) {
     for (const target of task.notify) {
       if (!target.includes('{{') && !names.includes(target)) {

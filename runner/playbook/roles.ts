@@ -5,8 +5,9 @@ import type { Vars } from '../vars/vars.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { checkTemplateFileSyntax } from '../template/render.js';
 import { loadYamlFileSync, type SourceDoc } from '../yaml/source.js';
-import { handlerTasks, type Inherited, type Role } from './model.js';
-import { inherit, isKeyword, loadItems, varsOf } from './task.js';
+import { inherit, isKeyword, varsOf } from './keywords.js';
+import { handlerTasks, type Inherited, type Role, type RoleParts } from './model.js';
+import type { TaskLoader } from './task-loader.js';
 
 /**
  * A role as a play, a meta dependency or import_role names it: 'role' (or 'name'), keywords
@@ -27,18 +28,6 @@ function readRoleRef(ref: string | RoleRef): { name: string; keywords: Record<st
   return { name: String(ref.role ?? ref.name), keywords, params };
 }
 
-/** How import_role/include_role take a role: its other files instead of main, and every time it is named. */
-export interface RoleParts {
-  tasksFrom?: string;
-  varsFrom?: string;
-  defaultsFrom?: string;
-  handlersFrom?: string;
-  /** false: the role runs again though the play ran it already (import_role, include_role). */
-  once?: boolean;
-  /** false: its defaults and vars stay its own (include_role without public: true). */
-  public?: boolean;
-}
-
 /**
  * Reads roles from roles/NAME/ (tasks, handlers, defaults, vars, meta, templates, files), as Ansible
  * lays them out. Synchronous, as the task loader is: import_role brings a role in among tasks.
@@ -50,7 +39,10 @@ export class RoleLoader {
   /** Roles already in this play, by name and params: a role runs once per play, as in Ansible. */
   private readonly seen = new Set<string>();
 
-  constructor(private readonly searchPaths: string[]) {}
+  constructor(
+    private readonly searchPaths: string[],
+    private readonly tasks: TaskLoader,
+  ) {}
 
   /** The role and its meta dependencies, dependencies first. */
   load(rawRef: string | RoleRef, parent: Inherited, loc: SourceLocation, chain: string[] = [], parts: RoleParts = {}): Role[] {
@@ -85,6 +77,7 @@ export class RoleLoader {
       vars: mapping(optionalYaml(path, 'vars', parts.varsFrom, loc)),
       params: ref.params,
       public: parts.public !== false,
+      included: parts.included,
       dependencies: closure.map((dep) => dep.name),
       tasks: [],
       handlers: [],
@@ -93,13 +86,13 @@ export class RoleLoader {
     const tasksFile = optionalYaml(path, 'tasks', parts.tasksFrom, loc);
     if (tasksFile) {
       validateAgainstSchema('tasks', tasksFile, 'task');
-      role.tasks = loadItems(tasksFile.value, { source: tasksFile, path: [] }, withRole);
+      role.tasks = this.tasks.loadItems(tasksFile.value, { source: tasksFile, path: [] }, withRole);
     }
     const handlersFile = optionalYaml(path, 'handlers', parts.handlersFrom, loc);
     if (handlersFile) {
       validateAgainstSchema('tasks', handlersFile, 'handler');
       // A block of handlers is its tasks, each a handler (with the block's keywords).
-      role.handlers = handlerTasks(loadItems(handlersFile.value, { source: handlersFile, path: [] }, withRole));
+      role.handlers = handlerTasks(this.tasks.loadItems(handlersFile.value, { source: handlersFile, path: [] }, withRole));
     }
     checkRoleTemplates(path);
     roles.push(role);

@@ -24,8 +24,10 @@ export class PlainReporter implements Reporter {
         this.write(`\n${heading(event.handler ? 'RUNNING HANDLER' : 'TASK', taskTitle(event.name, event.role))}`);
         break;
       case 'host.result': {
-        const target = event.delegatedTo ? `${event.host} -> ${event.delegatedTo}` : event.host;
-        for (const item of event.items ?? []) this.write(`${statusWord(item.status)}: [${target}] => (item=${item.label})${item.msg ? ` ${item.msg}` : ''}`);
+        const to = (delegatedTo: string | undefined) => (delegatedTo ? `${event.host} -> ${delegatedTo}` : event.host);
+        const target = to(event.delegatedTo);
+        for (const item of event.items ?? [])
+          this.write(`${statusWord(item.status)}: [${to(item.delegatedTo)}] => (item=${item.label})${item.msg ? ` ${item.msg}` : ''}`);
         const showMsg = event.status === 'failed' || event.status === 'unreachable' || event.module === 'debug' || this.options.verbosity > 0;
         this.write(`${statusWord(event.status, event.ignored)}: [${target}] (${seconds(event.durationMs)})${showMsg && event.msg ? ` => ${event.msg}` : ''}`);
         if (this.options.verbosity > 0 && event.result) this.write(JSON.stringify(event.result, null, 2));

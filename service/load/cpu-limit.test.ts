@@ -1,11 +1,11 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
+import { scratchDir } from '../../test/support/workspace.js';
 import { detectCpuLimit, workersFor } from './cpu-limit.js';
 
 const cgroup = (files: Record<string, string>) => {
-  const root = mkdtempSync(join(tmpdir(), 'cgroup-'));
+  const root = scratchDir('cgroup-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './workspace.js';
 import { createService, type Service } from '../../service/app.js';
 import type { ServiceConfig } from '../../service/config.js';
 
@@ -9,7 +9,7 @@ export async function startService(
   config: Partial<ServiceConfig> = {},
   cpuMax = '100000 100000',
 ): Promise<{ service: Service; port: number; url: string; logs: unknown[] }> {
-  const cgroupRoot = mkdtempSync(join(tmpdir(), 'cgroup-'));
+  const cgroupRoot = scratchDir('cgroup-');
   writeFileSync(join(cgroupRoot, 'cpu.max'), cpuMax);
   const logs: unknown[] = [];
   const service = createService(
@@ -33,7 +33,7 @@ export async function startService(
 
 /** A ServiceAccount's mounted directory, as Kubernetes gives it to a pod: its token (no CA: the stub API is plain HTTP). */
 export function serviceAccountDir(token: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'serviceaccount-'));
+  const dir = scratchDir('serviceaccount-');
   writeFileSync(join(dir, 'token'), `${token}\n`);
   return dir;
 }

@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,15 @@ export async function workspace(files: Record<string, string>): Promise<{ dir: s
   }
   return { dir, path: (p) => join(dir, p), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** A temporary directory for this test process, removed when the process exits. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (scratch.length === 0) process.once('exit', () => scratch.forEach((made) => rmSync(made, { recursive: true, force: true })));
+  scratch.push(dir);
+  return dir;
+}
+const scratch: string[] = [];
 
 /** Runs the CLI in this process with captured output, as if started in dir. */
 export async function runCli(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
