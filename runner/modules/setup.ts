@@ -46,7 +46,12 @@ const args = Type.Object(
       description:
         "Which facts to read, as Ansible names its subsets ('all', 'min', 'network', '!hardware', ...). Every subset is read in the same round trip.",
     }),
-    gather_timeout: Type.Integer({ default: 10, description: 'Seconds the reading may take.' }),
+    gather_timeout: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "Seconds the reading may take; no limit unless given (a host whose name does not resolve can take long to answer 'hostname -f').",
+      }),
+    ),
     filter: Type.Array(Type.String(), { default: [], description: "Keep only the facts whose names match one of these shell patterns ('ansible_eth*')." }),
     fact_path: Type.String({
       default: '/etc/ansible/facts.d',
@@ -73,8 +78,10 @@ function factsModule(name: string, description: string): ModuleDeclaration {
           failed: true,
           msg: `Bad subset '${unknown}' given to Ansible. gather_subset options allowed: ${[...SUBSETS].sort().join(', ')}`,
         };
-      const output = await ctx.run(`timeout ${given.gather_timeout} sh -c ${shellQuote(systemFactsCommand(given.fact_path))}`);
-      if (output.rc === 124) return { changed: false, failed: true, msg: `reading the facts took longer than gather_timeout (${given.gather_timeout} s)` };
+      const command = systemFactsCommand(given.fact_path);
+      const output = await ctx.run(given.gather_timeout === undefined ? command : `timeout ${given.gather_timeout} sh -c ${shellQuote(command)}`);
+      if (given.gather_timeout !== undefined && output.rc === 124)
+        return { changed: false, failed: true, msg: `reading the facts took longer than gather_timeout (${given.gather_timeout} s)` };
       if (output.rc !== 0) return { changed: false, failed: true, msg: `reading the facts failed (rc ${output.rc}): ${output.stderr.trim()}` };
       const facts = Object.entries(parseSystemFacts(output.stdout)).filter(
         ([key]) => given.filter.length === 0 || given.filter.some((pattern) => fnmatch(key, pattern)),
