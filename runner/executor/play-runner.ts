@@ -129,16 +129,19 @@ export class PlayRunner {
     return this.state.selection.selects(task);
   }
 
+  /** Whether a yes-or-no keyword of the play, or of a task or include (`item`), holds, rendered for this host. */
+  private holds(value: boolean | string | undefined, key: string, host: HostState, item?: Step): boolean {
+    const loc = item?.loc ?? this.play.loc;
+    return value !== undefined && isTruthy(renderValue(String(value), taskScope(this.vars, host, item, loc, `'${key}'`), { loc, what: `'${key}'` }));
+  }
+
   /** The play's fact gathering: the implicit gather_facts task, run as any task is, tagged 'always' unless the play has tags. */
   private async gatherFacts(): Promise<void> {
-    const wanted = isTruthy(
-      renderValue(String(this.play.gatherFacts), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'gather_facts'"), {
-        loc: this.play.loc,
-        what: "'gather_facts'",
-      }),
-    );
     const { factsTask } = this.play;
-    if (wanted && tagsSelect(factsTask.tags, this.state.selection.options.tags, this.state.selection.options.skipTags))
+    if (
+      this.holds(this.play.gatherFacts, 'gather_facts', this.batch[0]) &&
+      tagsSelect(factsTask.tags, this.state.selection.options.tags, this.state.selection.options.skipTags)
+    )
       await this.runTask(factsTask, this.active());
   }
 
@@ -198,11 +201,10 @@ export class PlayRunner {
     const names = new Map(hosts.map((host) => [host.name, this.displayNames(task, host)]));
     const name = headerName([...names.values()].flat());
     // add_host runs once for the batch, as Ansible's (it bypasses the host loop).
-    const runOnce =
-      task.module === 'add_host' ||
-      (task.runOnce !== undefined &&
-        isTruthy(renderValue(String(task.runOnce), taskScope(this.vars, hosts[0], task, task.loc, "'run_once'"), { loc: task.loc, what: "'run_once'" })));
+    const runOnce = task.module === 'add_host' || this.holds(task.runOnce, 'run_once', hosts[0], task);
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
+    // The other hosts of the batch a run_once task's results and facts go to.
+    const others = runOnce ? this.active().filter((other) => other !== targets[0]) : [];
     // Every host named here gets a host.result: reporters wait for exactly these.
     await this.state.emit({ type: 'task.start', id: task.id, name, role: task.role?.name, hosts: targets.map((h) => h.name), handler });
     const context: TaskRunContext = {
@@ -217,7 +219,7 @@ export class PlayRunner {
       targets.map((host) =>
         this.limit(async () => {
           const started = Date.now();
-          const outcome = await runTaskOnHost(task, host, context, runOnce ? this.active().filter((other) => other !== host) : []);
+          const outcome = await runTaskOnHost(task, host, context, others);
           if (outcome.status === 'failed' && !outcome.ignored) {
             host.lastFailure = { result: outcome.result, task: { name: task.name, action: task.module } };
             if (!this.rescued(host) && !(this.alwaysAhead.get(host) ?? 0)) anyFailed = true;
@@ -227,7 +229,7 @@ export class PlayRunner {
         }),
       ),
     );
-    if (runOnce) this.shareRunOnce(task, [hosts[0], ...this.active().filter((other) => other !== hosts[0])]);
+    if (runOnce) this.shareRunOnce(task, targets[0], others);
     await this.state.emit({ type: 'task.end', id: task.id });
     const fatal = task.anyErrorsFatal ?? this.play.anyErrorsFatal;
     if (anyFailed && isTruthy(fatal)) this.aborted = `any_errors_fatal: '${task.name}' failed`;
@@ -269,8 +271,7 @@ export class PlayRunner {
   }
 
   /** run_once: the first host's registered result and notifications hold for every host of the batch (what it set is shared as it is kept). */
-  private shareRunOnce(task: Task, hosts: HostState[]): void {
-    const [first, ...others] = hosts;
+  private shareRunOnce(task: Task, first: HostState, others: HostState[]): void {
     for (const host of others) {
       if (task.register && task.register in first.registered) host.registered[task.register] = first.registered[task.register];
       if (first.notified.size) first.notified.forEach((name) => host.notified.add(name));
@@ -295,15 +296,7 @@ export class PlayRunner {
   private async flushHandlers(): Promise<void> {
     const handlers = this.play.handlers;
     // force_handlers: hosts that failed still run what they were notified of (not unreachable ones).
-    const forced =
-      this.state.forceHandlers ||
-      (this.play.forceHandlers !== undefined &&
-        isTruthy(
-          renderValue(String(this.play.forceHandlers), taskScope(this.vars, this.batch[0], undefined, this.play.loc, "'force_handlers'"), {
-            loc: this.play.loc,
-            what: "'force_handlers'",
-          }),
-        ));
+    const forced = this.state.forceHandlers || this.holds(this.play.forceHandlers, 'force_handlers', this.batch[0]);
     const candidates = () => (forced && this.aborted === undefined ? this.batch.filter((host) => !host.unreachable && !host.ended) : this.active());
     const names = handlers.map((handler) => {
       if (!handler.name.includes('{{')) return handler.name;
@@ -313,14 +306,18 @@ export class PlayRunner {
         renderValue(handler.name, taskScope(this.vars, host, handler, handler.loc, 'the handler name'), { loc: handler.loc, what: 'the handler name' }),
       );
     });
-    // Handlers read from one file (a play's handlers section, a role's handlers) are one block, as Ansible loads them.
-    const blocks = handlers.map((handler, i) => (i > 0 && handlers[i - 1].loc.file === handler.loc.file ? undefined : i));
-    const blockOf = (index: number) => blocks.slice(0, index + 1).findLast((start) => start !== undefined)!;
+    // Handlers read from one file (a play's handlers section, a role's handlers) are one block, as Ansible loads them: where each one's block starts.
+    const blockStart: number[] = [];
+    handlers.forEach((handler, i) => blockStart.push(i > 0 && handlers[i - 1].loc.file === handler.loc.file ? blockStart[i - 1] : i));
     const matches = (i: number, notified: string) => names[i] === notified || (handlers[i].role && `${handlers[i].role!.name} : ${names[i]}` === notified);
-    // The last block holding the name wins; in it, the first handler of that name.
+    // The last block holding the name wins; in it, the first handler of that name. Found once per name.
+    const chosenFor = new Map<string, number>();
     const chosen = (notified: string) => {
-      const last = handlers.findLastIndex((_, i) => matches(i, notified));
-      return last === -1 ? -1 : handlers.findIndex((_, i) => i >= blockOf(last) && matches(i, notified));
+      if (!chosenFor.has(notified)) {
+        const last = handlers.findLastIndex((_, i) => matches(i, notified));
+        chosenFor.set(notified, last === -1 ? -1 : handlers.findIndex((_, i) => i >= blockStart[last] && matches(i, notified)));
+      }
+      return chosenFor.get(notified)!;
     };
     const answers = (index: number, notified: string) => handlers[index].listen.includes(notified) || chosen(notified) === index;
     for (const [index, handler] of handlers.entries()) {
@@ -342,10 +339,7 @@ export class PlayRunner {
     if (all.length === 0) return;
     const what = (key: string) => ({ loc: include.loc, what: `'${key}' of '${include.name}'` });
     // run_once on an include: only the first host includes it (and runs what it brings), as in Ansible.
-    const once =
-      include.runOnce !== undefined &&
-      isTruthy(renderValue(String(include.runOnce), taskScope(this.vars, all[0], include, include.loc, "'run_once'"), what('run_once')));
-    const hosts = once ? all.slice(0, 1) : all;
+    const hosts = this.holds(include.runOnce, 'run_once', all[0], include) ? all.slice(0, 1) : all;
     // A file or role that cannot be read fails the host, unless the include's ignore_errors says otherwise.
     const failure = (error: unknown, host: HostState): HostOutcome => {
       if (!(error instanceof UserError)) throw error;
@@ -366,13 +360,14 @@ export class PlayRunner {
         const scope = taskScope(this.vars, host, include, include.loc, `'${include.name}'`);
         const loop = include.loop === undefined ? [undefined] : loopItemsUnlessSkipped(include, scope, what);
         const items = loop === SKIPPED ? [] : list(toPlain(loop) as unknown[]);
+        const loopVar = loopVarOf(include, scope);
         const names: string[] = [];
         for (const [index, item] of items.entries()) {
           const vars: Vars =
             include.loop === undefined
               ? {}
               : {
-                  [loopVarOf(include, scope)]: item,
+                  [loopVar]: item,
                   ...(include.indexVar ? { [include.indexVar]: index } : {}),
                   ...(include.loopExtended ? { ansible_loop: extendedLoop(items, index, include.loopExtended === 'allitems') } : {}),
                 };

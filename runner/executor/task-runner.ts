@@ -171,7 +171,7 @@ async function runItem(task: Task, host: HostState, itemVars: Vars, ctx: TaskRun
   if (!conditionsHold(task.when, scope, { loc: task.loc, what: `'when' of task '${task.name}'` })) return { result: skippedResult(), factsHost: host };
   const delegateTo = delegateTarget(task, scope);
   const delegated = delegateTo === undefined ? scopeWith : (extra: Vars) => scopeWith({ ...delegatedVars(task, host, delegateTo, ctx), ...extra });
-  const itemScope = delegated({});
+  const itemScope = delegateTo === undefined ? scope : delegated({});
   const defaults = { check: ctx.vars.check, diff: ctx.vars.diff, becomePassword: ctx.becomePassword, extraVars: ctx.vars.extraVars };
   const resolution = resolveTask(task, host, itemScope, delegateTo, defaults);
   if ('failed' in resolution) return { result: resolution.failed, factsHost: host };

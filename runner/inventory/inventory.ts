@@ -46,11 +46,7 @@ export class Inventory {
   /** Ansible's host list inventory ('-i h1,h2,'): these hosts, ungrouped, without variables. */
   static ofHosts(hosts: string[], written: string): Inventory {
     const inventory = new Inventory(written);
-    const ungrouped = inventory.groups.get('ungrouped')!;
-    for (const name of hosts) {
-      inventory.hosts.set(name, { name, vars: {}, groups: new Set(['all', 'ungrouped']), loc: { file: written, line: 1, column: 1 } });
-      ungrouped.hosts.push(name);
-    }
+    for (const name of hosts) inventory.addHost(name, [], {}, { file: written, line: 1, column: 1 });
     return inventory;
   }
 

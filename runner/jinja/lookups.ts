@@ -9,7 +9,7 @@ import { flatten } from './filters.js';
 import { passwordHash } from './filters-ansible.js';
 import { Environment, Frame } from './frame.js';
 import { fileLoader } from './loader.js';
-import { isMapping, percentFormat, pyTruthy, pythonRepr, pythonStr, typeName } from './python.js';
+import { ansibleBoolean, isMapping, percentFormat, pyTruthy, pythonRepr, pythonStr, typeName } from './python.js';
 import { pythonRegExp } from './python-regex.js';
 import { literalOrText } from './literal.js';
 import { decodeText, encodingExists } from '../text/encodings.js';
@@ -204,7 +204,7 @@ function splitCsv(line: string, delimiter: string): string[] {
 }
 
 /** An option given as a word ('True', 'yes', ...) or a boolean, as Ansible's option parsing takes it. */
-const optionFlag = (value: unknown) => (typeof value === 'string' ? ['true', 'yes', 'on', '1', 'y', 't'].includes(value.toLowerCase()) : pyTruthy(value));
+const optionFlag = (value: unknown) => ansibleBoolean(value) ?? (typeof value === 'string' ? false : pyTruthy(value));
 
 /**
  * An INI file's sections as Python's configparser reads them: 'key = value' or 'key: value', values

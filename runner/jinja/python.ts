@@ -32,6 +32,16 @@ export function pyTruthy(value: unknown): boolean {
   return true;
 }
 
+/** Ansible's boolean(): the words and numbers it takes for true and false, undefined for anything else. */
+export function ansibleBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : isNumber(value) ? String(Number(unbox(value))) : undefined;
+  if (word === undefined) return undefined;
+  if (['y', 'yes', 'on', '1', 'true', 't'].includes(word)) return true;
+  if (['n', 'no', 'off', '0', 'false', 'f'].includes(word)) return false;
+  return undefined;
+}
+
 /**
  * Truthiness of a value given where Ansible wants a boolean after templating (a keyword such as become,
  * or a rendered condition): the words Ansible takes for false ('false', 'no', 'off', '0', '') are false.

@@ -3,7 +3,7 @@ import { isAbsolute } from 'node:path';
 import { ExpressionError } from './errors.js';
 import type { Test } from './frame.js';
 import { comparePep440 } from './pep440.js';
-import { contains, isMapping, looseEquals, pyCompare, pyTruthy, pythonStr, typeName } from './python.js';
+import { ansibleBoolean, contains, isMapping, looseEquals, pyCompare, pyTruthy, pythonStr, typeName } from './python.js';
 import { pythonRegExp } from './python-regex.js';
 import { Callable, isFloat, isNumber, Markup, PyFloat, Undefined, unbox } from './values.js';
 
@@ -275,17 +275,7 @@ const isUri = (value: unknown, schemes: unknown) =>
   typeof value === 'string' && (!Array.isArray(schemes) || schemes.length === 0 || schemes.includes(urlParts(value).scheme));
 
 /** Ansible's truthy test: Python's truth, of the boolean a word or number stands for when convert_bool asks (others as they are). */
-const truthy = (value: unknown, convert: unknown) => pyTruthy(pyTruthy(convert ?? false) ? (booleanOf(value) ?? value) : value);
-
-/** Ansible's boolean(): the words and numbers it takes for true and false, undefined for anything else. */
-function booleanOf(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  const word = typeof value === 'string' ? value.trim().toLowerCase() : isNumber(value) ? String(Number(unbox(value))) : undefined;
-  if (word === undefined) return undefined;
-  if (['y', 'yes', 'on', '1', 'true', 't'].includes(word)) return true;
-  if (['n', 'no', 'off', '0', 'false', 'f'].includes(word)) return false;
-  return undefined;
-}
+const truthy = (value: unknown, convert: unknown) => pyTruthy(pyTruthy(convert ?? false) ? (ansibleBoolean(value) ?? value) : value);
 
 /** Run a test by name, as select/reject and selectattr call them. */
 export function runTest(name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown> = {}): boolean {
