@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 import { shellQuote } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type Step } from './module.js';
 import { commandFailure, plannedBeforeInstall } from './support/command-failure.js';
+import { goDurationSeconds, isPending, pendingRecovery, type Revision } from './support/helm-pending.js';
 
 const releaseArgs = Type.Object(
   {
@@ -17,7 +18,12 @@ const releaseArgs = Type.Object(
     }),
     create_namespace: Type.Boolean({ default: false, description: 'Create the namespace when it does not exist.' }),
     wait: Type.Boolean({ default: false, description: 'Wait until the release is ready (helm --wait).' }),
-    timeout: Type.String({ default: '10m', description: 'How long --wait may take, as Helm writes durations: 5m, 90s.' }),
+    timeout: Type.String({
+      default: '10m',
+      pattern: '^(\\d+(\\.\\d+)?(ms|us|µs|ns|h|m|s))+$',
+      description:
+        'How long --wait may take, as Helm writes durations: 5m, 90s. A release left pending by an interrupted run is recovered only once it is older than this.',
+    }),
     helm: Type.String({ default: 'helm', description: 'The helm program on the host.' }),
     kubeconfig: Type.String({ default: '/etc/rancher/k3s/k3s.yaml', description: "The cluster's kubeconfig on the host." }),
   },
@@ -69,11 +75,13 @@ export default defineModule({
       ? ((JSON.parse(await ctx.read('helm get values', `${helm} get values ${shellQuote(args.name)} -o json`)) as Record<string, unknown> | null) ?? {})
       : {};
     const reason = planRelease(args, listed, current);
+    const recovery = listed && isPending(listed.status) ? await recoverPending(helm, args, ctx) : undefined;
+    if (recovery && 'refused' in recovery) return { changed: false, failed: true, msg: recovery.refused };
     const refresh = reason ? await indexRefresh(args, ctx) : [];
     return {
       changed: reason !== undefined,
       msg: reason
-        ? `upgrade: ${reason}${refresh.length ? ` (${args.version} is not in the cached chart index yet: it is refreshed first)` : ''}`
+        ? `upgrade: ${reason}${recovery ? ` (${recovery.msg})` : ''}${refresh.length ? ` (${args.version} is not in the cached chart index yet: it is refreshed first)` : ''}`
         : `${args.name} is ${listed?.chart}, values as asked`,
       diff:
         reason && ctx.diff
@@ -85,10 +93,16 @@ export default defineModule({
               },
             ]
           : undefined,
-      steps: reason ? [...refresh, upgradeStep(helm, args)] : [],
+      steps: reason ? [...(recovery ? [recovery.step] : []), ...refresh, upgradeStep(helm, args)] : [],
     };
   },
 });
+
+/** A release left pending: Helm refuses to upgrade it until it is rolled back or (a first install) removed. */
+async function recoverPending(helm: string, args: ReleaseArgs, ctx: ModuleContext) {
+  const history = JSON.parse(await ctx.read('helm history', `${helm} history ${shellQuote(args.name)} -o json --max 256`)) as Revision[];
+  return pendingRecovery(helm, args.name, history, goDurationSeconds(args.timeout) ?? 0, Date.now());
+}
 
 /** A chart from a repository (repo/name, not a path or URL): its repository's name. */
 export const chartRepository = (chart: string) => /^([A-Za-z0-9][\w.-]*)\/[\w.-]+$/.exec(chart)?.[1];

@@ -5,7 +5,7 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
-import { parseProbes, preflightChecks, probeFromHere, probeScript, reachTargets, requiredPorts } from './preflight.js';
+import { inTargetOrder, parseProbes, preflightChecks, probeFromHere, probeScript, reachTargets, requiredPorts } from './preflight.js';
 
 // What the reading command prints on a healthy Ubuntu master (ss with -p: the program in (("...")).
 const HEALTHY = [
@@ -29,7 +29,9 @@ const ARGS = {
   address: '10.0.0.1',
   masters: ['10.0.0.1'],
   workers: ['10.0.0.2'],
-  vxlan_peers: ['10.0.0.1', '10.0.0.2'],
+  peers: ['10.0.0.1', '10.0.0.2'],
+  peer_ports: [{ port: 8472, proto: 'udp', what: 'flannel VXLAN' }] as Array<{ port: number; proto: 'tcp' | 'udp'; what: string }>,
+  overlay_running: [] as string[],
   node_ports: [30080],
   hostnames: ['master1', 'worker1'],
   min_memory_mb: 1800,
@@ -132,27 +134,85 @@ test('each check fails (or warns) on what would break K3s, with how to fix it', 
 
 test('ports and peers by role: a master of several checks etcd too; a worker reaches every master', (t) => {
   const ports = (args: Parameters<typeof requiredPorts>[0]) => requiredPorts(args).map(({ port, proto }) => `${port}/${proto}`);
-  t.deepEqual(ports({ role: 'server', masters: ['a'], node_ports: [30080] }), ['6443/tcp', '10250/tcp', '8472/udp', '30080/tcp']);
-  t.deepEqual(ports({ role: 'server', masters: ['a', 'b', 'c'], node_ports: [] }), ['6443/tcp', '2379/tcp', '2380/tcp', '10250/tcp', '8472/udp']);
-  t.deepEqual(ports({ role: 'agent', masters: ['a', 'b', 'c'], node_ports: [] }), ['10250/tcp', '8472/udp']);
-  const peers = (args: Parameters<typeof reachTargets>[0]) => reachTargets(args).map(({ address, port, proto }) => `${address}:${port}/${proto}`);
-  t.deepEqual(peers({ role: 'agent', address: 'w1', masters: ['m1'], workers: ['w1', 'w2'], vxlan_peers: ['m1', 'w1'] }), [
+  const vxlan = [{ port: 8472, proto: 'udp' as const, what: 'flannel VXLAN' }];
+  t.deepEqual(ports({ role: 'server', masters: ['a'], node_ports: [30080], peer_ports: vxlan }), ['6443/tcp', '10250/tcp', '8472/udp', '30080/tcp']);
+  t.deepEqual(ports({ role: 'server', masters: ['a', 'b', 'c'], node_ports: [], peer_ports: vxlan }), [
+    '6443/tcp',
+    '2379/tcp',
+    '2380/tcp',
+    '10250/tcp',
+    '8472/udp',
+  ]);
+  t.deepEqual(ports({ role: 'agent', masters: ['a', 'b', 'c'], node_ports: [], peer_ports: vxlan }), ['10250/tcp', '8472/udp']);
+  const peers = (args: Omit<Parameters<typeof reachTargets>[0], 'peer_ports'> & { peer_ports?: typeof vxlan }) =>
+    reachTargets({ peer_ports: vxlan, ...args }).map(({ address, port, proto }) => `${address}:${port}/${proto}`);
+  t.deepEqual(peers({ role: 'agent', address: 'w1', masters: ['m1'], workers: ['w1', 'w2'], peers: ['m1', 'w1', 'w2'], overlay_running: ['w2'] }), [
     'm1:6443/tcp',
     'm1:10250/tcp',
     'w2:10250/tcp',
     'm1:8472/udp',
   ]);
-  t.deepEqual(peers({ role: 'server', address: 'm1', masters: ['m1', 'm2'], workers: [], vxlan_peers: [] }), [
+  t.deepEqual(peers({ role: 'server', address: 'm1', masters: ['m1', 'm2'], workers: [], peers: [], overlay_running: [] }), [
     'm2:6443/tcp',
     'm2:2379/tcp',
     'm2:2380/tcp',
     'm2:10250/tcp',
   ]);
+  const targets = reachTargets({
+    peer_ports: vxlan,
+    role: 'agent',
+    address: 'w1',
+    masters: ['m1'],
+    workers: ['w1', 'w2'],
+    peers: ['m1', 'w2'],
+    overlay_running: [],
+  });
+  t.deepEqual(
+    inTargetOrder(targets, parseProbes('probe=w2 8472 udp 124\nprobe=m1 10250 tcp 124\nprobe=m1 6443 tcp 0\n')).map(
+      ({ address, port }) => `${address}:${port}`,
+    ),
+    ['m1:6443', 'm1:10250', 'w2:8472'],
+    'reported in the order of the targets, not of the probes ending',
+  );
   t.regex(probeScript([{ address: 'm1', port: 6443, proto: 'tcp' }]), /timeout 3 bash -c 'exec 3<>\/dev\/tcp\/m1\/6443'.*echo "probe=m1 6443 tcp \$\?"/);
   t.deepEqual(
     parseProbes('probe=m1 6443 tcp 0\nprobe=m2 6443 tcp 1\nprobe=m3 6443 tcp 124\nprobe=m4 8472 udp 127\n').map((probe) => probe.outcome),
     ['open', 'closed', 'filtered', 'untested'],
   );
+});
+
+test('the ports follow the configuration: WireGuard and Spegel ports probed on every peer (UDP ones not where the overlay runs), 6443 once', (t) => {
+  const peerPorts = [
+    { port: 51820, proto: 'udp' as const, what: 'flannel WireGuard (IPv4)' },
+    { port: 5001, proto: 'tcp' as const, what: 'embedded registry (Spegel)' },
+    { port: 6443, proto: 'tcp' as const, what: 'embedded registry (K3s supervisor)' },
+  ];
+  const args = {
+    role: 'agent' as const,
+    address: 'w1',
+    masters: ['m1'],
+    workers: ['w1', 'w2'],
+    peers: ['m1', 'w1', 'w2'],
+    overlay_running: ['w2'],
+    peer_ports: peerPorts,
+  };
+  t.deepEqual(
+    reachTargets(args).map(({ address, port, proto }) => `${address}:${port}/${proto}`),
+    ['m1:6443/tcp', 'm1:10250/tcp', 'w2:10250/tcp', 'm1:51820/udp', 'm1:5001/tcp', 'w2:5001/tcp', 'w2:6443/tcp'],
+  );
+  t.deepEqual(
+    requiredPorts({ role: 'server', masters: ['m1'], node_ports: [], peer_ports: peerPorts }).map(({ port, proto, what }) => `${port}/${proto} ${what}`),
+    ['6443/tcp API server', '10250/tcp kubelet', '51820/udp flannel WireGuard (IPv4)', '5001/tcp embedded registry (Spegel)'],
+  );
+  t.deepEqual(
+    requiredPorts({ role: 'agent', masters: ['m1'], node_ports: [], peer_ports: [] }),
+    [{ port: 10250, proto: 'tcp', what: 'kubelet' }],
+    'host-gw: no overlay port',
+  );
+  const wireguard = { ...parsePreflight(HEALTHY), listening: [{ proto: 'udp' as const, port: 51820, program: '' }] };
+  const wgArgs = { ...ARGS, peer_ports: peerPorts.slice(0, 1) };
+  t.regex(verdicts(wireguard, wgArgs)['ports free'], /^fail: 51820\/udp \(flannel WireGuard \(IPv4\)\) is taken by a kernel socket/);
+  t.regex(verdicts({ ...wireguard, k3s: 'k3s version v1.31.4+k3s1 (x)' }, wgArgs)['ports free'], /^ok/, "an installed K3s's WireGuard holds it");
 });
 
 test("flannel's port: taken by a kernel socket only where K3s is not installed; a UDP probe that found no way to run warns", (t) => {

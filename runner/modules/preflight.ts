@@ -13,10 +13,25 @@ const preflightArgs = Type.Object(
       description: "Every master's address: their API port 6443 (and etcd's 2379-2380 between several masters) must be reachable.",
     }),
     workers: Type.Array(Type.String(), { default: [], description: "Every worker's address: their kubelet port 10250 must be reachable." }),
-    vxlan_peers: Type.Array(Type.String(), {
+    peers: Type.Array(Type.String(), {
       default: [],
       description:
-        "The nodes whose flannel port 8472/udp must be reachable (probed with a datagram: a reachable host without a listener answers 'port unreachable'). Leave out nodes where K3s' overlay already runs: its kernel VXLAN socket answers nothing.",
+        "Every node's address: their peer_ports must be reachable (UDP ones probed with a datagram: a reachable host without a listener answers 'port unreachable').",
+    }),
+    peer_ports: Type.Array(
+      Type.Object(
+        { port: Type.Integer({ minimum: 1, maximum: 65535 }), proto: Type.Enum(['tcp', 'udp']), what: Type.String() },
+        { additionalProperties: false },
+      ),
+      {
+        default: [{ port: 8472, proto: 'udp', what: 'flannel VXLAN' }],
+        description:
+          "The ports every node opens to the others for the pod network and the embedded registry, as the K3s configuration sets them (the cluster role's k3s_peer_ports): flannel's VXLAN 8472/udp by default.",
+      },
+    ),
+    overlay_running: Type.Array(Type.String(), {
+      default: [],
+      description: "The peers where K3s' overlay already runs: their UDP peer ports are not probed (its kernel sockets answer nothing).",
     }),
     node_ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
       default: [],
@@ -71,27 +86,37 @@ const ARCHITECTURES: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64
 /** With several masters, a master also serves etcd (2379-2380) to the others. */
 const etcdPorts = (args: Pick<PreflightArgs, 'role' | 'masters'>) => (args.role === 'server' && args.masters.length > 1 ? [2379, 2380] : []);
 
-/** The ports K3s needs free on a host of this role. */
-export function requiredPorts(args: Pick<PreflightArgs, 'role' | 'masters' | 'node_ports'>): Array<{ port: number; proto: 'tcp' | 'udp'; what: string }> {
+type PortUse = PreflightArgs['peer_ports'][number];
+
+/** The ports K3s needs free on a host of this role (each once: the embedded registry shares the API server's 6443). */
+export function requiredPorts(args: Pick<PreflightArgs, 'role' | 'masters' | 'node_ports' | 'peer_ports'>): PortUse[] {
   const server = args.role === 'server';
-  return [
+  const all: PortUse[] = [
     ...(server ? [{ port: 6443, proto: 'tcp' as const, what: 'API server' }] : []),
     ...etcdPorts(args).map((port) => ({ port, proto: 'tcp' as const, what: 'etcd' })),
     { port: 10250, proto: 'tcp', what: 'kubelet' },
-    { port: 8472, proto: 'udp', what: 'flannel VXLAN' },
+    ...args.peer_ports,
     ...args.node_ports.map((port) => ({ port, proto: 'tcp' as const, what: 'NodePort' })),
   ];
+  return all.filter((use, i) => all.findIndex((other) => other.port === use.port && other.proto === use.proto) === i);
 }
 
-/** The peers' ports this host must reach: masters' API (and etcd between masters), every node's kubelet and flannel. */
-export function reachTargets(args: Pick<PreflightArgs, 'role' | 'address' | 'masters' | 'workers' | 'vxlan_peers'>): Target[] {
+/** The peers' ports this host must reach: masters' API (and etcd between masters), every node's kubelet and peer ports. */
+export function reachTargets(args: Pick<PreflightArgs, 'role' | 'address' | 'masters' | 'workers' | 'peers' | 'peer_ports' | 'overlay_running'>): Target[] {
   const others = (list: string[]) => list.filter((address) => address !== args.address);
   const tcp = (address: string, port: number): Target => ({ address, port, proto: 'tcp' });
-  return [
+  const targets = [
     ...others(args.masters).flatMap((address) => [6443, ...etcdPorts(args), 10250].map((port) => tcp(address, port))),
     ...others(args.workers).map((address) => tcp(address, 10250)),
-    ...others(args.vxlan_peers).map((address): Target => ({ address, port: 8472, proto: 'udp' })),
+    ...others(args.peers).flatMap((address) =>
+      args.peer_ports
+        .filter(({ proto }) => proto === 'tcp' || !args.overlay_running.includes(address))
+        .map(({ port, proto }): Target => ({ address, port, proto })),
+    ),
   ];
+  return targets.filter(
+    (target, i) => targets.findIndex((other) => `${other.address} ${other.port} ${other.proto}` === `${target.address} ${target.port} ${target.proto}`) === i,
+  );
 }
 
 /** The doctor's verdicts for one host, from what was read there; a pure function of its inputs. */
@@ -166,12 +191,13 @@ export function preflightChecks(reading: PreflightReading, args: PreflightArgs, 
     );
   } else add('existing Kubernetes', 'ok', version ? `K3s ${version} (site.yaml keeps it)` : 'none');
   const needed = requiredPorts(args);
-  // flannel's VXLAN socket belongs to the kernel (no program): K3s' own where K3s is installed.
+  // flannel's VXLAN and WireGuard sockets belong to the kernel (no program): K3s' own where K3s is installed.
   const ownedByK3s = (socket: PreflightReading['listening'][number]) =>
-    /k3s|containerd/.test(socket.program) || (socket.program === '' && socket.port === 8472 && !!version);
+    /k3s|containerd/.test(socket.program) ||
+    (socket.program === '' && !!version && args.peer_ports.some(({ port, proto }) => port === socket.port && proto === socket.proto));
   const taken = needed.flatMap(({ port, proto, what }) => {
     const holder = reading.listening.find((socket) => socket.port === port && socket.proto === proto);
-    const by = holder?.program || (proto === 'udp' ? 'a kernel socket (another VXLAN overlay?)' : 'another program');
+    const by = holder?.program || (proto === 'udp' ? 'a kernel socket (another VXLAN or WireGuard overlay?)' : 'another program');
     return holder && !ownedByK3s(holder) ? [`${port}/${proto} (${what}) is taken by ${by}`] : [];
   });
   add(
@@ -256,6 +282,13 @@ export function probeFromHere(address: string, port: number, timeoutMs = 3000): 
 
 const OUTCOMES: Record<string, Probe['outcome']> = { '0': 'open', '124': 'filtered', '127': 'untested' };
 
+/** The probes in the order of their targets (the script prints each as it ends), so what is reported reads the same every run. */
+export function inTargetOrder(targets: Target[], probes: Probe[]): Probe[] {
+  const index = (probe: Target) =>
+    targets.findIndex((target) => target.address === probe.address && target.port === probe.port && target.proto === probe.proto);
+  return [...probes].sort((a, b) => index(a) - index(b));
+}
+
 export function parseProbes(output: string): Probe[] {
   return [...output.matchAll(/^probe=(\S+) (\d+) (tcp|udp) (\d+)$/gm)].map(([, address, port, proto, rc]) => ({
     address,
@@ -287,7 +320,7 @@ export default defineModule({
     const skew = Math.sign(offset) * Math.max(0, Math.abs(offset) - (received - sent) / 2000);
     const targets = reachTargets(args);
     const [probes, fromHere] = await Promise.all([
-      targets.length ? ctx.run(probeScript(targets)).then((result) => parseProbes(result.stdout)) : [],
+      targets.length ? ctx.run(probeScript(targets)).then((result) => inTargetOrder(targets, parseProbes(result.stdout))) : [],
       Promise.all(args.node_ports.map((port) => probeFromHere(args.address, port))),
     ]);
     const checks = preflightChecks(reading, args, skew, probes, fromHere);

@@ -57,6 +57,23 @@ test.serial("flannel's port: probed between nodes over UDP, except on a node whe
   t.regex(installed.out, row('h3', 'reachable', 'ok', '5 peer port\\(s\\) answer'));
 });
 
+test.serial("the ports follow the K3s configuration: WireGuard's and Spegel's are probed where they are used, VXLAN's only then", async (t) => {
+  // h2 drops WireGuard's and Spegel's ports, and VXLAN's: each matters only in the configuration that uses it.
+  const drops = ['udp --dport 51820', 'tcp --dport 5001', 'udp --dport 8472'];
+  for (const drop of drops) await lab.exec(2, 'sh', '-c', `iptables -A INPUT -p ${drop} -j DROP`);
+  t.teardown(() => lab.exec(2, 'sh', '-c', drops.map((drop) => `iptables -D INPUT -p ${drop} -j DROP`).join('; ')).then(() => undefined));
+  const h2 = lab.hostIp(2).replaceAll('.', '\\.');
+  const config = (settings: object) => ['-e', 'os_prep_firewall=leave', '-e', JSON.stringify({ k3s_server_extra_config: settings })];
+  const vxlan = await table(...config({}));
+  t.regex(vxlan.out, row('h1', 'reachable', 'fail', `no answer from ${h2}:8472/udp ->`));
+  const wireguard = await table(...config({ 'flannel-backend': 'wireguard-native', 'embedded-registry': true }));
+  t.regex(wireguard.out, row('h1', 'reachable', 'fail', `no answer from ${h2}:51820/udp, ${h2}:5001/tcp ->`));
+  t.regex(wireguard.out, row('h3', 'ports free', 'ok', '10250/tcp, 51820/udp, 5001/tcp, 6443/tcp, 30080/tcp'), 'a worker serves Spegel and the supervisor too');
+  const hostGw = await table(...config({ 'flannel-backend': 'host-gw' }));
+  t.is(hostGw.code, 0, hostGw.out);
+  t.regex(hostGw.out, row('h1', 'ports free', 'ok', '6443/tcp, 10250/tcp, 30080/tcp'), 'plain routes need no overlay port');
+});
+
 test.serial('each check fails on a host with that fault; exit 2; nothing changes; site.yaml stops at the doctor', async (t) => {
   // h1: another program on the API port, an unknown architecture, another distribution.
   await lab.exec(1, 'sh', '-c', 'timeout 300 python3 -m http.server 6443 >/dev/null 2>&1 &');

@@ -235,8 +235,19 @@ EOF`,
     [],
     'the agents play never started',
   );
-  // The fix: a second replica, so the budget allows one pod to move. The same command goes on.
-  await lab.exec(1, '/usr/local/bin/k3s', 'kubectl', 'scale', 'deployment/pinned', '--replicas=2');
+  // The fix: a budget that allows the pod to be down (a second replica would not do: pinned to h2,
+  // it could run nowhere else, so its replacement would never be Ready). The same command goes on.
+  await lab.exec(
+    1,
+    'sh',
+    '-c',
+    `/usr/local/bin/k3s kubectl apply --server-side -f - <<'EOF'
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: pinned, namespace: default }
+spec: { maxUnavailable: 1, selector: { matchLabels: { app: pinned } } }
+EOF`,
+  );
   const resumed = await play('upgrade.yaml', inv, ...args);
   t.is(resumed.code, 0, failures(resumed.events).join('\n'));
   t.deepEqual(changedBy(resumed.events, /drained \(/), ['h2', 'h3', 'h4', 'h5', 'h6'], 'h1 was done already');
@@ -274,6 +285,74 @@ test.serial(
     const resumed = await play('upgrade.yaml', inv, ...args(good), '--limit', 'h2');
     t.is(resumed.code, 0, failures(resumed.events).join('\n'));
     t.true((await nodeVersions(1)).includes('h2 Ready v1.31.7+k3s1'));
+  },
+);
+
+test.serial(
+  'drains as the Eviction API allows: two pods under one budget leave a node one at a time; a pod no controller manages stops the upgrade until it is gone',
+  async (t) => {
+    const inv = join(work, 'six.yaml');
+    const binary = await doubleOfVersion(work, 'v1.31.8+k3s1');
+    // 7 replicas over 6 nodes: one node holds two of them, and the budget lets one be down at a time.
+    // A bare pod on h6, which nothing would start again once deleted.
+    await lab.exec(
+      1,
+      'sh',
+      '-c',
+      `/usr/local/bin/k3s kubectl apply --server-side -f - <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: crowd, namespace: default }
+spec:
+  replicas: 7
+  selector: { matchLabels: { app: crowd } }
+  template:
+    metadata: { labels: { app: crowd } }
+    spec: { containers: [{ name: c, image: busybox }] }
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: crowd, namespace: default }
+spec: { maxUnavailable: 1, selector: { matchLabels: { app: crowd } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: bare, namespace: default }
+spec: { nodeName: h6, containers: [{ name: c, image: busybox }] }
+EOF`,
+    );
+    t.teardown(() => kubectl(1, 'delete', 'deployment', 'crowd').then(() => kubectl(1, 'delete', 'pdb', 'crowd')));
+    const args = ['-e', 'k3s_version=v1.31.8+k3s1', '-e', `k3s_offline_binary=${binary}`, '-e', 'upgrade_backup=false', '-e', 'k3s_drain_timeout=60s'];
+    const stopped = await play('upgrade.yaml', inv, ...args);
+    t.is(stopped.code, 2);
+    t.regex(
+      failures(stopped.events).join('\n'),
+      /h6 could not be drained, so the upgrade stops before changing it \(a pod no controller manages would be lost\): .*cannot delete Pods that declare no controller \(use --force to override\): default\/bare.*for a pod no controller manages: delete it/s,
+    );
+    await kubectl(1, 'delete', 'pod', 'bare');
+    const resumed = await play('upgrade.yaml', inv, ...args);
+    t.is(resumed.code, 0, failures(resumed.events).join('\n'));
+    t.deepEqual(
+      (await nodeVersions(1)).sort(),
+      ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h) => `${h} Ready v1.31.8+k3s1`),
+    );
+    // On the node that held two crowd pods, the second was refused (429) until the first one's
+    // replacement was Ready, and evicted on kubectl's retry; on every other node none was refused.
+    const drains = hostResults([...stopped.events, ...resumed.events]).filter((e) => /drained \(/.test(e.task) && e.status === 'changed');
+    const refusals = drains.map(
+      (e) =>
+        [
+          e.host,
+          String(e.result?.stderr ?? '').match(
+            /pods\/"crowd-[^"]+" -n "default" \(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\./g,
+          )?.length ?? 0,
+        ] as const,
+    );
+    t.is(refusals.filter(([, n]) => n > 0).length, 1, `one node held two crowd pods: ${JSON.stringify(refusals)}`);
+    t.true(
+      refusals.every(([, n]) => n <= 1),
+      'refused once, then evicted on the retry',
+    );
   },
 );
 

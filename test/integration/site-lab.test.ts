@@ -140,6 +140,15 @@ test.serial('the second run changes nothing and restarts nothing', async (t) => 
   t.deepEqual([await started(1, 'k3s'), await started(2, 'k3s-agent')], before);
 });
 
+test.serial("a restarted K3s keeps the metrics-server the app role applied (disable removes only K3s' own copy); a re-run changes nothing", async (t) => {
+  await lab.exec(1, 'systemctl', 'restart', 'k3s');
+  const origin = await lab.exec(1, 'k3s', 'kubectl', '-n', 'kube-system', 'get', 'deployment', 'metrics-server', '-o', 'jsonpath={.metadata.labels.from}');
+  t.is(origin, '"manifest"');
+  const again = await site('--role', 'app');
+  t.is(again.code, 0, failures(again.events).join('\n'));
+  t.deepEqual(changedTasks(again.events), []);
+});
+
 test.serial('a full run with -v shows the cluster name and paths, never the token or the password', async (t) => {
   const password = 'Verbose-Grafana-Pass-7310';
   const verbose = await runCli(ROOT, ['site.yaml', ...vars, '-v', '-e', `grafana_admin_password=${password}`]);
@@ -163,11 +172,36 @@ test.serial('--role app runs that role alone on a converged cluster', async (t) 
 
 test.serial('after the HPA scaled the app, a re-run keeps its scale and changes nothing', async (t) => {
   const kubectl = (...args: string[]) => lab.exec(1, 'k3s', 'kubectl', '-n', 'default', ...args);
-  await kubectl('scale', 'deployment/stress', '--replicas=3');
+  await kubectl('scale', 'deployment', 'stress', '--replicas=3');
   const again = await site('--role', 'app');
   t.is(again.code, 0, failures(again.events).join('\n'));
   t.deepEqual(changedTasks(again.events), []);
   t.is(await kubectl('get', 'deployment', 'stress', '-o', 'jsonpath={.spec.replicas}'), '3', 'the HPA keeps the replicas it chose');
+});
+
+test.serial("kubectl's grammar: TYPE NAME and TYPE/NAME in any of the type's names; other forms answered as kubectl answers them", async (t) => {
+  const kubectl = (...args: string[]) => lab.exec(1, 'sh', '-c', `k3s kubectl -n default ${args.join(' ')} 2>&1; echo "exit $?"`);
+  t.is(await kubectl('scale', 'deploy', 'stress', '--replicas', '3'), 'deployment.apps/stress scaled\nexit 0\n');
+  t.is(await kubectl('get', 'deployments.apps/stress', '-o', 'name'), 'deployment.apps/stress\nexit 0\n');
+  t.is(await kubectl('get', 'Deployment', 'stress', '-o', 'jsonpath={.spec.replicas}'), '3exit 0\n');
+  t.is(await kubectl('rollout', 'status', 'deployment', 'stress'), 'deployment "stress" successfully rolled out\nexit 0\n');
+  t.is(await kubectl('get', 'node', 'h1', '-o', "'jsonpath={.metadata.name}'"), 'h1exit 0\n');
+  const refused: Array<[string[], RegExp]> = [
+    [['scale', 'deployment', '--replicas=3'], /^error: resource\(s\) were provided, but no name was specified$/],
+    [['scale', 'deployment', 'stress'], /^error: required flag\(s\) "replicas" not set$/],
+    [['get'], /^You must specify the type of resource to get\. [^]*error: Required resource not specified\./],
+    [['get', 'deployment', 'deployment/stress'], /^error: there is no need to specify a resource type as a separate argument/],
+    [['get', 'deployment/stress/x'], /^error: arguments in resource\/name form may not have more than one slash$/],
+    [['get', 'widgets', 'stress'], /^error: the server doesn't have a resource type "widgets"$/],
+    [['delete', 'deployment', 'nosuch'], /^Error from server \(NotFound\): deployments\.apps "nosuch" not found$/],
+    [['rollout', 'status'], /^error: required resource not specified$/],
+  ];
+  for (const [args, message] of refused) {
+    const answer = await kubectl(...args);
+    t.regex(answer, /\nexit 1\n$/, `kubectl ${args.join(' ')} exits 1`);
+    t.regex(answer.replace(/\nexit 1\n$/, ''), message, `kubectl ${args.join(' ')}: ${answer}`);
+    t.notRegex(answer, /Traceback/);
+  }
 });
 
 test.serial('a new service bundle rolls out: the pod template names the ConfigMap of the new bundle', async (t) => {
@@ -253,6 +287,78 @@ test.serial('a component no node can take fails the release after the wait; the 
   await lab.exec(1, 'sh', '-c', `printf '%s' '${manifest}' | k3s kubectl apply --server-side -f -`);
   const rollout = await lab.exec(1, 'sh', '-c', 'k3s kubectl rollout status deployment/unplaced --timeout=2s 2>&1; echo "exit $?"');
   t.regex(rollout, /timed out waiting for the condition\nexit 1\n$/);
+});
+
+test.serial(
+  "a Prometheus no node can take is not Helm's to wait for (the operator makes it): the release deploys and verify says Prometheus does not answer",
+  async (t) => {
+    // Prometheus pinned to a node name that does not exist; Grafana and the Services as the defaults have them.
+    const values = {
+      kps_values: {
+        grafana: { service: { type: 'NodePort', nodePort: 30090 } },
+        prometheus: { service: { type: 'NodePort', nodePort: 30100 }, prometheusSpec: { nodeSelector: { 'kubernetes.io/hostname': 'H1' } } },
+      },
+    };
+    const deployed = await site('--role', 'monitoring', '-e', 'kps_wait_timeout=30s', '-e', JSON.stringify(values));
+    t.is(deployed.code, 0, failures(deployed.events).join('\n'));
+    t.is((await monitoringReleases())[0]?.status, 'deployed', "Helm's --wait does not wait for the operator's StatefulSets");
+    const verify = await site('--role', 'verify', '-e', 'verify_answer_retries=3');
+    t.is(verify.code, 2);
+    t.deepEqual(
+      hostResults(verify.events)
+        .filter((e) => e.status === 'failed')
+        .map((e) => e.task),
+      ['Prometheus answers'],
+    );
+    t.is((await site('--role', 'monitoring')).code, 0);
+    const fixed = await site('--role', 'verify', '-e', 'verify_answer_retries=5');
+    t.is(fixed.code, 0, failures(fixed.events).join('\n'));
+  },
+);
+
+test.serial('a run interrupted during the wait leaves the release pending: refused while it may still run, then rolled back and upgraded', async (t) => {
+  // helm killed while it waits for a Grafana no node can take, as when the connection to the master drops.
+  const helm = 'helm --kubeconfig /etc/rancher/k3s/k3s.yaml -n monitoring';
+  await lab.exec(
+    1,
+    'sh',
+    '-c',
+    `echo '{grafana: {nodeSelector: {kubernetes.io/hostname: H1}}}' | ${helm} upgrade --install prometheus prometheus-community/kube-prometheus-stack --version ${CHART_VERSION} --wait --timeout 1h -f - >/dev/null 2>&1 &
+     for i in $(seq 100); do ${helm} list --all -o json | grep -q pending-upgrade && break; sleep 0.1; done
+     kill -9 $!`,
+  );
+  const history = async () =>
+    JSON.parse(await lab.exec(1, 'sh', '-c', `${helm} history prometheus -o json`)) as Array<{ revision: number; status: string; description: string }>;
+  const before = await history();
+  t.is(before.at(-1)?.status, 'pending-upgrade');
+  const deployed = before.find((r) => r.status === 'deployed')?.revision;
+  // Within its timeout another helm may still be at work on it: the run says so and touches nothing.
+  const young = await site('--role', 'monitoring');
+  t.is(young.code, 2);
+  t.regex(
+    failures(young.events).join('\n'),
+    /release prometheus is pending-upgrade \(revision \d+, begun \d+ s ago\): another helm operation may still be running on it/,
+  );
+  t.deepEqual(await history(), before);
+  // Past it, the run recovers as an operator would: back to the deployed revision, then the upgrade.
+  const recovered = await site('--role', 'monitoring', '-e', 'kps_wait_timeout=1s');
+  t.is(recovered.code, 0, failures(recovered.events).join('\n'));
+  t.regex(
+    hostResults(recovered.events).find((e) => e.module === 'helm_release')?.msg ?? '',
+    new RegExp(
+      `upgrade: status is pending-upgrade \\(revision \\d+ was left pending-upgrade \\d+ s ago by an interrupted run: rolled back to revision ${deployed} `,
+    ),
+  );
+  const after = await history();
+  t.deepEqual(
+    after.slice(before.length - 1).map((r) => [r.status, r.description]),
+    [
+      ['superseded', 'Preparing upgrade'],
+      ['superseded', `Rollback to ${deployed}`],
+      ['deployed', 'Upgrade complete'],
+    ],
+  );
+  t.deepEqual(changedTasks((await site('--role', 'monitoring')).events), []);
 });
 
 test.serial('verify needs no facts of other hosts: --role verify alone, and with a worker unreachable', async (t) => {

@@ -232,6 +232,36 @@ test("the cluster's networks: K3s' defaults are left to K3s, other ones go into 
   t.regex(osPrep, /ufw: \{ from: "\{\{ item \}\}" \}\n\s+loop: \["\{\{ k3s_cluster_cidr \}\}", "\{\{ k3s_service_cidr \}\}"\]/);
 });
 
+test('the ports nodes open to each other follow the K3s configuration: flannel backend, IP families, embedded registry', (t) => {
+  const ports = (config: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    (
+      toPlain((scopeFor('os-prep', { k3s_server_extra_config: config, ...extra }) as Record<string, unknown>).k3s_peer_ports) as Array<{
+        port: number;
+        proto: string;
+      }>
+    ).map(({ port, proto }) => `${port}/${proto}`);
+  t.deepEqual(ports({}), ['8472/udp'], "K3s' default: VXLAN");
+  t.deepEqual(ports({ 'flannel-backend': 'wireguard-native' }), ['51820/udp']);
+  t.deepEqual(
+    ports({ 'flannel-backend': 'wireguard-native' }, { k3s_cluster_cidr: '10.42.0.0/16,2001:cafe:42::/56' }),
+    ['51820/udp', '51821/udp'],
+    'dual-stack',
+  );
+  t.deepEqual(ports({ 'flannel-backend': 'wireguard-native' }, { k3s_cluster_cidr: '2001:cafe:42::/56' }), ['51821/udp'], 'IPv6 only');
+  t.deepEqual(ports({ 'flannel-backend': 'host-gw' }), [], 'plain routes: no overlay port');
+  t.deepEqual(ports({ 'flannel-backend': 'none' }), [], 'a network plugin of your own opens its own');
+  t.deepEqual(ports({ 'embedded-registry': true }), ['8472/udp', '5001/tcp', '6443/tcp'], 'Spegel: its port and the supervisor on every node');
+  const loop = (parse(readFileSync(join(ROOT, 'roles', 'os-prep', 'tasks', 'main.yaml'), 'utf8')) as Array<{ name: string; loop?: string }>).find((task) =>
+    task.name.startsWith('the pod network, kubelet and NodePorts'),
+  )?.loop;
+  t.is(loop, '{{ k3s_peer_ports + os_prep_node_ports }}', 'os-prep opens them in ufw');
+  const doctor = toPlain(
+    (scopeFor('doctor', { k3s_server_extra_config: { 'flannel-backend': 'wireguard-native', 'embedded-registry': true } }) as Record<string, unknown>)
+      .doctor_overlay_ports,
+  );
+  t.deepEqual(doctor, [51820], "the doctor looks for K3s' own UDP sockets on these");
+});
+
 test("IPv6 masters: every URL writes the address in brackets, and the kubeconfig rewrite finds K3s' [::1]", (t) => {
   const master = { ansible_host: 'fd00::10', ansible_hostname: 'master2', inventory_hostname: 'master2' };
   const vars = (role: string, extra: Record<string, unknown> = {}) =>
