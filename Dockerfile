@@ -12,6 +12,21 @@ COPY runner ./runner
 COPY service ./service
 RUN npm run build
 
+# The runner itself, for a fleet run as a Kubernetes Indexed Job (fleet/job.yaml, docs/fleet.md):
+#   docker build --target runner -t <you>/run-playbook .
+FROM node:20.19-bookworm-slim AS runner
+ENV NODE_ENV=production HOME=/home/node
+WORKDIR /opt/k3s-playbook
+COPY package.json package-lock.json ./
+# ssh2's optional native crypto is not built: its pure JavaScript fallback serves.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /src/dist ./dist
+COPY roles ./roles
+COPY playbooks ./playbooks
+USER node
+WORKDIR /fleet
+ENTRYPOINT ["node", "/opt/k3s-playbook/dist/cli.js"]
+
 FROM node:20.19-alpine AS runtime
 ENV NODE_ENV=production PORT=8080
 WORKDIR /app

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -103,4 +103,66 @@ test('in a terminal a skipped host is marked with a neutral sign, not a warning'
   t.is(run.exitCode, 0, run.output);
   t.regex(run.output, /↓.*w1: skipping/);
   t.false(run.output.includes('⚠'), run.output);
+});
+
+test('--shard: four processes cover the fleet once, and recap merges their --json into the PLAY RECAP and exit code of a single run', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'k3s-playbook-shard-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const hosts = Array.from({ length: 40 }, (_, i) => `h${String(i).padStart(2, '0')}`);
+  await writeFile(join(dir, 'inventory.yaml'), `all:\n  vars: { ansible_connection: local }\n  hosts:\n${hosts.map((h) => `    ${h}: {}`).join('\n')}\n`);
+  await writeFile(
+    join(dir, 'fleet.yaml'),
+    `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: a file per host
+      copy: { content: "{{ inventory_hostname }}\\n", dest: "{{ out }}/{{ inventory_hostname }}" }
+    - name: two sites are broken
+      fail: { msg: broken }
+      when: inventory_hostname in ['h07', 'h21']
+    - name: only the even ones say so
+      debug: { msg: even }
+      when: (inventory_hostname[-1] | int) is even
+`,
+  );
+  const run = (...args: string[]) => runCaptured('node', [BIN, ...args], { cwd: dir, env: { ...process.env, CI: 'true' } });
+  const recapOf = (stdout: string) => stdout.slice(stdout.indexOf('PLAY RECAP')).split('\n\n')[0].trim();
+  await Promise.all(['single', 'sharded'].map((name) => mkdir(join(dir, name))));
+  const single = await run('fleet.yaml', '-e', `out=${join(dir, 'single')}`);
+  t.is(single.code, 2, single.stderr);
+  const shards = await Promise.all([0, 1, 2, 3].map((index) => run('fleet.yaml', '--shard', `${index}/4`, '-e', `out=${join(dir, 'sharded')}`, '--json')));
+  const files = await Promise.all(
+    shards.map(async (shard, index) => {
+      const file = join(dir, `shard-${index}.json`);
+      await writeFile(file, shard.stdout);
+      return file;
+    }),
+  );
+  const slices = shards.map((shard) => [...shard.stdout.matchAll(/"type":"host.result"[^\n]*"host":"(h\d\d)"/g)].map((m) => m[1]));
+  t.deepEqual([...new Set(slices.flat())].sort(), hosts, 'every host ran, in one shard only');
+  t.true(
+    slices.every((slice) => slice.length > 0),
+    'each shard had hosts',
+  );
+  const merged = await run('recap', ...files);
+  t.is(merged.code, single.code);
+  t.is(recapOf(merged.stdout), recapOf(single.stdout));
+  t.regex(recapOf(merged.stdout), /^h07 +: ok=1 +changed=1 +unreachable=0 +failed=1 /m, 'the broken site failed after its file');
+  t.regex(recapOf(merged.stdout), /^h08 +: ok=2 +changed=1 +unreachable=0 +failed=0 +skipped=1 /m);
+  t.regex(recapOf(merged.stdout), /^h09 +: ok=1 +changed=1 +unreachable=0 +failed=0 +skipped=2 /m);
+  t.is((await readdir(join(dir, 'sharded'))).length, 40);
+  // A play that needs every host at once is refused before anything runs; --list-hosts shows a slice.
+  await writeFile(join(dir, 'once.yaml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: once, debug: { msg: hi }, run_once: true }\n');
+  const once = await run('once.yaml', '--shard', '0/4');
+  t.is(once.code, 5);
+  t.regex(
+    once.stderr,
+    /--shard runs each slice of the hosts on its own, but play '.*' needs all of its hosts at once: run_once at \S*once\.yaml:4 would run once in every shard/,
+  );
+  const listed = await run('fleet.yaml', '--list-hosts', '--shard', '2/4');
+  t.deepEqual(
+    listed.stdout.match(/^ {6}h\d\d$/gm)?.map((line) => line.trim()),
+    [...new Set(slices[2])].sort(),
+  );
+  t.regex((await run('fleet.yaml', '--shard', '4/4')).stderr, /counted from 0, so it must be below 4/);
 });

@@ -56,14 +56,14 @@ async function loadAndRun(playbookArg: string, options: CliOptions, io: Io): Pro
   ]);
   const inventory = await inventoryFor(playbook, options.inventory, io);
   for (const warning of extraVars.warnings) io.err(`[WARNING]: ${warning}`);
-  validatePlan({ inventory, playbook, limit: options.limit, selection });
+  validatePlan({ inventory, playbook, limit: options.limit, shard: options.shard, selection });
   if (options.syntaxCheck) {
     for (const warning of playbook.warnings) io.err(`[WARNING]: ${warning}`);
     io.out(`playbook: ${playbook.file}\nNo issues encountered.`);
     return ExitCode.Ok;
   }
   if (options.listHosts || options.listTasks) {
-    if (options.listHosts) listHosts(playbook, inventory, options.limit).forEach((line) => io.out(line));
+    if (options.listHosts) listHosts(playbook, inventory, options.limit, options.shard).forEach((line) => io.out(line));
     if (options.listTasks) listTasks(playbook, selection).forEach((line) => io.out(line));
     return ExitCode.Ok;
   }
@@ -80,6 +80,7 @@ async function loadAndRun(playbookArg: string, options: CliOptions, io: Io): Pro
     inventory,
     playbook,
     limit: options.limit,
+    shard: options.shard,
     check: options.check,
     diff: options.diff,
     verbosity: options.verbose,

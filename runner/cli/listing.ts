@@ -1,15 +1,17 @@
 import type { Inventory } from '../inventory/inventory.js';
 import { matchHosts } from '../inventory/patterns.js';
+import type { Shard } from '../inventory/shard.js';
+import { hostFilter } from '../executor/run.js';
 import { allTasks, type Playbook } from '../playbook/model.js';
 import { TaskSelection, type SelectionOptions } from '../executor/selection.js';
 import { taskTitle } from '../reporters/format.js';
 
 /** --list-hosts: the hosts each play would run on, as ansible-playbook prints them. */
-export function listHosts(playbook: Playbook, inventory: Inventory, limit: string | undefined): string[] {
-  const limited = limit ? new Set(matchHosts(inventory, limit).hosts) : undefined;
+export function listHosts(playbook: Playbook, inventory: Inventory, limit: string | undefined, shard?: Shard): string[] {
+  const selected = hostFilter(inventory, limit, shard);
   const lines = [`playbook: ${playbook.file}`];
   playbook.plays.forEach((play, index) => {
-    const hosts = matchHosts(inventory, play.hosts).hosts.filter((host) => !limited || limited.has(host));
+    const hosts = matchHosts(inventory, play.hosts).hosts.filter(selected);
     lines.push(
       '',
       `  play #${index + 1} (${play.hosts.join(',')}): ${play.name}`,

@@ -1,11 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { DETAILED_EXIT_CODE_MEANINGS, EXIT_CODE_MEANINGS } from '../errors.js';
+import { parseShard, type Shard } from '../inventory/shard.js';
 
 export interface CliOptions {
   /** Not given: inventory.yaml (or, missing, the implicit localhost for a playbook of localhost alone). */
   inventory?: string;
   limit?: string;
+  /** --shard I/N: this slice of the hosts (for N processes, or the pods of an Indexed Job). */
+  shard?: Shard;
   tags: string[];
   skipTags: string[];
   check: boolean;
@@ -31,6 +34,11 @@ export interface CliOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const shardOption = (value: string) => {
+  const shard = parseShard(value);
+  if ('problem' in shard) throw new InvalidArgumentError(shard.problem);
+  return shard;
+};
 const collectCsv = (value: string, previous: string[]) => [
   ...previous,
   ...value
@@ -54,6 +62,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-c, --connection <type>', 'connection type where the inventory and play set none').choices(['ssh', 'local', 'smart', 'paramiko']))
     .option('-u, --user <name>', 'login user where the inventory and play set none')
     .option('-l, --limit <pattern>', "only these hosts (patterns as in Ansible: 'worker', 'a:b', 'all:!m1')")
+    .option('--shard <I/N>', 'only slice I (0 to N-1) of the hosts, by a hash of their names: N runs cover them all (see docs/fleet.md)', shardOption)
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated, repeatable)', collectCsv, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', collectCsv, [])
     .option('-C, --check', "don't change anything; report what would change", false)
@@ -80,6 +89,16 @@ export function buildProgram(): Command {
         .map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`)
         .join('\n')}`,
     )
+    .showHelpAfterError('(run with --help for the options)')
+    .exitOverride();
+}
+
+/** run-playbook recap: the --json streams of several runs (the shards of one) as one PLAY RECAP. */
+export function buildRecapProgram(): Command {
+  return new Command('run-playbook recap')
+    .description("Merge the --json event streams of a playbook's shards (--shard 0/N ... N-1/N) into one PLAY RECAP and one exit code.")
+    .argument('<files...>', 'the files run-playbook --json wrote, one per shard')
+    .option('--detailed-exitcodes', "Puppet's exit codes, as the runs were given", false)
     .showHelpAfterError('(run with --help for the options)')
     .exitOverride();
 }

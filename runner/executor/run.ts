@@ -3,6 +3,7 @@ import { ExitCode, UserError, type DetailedExitCode, type ExitCodeValue } from '
 import type { Inventory } from '../inventory/inventory.js';
 import type { Vars } from '../vars/vars.js';
 import { matchHosts } from '../inventory/patterns.js';
+import { inShard, type Shard } from '../inventory/shard.js';
 import { allTasks, playTasks, type Play, type Playbook } from '../playbook/model.js';
 import { didYouMean } from '../schema/validate.js';
 import { ConnectionPool } from './connections.js';
@@ -16,6 +17,8 @@ export interface RunOptions {
   inventory: Inventory;
   playbook: Playbook;
   limit?: string;
+  /** --shard I/N: only the hosts of this slice of the inventory. */
+  shard?: Shard;
   check: boolean;
   diff: boolean;
   /** How many -v were given (debug's verbosity threshold). */
@@ -38,9 +41,39 @@ export interface RunResult {
   stats: Record<string, HostStats>;
 }
 
+/** The hosts --limit and --shard leave to the run. */
+export function hostFilter(inventory: Inventory, limit: string | undefined, shard: Shard | undefined): (host: string) => boolean {
+  const limited = limit !== undefined ? new Set(matchHosts(inventory, limit).hosts) : undefined;
+  return (host) => (!limited || limited.has(host)) && (!shard || inShard(host, shard));
+}
+
+/**
+ * A shard runs its slice of the hosts alone: what needs every host of a play at once would silently
+ * mean something else there (run_once once per shard, serial batches per shard), so it is refused.
+ */
+function refuseWithShard(playbook: Playbook): void {
+  for (const play of playbook.plays) {
+    const needsAll: Array<[string, { file: string; line: number }]> = [
+      ...(play.serial ? [['serial', play.loc] as [string, typeof play.loc]] : []),
+      ...[...playTasks(play)]
+        .filter((step) => step.runOnce !== undefined && step.runOnce !== false)
+        .map((step): [string, typeof play.loc] => ['run_once', step.loc]),
+    ];
+    if (needsAll.length === 0) continue;
+    const [keyword, loc] = needsAll[0];
+    throw new UserError(
+      `--shard runs each slice of the hosts on its own, but play '${play.name}' needs all of its hosts at once: ${keyword} at ${loc.file}:${loc.line} would ${keyword === 'serial' ? 'roll out in batches of each shard, side by side' : 'run once in every shard'}.`,
+      undefined,
+      'Run this playbook without --shard, or move what needs every host (a rollout, a task run once) into a playbook you run once.',
+      ExitCode.BadOptions,
+    );
+  }
+}
+
 /** Checks that need both the playbook and the inventory; all before the first connection. */
-export function validatePlan(options: Pick<RunOptions, 'inventory' | 'playbook' | 'limit' | 'selection'>): void {
+export function validatePlan(options: Pick<RunOptions, 'inventory' | 'playbook' | 'limit' | 'selection' | 'shard'>): void {
   const { inventory, playbook, limit, selection } = options;
+  if (options.shard) refuseWithShard(playbook);
   const names = [...inventory.groups.keys(), ...inventory.hosts.keys()];
   for (const play of playbook.plays) {
     // Ansible skips a play whose pattern matches nothing, with a warning: so does this runner, before anything runs.
@@ -95,19 +128,16 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
   };
   const pool = new ConnectionPool(options.createConnection, (host, retry) => void emit({ type: 'host.retry', host, ...retry }));
   const selection = new TaskSelection(options.selection, playbook);
-  const limited = options.limit !== undefined ? new Set(matchHosts(inventory, options.limit).hosts) : undefined;
+  const selected = hostFilter(inventory, options.limit, options.shard);
   try {
     await emit({ type: 'playbook.start', file: playbook.file, check: options.check });
     for (const message of playbook.warnings) await emit({ type: 'warning', message });
     for (const play of playbook.plays) {
       if (options.selection.role !== undefined && !play.roles.some((role) => role.name === options.selection.role)) continue;
       const matched = matchHosts(inventory, play.hosts).hosts;
-      const targets = ordered(
-        matched.filter((host) => !limited || limited.has(host)),
-        play.order,
-      );
+      const targets = ordered(matched.filter(selected), play.order);
       if (targets.length === 0) {
-        // A pattern that matches nothing was warned of before the run; here --limit left no host.
+        // A pattern that matches nothing was warned of before the run; here --limit or --shard left no host.
         if (matched.length > 0) await emit({ type: 'warning', message: `play '${play.name}': no hosts matched, skipping` });
         continue;
       }

@@ -318,6 +318,27 @@ test.serial('npx run-playbook --help lists the options and exit codes', async (t
   t.regex(help.stdout, /Exit codes:\n\s+0\s+every host ok/);
 });
 
+test.serial('fleet/shards.sh runs a playbook in shards side by side and prints the PLAY RECAP one run would', async (t) => {
+  // A fleet of 12 sites, here all this machine (local connection); one of them broken.
+  const fleet = join(work, 'fleet');
+  mkdirSync(fleet, { recursive: true });
+  const sites = Array.from({ length: 12 }, (_, i) => `site${i}`);
+  writeFileSync(join(fleet, 'inventory.yaml'), `all:\n  vars: { ansible_connection: local }\n  hosts:\n${sites.map((s) => `    ${s}: {}`).join('\n')}\n`);
+  writeFileSync(
+    join(fleet, 'fleet.yaml'),
+    `- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: checked, assert: { that: "inventory_hostname != 'site5'" } }\n    - { name: done, debug: { msg: ok } }\n`,
+  );
+  const fill = { '<playbook>': join(fleet, 'fleet.yaml'), '<inventory>': join(fleet, 'inventory.yaml') };
+  const sharded = await readme('bash fleet/shards.sh 4 <playbook> -i <inventory>', { fill, env: { SHARD_LOGS: join(fleet, 'logs') } });
+  const single = await sh(`./dist/cli.js ${fill['<playbook>']} -i ${fill['<inventory>']}`);
+  t.is(sharded.code, 2, sharded.stderr);
+  t.is(single.code, 2);
+  const recapOf = (stdout: string) => stdout.slice(stdout.indexOf('PLAY RECAP')).split('\n\n')[0].trim();
+  t.is(recapOf(sharded.stdout), recapOf(single.stdout));
+  t.regex(sharded.stdout, recap('site5', 'changed=0\\s+unreachable=0\\s+failed=1'));
+  t.deepEqual(readdirSync(join(fleet, 'logs')).sort(), ['shard-0.json', 'shard-1.json', 'shard-2.json', 'shard-3.json']);
+});
+
 test.serial('npm start serves the stress page on PORT, and SIGTERM stops all of it', async (t) => {
   ran.add('npm start');
   t.true(COMMANDS.some((c) => c.command === 'npm start'));
