@@ -29,7 +29,8 @@ export function manifestText(definition: NonNullable<ApplyArgs['definition']>): 
 
 export default defineModule({
   name: 'k8s_apply',
-  description: "Applies Kubernetes objects in place (server-side apply); changed only when 'kubectl diff' shows a difference.",
+  description:
+    "Applies Kubernetes objects in place (server-side apply); changed only when 'kubectl diff' shows a difference. This project's own: it also takes what kubernetes.core.k8s does not, a manifest URL kubectl reads and a kustomization directory; for objects given in the task, use k8s.",
   args: applyArgs,
   returns: {},
   examples: [

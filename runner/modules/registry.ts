@@ -14,9 +14,15 @@ import find from './find.js';
 import getUrl from './get_url.js';
 import group from './group.js';
 import groupBy from './group_by.js';
-import helmRelease from './helm_release.js';
+import helm from './helm.js';
+import helmInfo from './helm_info.js';
+import helmRepository from './helm_repository.js';
 import includeVars from './include_vars.js';
+import k8s from './k8s.js';
 import k8sApply from './k8s_apply.js';
+import k8sDrain from './k8s_drain.js';
+import k8sInfo from './k8s_info.js';
+import k8sScale from './k8s_scale.js';
 import kubeconfigMerge from './kubeconfig_merge.js';
 import lineinfile from './lineinfile.js';
 import modprobe from './modprobe.js';
@@ -67,9 +73,15 @@ export const modules: ReadonlyMap<string, ModuleDeclaration> = new Map(
     getUrl,
     group,
     groupBy,
-    helmRelease,
+    helm,
+    helmInfo,
+    helmRepository,
     includeVars,
+    k8s,
     k8sApply,
+    k8sDrain,
+    k8sInfo,
+    k8sScale,
     kubeconfigMerge,
     lineinfile,
     modprobe,

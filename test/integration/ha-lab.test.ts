@@ -42,6 +42,8 @@ async function inventory(name: string, masters: number[], workers: number[]): Pr
 
 const play = async (playbook: string, inv: string, ...args: string[]) => runJson(ROOT, [playbook, '-i', inv, '-e', `@${varsFile}`, ...args]);
 const kubectl = (n: number, ...args: string[]) => lab.exec(n, '/usr/local/bin/k3s', 'kubectl', ...args);
+/** Objects applied through the first master, as a user would with kubectl. */
+const applyOnMaster = (manifest: string) => lab.exec(1, 'sh', '-c', `/usr/local/bin/k3s kubectl apply --server-side -f - <<'EOF'\n${manifest}EOF`);
 const members = async (n: number) =>
   Object.keys((JSON.parse(await lab.exec(n, 'cat', '/var/lib/rancher/k3s/server/db/etcd/db.json')) as { members: object }).members).sort();
 const nodeVersions = async (n: number) =>
@@ -186,12 +188,7 @@ test.serial('an upgrade that cannot drain the second node stops there, says how 
   const inv = join(work, 'six.yaml');
   const binary = await doubleOfVersion(work, 'v1.31.6+k3s1');
   // One replica pinned to h2 and a budget that wants it always up: no eviction is ever allowed.
-  await lab.exec(
-    1,
-    'sh',
-    '-c',
-    `/usr/local/bin/k3s kubectl apply --server-side -f - <<'EOF'
-apiVersion: apps/v1
+  await applyOnMaster(`apiVersion: apps/v1
 kind: Deployment
 metadata: { name: pinned, namespace: default }
 spec:
@@ -205,8 +202,7 @@ apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: { name: pinned, namespace: default }
 spec: { minAvailable: 1, selector: { matchLabels: { app: pinned } } }
-EOF`,
-  );
+`);
   const args = ['-e', 'k3s_version=v1.31.6+k3s1', '-e', `k3s_offline_binary=${binary}`, '-e', 'k3s_drain_timeout=4s'];
   const stopped = await play('upgrade.yaml', inv, ...args);
   t.is(stopped.code, 2);
@@ -237,17 +233,11 @@ EOF`,
   );
   // The fix: a budget that allows the pod to be down (a second replica would not do: pinned to h2,
   // it could run nowhere else, so its replacement would never be Ready). The same command goes on.
-  await lab.exec(
-    1,
-    'sh',
-    '-c',
-    `/usr/local/bin/k3s kubectl apply --server-side -f - <<'EOF'
-apiVersion: policy/v1
+  await applyOnMaster(`apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: { name: pinned, namespace: default }
 spec: { maxUnavailable: 1, selector: { matchLabels: { app: pinned } } }
-EOF`,
-  );
+`);
   const resumed = await play('upgrade.yaml', inv, ...args);
   t.is(resumed.code, 0, failures(resumed.events).join('\n'));
   t.deepEqual(changedBy(resumed.events, /drained \(/), ['h2', 'h3', 'h4', 'h5', 'h6'], 'h1 was done already');
@@ -295,12 +285,7 @@ test.serial(
     const binary = await doubleOfVersion(work, 'v1.31.8+k3s1');
     // 7 replicas over 6 nodes: one node holds two of them, and the budget lets one be down at a time.
     // A bare pod on h6, which nothing would start again once deleted.
-    await lab.exec(
-      1,
-      'sh',
-      '-c',
-      `/usr/local/bin/k3s kubectl apply --server-side -f - <<'EOF'
-apiVersion: apps/v1
+    await applyOnMaster(`apiVersion: apps/v1
 kind: Deployment
 metadata: { name: crowd, namespace: default }
 spec:
@@ -319,8 +304,7 @@ apiVersion: v1
 kind: Pod
 metadata: { name: bare, namespace: default }
 spec: { nodeName: h6, containers: [{ name: c, image: busybox }] }
-EOF`,
-    );
+`);
     t.teardown(() => kubectl(1, 'delete', 'deployment', 'crowd').then(() => kubectl(1, 'delete', 'pdb', 'crowd')));
     const args = ['-e', 'k3s_version=v1.31.8+k3s1', '-e', `k3s_offline_binary=${binary}`, '-e', 'upgrade_backup=false', '-e', 'k3s_drain_timeout=60s'];
     const stopped = await play('upgrade.yaml', inv, ...args);

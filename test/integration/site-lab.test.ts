@@ -204,6 +204,72 @@ test.serial("kubectl's grammar: TYPE NAME and TYPE/NAME in any of the type's nam
   }
 });
 
+test.serial(
+  'kubernetes.core modules as Ansible content writes them: k8s present, patched and absent, k8s_info, helm absent, helm_repository, helm_info, k8s_scale, k8s_drain',
+  async (t) => {
+    const playbook = join(work, 'k8s.yaml');
+    const configMap = (data: string) => `{ apiVersion: v1, kind: ConfigMap, metadata: { name: greeting, namespace: default }, data: { text: ${data} } }`;
+    await writeFile(
+      playbook,
+      `- hosts: master
+  gather_facts: false
+  tasks:
+    - { name: made, kubernetes.core.k8s: { definition: ${configMap('hello')} }, register: made }
+    - { name: made again, kubernetes.core.k8s: { definition: ${configMap('hello')} }, register: again }
+    - { name: patched, kubernetes.core.k8s: { state: patched, definition: ${configMap('bye')} }, register: patched }
+    - name: read
+      kubernetes.core.k8s_info: { kind: ConfigMap, namespace: default, name: greeting }
+      register: read
+    - { name: a missing one is not patched, kubernetes.core.k8s: { state: patched, definition: ${configMap('x').replace('greeting', 'nobody')} }, register: skipped }
+    - { name: removed, kubernetes.core.k8s: { state: absent, kind: ConfigMap, name: greeting, namespace: default }, register: removed }
+    - { name: removed again, kubernetes.core.k8s: { state: absent, kind: ConfigMap, name: greeting, namespace: default }, register: gone }
+    - name: an unknown kind
+      kubernetes.core.k8s_info: { kind: Widget, api_version: example.net/v1 }
+      register: unknown
+    - { name: a release that is not there, kubernetes.core.helm: { release_name: nothing, release_namespace: default, state: absent }, register: no_release }
+    - { name: a repository added, kubernetes.core.helm_repository: { name: extra, url: "{{ helm_repos[0].url }}", binary_path: /usr/local/bin/helm }, register: repo_added }
+    - { name: added again, kubernetes.core.helm_repository: { name: extra, url: "{{ helm_repos[0].url }}/", binary_path: /usr/local/bin/helm }, register: repo_again }
+    - name: elsewhere, without force_update
+      kubernetes.core.helm_repository: { name: extra, url: "http://charts.example.invalid", binary_path: /usr/local/bin/helm }
+      register: repo_moved
+      ignore_errors: true
+    - { name: removed, kubernetes.core.helm_repository: { name: extra, state: absent, binary_path: /usr/local/bin/helm }, register: repo_removed }
+    - name: the monitoring release
+      kubernetes.core.helm_info: { release_name: prometheus, release_namespace: monitoring, binary_path: /usr/local/bin/helm }
+      register: release
+    - name: a Deployment to scale
+      kubernetes.core.k8s:
+        definition: { apiVersion: apps/v1, kind: Deployment, metadata: { name: scaled, namespace: default }, spec: { replicas: 1, template: { spec: { containers: [{ name: c, image: busybox }] } } } }
+    - { name: scaled, kubernetes.core.k8s_scale: { kind: Deployment, name: scaled, namespace: default, replicas: 2 }, register: scaled }
+    - { name: scaled again, kubernetes.core.k8s_scale: { kind: Deployment, name: scaled, namespace: default, replicas: 2 }, register: scaled_again }
+    - { name: replicas read, kubernetes.core.k8s_info: { kind: Deployment, api_version: apps/v1, name: scaled, namespace: default }, register: scaled_read }
+    - { name: cordoned, kubernetes.core.k8s_drain: { name: h3-worker, state: cordon }, register: cordoned }
+    - { name: cordoned again, kubernetes.core.k8s_drain: { name: h3-worker, state: cordon }, register: cordoned_again }
+    - { name: uncordoned, kubernetes.core.k8s_drain: { name: h3-worker, state: uncordon }, register: uncordoned }
+    - { name: the test Deployment removed, kubernetes.core.k8s: { state: absent, kind: Deployment, api_version: apps/v1, name: scaled, namespace: default } }
+    - assert:
+        that:
+          - made is changed and made.result.data.text == 'hello'
+          - again is not changed
+          - patched is changed and read.resources | length == 1 and read.resources[0].data.text == 'bye'
+          - skipped is not changed
+          - removed is changed and gone is not changed
+          - not unknown.api_found and unknown.resources == []
+          - no_release is not changed
+          - repo_added is changed and repo_again is not changed
+          - repo_moved is failed and 'force_update' in repo_moved.msg
+          - repo_removed is changed
+          - release.status.status == 'deployed' and release.status.chart.startswith('kube-prometheus-stack-') and release.status['values'].grafana is defined
+          - scaled is changed and scaled_again is not changed and scaled_read.resources[0].spec.replicas == 2
+          - cordoned is changed and cordoned_again is not changed and uncordoned is changed
+`,
+    );
+    const run = await runJson(ROOT, [playbook, ...vars]);
+    t.is(run.code, 0, failures(run.events).join('\n'));
+    t.true(hostResults(run.events).some((e) => e.module === 'assert' && e.status === 'ok'));
+  },
+);
+
 test.serial('a new service bundle rolls out: the pod template names the ConfigMap of the new bundle', async (t) => {
   const volumes = async () =>
     JSON.parse(await lab.exec(1, 'k3s', 'kubectl', '-n', 'default', 'get', 'deployment', 'stress', '-o', 'jsonpath={.spec.template.spec.volumes}'));
@@ -253,14 +319,14 @@ test.serial('a chart version published after the repository was added is found: 
   t.teardown(() => writeFile(join(work, 'served', 'charts', 'index.yaml'), chartIndex([CHART_VERSION])));
   const upgrade = await site('--role', 'monitoring', '-e', `kps_chart_version=${newer}`);
   t.is(upgrade.code, 0, failures(upgrade.events).join('\n'));
-  const release = hostResults(upgrade.events).find((e) => e.module === 'helm_release');
+  const release = hostResults(upgrade.events).find((e) => e.module === 'helm');
   t.regex(release?.msg ?? '', new RegExp(`${newer} is not in the cached chart index yet: it is refreshed first`));
   const listed = await monitoringReleases();
   t.is(listed[0]?.chart, `kube-prometheus-stack-${newer}`);
   // Back to the pinned version: already in the index, so no refresh.
   const back = await site('--role', 'monitoring');
   t.is(back.code, 0, failures(back.events).join('\n'));
-  t.notRegex(hostResults(back.events).find((e) => e.module === 'helm_release')?.msg ?? '', /refreshed first/);
+  t.notRegex(hostResults(back.events).find((e) => e.module === 'helm')?.msg ?? '', /refreshed first/);
 });
 
 test.serial('a component no node can take fails the release after the wait; the next run deploys it', async (t) => {
@@ -279,7 +345,7 @@ test.serial('a component no node can take fails the release after the wait; the 
   t.is(await status(), 'failed');
   const again = await site('--role', 'monitoring');
   t.is(again.code, 0, failures(again.events).join('\n'));
-  t.regex(hostResults(again.events).find((e) => e.module === 'helm_release')?.msg ?? '', /upgrade: /);
+  t.regex(hostResults(again.events).find((e) => e.module === 'helm')?.msg ?? '', /upgrade: /);
   t.is(await status(), 'deployed');
   // kubectl rollout status waits the same way for a Deployment whose pods no node takes.
   const manifest =
@@ -344,7 +410,7 @@ test.serial('a run interrupted during the wait leaves the release pending: refus
   const recovered = await site('--role', 'monitoring', '-e', 'kps_wait_timeout=1s');
   t.is(recovered.code, 0, failures(recovered.events).join('\n'));
   t.regex(
-    hostResults(recovered.events).find((e) => e.module === 'helm_release')?.msg ?? '',
+    hostResults(recovered.events).find((e) => e.module === 'helm')?.msg ?? '',
     new RegExp(
       `upgrade: status is pending-upgrade \\(revision \\d+ was left pending-upgrade \\d+ s ago by an interrupted run: rolled back to revision ${deployed} `,
     ),
