@@ -53,14 +53,9 @@ export function hostFilter(inventory: Inventory, limit: string | undefined, shar
  */
 function refuseWithShard(playbook: Playbook): void {
   for (const play of playbook.plays) {
-    const needsAll: Array<[string, { file: string; line: number }]> = [
-      ...(play.serial ? [['serial', play.loc] as [string, typeof play.loc]] : []),
-      ...[...playTasks(play)]
-        .filter((step) => step.runOnce !== undefined && step.runOnce !== false)
-        .map((step): [string, typeof play.loc] => ['run_once', step.loc]),
-    ];
-    if (needsAll.length === 0) continue;
-    const [keyword, loc] = needsAll[0];
+    const once = play.serial ? undefined : [...playTasks(play)].find((step) => step.runOnce !== undefined && step.runOnce !== false);
+    if (!play.serial && !once) continue;
+    const [keyword, loc] = once ? ['run_once', once.loc] : ['serial', play.loc];
     throw new UserError(
       `--shard runs each slice of the hosts on its own, but play '${play.name}' needs all of its hosts at once: ${keyword} at ${loc.file}:${loc.line} would ${keyword === 'serial' ? 'roll out in batches of each shard, side by side' : 'run once in every shard'}.`,
       undefined,

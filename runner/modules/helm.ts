@@ -3,6 +3,7 @@ import { parse, stringify } from 'yaml';
 import Type, { type Static } from 'typebox';
 import { mergeMappings } from '../jinja/filters.js';
 import { shellQuote } from '../shell/quote.js';
+import { helmCommand, kubeconfigArg } from './support/cluster-client.js';
 import { defineModule, type ModuleContext, type Step } from './module.js';
 import { commandFailure, plannedBeforeInstall } from './support/command-failure.js';
 import { goDurationSeconds, isPending, pendingRecovery, type Revision } from './support/helm-pending.js';
@@ -40,7 +41,7 @@ const releaseArgs = Type.Object(
       description: "Refresh the chart repository's index first (helm repo update); a version missing from it is refreshed anyway.",
     }),
     binary_path: Type.String({ default: 'helm', description: 'The helm program on the host.' }),
-    kubeconfig: Type.String({ default: '/etc/rancher/k3s/k3s.yaml', aliases: ['kubeconfig_path'], description: "The cluster's kubeconfig on the host." }),
+    kubeconfig: kubeconfigArg,
   },
   { additionalProperties: false },
 );
@@ -92,7 +93,7 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    const helm = `${args.binary_path} --kubeconfig ${shellQuote(args.kubeconfig)} -n ${shellQuote(args.release_namespace)}`;
+    const helm = helmCommand(args, args.release_namespace);
     const name = shellQuote(args.release_name);
     const list = await ctx.run(`${helm} list --all -o json --filter ${shellQuote(`^${args.release_name}$`)}`);
     if (args.release_state === 'absent') {

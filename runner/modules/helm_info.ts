@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { shellQuote } from '../shell/quote.js';
+import { helmCommand, kubeconfigArg } from './support/cluster-client.js';
 import { defineModule } from './module.js';
 import { commandFailure } from './support/command-failure.js';
 
@@ -12,7 +13,7 @@ const infoArgs = Type.Object(
       description: 'Only a release in one of these states (deployed, failed, pending-install, ...); empty: any.',
     }),
     binary_path: Type.String({ default: 'helm', description: 'The helm program on the host.' }),
-    kubeconfig: Type.String({ default: '/etc/rancher/k3s/k3s.yaml', aliases: ['kubeconfig_path'], description: "The cluster's kubeconfig on the host." }),
+    kubeconfig: kubeconfigArg,
   },
   { additionalProperties: false },
 );
@@ -31,7 +32,7 @@ export default defineModule({
   examples: [{ description: 'The monitoring release.', task: 'helm_info:\n  release_name: prometheus\n  release_namespace: monitoring' }],
   checkMode: 'full',
   async plan(args, ctx) {
-    const helm = `${args.binary_path} --kubeconfig ${shellQuote(args.kubeconfig)} -n ${shellQuote(args.release_namespace)}`;
+    const helm = helmCommand(args, args.release_namespace);
     const list = await ctx.run(`${helm} list --all -o json --filter ${shellQuote(`^${args.release_name}$`)}`);
     if (list.rc === 127 && ctx.checkMode) return { changed: false, msg: `${args.binary_path} is not on the host yet: nothing to read` };
     if (list.rc !== 0) return { changed: false, failed: true, msg: commandFailure('helm list', list) };

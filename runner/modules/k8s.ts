@@ -2,6 +2,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import Type, { type Static } from 'typebox';
 import type { ExecResult } from '../connection/connection.js';
 import { shellQuote } from '../shell/quote.js';
+import { kubectlArgs, kubectlCommand } from './support/cluster-client.js';
 import { defineModule, type CommandStep, type ModuleContext, type Plan, type Step } from './module.js';
 import { commandFailure, plannedBeforeInstall } from './support/command-failure.js';
 
@@ -35,8 +36,7 @@ const k8sArgs = Type.Object(
         { additionalProperties: false, description: 'Server-side apply with this field manager; force_conflicts takes over fields other managers own.' },
       ),
     ),
-    kubeconfig: Type.String({ default: '/etc/rancher/k3s/k3s.yaml', aliases: ['kubeconfig_path'], description: "The cluster's kubeconfig on the host." }),
-    kubectl: Type.String({ default: 'k3s kubectl', description: 'The kubectl command on the host (K3s brings one).' }),
+    ...kubectlArgs,
   },
   { additionalProperties: false },
 );
@@ -87,7 +87,7 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    const kubectl = `${args.kubectl} --kubeconfig ${shellQuote(args.kubeconfig)}`;
+    const kubectl = kubectlCommand(args);
     const given = [args.definition, args.src, args.template].filter((v) => v !== undefined).length;
     if (given > 1) return { changed: false, failed: true, msg: 'parameters are mutually exclusive: definition|src|template' };
     let objects: KubeObject[] | undefined;

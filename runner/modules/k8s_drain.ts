@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { shellQuote } from '../shell/quote.js';
+import { kubectlArgs, kubectlCommand } from './support/cluster-client.js';
 import { defineModule, type Step } from './module.js';
 import { commandFailure } from './support/command-failure.js';
 
@@ -24,8 +25,7 @@ const drainArgs = Type.Object(
         description: 'How pods are evicted: force, ignore_daemonsets, delete_emptydir_data, terminate_grace_period, wait_timeout.',
       },
     ),
-    kubeconfig: Type.String({ default: '/etc/rancher/k3s/k3s.yaml', aliases: ['kubeconfig_path'], description: "The cluster's kubeconfig on the host." }),
-    kubectl: Type.String({ default: 'k3s kubectl', description: 'The kubectl command on the host (K3s brings one).' }),
+    ...kubectlArgs,
   },
   { additionalProperties: false },
 );
@@ -44,7 +44,7 @@ export default defineModule({
   ],
   checkMode: 'full',
   async plan(args, ctx) {
-    const kubectl = `${args.kubectl} --kubeconfig ${shellQuote(args.kubeconfig)}`;
+    const kubectl = kubectlCommand(args);
     const node = shellQuote(args.name);
     const read = await ctx.run(`${kubectl} get node ${node} -o json`);
     if (read.rc === 127 && ctx.checkMode) return { changed: true, msg: `${args.kubectl.split(' ')[0]} is not on the host yet` };

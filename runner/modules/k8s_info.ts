@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { shellQuote } from '../shell/quote.js';
+import { kubectlArgs, kubectlCommand } from './support/cluster-client.js';
 import { defineModule } from './module.js';
 import { commandFailure } from './support/command-failure.js';
 
@@ -15,8 +16,7 @@ const infoArgs = Type.Object(
     namespace: Type.Optional(Type.String({ description: 'The namespace; else every namespace.' })),
     label_selectors: Type.Array(Type.String(), { default: [], description: "Label selectors ('app=stress', 'tier!=web'), all of which must match." }),
     field_selectors: Type.Array(Type.String(), { default: [], description: "Field selectors ('status.phase=Running')." }),
-    kubeconfig: Type.String({ default: '/etc/rancher/k3s/k3s.yaml', aliases: ['kubeconfig_path'], description: "The cluster's kubeconfig on the host." }),
-    kubectl: Type.String({ default: 'k3s kubectl', description: 'The kubectl command on the host (K3s brings one).' }),
+    ...kubectlArgs,
   },
   { additionalProperties: false },
 );
@@ -41,9 +41,7 @@ export default defineModule({
       args.label_selectors.length ? `-l ${shellQuote(args.label_selectors.join(','))}` : '',
       args.field_selectors.length ? `--field-selector ${shellQuote(args.field_selectors.join(','))}` : '',
     ].filter(Boolean);
-    const found = await ctx.run(
-      `${args.kubectl} --kubeconfig ${shellQuote(args.kubeconfig)} get ${shellQuote(what)} ${flags.join(' ')} -o json --ignore-not-found`,
-    );
+    const found = await ctx.run(`${kubectlCommand(args)} get ${shellQuote(what)} ${flags.join(' ')} -o json --ignore-not-found`);
     // On a bare host in check mode an earlier role would have installed K3s: nothing to read yet.
     if (found.rc === 127 && ctx.checkMode)
       return { changed: false, api_found: false, resources: [], msg: `${args.kubectl.split(' ')[0]} is not on the host yet: nothing to read` };

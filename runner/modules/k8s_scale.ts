@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { shellQuote } from '../shell/quote.js';
+import { kubectlArgs, kubectlCommand } from './support/cluster-client.js';
 import { defineModule } from './module.js';
 import { commandFailure } from './support/command-failure.js';
 import { kubectlType } from './k8s.js';
@@ -16,8 +17,7 @@ const scaleArgs = Type.Object(
     ),
     wait: Type.Boolean({ default: true, description: 'Wait until the new replicas have rolled out.' }),
     wait_timeout: Type.Integer({ default: 20, minimum: 1, description: 'How long the wait may take (seconds).' }),
-    kubeconfig: Type.String({ default: '/etc/rancher/k3s/k3s.yaml', aliases: ['kubeconfig_path'], description: "The cluster's kubeconfig on the host." }),
-    kubectl: Type.String({ default: 'k3s kubectl', description: 'The kubectl command on the host (K3s brings one).' }),
+    ...kubectlArgs,
   },
   { additionalProperties: false },
 );
@@ -32,7 +32,7 @@ export default defineModule({
   examples: [{ description: 'Three replicas of the stress app.', task: 'k8s_scale:\n  kind: Deployment\n  name: stress\n  namespace: default\n  replicas: 3' }],
   checkMode: 'full',
   async plan(args, ctx) {
-    const kubectl = `${args.kubectl} --kubeconfig ${shellQuote(args.kubeconfig)}`;
+    const kubectl = kubectlCommand(args);
     const target = shellQuote(`${kubectlType({ apiVersion: args.api_version, kind: args.kind })}/${args.name}`);
     const namespace = `-n ${shellQuote(args.namespace)}`;
     const found = await ctx.run(`${kubectl} get ${target} ${namespace} -o json`);

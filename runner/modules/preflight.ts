@@ -98,7 +98,16 @@ export function requiredPorts(args: Pick<PreflightArgs, 'role' | 'masters' | 'no
     ...args.peer_ports,
     ...args.node_ports.map((port) => ({ port, proto: 'tcp' as const, what: 'NodePort' })),
   ];
-  return all.filter((use, i) => all.findIndex((other) => other.port === use.port && other.proto === use.proto) === i);
+  return distinct(all, ({ port, proto }) => `${port}/${proto}`);
+}
+
+/** A probe target as one key: address, port and protocol. */
+const targetKey = ({ address, port, proto }: Target) => `${address}:${port}/${proto}`;
+
+/** Each item once (the first), items being the same when their keys are. */
+function distinct<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
 }
 
 /** The peers' ports this host must reach: masters' API (and etcd between masters), every node's kubelet and peer ports. */
@@ -114,9 +123,7 @@ export function reachTargets(args: Pick<PreflightArgs, 'role' | 'address' | 'mas
         .map(({ port, proto }): Target => ({ address, port, proto })),
     ),
   ];
-  return targets.filter(
-    (target, i) => targets.findIndex((other) => `${other.address} ${other.port} ${other.proto}` === `${target.address} ${target.port} ${target.proto}`) === i,
-  );
+  return distinct(targets, targetKey);
 }
 
 /** The doctor's verdicts for one host, from what was read there; a pure function of its inputs. */
@@ -284,9 +291,8 @@ const OUTCOMES: Record<string, Probe['outcome']> = { '0': 'open', '124': 'filter
 
 /** The probes in the order of their targets (the script prints each as it ends), so what is reported reads the same every run. */
 export function inTargetOrder(targets: Target[], probes: Probe[]): Probe[] {
-  const index = (probe: Target) =>
-    targets.findIndex((target) => target.address === probe.address && target.port === probe.port && target.proto === probe.proto);
-  return [...probes].sort((a, b) => index(a) - index(b));
+  const order = new Map(targets.map((target, i) => [targetKey(target), i]));
+  return [...probes].sort((a, b) => (order.get(targetKey(a)) ?? -1) - (order.get(targetKey(b)) ?? -1));
 }
 
 export function parseProbes(output: string): Probe[] {
