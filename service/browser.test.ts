@@ -4,7 +4,7 @@ import test from 'ava';
 import type { Page } from 'playwright-core';
 import { launchChromium, saveScreenshot } from '../test/support/browser.js';
 import { startKubeApiStub } from '../test/support/kube-api-stub.js';
-import { cpuSeconds, processExists, runnableSeconds } from '../test/support/proc.js';
+import { cpuSeconds, processExists, runnableSeconds, waitFor } from '../test/support/proc.js';
 import { startRoundRobin } from '../test/support/round-robin.js';
 import { serviceAccountDir, startService } from '../test/support/service.js';
 import type { Service } from './app.js';
@@ -79,9 +79,9 @@ test('a visitor reads the page, reloads, starts a 2-second load, sees the graph 
   t.regex((await frame.getAttribute('src'))!, /\/d-solo\/stress\/app\?panelId=2$/);
   await (await frame.contentFrame())!.waitForSelector('svg');
   await shoot(page, 'service-load.png');
-  await sleep(2000);
-  t.false(processExists(pid), 'and gone after it: nothing burns CPU any more');
-  t.false(service.context.load.status().running);
+  // Gone after it (bounded: a busy machine may reap the worker a moment after its deadline).
+  const ended = () => !processExists(pid) && !service.context.load.status().running;
+  t.true(await waitFor(ended, 6000), 'and gone after it: nothing burns CPU any more');
 
   await page.click('#back');
   await page.waitForURL(`${url}/`);
