@@ -5,6 +5,8 @@ import { connectionFactory } from '../connection/factory.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import type { Reporter } from '../executor/events.js';
 import { runPlaybook, validatePlan } from '../executor/run.js';
+import { GATHERING, type Gathering } from '../executor/play-runner.js';
+import { useJinja2Native } from '../jinja/templar.js';
 import { Inventory, LOCALHOST_NAMES, loadInventory } from '../inventory/inventory.js';
 import { loadPlaybook } from '../playbook/load.js';
 import type { Playbook } from '../playbook/model.js';
@@ -48,7 +50,24 @@ async function inventoryFor(playbook: Playbook, given: string | undefined, io: I
   return new Inventory(path);
 }
 
+/** Ansible's reading of a boolean setting (convert_bool's true words). */
+const settingIsOn = (value: string | undefined) => ['y', 'yes', 'on', '1', 'true', 't'].includes((value ?? '').trim().toLowerCase());
+
+/** ANSIBLE_GATHERING, checked before anything runs. */
+function gatheringSetting(value: string | undefined): Gathering {
+  const setting = (value ?? 'implicit').trim().toLowerCase();
+  if ((GATHERING as readonly string[]).includes(setting)) return setting as Gathering;
+  throw new UserError(
+    `ANSIBLE_GATHERING is '${value}', which is not a gathering setting.`,
+    undefined,
+    `Set it to one of: ${GATHERING.join(', ')}, or unset it.`,
+    ExitCode.BadOptions,
+  );
+}
+
 async function loadAndRun(playbookArg: string, options: CliOptions, io: Io): Promise<ExitCodeValue> {
+  useJinja2Native(settingIsOn(io.env.ANSIBLE_JINJA2_NATIVE));
+  const gathering = gatheringSetting(io.env.ANSIBLE_GATHERING);
   const selection = { tags: options.tags, skipTags: options.skipTags, role: options.role, startAtTask: options.startAtTask };
   const [playbook, extraVars] = await Promise.all([
     loadPlaybook(await findPlaybook(io.cwd, playbookArg), io.cwd),
@@ -86,6 +105,7 @@ async function loadAndRun(playbookArg: string, options: CliOptions, io: Io): Pro
     verbosity: options.verbose,
     forks: options.forks,
     forceHandlers: options.forceHandlers,
+    gathering,
     becomePassword,
     extraVars: vars,
     selection,

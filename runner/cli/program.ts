@@ -75,6 +75,7 @@ export function buildProgram(): Command {
     .option('--syntax-check', 'check the playbook, roles, templates and inventory, then stop', false)
     .option('--start-at-task <name>', 'start at the task with this name')
     .option('--force-handlers', 'run notified handlers on hosts that failed too', false)
+    .option('--flush-cache', "ansible-playbook's: facts are never kept between runs here, so there is no cache to clear")
     .option('--role <name>', 'run only this role of the playbook (it reads what it needs from the hosts)')
     .option('--json', 'print newline-delimited JSON events instead of text', false)
     .option('--detailed-exitcodes', "Puppet's exit codes: 2 when anything changed (with --check: drifted), 4 on failures, 6 for both", false)

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { debugMessages, hostResults, localInventory, recapOf, runJson, workspace } from '../../test/support/workspace.js';
+import { debugMessages, hostResults, localInventory, recapOf, runCli, runJson, workspace } from '../../test/support/workspace.js';
 
 // Ansible's playbook keywords and engine modules, each as ansible-core 2.14 runs them, on this machine (local connection).
 
@@ -163,4 +163,59 @@ test('a task title is never empty: a name that renders to nothing shows the modu
   const run = await runJson(ws.dir, ['site.yaml']);
   const titles = run.events.flatMap((e) => (e.type === 'task.start' ? [e.name] : []));
   t.deepEqual(titles, ['debug', '{{ images | basename }}']);
+});
+
+// Serial: the settings are the process's, as Ansible's configuration is, and other tests run beside these.
+test.serial("Ansible's settings from the environment: ANSIBLE_GATHERING (implicit, explicit, smart) and ANSIBLE_JINJA2_NATIVE", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  tasks:
+    - set_fact: { sum: "{{ 1 + 2 }}", word: "yes" }
+    - debug: msg="{{ sum | type_debug }} {{ word | type_debug }}"
+- hosts: all
+  tasks:
+    - debug: msg=second
+- hosts: all
+  gather_facts: true
+  tasks:
+    - debug: msg=third
+`,
+  });
+  t.teardown(ws.cleanup);
+  const gathered = async (env: NodeJS.ProcessEnv) => {
+    const run = await runJson(ws.dir, ['site.yaml'], env);
+    t.is(run.code, 0, run.err);
+    return { plays: hostResults(run.events).filter((e) => e.module === 'gather_facts').length, msgs: debugMessages(run.events, 'm1') };
+  };
+  t.deepEqual(await gathered({}), { plays: 3, msgs: ['str bool', 'second', 'third'] }, 'implicit: every play gathers; set_fact makes "yes" a boolean');
+  t.is((await gathered({ ANSIBLE_GATHERING: 'explicit' })).plays, 1, 'explicit: only the play that asks');
+  t.is((await gathered({ ANSIBLE_GATHERING: 'smart' })).plays, 1, 'smart: once per host in a run');
+  t.deepEqual((await gathered({ ANSIBLE_JINJA2_NATIVE: 'true' })).msgs[0], 'int str', 'native: the sum stays a number, and set_fact leaves words alone');
+  const wrong = await runCli(ws.dir, ['site.yaml'], { ANSIBLE_GATHERING: 'sometimes' });
+  t.is(wrong.code, 5, 'bad options, as ansible-playbook says');
+  t.regex(wrong.err, /ANSIBLE_GATHERING is 'sometimes'.*one of: implicit, explicit, smart/);
+});
+
+test('an environment variable that needs the ansible_env facts before they are gathered is left out, as in Ansible; the others are set', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  environment:
+    PATH: "{{ ansible_env.PATH }}:/opt/extra"
+    GREETING: hello
+  tasks:
+    - shell: echo "$GREETING $PATH"
+      register: before
+    - setup: { gather_subset: [min] }
+    - shell: echo "$PATH"
+      register: after
+    - debug: msg="{{ before.stdout.startswith('hello ') and '/opt/extra' not in before.stdout }} {{ after.stdout.endswith(':/opt/extra') }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['True True']);
 });

@@ -12,6 +12,8 @@ export class HostState {
   /** The last failure's result and task, which a rescue reads as ansible_failed_result/_task. */
   lastFailure?: { result: Vars; task: Vars };
   unreachable = false;
+  /** Facts were gathered for it earlier in this run (ANSIBLE_GATHERING=smart gathers them once). */
+  factsGathered = false;
   /** Stopped by meta: end_host or end_play. */
   ended = false;
   readonly notified = new Set<string>();

@@ -18,6 +18,10 @@ import { loopItems, loopItemsUnlessSkipped, loopVarOf, SKIPPED } from './loop.js
 import { taskScope, type VarsContext } from './variables.js';
 import { asDiffs, type Diff, type ModuleResult } from '../modules/module.js';
 
+/** Ansible's gathering setting: whether a play that does not say gathers facts, and how often. */
+export const GATHERING = ['implicit', 'explicit', 'smart'] as const;
+export type Gathering = (typeof GATHERING)[number];
+
 export interface RunState {
   inventory: Inventory;
   /** Every host of the run by name; a host a task delegates to outside the inventory joins it. */
@@ -30,6 +34,8 @@ export interface RunState {
   verbosity?: number;
   forks: number;
   forceHandlers?: boolean;
+  /** Ansible's gathering setting: implicit (default), explicit (only plays that ask), smart (once per host). */
+  gathering?: Gathering;
   becomePassword?: string;
   selection: TaskSelection;
   redactor: Redactor;
@@ -135,14 +141,23 @@ export class PlayRunner {
     return value !== undefined && isTruthy(renderValue(String(value), taskScope(this.vars, host, item, loc, `'${key}'`), { loc, what: `'${key}'` }));
   }
 
-  /** The play's fact gathering: the implicit gather_facts task, run as any task is, tagged 'always' unless the play has tags. */
+  /**
+   * The play's fact gathering: the implicit gather_facts task, run as any task is, tagged 'always'
+   * unless the play has tags. A play that does not say gathers unless the setting is explicit;
+   * with smart, a host whose facts were gathered earlier in the run is not asked again.
+   */
   private async gatherFacts(): Promise<void> {
     const { factsTask } = this.play;
+    const gathering = this.state.gathering ?? 'implicit';
     if (
-      this.holds(this.play.gatherFacts, 'gather_facts', this.batch[0]) &&
-      tagsSelect(factsTask.tags, this.state.selection.options.tags, this.state.selection.options.skipTags)
+      !this.holds(this.play.gatherFacts ?? gathering !== 'explicit', 'gather_facts', this.batch[0]) ||
+      !tagsSelect(factsTask.tags, this.state.selection.options.tags, this.state.selection.options.skipTags)
     )
-      await this.runTask(factsTask, this.active());
+      return;
+    const hosts = this.active().filter((host) => gathering !== 'smart' || !host.factsGathered);
+    if (hosts.length === 0) return;
+    await this.runTask(factsTask, hosts);
+    hosts.forEach((host) => (host.factsGathered = true));
   }
 
   private async runItems(items: Item[], hosts: HostState[]): Promise<void> {

@@ -135,7 +135,7 @@ function environment(task: Task, scope: Vars): Record<string, string> {
   const origin = { loc: task.loc, what: `'environment' of task '${task.name}'` };
   const env: Record<string, string> = {};
   for (const layer of task.environment) {
-    const rendered = toPlain(renderDeep(layer, scope, origin));
+    const rendered = typeof layer !== 'string' ? renderEnvironmentMapping(layer, scope, origin) : toPlain(renderDeep(layer, scope, origin));
     if (rendered === null || typeof rendered !== 'object' || Array.isArray(rendered))
       throw new UserError(
         `'environment' of task '${task.name}' must give a mapping of variables, not ${JSON.stringify(rendered)}.`,
@@ -143,6 +143,22 @@ function environment(task: Task, scope: Vars): Record<string, string> {
         'Give NAME: value pairs, or a variable holding them.',
       );
     for (const [key, value] of Object.entries(rendered)) env[key] = pythonStr(value);
+  }
+  return env;
+}
+
+/**
+ * Each variable of an environment mapping rendered on its own. As in Ansible (Task._post_validate_environment),
+ * one that needs the ansible_env facts before they are gathered is left out rather than failing the task.
+ */
+function renderEnvironmentMapping(layer: Record<string, unknown>, scope: Vars, origin: TemplateOrigin): Record<string, unknown> {
+  const env: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(layer)) {
+    try {
+      env[key] = toPlain(renderDeep(value, scope, { ...origin, what: `${origin.what}.${key}` }));
+    } catch (error) {
+      if (!(error instanceof UserError && /undefined variable '(ansible_env|ansible_facts\.env)\b/.test(error.message))) throw error;
+    }
   }
   return env;
 }

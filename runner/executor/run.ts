@@ -9,7 +9,7 @@ import { didYouMean } from '../schema/validate.js';
 import { ConnectionPool } from './connections.js';
 import type { HostStats, Reporter, RunEvent } from './events.js';
 import { HostState } from './host.js';
-import { PlayRunner } from './play-runner.js';
+import { PlayRunner, type Gathering } from './play-runner.js';
 import { MIN_SECRET_LENGTH, Redactor, tooShortSecrets } from './redaction.js';
 import { TaskSelection, type SelectionOptions } from './selection.js';
 
@@ -26,6 +26,8 @@ export interface RunOptions {
   forks: number;
   /** --force-handlers: notified handlers run on hosts that failed too, as the play keyword asks. */
   forceHandlers?: boolean;
+  /** Ansible's gathering setting (ANSIBLE_GATHERING): implicit, explicit or smart. */
+  gathering?: Gathering;
   extraVars: Vars;
   selection: SelectionOptions;
   becomePassword?: string;
@@ -147,6 +149,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunResult> {
           verbosity: options.verbosity,
           forks: options.forks,
           forceHandlers: options.forceHandlers,
+          gathering: options.gathering,
           becomePassword: options.becomePassword,
           selection,
           redactor,

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createScope } from '../vars/scope.js';
-import { conditionHolds, evaluate, renderValue } from './templar.js';
+import { conditionHolds, evaluate, renderValue, useJinja2Native } from './templar.js';
 
 // Values as ansible-core 2.14 renders them (each expectation read off ansible-playbook 2.14.18 on the
 // same text): the rows of the language issue's table, and the types a rendered value keeps.
@@ -49,4 +49,27 @@ test('an undefined variable says what Ansible says of it, and where', (t) => {
   t.regex(error!.message, /'missing_one' is undefined/);
   const attribute = t.throws(() => value('{{ x.nope }}'));
   t.regex(attribute!.message, /'list object' has no attribute 'nope'/);
+});
+
+test('with jinja2_native (ANSIBLE_JINJA2_NATIVE), a value keeps the type its template computes, as Ansible reads it back', (t) => {
+  const native = createScope({ n: 3, s_two: '2', ints: [4, 2], none_var: null }, origin);
+  const rendered = (text: string) => renderValue(text, native, origin);
+  useJinja2Native(true);
+  t.teardown(() => useJinja2Native(false));
+  // Each read off ansible-playbook 2.14.18 with ANSIBLE_JINJA2_NATIVE=1 on the same text.
+  t.is(rendered('{{ 1 + 2 }}'), 3);
+  t.is(rendered("'{{ n }}'"), "'3'", 'quoted text keeps its quotes');
+  t.is(rendered('{{ s_two }}'), 2, 'text that reads as a number becomes one');
+  t.is(rendered('{% for x in ints %}{{ x }}{% endfor %}'), 42, 'several outputs joined, then read');
+  t.deepEqual(rendered('[{% for x in ints %}{{ x }},{% endfor %}]'), [4, 2]);
+  t.is(rendered('{{ none_var }}'), null);
+  t.is(rendered('{{ n | string }}'), '3', "a string filter's text stays text");
+  t.is(rendered('{{ ints }} + {{ ints }}'), '[4, 2] + [4, 2]', 'Python computes no operators in a literal');
+  t.is(rendered("{{ 'true' }}"), 'true', "JSON's words are no Python literals");
+  t.is(rendered("{{ 'None' }}"), null);
+  t.is(rendered("{{ '042' }}"), '042', 'Python 3 reads no integer with a leading zero');
+  t.is(rendered("{{ ' 5' }}"), ' 5', 'leading blanks are no literal');
+  t.is(rendered('{{ none_var | default(None) }} x'), 'None x', 'None joined as Python prints it');
+  t.deepEqual(rendered("{{ '(1, 2)' }}"), [1, 2]);
+  t.is(rendered('{{ 1 == 1 }}'), true);
 });

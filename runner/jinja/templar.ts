@@ -2,7 +2,7 @@ import { UserError, type SourceLocation } from '../errors.js';
 import { excerpt as sourceExcerpt } from '../yaml/source.js';
 import type { Expr, Template } from './ast.js';
 import { compileExpression, compileTemplate } from './compile.js';
-import { literalOrText } from './literal.js';
+import { literalOrText, nativeLiteralOrText } from './literal.js';
 import { ExpressionError, positionOf, TemplateSyntaxError, UndefinedVariable, VariableCycle } from './errors.js';
 import { evalExpr } from './evaluate.js';
 import { filters } from './filters.js';
@@ -36,6 +36,13 @@ export const hasTemplate = (text: string) => text.includes('{{') || text.include
 /** The filters whose text Ansible keeps as text even when it looks like a list (C.STRING_TYPE_FILTERS). */
 const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
 const SINGLE_VARIABLE = /^\{\{\s*(\w*)\s*\}\}$/;
+
+/** Ansible's jinja2_native setting (ANSIBLE_JINJA2_NATIVE): a value keeps the type its template computes. */
+let jinja2Native = false;
+export const useJinja2Native = (on: boolean) => {
+  jinja2Native = on;
+};
+export const isJinja2Native = () => jinja2Native;
 
 /** A syntax or evaluation error as the user's error: where, what, and the line with a caret. */
 function userError(error: unknown, source: string, origin: TemplateOrigin): unknown {
@@ -173,7 +180,7 @@ export function renderValue(text: string, scope: object, origin: TemplateOrigin)
   try {
     const out: unknown[] = [];
     renderTemplate(template, new Frame(valueEnvironment, scope), out);
-    const result = concatenated(out, template);
+    const result = jinja2Native ? nativeConcatenated(out, template) : concatenated(out, template);
     const missing = typeof result === 'string' ? trailingNewlines(text) - trailingNewlines(result) : 0;
     return missing > 0 ? result + '\n'.repeat(missing) : result;
   } catch (error) {
@@ -181,16 +188,36 @@ export function renderValue(text: string, scope: object, origin: TemplateOrigin)
   }
 }
 
+/** Is the template one string filter's output ({{ x | to_json }})? Ansible keeps that text as text (NativeJinjaText). */
+function isStringFilterOutput(template: Template): boolean {
+  const [node] = template.body;
+  return node.t === 'output' && node.expr.t === 'filter' && STRING_TYPE_FILTERS.has(node.expr.name.replace(/^ansible\.builtin\./, ''));
+}
+
 /** Ansible's ansible_eval_concat: one output keeps a list, mapping or boolean (or the text of a string filter); text that reads as one becomes one. */
 function concatenated(out: unknown[], template: Template): unknown {
   if (out.length === 0) return '';
   if (out.length > 1) return literalOrText(joinOutput(out));
   const [only] = out;
-  const [node] = template.body;
-  if (node.t === 'output' && node.expr.t === 'filter' && STRING_TYPE_FILTERS.has(node.expr.name.replace(/^ansible\.builtin\./, ''))) return finalize(only);
+  if (isStringFilterOutput(template)) return finalize(only);
   if (typeof only === 'boolean') return only;
   if (Array.isArray(only) || isMapping(only)) return toPlainValue(deepDefined(only));
   return literalOrText(finalize(only));
+}
+
+/**
+ * Ansible's ansible_native_concat: one output that is not text keeps its type (None too); text, or
+ * several outputs joined, is read as a Python literal when it is one.
+ */
+function nativeConcatenated(out: unknown[], template: Template): unknown {
+  if (out.length === 0) return null;
+  if (out.length === 1) {
+    const [only] = out;
+    if (isStringFilterOutput(template)) return finalize(only);
+    if (typeof only !== 'string') return toPlainValue(deepDefined(only));
+    return nativeLiteralOrText(only);
+  }
+  return nativeLiteralOrText(out.map((value) => (value === null ? 'None' : finalize(value))).join(''));
 }
 
 /** Render every string inside a value (lists and mappings included). */

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
-import { join, split } from 'shlex';
+import { split } from 'shlex';
 import Type, { type Static } from 'typebox';
 import type { ExecResult } from '../connection/connection.js';
+import { expandingWord } from '../shell/expanding-word.js';
 import { shellQuote } from '../shell/quote.js';
 import { defineModule, type ModuleContext, type ModuleResult, type Plan, type ReturnValue } from './module.js';
 
@@ -176,7 +177,7 @@ export function commandWords(args: Pick<CommandArgs, 'cmd' | 'argv'>): string[] 
 
 export default defineModule({
   name: 'command',
-  description: 'Runs a program with arguments, without a shell: $(...), pipes and variables in the text stay literal.',
+  description: 'Runs a program with arguments, without a shell: $(...) and pipes stay literal; $VAR, ${VAR} and a leading ~ expand, as in Ansible.',
   args: commandModuleArgs,
   returns: commandReturns,
   examples: [
@@ -184,14 +185,17 @@ export default defineModule({
       description: 'Run a program once: skipped when the file it makes exists.',
       task: 'command:\n  cmd: ssh-keygen -q -t ed25519 -N "" -f /etc/example-key\n  creates: /etc/example-key',
     },
-    { description: 'Arguments as a list, each passed as it is (no quoting needed).', task: 'command:\n  argv: [uname, -r]\nchanged_when: false' },
+    {
+      description: 'Arguments as a list, each passed as it is (no quoting needed; $VAR and ~ still expand).',
+      task: 'command:\n  argv: [uname, -r]\nchanged_when: false',
+    },
   ],
   freeForm: 'cmd',
   checkMode: 'none',
   async plan(args, ctx) {
     const words = commandWords(args);
     if (words instanceof Error) return { changed: false, failed: true, rc: 256, msg: words.message };
-    const plan = await planCommandLine(join(words), args, ctx, words);
+    const plan = await planCommandLine(words.map(expandingWord).join(' '), args, ctx, words);
     if (args.executable === undefined) return plan;
     const warning = `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${args.executable}'.`;
     return { ...plan, warnings: [warning] };

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { isJinja2Native } from '../jinja/templar.js';
 import { defineModule } from './module.js';
 
 export default defineModule({
@@ -18,10 +19,10 @@ export default defineModule({
   async plan(args) {
     // cacheable says how Ansible keeps the facts (there is no fact cache here); it is no fact itself.
     const { cacheable: _cacheable, ...given } = args as Record<string, unknown>;
-    // As Ansible's set_fact does (without jinja2_native): the words true, false, yes and no become booleans.
+    // As Ansible's set_fact does without jinja2_native: the words true, false, yes and no become booleans.
     const facts = Object.fromEntries(
       Object.entries(given).map(([name, value]) => {
-        const word = typeof value === 'string' ? value.toLowerCase() : undefined;
+        const word = typeof value === 'string' && !isJinja2Native() ? value.toLowerCase() : undefined;
         return [name, word === 'true' || word === 'yes' ? true : word === 'false' || word === 'no' ? false : value];
       }),
     );

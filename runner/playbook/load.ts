@@ -132,7 +132,7 @@ async function loadPlay(raw: RawPlay, source: SourceDoc, path: PathSegment[], di
     connection: raw.connection,
     vars: { ...varsOf(raw.vars), ...promptDefaults(raw.vars_prompt) },
     varsFiles,
-    gatherFacts: raw.gather_facts ?? true,
+    gatherFacts: raw.gather_facts,
     factsTask: factsTask(raw, base, shared.ids, source.locate(path)),
     roles,
     preTasks: section('pre_tasks'),

@@ -146,7 +146,8 @@ export interface Play {
   connection?: string;
   vars: Vars;
   varsFiles: Vars;
-  gatherFacts: boolean | string;
+  /** The play's gather_facts; undefined when it does not say (Ansible's gathering setting decides). */
+  gatherFacts?: boolean | string;
   /** The implicit gather_facts task that gathering runs (gather_subset, gather_timeout and fact_path of the play as its arguments). */
   factsTask: Task;
   roles: Role[];

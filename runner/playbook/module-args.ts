@@ -48,7 +48,8 @@ export function moduleArgs(
   else if (typeof value === 'string' && definition.freeForm) args = freeFormArgs(value, definition);
   // The whole arguments as one template ('add_host: "{{ host_spec }}"'): a mapping known when the task runs.
   else if (typeof value === 'string' && /^\s*\{\{[\s\S]*\}\}\s*$/.test(value) && !KEY_VALUE.test(value)) args = { _raw_params: value };
-  else if (typeof value === 'string') args = keyValueArgs(value, module, loc);
+  // Words that are not key=value fail a task expected to fail when it runs, as in Ansible (they reach the module as _raw_params).
+  else if (typeof value === 'string') args = lenient && leadingKeyValues(value, () => true).rest ? { _raw_params: value } : keyValueArgs(value, module, loc);
   else if (typeof value === 'object' && !Array.isArray(value)) args = { ...(value as Record<string, unknown>) };
   else
     throw new UserError(
