@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { cpuSeconds, runnableSeconds, waitFor } from '../test/support/proc.js';
+import { onCpuSeconds, runnableSeconds, waitFor } from '../test/support/proc.js';
 import { startService } from '../test/support/service.js';
 
 const form = (url: string, body: string) => fetch(`${url}/load`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
@@ -107,14 +107,14 @@ test('a load uses as many workers as the cgroup allows, really burns CPU, then s
   t.regex(page, /Started CPU load on 2 CPU\(s\) of this pod for 2 seconds/);
   const pids = service.context.load.pids();
   t.is(pids.length, 2);
-  const before = pids.map((pid) => [cpuSeconds(pid), runnableSeconds(pid)]);
+  const before = pids.map((pid) => [onCpuSeconds(pid), runnableSeconds(pid)]);
   await sleep(1000);
   // Each worker wants a CPU all the time (runnable ~1 s of 1 s) and gets some; how much depends on what
   // else runs (the workers are niced, and the test suite runs in parallel). An idle worker would be ~0.
   for (const [i, pid] of pids.entries()) {
     const runnable = runnableSeconds(pid) - before[i][1];
     t.true(runnable > 0.7, `worker ${pid} was runnable ${runnable.toFixed(2)} s of 1 s`);
-    t.true(cpuSeconds(pid) - before[i][0] > 0, `worker ${pid} got CPU time`);
+    t.true(onCpuSeconds(pid) - before[i][0] > 0, `worker ${pid} got CPU time`);
   }
   const home = await fetch(url);
   t.is(home.status, 200, 'the server answers during the load');

@@ -4,7 +4,7 @@ import test from 'ava';
 import type { Page } from 'playwright-core';
 import { launchChromium, saveScreenshot } from '../test/support/browser.js';
 import { startKubeApiStub } from '../test/support/kube-api-stub.js';
-import { cpuSeconds, processExists, runnableSeconds, waitFor } from '../test/support/proc.js';
+import { onCpuSeconds, processExists, runnableSeconds, waitFor } from '../test/support/proc.js';
 import { startRoundRobin } from '../test/support/round-robin.js';
 import { serviceAccountDir, startService } from '../test/support/service.js';
 import type { Service } from './app.js';
@@ -69,11 +69,11 @@ test('a visitor reads the page, reloads, starts a 2-second load, sees the graph 
   t.regex((await page.textContent('#result'))!, /Started CPU load on 1 CPU\(s\) of this pod for 2 seconds/);
   // Measured first, well inside the 2 seconds: a screenshot on a busy machine can take most of them.
   const [pid] = service.context.load.pids();
-  const before = [cpuSeconds(pid), runnableSeconds(pid)];
+  const before = [onCpuSeconds(pid), runnableSeconds(pid)];
   await sleep(600);
   // Busy: wanting the CPU the whole time (it is niced, so other work may get it first) and getting some.
   t.true(runnableSeconds(pid) - before[1] > 0.4, 'the worker was busy during the load');
-  t.true(cpuSeconds(pid) - before[0] > 0, 'and burned CPU');
+  t.true(onCpuSeconds(pid) - before[0] > 0, 'and burned CPU');
 
   const frame = await page.waitForSelector('#grafana');
   t.regex((await frame.getAttribute('src'))!, /\/d-solo\/stress\/app\?panelId=2$/);

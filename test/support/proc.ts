@@ -9,6 +9,15 @@ export function cpuSeconds(pid: number): number {
 }
 
 /**
+ * Seconds a process's main thread has been on a CPU, from the scheduler's own count
+ * (/proc/PID/schedstat, in nanoseconds): /proc/PID/stat counts in ticks of 10 ms, which a niced
+ * process on a busy machine may not reach in a second.
+ */
+export function onCpuSeconds(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+}
+
+/**
  * Seconds a process has been runnable: on a CPU or waiting in a run queue (/proc/PID/schedstat).
  * A busy loop is runnable all the time even when other work (or its nice level) keeps it off the
  * CPU; an idle process is not.
