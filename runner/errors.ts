@@ -59,6 +59,19 @@ export class UserError extends Error {
   }
 }
 
+/** A template used a variable that is not defined (Ansible's AnsibleUndefinedVariable): which one is kept, for those who may overlook it. */
+export class UndefinedVariableError extends UserError {
+  constructor(
+    readonly variable: string,
+    message: string,
+    loc: SourceLocation,
+    hint: string,
+    excerpt?: string,
+  ) {
+    super(message, loc, hint, ExitCode.InvalidInput, excerpt);
+  }
+}
+
 export function formatLocation(loc: SourceLocation | undefined): string {
   return loc ? `${loc.file}:${loc.line}:${loc.column}` : '';
 }

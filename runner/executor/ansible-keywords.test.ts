@@ -219,3 +219,24 @@ test('an environment variable that needs the ansible_env facts before they are g
   t.is(run.code, 0, run.err);
   t.deepEqual(debugMessages(run.events, 'm1'), ['True True']);
 });
+
+test("hostvars.NAME as Ansible's HostVarsVars templates it: a variable that needs an undefined one reads as written there, and fails where it is used", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'later.yaml': 'later: "{{ not_yet }}"\nuses_later: "{{ later | upper }}"\nfine: "{{ 1 + 1 }}"\n',
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - include_vars: later.yaml
+    - debug: msg="{{ hostvars['m1'].later }}|{{ hostvars['m1'].uses_later }}|{{ hostvars['m1'].fine }}"
+    - debug: msg="{{ later }}"
+      ignore_errors: true
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  // Read off ansible-playbook 2.14.18 on the same playbook.
+  t.deepEqual(debugMessages(run.events, 'm1'), ['{{ not_yet }}|{{ later | upper }}|2']);
+  t.regex(String(hostResults(run.events).find((e) => e.status === 'failed')?.msg), /undefined variable 'not_yet'/);
+});

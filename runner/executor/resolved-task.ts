@@ -1,7 +1,7 @@
 import { isTruthy, pythonStr } from '../jinja/python.js';
 import { OMIT } from '../jinja/globals.js';
 import { hasTemplate, renderDeep, renderValue, type TemplateOrigin } from '../jinja/templar.js';
-import { UserError } from '../errors.js';
+import { UndefinedVariableError, UserError } from '../errors.js';
 import type { Become, ConnectionKeywords } from '../connection/connection.js';
 import { connectionOverrides } from '../inventory/connection-vars.js';
 import { argumentProblem, canonicalArgs } from '../modules/arguments.js';
@@ -157,7 +157,7 @@ function renderEnvironmentMapping(layer: Record<string, unknown>, scope: Vars, o
     try {
       env[key] = toPlain(renderDeep(value, scope, { ...origin, what: `${origin.what}.${key}` }));
     } catch (error) {
-      if (!(error instanceof UserError && /undefined variable '(ansible_env|ansible_facts\.env)\b/.test(error.message))) throw error;
+      if (!(error instanceof UndefinedVariableError && /^(ansible_env|ansible_facts\.env)\b/.test(error.variable))) throw error;
     }
   }
   return env;

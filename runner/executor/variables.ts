@@ -83,7 +83,8 @@ export function taskScope(
   // items) are data: a '{{' in them is text, as Ansible's "unsafe" values are.
   const data = keysFrom(layers, ['facts', 'registered and set_fact']);
   for (const key of Object.keys(extra)) data.add(key);
-  return createScope(vars, { loc, what }, data);
+  // hostvars.NAME is templated as Ansible's HostVarsVars is: a variable that cannot be rendered there reads as written.
+  return createScope(vars, { loc, what }, data, !withHostvars);
 }
 
 const roleVarsOfPlay = new WeakMap<Play, { defaults: Vars; vars: Vars; reached: number }>();

@@ -1,4 +1,4 @@
-import { UserError, type SourceLocation } from '../errors.js';
+import { UndefinedVariableError, UserError, type SourceLocation } from '../errors.js';
 import { excerpt as sourceExcerpt } from '../yaml/source.js';
 import type { Expr, Template } from './ast.js';
 import { compileExpression, compileTemplate } from './compile.js';
@@ -62,11 +62,11 @@ function userError(error: unknown, source: string, origin: TemplateOrigin): unkn
     );
   }
   if (error instanceof UndefinedVariable) {
-    return new UserError(
+    return new UndefinedVariableError(
+      error.variable,
       `${origin.what} uses an undefined variable '${error.variable}'${where}${origin.isFile ? '' : ` in ${JSON.stringify(source)}`}: ${error.reason}.`,
       loc,
       "Define it (inventory, role defaults, vars or -e), test it first with 'is defined', or give a fallback with '| default(...)'.",
-      undefined,
       origin.isFile ? excerpt : undefined,
     );
   }

@@ -1,4 +1,5 @@
 import type { Vars } from './vars.js';
+import { UndefinedVariableError } from '../errors.js';
 import { VariableCycle } from '../jinja/errors.js';
 import type { TemplateOrigin } from '../jinja/templar.js';
 import { renderDeep } from '../jinja/templar.js';
@@ -13,8 +14,10 @@ export class Lazy {
  * Values that hold templates are rendered on first read, in this same scope (vars may refer
  * to other vars), and cached; a variable that refers to itself is reported, not looped on.
  * Variables named in `data` are never rendered: their text is what a host said, not a template.
+ * With `keepUndefined` (hostvars.NAME, which Ansible templates with fail_on_undefined=False), a
+ * variable whose template uses an undefined one reads as its template text instead of failing.
  */
-export function createScope(vars: Vars, origin: TemplateOrigin, data: ReadonlySet<string> = new Set()): Vars {
+export function createScope(vars: Vars, origin: TemplateOrigin, data: ReadonlySet<string> = new Set(), keepUndefined = false): Vars {
   const resolved = new Map<string, unknown>();
   const resolving = new Set<string>();
   const has = (key: string | symbol) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(vars, key) && vars[key] !== undefined;
@@ -24,10 +27,18 @@ export function createScope(vars: Vars, origin: TemplateOrigin, data: ReadonlySe
     resolving.add(key);
     try {
       const raw = vars[key];
-      const value =
-        raw instanceof Lazy ? raw.compute() : data.has(key) ? raw : renderDeep(raw, scope, { ...origin, what: `${origin.what} (through variable '${key}')` });
+      if (raw instanceof Lazy || data.has(key)) {
+        const value = raw instanceof Lazy ? raw.compute() : raw;
+        resolved.set(key, value);
+        return value;
+      }
+      const value = renderDeep(raw, scope, { ...origin, what: `${origin.what} (through variable '${key}')` });
       resolved.set(key, value);
       return value;
+    } catch (error) {
+      // Read from outside, it stays as written (not cached: read while rendering another, it fails that one).
+      if (keepUndefined && resolving.size === 1 && error instanceof UndefinedVariableError && !(vars[key] instanceof Lazy)) return vars[key];
+      throw error;
     } finally {
       resolving.delete(key);
     }

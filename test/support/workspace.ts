@@ -53,7 +53,11 @@ ${
 `;
 
 /** Runs the CLI with --json and returns the events and exit code. */
-export async function runJson(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; events: RunEvent[]; err: string; out: string }> {
+export async function runJson(
+  dir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; events: RunEvent[]; err: string; out: string }> {
   const result = await runCli(dir, [...args, '--json'], env);
   const events = result.out
     .split('\n')
