@@ -240,3 +240,40 @@ test("hostvars.NAME as Ansible's HostVarsVars templates it: a variable that need
   t.deepEqual(debugMessages(run.events, 'm1'), ['{{ not_yet }}|{{ later | upper }}|2']);
   t.regex(String(hostResults(run.events).find((e) => e.status === 'failed')?.msg), /undefined variable 'not_yet'/);
 });
+
+test("an include's vars are include params, above set_fact; an import's are its tasks' vars; the old 'include' reads as 2.14 reads it", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'show.yaml': '- debug: msg="{{ a }}"\n',
+    'handlers.yaml': '- name: said\n  debug: msg=handler\n',
+    'roles/r/tasks/main.yaml': '- debug: msg="{{ a }}"\n',
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact: { a: fact }
+    - include_tasks: show.yaml
+      vars: { a: include_tasks }
+    - import_tasks: show.yaml
+      vars: { a: import_tasks }
+    - include: show.yaml
+      vars: { a: include }
+    - include: show.yaml a=include_args
+    - block:
+        - include_tasks: show.yaml
+      vars: { a: block }
+    - include_role: { name: r }
+      vars: { a: include_role }
+    - import_role: { name: r }
+      vars: { a: import_role }
+    - command: "true"
+      notify: said
+  handlers:
+    - include: handlers.yaml
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  // Read off ansible-playbook 2.14.18 on the same playbook (a handler in a file the old include reads is notified by name).
+  t.deepEqual(debugMessages(run.events, 'm1'), ['include_tasks', 'fact', 'include', 'fact', 'fact', 'include_role', 'fact', 'handler']);
+});

@@ -68,6 +68,7 @@ export function taskScope(
     include_vars: host.included,
     'registered and set_fact': host.registered,
     'role params': role?.params,
+    'include params': item?.includeParams,
     'extra vars': ctx.extraVars,
   };
   const vars = mergeLayers(layers);

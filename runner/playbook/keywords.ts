@@ -48,6 +48,7 @@ export function inherit(parent: Inherited, raw: Record<string, unknown>): Inheri
     notify: raw.notify === undefined ? parent.notify : list(raw.notify as string | string[]),
     listen: [...(parent.listen ?? []), ...list(raw.listen as string | string[])],
     rescued: parent.rescued,
+    includeParams: parent.includeParams,
     moduleDefaults: mergeDefaults(parent.moduleDefaults, raw.module_defaults as Inherited['moduleDefaults']),
     role: parent.role,
   };

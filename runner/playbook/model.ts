@@ -36,6 +36,8 @@ export interface Inherited {
   ignoreUnreachable?: boolean | string;
   /** Inside a block with a rescue: the author expects failures here. */
   rescued?: boolean;
+  /** The vars written on the includes this is in (include_tasks, include_role, the old include): Ansible's include params, above set_fact. */
+  includeParams?: Vars;
   role?: Role;
 }
 

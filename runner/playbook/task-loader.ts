@@ -13,6 +13,8 @@ import { checkTemplates, keyValueArgs, moduleArgs, MODULE_NAMES } from './module
 
 /** Keys that bring in a task file (Ansible's import_tasks and include_tasks). */
 const TASK_FILE_KEYS = ['import_tasks', 'include_tasks', 'ansible.builtin.import_tasks', 'ansible.builtin.include_tasks'];
+/** The keys of Ansible's includes (not imports), whose vars are include params. */
+const INCLUDE_KEYS = ['include_tasks', 'include_role', 'ansible.builtin.include_tasks', 'ansible.builtin.include_role'];
 
 /** Keys that bring in a role among tasks (Ansible's import_role and include_role). */
 const ROLE_KEYS = ['import_role', 'include_role', 'ansible.builtin.import_role', 'ansible.builtin.include_role'];
@@ -46,6 +48,22 @@ const INCLUDE_KEYWORDS = new Set([
   // A handler's (HandlerTaskInclude).
   'listen',
 ]);
+
+/**
+ * Ansible's deprecated 'include' (gone in 2.16) as 2.14 reads it: import_tasks when the file is
+ * named plainly and it does not loop, include_tasks otherwise. Its vars are include params; the
+ * key=value words after the file name are variables of its tasks, winning over those vars.
+ */
+function legacyInclude(raw: Record<string, unknown>, at: TaskSource): { raw: Record<string, unknown>; vars: unknown } {
+  const key = 'include' in raw ? 'include' : 'ansible.builtin.include';
+  const { [key]: value, ...rest } = raw;
+  const loc = at.source.locate([...at.path, key]);
+  if (typeof value !== 'string' || value.trim() === '') throw new UserError(`'${key}' needs a file name.`, loc, 'Write "include_tasks: other-tasks.yaml".');
+  const [file, ...words] = value.trim().split(/\s+(?=[^\s=]+=)/);
+  const params = words.length ? keyValueArgs(words.join(' '), key, loc) : {};
+  const dynamic = hasTemplate(file) || isLooped(raw);
+  return { raw: { ...rest, [dynamic ? 'include_tasks' : 'import_tasks']: file, vars: { ...varsOf(rest.vars), ...params } }, vars: rest.vars ?? {} };
+}
 
 const isLooped = (raw: Record<string, unknown>) => 'loop' in raw || Object.keys(raw).some((key) => key.startsWith('with_'));
 
@@ -88,7 +106,13 @@ export class TaskLoader implements IncludeReader {
 
   loadItem(raw: Record<string, unknown>, at: TaskSource, parent: Inherited): Item {
     const loc = at.source.locate(at.path);
+    let legacyVars: unknown;
+    if ('include' in raw || 'ansible.builtin.include' in raw) ({ raw, vars: legacyVars } = legacyInclude(raw, at));
     const inherited = inherit(parent, raw);
+    // The vars of an include are its include params; those of an import are only its tasks' vars.
+    if (legacyVars !== undefined || INCLUDE_KEYS.some((key) => key in raw)) {
+      inherited.includeParams = { ...parent.includeParams, ...varsOf(legacyVars ?? raw.vars) };
+    }
     const origin = (key: string) => ({ loc: at.source.locate([...at.path, key]), what: `'${key}'` });
     for (const key of ['when', 'changed_when', 'failed_when', 'until']) {
       for (const condition of list(raw[key] as Condition | Condition[])) {
@@ -274,7 +298,7 @@ export class TaskLoader implements IncludeReader {
         at.source.locate([...at.path, invalid]),
         `Give it to the included tasks with '${key}: { ..., apply: { ${invalid}: ... } }', or on a block around the include.`,
       );
-    const around = { ...parent, vars: { ...parent.vars, ...varsOf(raw.vars) } };
+    const around = { ...parent, vars: { ...parent.vars, ...varsOf(raw.vars) }, includeParams: inherited.includeParams };
     return {
       ...inherited,
       kind: 'include',

@@ -16,6 +16,7 @@ export const PRECEDENCE = [
   'include_vars',
   'registered and set_fact',
   'role params',
+  'include params',
   'extra vars',
 ] as const;
 export type Layer = (typeof PRECEDENCE)[number];
