@@ -277,3 +277,53 @@ test("an include's vars are include params, above set_fact; an import's are its 
   // Read off ansible-playbook 2.14.18 on the same playbook (a handler in a file the old include reads is notified by name).
   t.deepEqual(debugMessages(run.events, 'm1'), ['include_tasks', 'fact', 'include', 'fact', 'fact', 'include_role', 'fact', 'handler']);
 });
+
+test("debug's var as Ansible's debug action reads it: a bare expression, a filter, a variable holding a template; undefined says so; a failing filter fails the task", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  vars: { x: { y: 1 }, t: "{{ 1 + 1 }}" }
+  tasks:
+    - debug: var=x.y
+    - debug: var=nope
+    - debug: var=t
+    - debug: var="x | dict2items"
+    - debug: { var: x.nope }
+    - debug: { var: "'http://h/' | urlsplit('bad_part')" }
+      ignore_errors: true
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  // The values ansible-playbook 2.14.18 prints for the same tasks.
+  const values = hostResults(run.events)
+    .filter((e) => e.status === 'ok')
+    .map((e) => Object.entries(e.result ?? {}).find(([key]) => !['changed', 'msg', 'failed'].includes(key))?.[1]);
+  t.deepEqual(values, ['1', 'VARIABLE IS NOT DEFINED!', '2', [{ key: 'y', value: 1 }], 'VARIABLE IS NOT DEFINED!']);
+  t.regex(String(hostResults(run.events).find((e) => e.status === 'failed')?.msg), /unknown URL component: bad_part/);
+});
+
+test("the play's host lists as Ansible's magic variables: a host that failed leaves ansible_play_hosts and ansible_play_batch; play_hosts is the batch", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1', 'w1', 'w2']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - block:
+        - fail:
+          when: inventory_hostname == 'm1'
+      rescue:
+        - fail:
+          when: inventory_hostname == 'm1'
+    - debug: msg="{{ ansible_play_hosts }} {{ ansible_play_batch }} {{ play_hosts }} {{ ansible_play_hosts_all | length }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 2);
+  t.deepEqual(debugMessages(run.events, 'w1'), ["['w1', 'w2'] ['w1'] ['w1'] 3"]);
+  t.deepEqual(debugMessages(run.events, 'w2'), ["['w1', 'w2'] ['w2'] ['w2'] 3"]);
+});

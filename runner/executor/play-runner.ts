@@ -78,9 +78,10 @@ export class PlayRunner {
         return state.hosts.get(name)!;
       },
       play,
-      playHosts: () => this.batch.filter((host) => host.active).map((host) => host.name),
+      // As Ansible's magic variables: the play's hosts and the batch's, less those that failed or stopped.
+      playHosts: () => this.targets.filter((name) => state.hosts.get(name)?.active !== false),
       playHostsAll: () => this.targets,
-      playBatch: () => this.batch.map((host) => host.name),
+      playBatch: () => this.batch.filter((host) => host.active).map((host) => host.name),
       extraVars: state.extraVars,
       playbookDir: state.playbookDir,
       check: state.check,

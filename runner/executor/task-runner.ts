@@ -291,6 +291,7 @@ async function runModule(
     isLocal: async () => (await current()) instanceof LocalConnection,
     scope,
     conditionsHold: (conditions) => conditionsHold(conditions, scope, what(module.name)),
+    render: (text) => renderValue(text, scope, what(module.name)),
   };
   const withResult = (result: ModuleResult) => (task.register ? scopeWith({ [task.register]: result }) : scopeWith({}));
   const untilHolds = (result: ModuleResult) => task.until.length === 0 || conditionsHold(task.until, withResult(result), what('until'));

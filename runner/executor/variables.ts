@@ -115,7 +115,8 @@ function magicVars(ctx: VarsContext, host: HostState, withHostvars: boolean, rol
     inventory_hostname_short: host.name.split('.')[0],
     groups: new Lazy(() => ctx.inventory.groupsVar()),
     group_names: [...(ctx.inventory.hosts.get(host.name)?.groups ?? [])].filter((g) => g !== 'all' && g !== 'ungrouped'),
-    play_hosts: new Lazy(() => ctx.playHosts()),
+    // play_hosts is the batch's, as in Ansible (the deprecated name of ansible_play_batch).
+    play_hosts: new Lazy(() => ctx.playBatch()),
     ansible_play_hosts: new Lazy(() => ctx.playHosts()),
     ansible_play_hosts_all: new Lazy(() => ctx.playHostsAll()),
     ansible_play_batch: new Lazy(() => ctx.playBatch()),

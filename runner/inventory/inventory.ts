@@ -139,19 +139,23 @@ export class Inventory {
     return changed;
   }
 
-  /** Ansible's group_by: the host joins a group (made under `parents` if new); true when it was not in it. */
+  /**
+   * Ansible's group_by: the host joins a group (put under `parents`, made if new), and so every
+   * group above it; true when the host was not in all of them (a parent given later counts).
+   */
   addToGroup(hostName: string, groupName: string, parents: string[]): boolean {
     this.runtimeGroup(groupName, parents);
     const group = this.groups.get(groupName)!;
-    if (group.hosts.includes(hostName)) return false;
-    group.hosts.push(hostName);
+    const joined = !group.hosts.includes(hostName);
+    if (joined) group.hosts.push(hostName);
     const host = this.hosts.get(hostName)!;
+    const before = host.groups.size;
     const add = (name: string) => {
       host.groups.add(name);
       this.groups.get(name)?.parents.forEach(add);
     };
     add(groupName);
-    return true;
+    return joined || host.groups.size > before;
   }
 
   /** The 'groups' magic variable: every group name to its hosts. */

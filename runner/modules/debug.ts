@@ -1,5 +1,6 @@
 import Type from 'typebox';
-import { defineModule } from './module.js';
+import { UndefinedVariableError } from '../errors.js';
+import { defineModule, type ModuleContext } from './module.js';
 
 export default defineModule({
   name: 'debug',
@@ -22,10 +23,27 @@ export default defineModule({
   async plan(args, ctx) {
     if (args.verbosity > Number(ctx.scope.ansible_verbosity ?? 0)) return { changed: false, skipped: true, msg: 'Verbosity threshold not met.' };
     if (args.var !== undefined) {
-      const value = args.var in ctx.scope ? ctx.scope[args.var] : 'VARIABLE IS NOT DEFINED!';
+      const value = variableValue(args.var, ctx);
       return { changed: false, [args.var]: value, msg: `${args.var}: ${JSON.stringify(value)}` };
     }
     const msg = args.msg === undefined ? 'Hello world!' : args.msg;
     return { changed: false, msg: typeof msg === 'string' ? msg : JSON.stringify(msg) };
   },
 });
+
+/**
+ * debug's var as Ansible's debug action reads it: a bare expression (a variable, its attributes, a
+ * filter) rendered as if in {{ }}, other text rendered as it is and then as an expression; one
+ * that needs an undefined variable is "VARIABLE IS NOT DEFINED!".
+ */
+function variableValue(text: string, ctx: ModuleContext): unknown {
+  try {
+    const first = text.split('|')[0].split('.')[0].split('[')[0];
+    const bare = (text.includes('|') || first in ctx.scope) && !text.includes('{{');
+    const value = ctx.render(bare ? `{{${text}}}` : text);
+    return value === text ? ctx.render(`{{${text}}}`) : value;
+  } catch (error) {
+    if (error instanceof UndefinedVariableError) return 'VARIABLE IS NOT DEFINED!';
+    throw error;
+  }
+}

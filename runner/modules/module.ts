@@ -133,6 +133,8 @@ export interface ModuleContext {
   scope: Vars;
   /** Evaluates conditions in the task's scope (assert). */
   conditionsHold(conditions: Array<string | boolean>): boolean;
+  /** Renders a value in the task's scope, as the task's arguments are (debug's var). */
+  render(text: string): unknown;
 }
 
 /** A value a module returns, documented as Ansible's RETURN section documents it. */
