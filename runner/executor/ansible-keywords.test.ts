@@ -327,3 +327,23 @@ test("the play's host lists as Ansible's magic variables: a host that failed lea
   t.deepEqual(debugMessages(run.events, 'w1'), ["['w1', 'w2'] ['w1'] ['w1'] 3"]);
   t.deepEqual(debugMessages(run.events, 'w2'), ["['w1', 'w2'] ['w2'] ['w2'] 3"]);
 });
+
+test("!unsafe text is never templated; a role's defaults may be a folder of files, merged in the order of their paths", async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'roles/data/defaults/main/00.yml': 'defined_var: 0\nlater: a\n',
+    'roles/data/defaults/main/01.yml': 'defined_var: 1\n',
+    'roles/data/defaults/main/sub/x.yml': 'deeper: d\n',
+    'roles/data/tasks/main.yml': `- debug: msg="{{ raw }} {{ defined_var }} {{ later }} {{ deeper }} {{ items_ }}"
+  vars:
+    raw: !unsafe "{{ not_templated }}"
+    items_: [!unsafe "{% x %}", "{{ 1 + 1 }}"]
+`,
+    'site.yaml': '- hosts: all\n  gather_facts: false\n  roles: [data]\n',
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  // What ansible-playbook 2.14.18 prints for the same role.
+  t.deepEqual(debugMessages(run.events, 'm1'), ["{{ not_templated }} 1 a d ['{% x %}', '2']"]);
+});

@@ -17,7 +17,7 @@ export function looksLikeIni(file: string, text: string): boolean {
   if (/\.ini$/i.test(file)) return true;
   if (/\.(ya?ml|json)$/i.test(file)) return false;
   const first = text.split('\n').find((line) => line.trim() !== '' && !/^\s*[#;]/.test(line) && line.trim() !== '---');
-  return first !== undefined && (/^\s*\[[^\]]+\]\s*$/.test(first) || /^\s*[^\s:=]+(\s+\w+=\S*)*\s*$/.test(first));
+  return first !== undefined && (/^\s*\[[^\]]+\]\s*$/.test(first) || /^\s*[^\s:=]+(\s+\w+=\S*)*\s*(#.*)?$/.test(first));
 }
 
 /**

@@ -38,7 +38,8 @@ function readText(file: string, encoding: string): string {
 
 function findFile(scope: Record<string, unknown>, subdir: string, path: string, lookup: string): string {
   const found = searchPaths(scope, subdir, path).find((candidate) => existsSync(candidate));
-  if (!found) throw new ExpressionError(`lookup('${lookup}') could not find '${path}' on the controller`);
+  // Python's own words last, which content that expects the failure looks for.
+  if (!found) throw new ExpressionError(`lookup('${lookup}') could not find '${path}' on the controller ([Errno 2] No such file or directory: '${path}')`);
   return found;
 }
 

@@ -14,6 +14,7 @@ import { isMapping, printable, pyTruthy } from './python.js';
 import { finalize, joinOutput, positionOfError, renderTemplate } from './statements.js';
 import { tests } from './tests.js';
 import { toPlainValue, Undefined } from './values.js';
+import { UnsafeText } from '../text/unsafe.js';
 
 // Ansible's Templar (lib/ansible/template/__init__.py, 2.14) on this engine: how a playbook value, a
 // condition and a template file are rendered, with the types Ansible gives the results.
@@ -223,6 +224,7 @@ function nativeConcatenated(out: unknown[], template: Template): unknown {
 /** Render every string inside a value (lists and mappings included). */
 export function renderDeep(value: unknown, scope: object, origin: TemplateOrigin): unknown {
   if (typeof value === 'string') return renderValue(value, scope, origin);
+  if (value instanceof UnsafeText) return value.text;
   if (Array.isArray(value)) return value.map((item) => renderDeep(item, scope, origin));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, scope, { ...origin, what: `${origin.what}.${key}` })]));

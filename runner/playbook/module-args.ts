@@ -1,5 +1,6 @@
 import { checkTemplateSyntax, hasTemplate } from '../jinja/templar.js';
 import { UserError } from '../errors.js';
+import { UnsafeText } from '../text/unsafe.js';
 import { argumentAliases, argumentProblem, canonicalArgs } from '../modules/arguments.js';
 import type { ModuleDeclaration } from '../modules/module.js';
 import { ENGINE_ACTIONS, modules } from '../modules/registry.js';
@@ -167,6 +168,7 @@ function checkArgs(module: string, args: Record<string, unknown>, at: TaskSource
 /** Parse every template in the task now, so a broken one stops the run before any host is touched. */
 export function checkTemplates(task: Task, at: TaskSource): void {
   const visit = (value: unknown, path: PathSegment[], what: string) => {
+    if (value instanceof UnsafeText) return;
     if (typeof value === 'string' && hasTemplate(value)) checkTemplateSyntax(value, { loc: at.source.locate(path), what });
     else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i], what));
     else if (value && typeof value === 'object') Object.entries(value).forEach(([key, item]) => visit(item, [...path, key], `'${key}'`));

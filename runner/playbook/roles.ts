@@ -69,12 +69,12 @@ export class RoleLoader {
     // A role sees the defaults of the roles it depends on (a shared-settings role, for instance),
     // under its own: as in Ansible, where a dependency's defaults are visible to the dependent role.
     const closure = this.dependencyClosure(dependencies);
-    const dependencyDefaults = Object.assign({}, ...closure.map((dep) => mapping(optionalYaml(dep.path, 'defaults'))));
+    const dependencyDefaults = Object.assign({}, ...closure.map((dep) => roleVars(dep.path, 'defaults')));
     const role: Role = {
       name: ref.name,
       path,
-      defaults: { ...dependencyDefaults, ...mapping(optionalYaml(path, 'defaults', parts.defaultsFrom, loc)) },
-      vars: mapping(optionalYaml(path, 'vars', parts.varsFrom, loc)),
+      defaults: { ...dependencyDefaults, ...roleVars(path, 'defaults', parts.defaultsFrom, loc) },
+      vars: roleVars(path, 'vars', parts.varsFrom, loc),
       params: ref.params,
       public: parts.public !== false,
       included: parts.included,
@@ -145,6 +145,19 @@ function optionalYaml(rolePath: string, part: string, from?: string, loc?: Sourc
   if (from !== undefined)
     throw new UserError(`${join(rolePath, part)} has no file '${from}' (${part}_from).`, loc, `Check the name: ${part}/${from}.yaml or .yml.`);
   return undefined;
+}
+
+/**
+ * A role's defaults or vars: main.yaml (or the file *_from names), or, as Ansible allows, a folder
+ * of that name whose YAML files (below it too) are merged in the order of their paths.
+ */
+function roleVars(rolePath: string, part: string, from?: string, loc?: SourceLocation): Vars {
+  const folder = join(rolePath, part, from ?? 'main');
+  const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  if (isFile(`${folder}.yaml`) || isFile(`${folder}.yml`) || !statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    return mapping(optionalYaml(rolePath, part, from, loc));
+  const files = (readdirSync(folder, { recursive: true }) as string[]).filter((entry) => /\.(ya?ml|json)$/.test(entry)).sort();
+  return Object.assign({}, ...files.map((entry) => mapping(loadYamlFileSync(join(folder, entry), `role ${part}`, { at: loc }))));
 }
 
 function mapping(source: SourceDoc | undefined): Vars {

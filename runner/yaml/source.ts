@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type ScalarTag, type YAMLMap } from 'yaml';
 import { UserError, type SourceLocation } from '../errors.js';
+import { UnsafeText } from '../text/unsafe.js';
 import { indentQuotedLines } from './quoted-lines.js';
 
 export type PathSegment = string | number;
@@ -37,6 +38,12 @@ const YAML11_BOOLEANS: ScalarTag = {
   resolve: (text) => /^(?:yes|on)$/i.test(text),
 };
 
+/** Ansible's !unsafe: a value never templated (text without {{ or {% needs no mark). */
+const UNSAFE: ScalarTag = {
+  tag: '!unsafe',
+  resolve: (text) => (/\{[{%#]/.test(text) ? new UnsafeText(text) : text),
+};
+
 function checkSize(bytes: number, file: string): void {
   if (bytes > YAML_LIMITS.bytes) {
     throw new UserError(
@@ -53,7 +60,7 @@ export function parseYaml(text: string, file: string): SourceDoc {
   // Duplicate keys are found below in one pass: the parser's own check compares each key with every other.
   const parse = (source: string) => {
     const lineCounter = new LineCounter();
-    const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: true, customTags: (tags) => [YAML11_BOOLEANS, ...tags] });
+    const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: true, customTags: (tags) => [YAML11_BOOLEANS, UNSAFE, ...tags] });
     return { doc, lineCounter, source };
   };
   let parsed = parse(text);
