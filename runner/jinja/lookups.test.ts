@@ -149,3 +149,11 @@ test('the password lookup with encrypt keeps the password and a salt in its file
   t.is(runLookup(['password', 'secret encrypt=sha256_crypt'], {}, scope)![0], first);
   t.is(runLookup(['password', 'secret'], {}, scope)![0], plain, 'without encrypt, the password itself');
 });
+
+test("varnames: the names a Python pattern finds; a term that is no text or no pattern fails in Ansible's words", (t) => {
+  const scope = { qz_1: 1, qz_2: 2, qa_1: 3, other: 4 };
+  t.deepEqual(lookup('varnames', ['^q.*_\\d'], {}, scope), ['qz_1', 'qz_2', 'qa_1']);
+  t.throws(() => lookup('varnames', [true], {}, scope), { message: /Invalid setting identifier, "True" is not a string, it is a bool/ });
+  t.throws(() => lookup('varnames', ['*'], {}, scope), { message: /Unable to use "\*" as a search parameter: .*nothing to repeat/ });
+  t.throws(() => lookup('csvfile', ['foo'], { file: 'doesnotexist' }, {}), { message: /No such file or directory: 'doesnotexist'/ });
+});

@@ -432,7 +432,13 @@ export const lookups: Record<string, Lookup> = {
     }),
   varnames: (terms, _kw, scope) =>
     terms.flatMap((term) => {
-      const pattern = pythonRegExp(String(term));
+      if (typeof term !== 'string') throw new ExpressionError(`Invalid setting identifier, "${pythonStr(term)}" is not a string, it is a ${typeName(term)}`);
+      let pattern: RegExp;
+      try {
+        pattern = pythonRegExp(term);
+      } catch (error) {
+        throw new ExpressionError(`Unable to use "${term}" as a search parameter: ${(error as Error).message}`);
+      }
       return Object.keys(scope).filter((name) => pattern.test(name));
     }),
   config: (terms, kw) =>

@@ -22,7 +22,8 @@ export function pythonRegExp(pattern: string, flags = ''): RegExp {
     return new RegExp(jsPattern(inline ? pattern.slice(inline[0].length) : pattern), [...wanted].join(''));
   } catch (error) {
     throw new ExpressionError(
-      `'${pattern}' is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`,
+      // In Python's re words where they match ("nothing to repeat": re's messages start in lower case).
+      `'${pattern}' is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: (.)/, (_m, first: string) => first.toLowerCase())}`,
     );
   }
 }
