@@ -347,3 +347,22 @@ test("!unsafe text is never templated; a role's defaults may be a folder of file
   // What ansible-playbook 2.14.18 prints for the same role.
   t.deepEqual(debugMessages(run.events, 'm1'), ["{{ not_templated }} 1 a d ['{% x %}', '2']"]);
 });
+
+test('a keyword rendered to omit is not given: check_mode "{{ omit }}" leaves the run\'s own setting', async (t) => {
+  const ws = await workspace({
+    'inventory.yaml': localInventory(['m1']),
+    'site.yaml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ playbook_dir }}/foo", content: foo }
+      check_mode: "{{ omit }}"
+      register: cmode
+      loop: [1, 2]
+    - debug: msg="{{ cmode.results | map(attribute='changed') | join(',') }}"
+`,
+  });
+  t.teardown(ws.cleanup);
+  const run = await runJson(ws.dir, ['site.yaml']);
+  t.is(run.code, 0, run.err);
+  t.deepEqual(debugMessages(run.events, 'm1'), ['True,False'], 'written by the first item (not in check mode), already there for the second');
+});

@@ -68,8 +68,11 @@ export function resolveTask(
 ): ResolvedTask | { failed: ModuleResult } {
   const origin = (key: string): TemplateOrigin => ({ loc: task.loc, what: `'${key}' of task '${task.name}'` });
   const text = (value: unknown, key: string) => String(renderValue(String(value), scope, origin(key)));
-  const flag = (value: boolean | string | undefined, key: string, otherwise: boolean) =>
-    value === undefined ? otherwise : isTruthy(renderValue(String(value), scope, origin(key)));
+  // A keyword rendered to omit is not given, as in Ansible: the play's (or run's) setting holds.
+  const flag = (value: boolean | string | undefined, key: string, otherwise: boolean) => {
+    const rendered = value === undefined ? OMIT : renderValue(String(value), scope, origin(key));
+    return rendered === OMIT ? otherwise : isTruthy(rendered);
+  };
   const number = (value: number | string | undefined, key: string, otherwise: number) => (value === undefined ? otherwise : Number(text(value, key)));
   const name = moduleName(task, scope);
   const module = modules.get(name);
