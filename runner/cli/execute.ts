@@ -6,6 +6,7 @@ import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import type { Reporter } from '../executor/events.js';
 import { runPlaybook, validatePlan } from '../executor/run.js';
 import { GATHERING, type Gathering } from '../executor/play-runner.js';
+import { ansibleBoolean } from '../jinja/python.js';
 import { useJinja2Native } from '../jinja/templar.js';
 import { Inventory, LOCALHOST_NAMES, loadInventory } from '../inventory/inventory.js';
 import { loadPlaybook } from '../playbook/load.js';
@@ -50,9 +51,6 @@ async function inventoryFor(playbook: Playbook, given: string | undefined, io: I
   return new Inventory(path);
 }
 
-/** Ansible's reading of a boolean setting (convert_bool's true words). */
-const settingIsOn = (value: string | undefined) => ['y', 'yes', 'on', '1', 'true', 't'].includes((value ?? '').trim().toLowerCase());
-
 /** ANSIBLE_GATHERING, checked before anything runs. */
 function gatheringSetting(value: string | undefined): Gathering {
   const setting = (value ?? 'implicit').trim().toLowerCase();
@@ -66,7 +64,7 @@ function gatheringSetting(value: string | undefined): Gathering {
 }
 
 async function loadAndRun(playbookArg: string, options: CliOptions, io: Io): Promise<ExitCodeValue> {
-  useJinja2Native(settingIsOn(io.env.ANSIBLE_JINJA2_NATIVE));
+  useJinja2Native(ansibleBoolean(io.env.ANSIBLE_JINJA2_NATIVE) === true);
   const gathering = gatheringSetting(io.env.ANSIBLE_GATHERING);
   const selection = { tags: options.tags, skipTags: options.skipTags, role: options.role, startAtTask: options.startAtTask };
   const [playbook, extraVars] = await Promise.all([

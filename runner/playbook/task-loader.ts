@@ -13,11 +13,11 @@ import { checkTemplates, keyValueArgs, moduleArgs, MODULE_NAMES } from './module
 
 /** Keys that bring in a task file (Ansible's import_tasks and include_tasks). */
 const TASK_FILE_KEYS = ['import_tasks', 'include_tasks', 'ansible.builtin.import_tasks', 'ansible.builtin.include_tasks'];
-/** The keys of Ansible's includes (not imports), whose vars are include params. */
-const INCLUDE_KEYS = ['include_tasks', 'include_role', 'ansible.builtin.include_tasks', 'ansible.builtin.include_role'];
 
 /** Keys that bring in a role among tasks (Ansible's import_role and include_role). */
 const ROLE_KEYS = ['import_role', 'include_role', 'ansible.builtin.import_role', 'ansible.builtin.include_role'];
+/** The keys of Ansible's includes (not imports), whose vars are include params. */
+const INCLUDE_KEYS = [...TASK_FILE_KEYS, ...ROLE_KEYS].filter((key) => key.includes('include_'));
 
 /** A module named by its collection, as Ansible's FQCNs are: community.general.pacman. */
 const COLLECTION_MODULE = /^[A-Za-z0-9_]+\.[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/;

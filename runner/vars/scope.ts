@@ -25,19 +25,15 @@ export function createScope(vars: Vars, origin: TemplateOrigin, data: ReadonlySe
     if (resolved.has(key)) return resolved.get(key);
     if (resolving.has(key)) throw new VariableCycle([...resolving, key]);
     resolving.add(key);
+    const raw = vars[key];
     try {
-      const raw = vars[key];
-      if (raw instanceof Lazy || data.has(key)) {
-        const value = raw instanceof Lazy ? raw.compute() : raw;
-        resolved.set(key, value);
-        return value;
-      }
-      const value = renderDeep(raw, scope, { ...origin, what: `${origin.what} (through variable '${key}')` });
+      const value =
+        raw instanceof Lazy ? raw.compute() : data.has(key) ? raw : renderDeep(raw, scope, { ...origin, what: `${origin.what} (through variable '${key}')` });
       resolved.set(key, value);
       return value;
     } catch (error) {
       // Read from outside, it stays as written (not cached: read while rendering another, it fails that one).
-      if (keepUndefined && resolving.size === 1 && error instanceof UndefinedVariableError && !(vars[key] instanceof Lazy)) return vars[key];
+      if (keepUndefined && resolving.size === 1 && error instanceof UndefinedVariableError && !(raw instanceof Lazy)) return raw;
       throw error;
     } finally {
       resolving.delete(key);
